@@ -1,0 +1,7 @@
+"""minigrad: define-by-run automatic differentiation on NumPy."""
+from .core import (Variable, Function, Config, using_config, no_grad, enable_grad, is_grad_enabled,
+                   test_mode, grad, jacobian, hessian, hvp, numerical_grad, gradcheck, gradgradcheck,
+                   GradcheckError)
+from . import functions
+
+__version__ = "0.1.0"

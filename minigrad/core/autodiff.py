@@ -1,0 +1,99 @@
+"""Gradients as values: `grad`, and Jacobians, Hessians and Hessian-vector
+products built on it. None of these touch `.grad`."""
+import numpy as np
+
+from . import backprop
+from .variable import Variable
+
+
+def _as_list(xs):
+    return [xs] if isinstance(xs, Variable) else list(xs)
+
+
+def grad(outputs, inputs, grad_outputs=None, create_graph=False):
+    """d(outputs)/d(inputs) as a list of Variables, one per input.
+
+    `grad_outputs` seeds each output's gradient (ones when None). An input
+    the outputs do not depend on gets None. With `create_graph=True` the
+    returned gradients are part of a graph and can be differentiated again.
+    """
+    outputs = _as_list(outputs)
+    inputs = _as_list(inputs)
+    for x in inputs:
+        if not isinstance(x, Variable):
+            raise TypeError(f"grad: inputs must be Variables, got {type(x).__name__}")
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    else:
+        grad_outputs = _as_list(grad_outputs) if not isinstance(grad_outputs, np.ndarray) else [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad: {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    seeds = []
+    for y, gy in zip(outputs, grad_outputs):
+        if gy is None:
+            gy = Variable(np.ones_like(y.data))
+        elif not isinstance(gy, Variable):
+            gy = Variable(gy)
+        if gy.shape != y.shape:
+            raise ValueError(
+                f"grad: grad_output of shape {gy.shape} does not match output of shape {y.shape}")
+        seeds.append(gy)
+    return backprop.backward(outputs, seeds, create_graph=create_graph, inputs=inputs)
+
+
+def _leaf(x):
+    return Variable(np.array(x.data if isinstance(x, Variable) else x, copy=True))
+
+
+def jacobian(f, x):
+    """The Jacobian of `f` at `x` as an ndarray of shape f(x).shape + x.shape
+    (one backward pass per output element)."""
+    x = _leaf(x)
+    y = f(x)
+    out = np.zeros(y.shape + x.shape, dtype=np.result_type(y.dtype, x.dtype))
+    flat = out.reshape(y.size, *x.shape)
+    for i in range(y.size):
+        seed = np.zeros(y.size, dtype=y.dtype)
+        seed[i] = 1
+        (g,) = grad([y], [x], [seed.reshape(y.shape)])
+        if g is not None:
+            flat[i] = g.data
+    return out
+
+
+def hessian(f, x):
+    """The Hessian of a scalar-valued `f` at `x`, shape x.shape + x.shape,
+    by differentiating the gradient (double backprop)."""
+    x = _leaf(x)
+    y = f(x)
+    if y.size != 1:
+        raise ValueError(f"hessian: f must return a single value, got shape {y.shape}")
+    (g,) = grad([y], [x], create_graph=True)
+    out = np.zeros(x.shape + x.shape, dtype=x.dtype)
+    if g is None:
+        return out
+    flat = out.reshape(x.size, *x.shape)
+    for i in range(x.size):
+        seed = np.zeros(x.size, dtype=g.dtype)
+        seed[i] = 1
+        (h,) = grad([g], [x], [seed.reshape(x.shape)])
+        if h is not None:
+            flat[i] = h.data
+    return out
+
+
+def hvp(f, x, v):
+    """The Hessian of scalar `f` at `x` times `v`, without forming the
+    Hessian: d/dx <df/dx, v> by double backprop. Returns an ndarray."""
+    x = _leaf(x)
+    v = np.asarray(v.data if isinstance(v, Variable) else v)
+    if v.shape != x.shape:
+        raise ValueError(f"hvp: v has shape {v.shape} but x has shape {x.shape}")
+    y = f(x)
+    if y.size != 1:
+        raise ValueError(f"hvp: f must return a single value, got shape {y.shape}")
+    (g,) = grad([y], [x], create_graph=True)
+    if g is None:
+        return np.zeros_like(x.data)
+    (h,) = grad([(g * Variable(v.astype(g.dtype, copy=False))).sum()], [x])
+    return np.zeros_like(x.data) if h is None else h.data

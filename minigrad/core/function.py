@@ -1,0 +1,126 @@
+"""Function: one differentiable operation, a node of the graph.
+
+Subclass it and write two methods side by side:
+
+    forward(self, *xs)   ndarrays in, ndarray(s) out: computes the value.
+    backward(self, *gys) Variables in, Variables out: given dL/dy for each
+                         output, returns dL/dx for each input (None where
+                         an input gets no gradient). Written with ops, so
+                         the backward pass can itself be differentiated.
+
+Calling an instance, `y = Square()(x)`, runs forward and (unless under
+`no_grad()`) links y to the function and the function to x.
+
+Broadcasting is undone by the engine, not by each op: a backward may return
+a gradient of the broadcast shape and the engine sums it back to the input's
+shape with `sum_to`.
+"""
+import itertools
+import re
+import weakref
+
+import numpy as np
+
+from .config import Config
+from .variable import Variable, wrap
+
+_creation_order = itertools.count()
+
+
+class Function:
+    """Base class of every op. See the module docstring."""
+
+    __slots__ = ("inputs", "outputs", "generation", "seq", "__weakref__")
+
+    def __call__(self, *inputs):
+        inputs = as_variables(inputs)
+        xs = [x.data for x in inputs]
+        try:
+            ys = self.forward(*xs)
+        except (ValueError, IndexError, TypeError) as e:
+            raise _named_error(self, xs, e) from e
+        if type(ys) is not tuple:
+            ys = (ys,)
+        outputs = [wrap(y if type(y) is np.ndarray else np.asarray(y)) for y in ys]
+        if Config.enable_backprop:
+            generation = max([x.generation for x in inputs]) if inputs else 0
+            self.generation = generation
+            self.seq = next(_creation_order)
+            self.inputs = inputs
+            for y in outputs:
+                y.creator = self
+                y.generation = generation + 1
+            self.outputs = [weakref.ref(y) for y in outputs]
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def forward(self, *xs):
+        raise NotImplementedError(f"{self.name}: forward is not defined")
+
+    def backward(self, *gys):
+        raise NotImplementedError(f"{self.name}: backward is not defined")
+
+    def output_variable(self, i=0):
+        """The i-th output Variable, for backwards written in terms of it
+        (tanh, exp, sigmoid ...). It is alive whenever backward runs for it."""
+        y = self.outputs[i]()
+        if y is None:
+            raise RuntimeError(f"{self.name}: output {i} is no longer alive; keep a reference to it")
+        return y
+
+    @property
+    def name(self):
+        """The op's name in messages and graph pictures: `MatMul` -> `matmul`."""
+        return _snake_case(type(self).__name__)
+
+    def settings(self):
+        """The op's non-array settings (axis, stride ...) as a dict, for
+        pictures of the graph. Ops with settings override it."""
+        return {}
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+
+def as_variables(inputs):
+    """Inputs as Variables. Python scalars take the dtype of the first
+    floating Variable input, so float32 stays float32."""
+    for x in inputs:
+        if not isinstance(x, Variable):
+            break
+    else:
+        return inputs
+    like = None
+    for x in inputs:
+        if isinstance(x, Variable) and x.data.dtype.kind in "fc":
+            like = x.data.dtype
+            break
+    return [x if isinstance(x, Variable) else _constant(x, like) for x in inputs]
+
+
+def _constant(x, like_dtype):
+    if isinstance(x, (bool, int, float, complex, np.generic)) and not isinstance(x, np.ndarray):
+        if like_dtype is not None and not isinstance(x, complex):
+            return wrap(np.asarray(x, dtype=like_dtype))
+    return Variable(x)
+
+
+def _snake_case(name):
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _named_error(function, xs, error):
+    """Re-raise an error from inside forward with the op name and input
+    shapes in front, unless the op already wrote such a message."""
+    name = function.name
+    message = str(error)
+    if not message.startswith(name + ":"):
+        shapes = " and ".join(str(np.shape(x)) for x in xs)
+        if "could not be broadcast" in message:
+            message = (f"{name}: shapes {shapes} do not broadcast together; expected each "
+                       "trailing dimension to be equal or 1")
+        else:
+            message = f"{name}: {message} (input shapes: {shapes})"
+    try:
+        return type(error)(message)
+    except Exception:
+        return ValueError(message)

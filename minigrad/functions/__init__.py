@@ -1,0 +1,12 @@
+"""Differentiable operations, grouped by family. `import minigrad.functions as F`."""
+from ..core.operators import install as _install
+from .arithmetic import add, sub, mul, div, neg, pow
+from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minimum, where
+from .reduction import sum, mean, max, min
+from .shape import reshape, transpose, broadcast_to, sum_to, get_item
+from .linalg import matmul
+
+# Variable's operators and methods (x + y, x @ W, x[i], x.sum() ...) call these.
+_install(add=add, sub=sub, mul=mul, div=div, neg=neg, pow=pow, matmul=matmul,
+         reshape=reshape, transpose=transpose, sum=sum, mean=mean, max=max, min=min,
+         get_item=get_item, sum_to=sum_to)

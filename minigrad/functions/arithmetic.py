@@ -1,0 +1,273 @@
+"""+ - * / ** and negation, elementwise with NumPy broadcasting.
+
+A Python scalar operand gets its own one-input op (`AddConstant`, ...):
+no gradient is computed for a constant, and the scalar stays weak, so
+float32 stays float32.
+"""
+import numpy as np
+
+from ..core import Function, Variable
+
+_SCALARS = (int, float, complex, bool)
+
+
+def _is_scalar(x):
+    return type(x) in _SCALARS
+
+
+class Add(Function):
+    """y = a + b.   dy/da = 1, dy/db = 1"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, gy):
+        return gy, gy
+
+
+class AddConstant(Function):
+    """y = x + c for a Python number c.   dy/dx = 1"""
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return x + self.c
+
+    def backward(self, gy):
+        return gy
+
+    def settings(self):
+        return {"c": self.c}
+
+
+class Sub(Function):
+    """y = a - b.   dy/da = 1, dy/db = -1"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, gy):
+        return gy, -gy
+
+
+class RSubConstant(Function):
+    """y = c - x for a Python number c.   dy/dx = -1"""
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return self.c - x
+
+    def backward(self, gy):
+        return -gy
+
+    def settings(self):
+        return {"c": self.c}
+
+
+class Mul(Function):
+    """y = a * b.   dy/da = b, dy/db = a"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return a * b
+
+    def backward(self, gy):
+        a, b = self.inputs
+        return gy * b, gy * a
+
+
+class MulConstant(Function):
+    """y = c * x for a Python number c.   dy/dx = c"""
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return x * self.c
+
+    def backward(self, gy):
+        return gy * self.c
+
+    def settings(self):
+        return {"c": self.c}
+
+
+class Div(Function):
+    """y = a / b.   dy/da = 1/b, dy/db = -a/b**2"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return a / b
+
+    def backward(self, gy):
+        a, b = self.inputs
+        ga = gy / b
+        return ga, -ga * a / b
+
+
+class DivConstant(Function):
+    """y = x / c for a Python number c.   dy/dx = 1/c"""
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return x / self.c
+
+    def backward(self, gy):
+        return gy / self.c
+
+    def settings(self):
+        return {"c": self.c}
+
+
+class RDivConstant(Function):
+    """y = c / x for a Python number c.   dy/dx = -c/x**2 = -y/x"""
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return self.c / x
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return -gy * self.output_variable() / x
+
+    def settings(self):
+        return {"c": self.c}
+
+
+class Neg(Function):
+    """y = -x.   dy/dx = -1"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, gy):
+        return -gy
+
+
+class Pow(Function):
+    """y = a ** b.   dy/da = b * a**(b-1), dy/db = y * log(a)
+
+    The gradient for b needs a > 0 where it is nonzero; it is set to 0
+    where a == 0 (as PyTorch does) instead of becoming NaN.
+    """
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return a ** b
+
+    def backward(self, gy):
+        from .math import log, where
+        a, b = self.inputs
+        y = self.output_variable()
+        ga = gy * b * a ** (b - 1)
+        positive = a.data > 0
+        safe_a = where(positive, a, 1.0)
+        gb = where(positive, gy * y * log(safe_a), 0.0)
+        return ga, gb
+
+
+class PowConstant(Function):
+    """y = x ** c for a Python number c.   dy/dx = c * x**(c-1)"""
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return x ** self.c
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        c = self.c
+        if c == 0:
+            return gy * 0
+        if c == 1:
+            return gy
+        if c == 2:
+            return gy * x * 2
+        return gy * c * x ** (c - 1)
+
+    def settings(self):
+        return {"c": self.c}
+
+
+class RPowConstant(Function):
+    """y = c ** x for a Python number c > 0.   dy/dx = y * log(c)"""
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return self.c ** x
+
+    def backward(self, gy):
+        return gy * self.output_variable() * float(np.log(self.c))
+
+    def settings(self):
+        return {"c": self.c}
+
+
+def add(a, b):
+    """a + b, broadcasting as NumPy."""
+    if _is_scalar(b):
+        return AddConstant(b)(a)
+    if _is_scalar(a):
+        return AddConstant(a)(b)
+    return Add()(a, b)
+
+
+def sub(a, b):
+    """a - b, broadcasting as NumPy."""
+    if _is_scalar(b):
+        return AddConstant(-b)(a)
+    if _is_scalar(a):
+        return RSubConstant(a)(b)
+    return Sub()(a, b)
+
+
+def mul(a, b):
+    """a * b, elementwise, broadcasting as NumPy."""
+    if _is_scalar(b):
+        return MulConstant(b)(a)
+    if _is_scalar(a):
+        return MulConstant(a)(b)
+    return Mul()(a, b)
+
+
+def div(a, b):
+    """a / b, elementwise, broadcasting as NumPy."""
+    if _is_scalar(b):
+        return DivConstant(b)(a)
+    if _is_scalar(a):
+        return RDivConstant(a)(b)
+    return Div()(a, b)
+
+
+def neg(x):
+    """-x."""
+    return Neg()(x)
+
+
+def pow(a, b):
+    """a ** b, elementwise. A Python-number exponent is a constant."""
+    if _is_scalar(b):
+        return PowConstant(b)(a)
+    if _is_scalar(a) and not isinstance(a, complex) and a > 0:
+        return RPowConstant(a)(b)
+    return Pow()(a, b)
