@@ -2,6 +2,7 @@
 from .core import (Variable, Function, Config, using_config, no_grad, enable_grad, is_grad_enabled,
                    test_mode, grad, jacobian, hessian, hvp, numerical_grad, gradcheck, gradgradcheck,
                    GradcheckError)
+from .rng import manual_seed, get_rng
 from . import functions
 
 __version__ = "0.1.0"

@@ -1,0 +1,18 @@
+"""The random number generator behind every random choice minigrad makes
+(initialisers, dropout masks, data shuffling, random splits, augmentation).
+`manual_seed(n)` makes them all repeatable. Needs only NumPy."""
+import numpy as np
+
+_generator = np.random.default_rng()
+
+
+def manual_seed(seed):
+    """Seed minigrad's generator: the same seed gives the same weights,
+    dropout masks and batch order."""
+    global _generator
+    _generator = np.random.default_rng(seed)
+
+
+def get_rng():
+    """minigrad's current `numpy.random.Generator`."""
+    return _generator
