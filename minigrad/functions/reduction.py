@@ -67,7 +67,7 @@ class Mean(Reduction):
         n = 1
         for a in self.axes:
             n *= self.x_shape[a]
-        return expand_reduced(gy, self.x_shape, self.axes) / max(n, 1)
+        return expand_reduced(gy, self.x_shape, self.axes) / (n or 1)
 
 
 class Max(Reduction):
