@@ -46,6 +46,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                 queued.add(creator)
                 heapq.heappush(heap, (-creator.generation, -creator.seq, creator))
 
+    retain = retain_grad and capture is None
     saved = Config.enable_backprop
     Config.enable_backprop = create_graph
     try:
@@ -53,21 +54,29 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
             send(y, gy)
         while heap:
             function = heapq.heappop(heap)[2]
-            gys = []
-            for ref in function.outputs:
-                y = ref()
-                gy = None if y is None else pending.pop(y, None)
-                if gy is not None and retain_grad and capture is None:
+            outputs = function.outputs
+            if len(outputs) == 1:  # the common case, kept short
+                y = outputs[0]()
+                gy = pending.pop(y)
+                if retain:
                     y.grad = gy if y.grad is None else y.grad + gy
-                gys.append(gy)
-            gxs = function.backward(*gys)
+                gxs = function.backward(gy)
+            else:
+                gys = []
+                for ref in outputs:
+                    y = ref()
+                    gy = None if y is None else pending.pop(y, None)
+                    if gy is not None and retain:
+                        y.grad = gy if y.grad is None else y.grad + gy
+                    gys.append(gy)
+                gxs = function.backward(*gys)
+            xs = function.inputs
             if type(gxs) is not tuple:
-                gxs = (gxs,) if not isinstance(gxs, list) else tuple(gxs)
-            if len(gxs) != len(function.inputs):
+                gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
+            if len(gxs) != len(xs):
                 raise RuntimeError(
-                    f"{function.name}: backward returned {len(gxs)} gradients "
-                    f"for {len(function.inputs)} inputs")
-            for x, gx in zip(function.inputs, gxs):
+                    f"{function.name}: backward returned {len(gxs)} gradients for {len(xs)} inputs")
+            for x, gx in zip(xs, gxs):
                 if gx is not None:
                     send(x, gx if hasattr(gx, "creator") else _as_gradient(gx))
     finally:

@@ -25,6 +25,19 @@ from .config import Config
 from .variable import Variable, wrap
 
 _creation_order = itertools.count()
+_new_object = object.__new__
+
+
+def _new_variable(data):
+    """A fresh leaf Variable around forward's result (skips the checks of
+    Variable(...): forward returns arrays or NumPy scalars)."""
+    v = _new_object(Variable)
+    v.data = data if type(data) is np.ndarray else np.asarray(data)
+    v.name = None
+    v.grad = None
+    v.creator = None
+    v.generation = 0
+    return v
 
 
 class Function:
@@ -33,25 +46,39 @@ class Function:
     __slots__ = ("inputs", "outputs", "generation", "seq", "__weakref__")
 
     def __call__(self, *inputs):
-        inputs = as_variables(inputs)
+        # This is the hot path of every op: keep it free of avoidable work.
+        for x in inputs:
+            if type(x) is not Variable:
+                inputs = as_variables(inputs)
+                break
         xs = [x.data for x in inputs]
         try:
             ys = self.forward(*xs)
         except (ValueError, IndexError, TypeError) as e:
             raise _named_error(self, xs, e) from e
-        if type(ys) is not tuple:
-            ys = (ys,)
-        outputs = [wrap(y if type(y) is np.ndarray else np.asarray(y)) for y in ys]
+        if type(ys) is tuple:
+            outputs = [_new_variable(y) for y in ys]
+        else:
+            outputs = None
+            y = _new_variable(ys)
         if Config.enable_backprop:
-            generation = max([x.generation for x in inputs]) if inputs else 0
+            if len(inputs) == 1:
+                generation = inputs[0].generation
+            else:
+                generation = max([x.generation for x in inputs]) if inputs else 0
             self.generation = generation
             self.seq = next(_creation_order)
             self.inputs = inputs
-            for y in outputs:
+            if outputs is None:
                 y.creator = self
                 y.generation = generation + 1
-            self.outputs = [weakref.ref(y) for y in outputs]
-        return outputs[0] if len(outputs) == 1 else outputs
+                self.outputs = (weakref.ref(y),)
+            else:
+                for o in outputs:
+                    o.creator = self
+                    o.generation = generation + 1
+                self.outputs = [weakref.ref(o) for o in outputs]
+        return y if outputs is None else outputs
 
     def forward(self, *xs):
         raise NotImplementedError(f"{self.name}: forward is not defined")

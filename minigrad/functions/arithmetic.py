@@ -94,7 +94,7 @@ class MulConstant(Function):
         return x * self.c
 
     def backward(self, gy):
-        return gy * self.c
+        return MulConstant(self.c)(gy)
 
     def settings(self):
         return {"c": self.c}
