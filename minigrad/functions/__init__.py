@@ -4,7 +4,11 @@ from .arithmetic import add, sub, mul, div, neg, pow
 from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minimum, where
 from .reduction import sum, mean, max, min
 from .shape import reshape, transpose, broadcast_to, sum_to, get_item
-from .linalg import matmul
+from .linalg import matmul, linear
+from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax, log_softmax,
+                         identity)
+from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
+                   binary_cross_entropy, huber_loss, accuracy)
 
 # Variable's operators and methods (x + y, x @ W, x[i], x.sum() ...) call these.
 _install(add=add, sub=sub, mul=mul, div=div, neg=neg, pow=pow, matmul=matmul,

@@ -1,4 +1,6 @@
 """Matrix products."""
+import math
+
 import numpy as np
 
 from ..core import Function
@@ -60,3 +62,41 @@ class MatMul(Function):
 def matmul(a, b):
     """a @ b as np.matmul: batched and broadcasting."""
     return MatMul()(a, b)
+
+
+class Linear(Function):
+    """y = x @ W.T + b for W of shape (out, in), x of shape (..., in), b of
+    shape (out,) or absent; y has shape (..., out).
+
+        gx = gy @ W      gW = gy^T x (over all leading axes)      gb = sum gy
+    """
+    __slots__ = ()
+
+    def forward(self, x, W, b=None):
+        if W.ndim != 2:
+            raise ValueError(f"linear: W must have shape (out_features, in_features), got {W.shape}")
+        if x.ndim == 0 or x.shape[-1] != W.shape[1]:
+            width = x.shape[-1] if x.ndim else "none (a 0-d array)"
+            raise ValueError(
+                f"linear: x of shape {x.shape} has {width} input features but W of shape "
+                f"{W.shape} expects {W.shape[1]} (x.shape[-1] must equal W.shape[1])")
+        if b is not None and b.shape != (W.shape[0],):
+            raise ValueError(f"linear: b has shape {b.shape}, expected ({W.shape[0]},) to match W of shape {W.shape}")
+        y = np.matmul(x, W.T)
+        return y if b is None else y + b
+
+    def backward(self, gy):
+        x, W = self.inputs[0], self.inputs[1]
+        rows = math.prod(x.shape[:-1])
+        gx = matmul(gy, W)
+        gW = matmul(transpose(reshape(gy, (rows, W.shape[0]))), reshape(x, (rows, W.shape[1])))
+        if len(self.inputs) == 2:
+            return gx, gW
+        return gx, gW, sum_to(gy, (W.shape[0],))
+
+
+def linear(x, W, b=None):
+    """x @ W.T + b: the affine map of a fully connected layer. W has shape
+    (out_features, in_features) as nn.Linear stores it; x has its features
+    on the last axis, any leading axes are batch axes."""
+    return Linear()(x, W) if b is None else Linear()(x, W, b)

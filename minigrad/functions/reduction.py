@@ -17,6 +17,17 @@ def _axes(op, axis, ndim):
     return axes
 
 
+def stable_logsumexp(x, axes, keepdims=False):
+    """log(sum(exp(x))) over `axes` of the ndarray x, without overflow:
+    shifted by the maximum m, log(sum(exp(x - m))) + m. An all -inf (or
+    empty) slice gives -inf."""
+    m = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
+    m = np.where(np.isfinite(m), m, 0).astype(m.dtype, copy=False)
+    with np.errstate(divide="ignore"):
+        y = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+    return y if keepdims else np.squeeze(y, axis=axes)
+
+
 def keepdims_shape(x_shape, axes):
     """The shape of a reduction over `axes` of x_shape with keepdims=True."""
     return tuple(1 if i in axes else n for i, n in enumerate(x_shape))
