@@ -9,6 +9,8 @@ from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax
                          identity)
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
                    binary_cross_entropy, huber_loss, accuracy)
+from .conv import conv2d, conv_transpose2d, max_pool2d, avg_pool2d, im2col, col2im
+from .normalization import dropout, batch_norm, layer_norm
 
 # Variable's operators and methods (x + y, x @ W, x[i], x.sum() ...) call these.
 _install(add=add, sub=sub, mul=mul, div=div, neg=neg, pow=pow, matmul=matmul,

@@ -1,0 +1,232 @@
+"""Convolution and pooling on NCHW images, by im2col.
+
+im2col copies every kh x kw patch of the (padded) image into a column, so
+a convolution becomes one matrix product:
+
+    x (N, C, H, W) ──im2col──► cols (N, C*kh*kw, oh*ow)
+    W (O, C, kh, kw) ─reshape─► (O, C*kh*kw)
+    y = W2 @ cols : (N, O, oh*ow) ──reshape──► (N, O, oh, ow)
+
+Row r = (c*kh + i)*kw + j of `cols` holds x[c, i + s*p, j + s*q] for the
+output pixel (p, q) in column p*ow + q (the layout of torch's `unfold`);
+it is the order of W.reshape(O, -1), hence no transpose anywhere.
+oh = (H + 2*pad - kh) // stride + 1, likewise ow.
+
+col2im is the adjoint of im2col: it adds each column back onto the patch
+it came from (overlapping patches add up). Each is the backward of the
+other, so every op here, being built from im2col, col2im, matmul, reshape
+and reductions, is differentiable to any order.
+"""
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..core import Function, Variable
+from .linalg import matmul
+from .reduction import max as reduce_max, mean
+from .shape import reshape, transpose
+
+
+def _pair(op, name, value, minimum):
+    """`value` (an int or an (h, w) pair) as a pair of ints >= minimum."""
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and v >= minimum for v in pair):
+        raise ValueError(f"{op}: {name} must be an int >= {minimum} or a pair of them, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _geometry(op, x_shape, kernel_size, stride, pad):
+    """Kernel, stride and pad as pairs, and the output size (oh, ow), for
+    sliding a kernel over an image of shape x_shape (N, C, H, W)."""
+    kernel = _pair(op, "kernel_size", kernel_size, 1)
+    stride = _pair(op, "stride", stride, 1)
+    pad = _pair(op, "pad", pad, 0)
+    if len(x_shape) != 4:
+        raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {tuple(x_shape)}")
+    padded = (x_shape[2] + 2 * pad[0], x_shape[3] + 2 * pad[1])
+    if padded[0] < kernel[0] or padded[1] < kernel[1]:
+        raise ValueError(f"{op}: kernel {kernel} is larger than the padded input {padded} "
+                         f"(input shape {tuple(x_shape)}, pad {pad})")
+    out = ((padded[0] - kernel[0]) // stride[0] + 1, (padded[1] - kernel[1]) // stride[1] + 1)
+    return kernel, stride, pad, out
+
+
+def _as_variable(x):
+    return x if isinstance(x, Variable) else Variable(x)
+
+
+def _check_4d(op, name, x, layout):
+    if x.ndim != 4:
+        raise ValueError(f"{op}: {name} must be 4-D {layout}, got shape {x.shape}")
+
+
+class Im2col(Function):
+    """cols[n, (c, i, j), (p, q)] = xpad[n, c, i + sh*p, j + sw*q]
+    (xpad: x padded with `pad_value`).   gx = col2im(gcols): each column's
+    gradient goes back to the pixels it was copied from."""
+    __slots__ = ("kernel", "stride", "pad", "pad_value", "x_shape")
+
+    def __init__(self, kernel, stride, pad, pad_value=0):
+        self.kernel = kernel
+        self.stride = stride
+        self.pad = pad
+        self.pad_value = pad_value
+
+    def forward(self, x):
+        self.x_shape = x.shape
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.pad
+        n, c, h, w = x.shape
+        if ph or pw:
+            padded = np.full((n, c, h + 2 * ph, w + 2 * pw), self.pad_value, dtype=x.dtype)
+            padded[:, :, ph:ph + h, pw:pw + w] = x
+            x = padded
+        oh = (x.shape[2] - kh) // sh + 1
+        ow = (x.shape[3] - kw) // sw + 1
+        s_n, s_c, s_h, s_w = x.strides
+        # A view: patches[n, c, i, j, p, q] = x[n, c, i + sh*p, j + sw*q]; the
+        # reshape below makes the one copy.
+        patches = as_strided(x, (n, c, kh, kw, oh, ow), (s_n, s_c, s_h, s_w, s_h * sh, s_w * sw),
+                             writeable=False)
+        return patches.reshape(n, c * kh * kw, oh * ow)
+
+    def backward(self, gcols):
+        return Col2im(self.x_shape, self.kernel, self.stride, self.pad)(gcols)
+
+    def settings(self):
+        return {"kernel_size": self.kernel, "stride": self.stride, "pad": self.pad}
+
+
+class Col2im(Function):
+    """x[n, c, h, w] = sum of cols[n, (c, i, j), (p, q)] over the patches
+    with h = i + sh*p - ph, w = j + sw*q - pw: the adjoint of im2col.
+    gcols = im2col(gx)."""
+    __slots__ = ("x_shape", "kernel", "stride", "pad")
+
+    def __init__(self, x_shape, kernel, stride, pad):
+        self.x_shape = x_shape
+        self.kernel = kernel
+        self.stride = stride
+        self.pad = pad
+
+    def forward(self, cols):
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.pad
+        n, c, h, w = self.x_shape
+        oh = (h + 2 * ph - kh) // sh + 1
+        ow = (w + 2 * pw - kw) // sw + 1
+        expected = (n, c * kh * kw, oh * ow)
+        if cols.shape != expected:
+            raise ValueError(f"col2im: cols has shape {cols.shape} but an image of shape {self.x_shape} "
+                             f"with kernel {self.kernel}, stride {self.stride}, pad {self.pad} "
+                             f"gives columns of shape {expected}")
+        patches = cols.reshape(n, c, kh, kw, oh, ow)
+        x = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+        # kh*kw strided additions; within one (i, j) the target pixels are distinct.
+        for i in range(kh):
+            for j in range(kw):
+                x[:, :, i:i + sh * oh:sh, j:j + sw * ow:sw] += patches[:, :, i, j]
+        return x[:, :, ph:ph + h, pw:pw + w]
+
+    def backward(self, gx):
+        return Im2col(self.kernel, self.stride, self.pad)(gx)
+
+    def settings(self):
+        return {"x_shape": self.x_shape, "kernel_size": self.kernel, "stride": self.stride, "pad": self.pad}
+
+
+def im2col(x, kernel_size, stride=1, pad=0):
+    """The kh x kw patches of x (N, C, H, W), zero-padded by `pad`, as
+    columns: shape (N, C*kh*kw, oh*ow), rows ordered (c, i, j), columns
+    ordered (p, q) (torch's `unfold` layout). kernel_size, stride and pad
+    are ints or (h, w) pairs."""
+    x = _as_variable(x)
+    kernel, stride, pad, _ = _geometry("im2col", x.shape, kernel_size, stride, pad)
+    return Im2col(kernel, stride, pad)(x)
+
+
+def col2im(cols, x_shape, kernel_size, stride=1, pad=0):
+    """The adjoint of im2col: adds each column of cols (N, C*kh*kw, oh*ow)
+    back onto its patch of an image of shape x_shape (N, C, H, W) and
+    returns that image (overlaps add up; padding is dropped)."""
+    x_shape = tuple(int(s) for s in x_shape)
+    kernel, stride, pad, _ = _geometry("col2im", x_shape, kernel_size, stride, pad)
+    return Col2im(x_shape, kernel, stride, pad)(cols)
+
+
+def _add_channel_bias(op, y, b, channels):
+    if b is None:
+        return y
+    if tuple(np.shape(b)) != (channels,):
+        raise ValueError(f"{op}: b has shape {tuple(np.shape(b))}, expected ({channels},), "
+                         "one bias per output channel")
+    return y + reshape(b, (1, channels, 1, 1))
+
+
+def conv2d(x, W, b=None, stride=1, pad=0):
+    """2-D convolution (cross-correlation, as PyTorch): x (N, C, H, W),
+    W (O, C, kh, kw), b (O,) or None -> y (N, O, oh, ow) with
+    oh = (H + 2*pad - kh) // stride + 1. stride and pad: int or (h, w)."""
+    x, W = _as_variable(x), _as_variable(W)
+    _check_4d("conv2d", "x", x, "(N, C, H, W)")
+    _check_4d("conv2d", "W", W, "(out_channels, in_channels, kh, kw)")
+    out_channels, in_channels, kh, kw = W.shape
+    if x.shape[1] != in_channels:
+        raise ValueError(f"conv2d: x has {x.shape[1]} channels (shape {x.shape}) but W expects "
+                         f"{in_channels} input channels (W shape {W.shape} is (out, in, kh, kw))")
+    kernel, stride, pad, (oh, ow) = _geometry("conv2d", x.shape, (kh, kw), stride, pad)
+    cols = Im2col(kernel, stride, pad)(x)
+    y = matmul(reshape(W, (out_channels, in_channels * kh * kw)), cols)
+    return _add_channel_bias("conv2d", reshape(y, (x.shape[0], out_channels, oh, ow)), b, out_channels)
+
+
+def conv_transpose2d(x, W, b=None, stride=1, pad=0):
+    """Transposed convolution (the gradient of conv2d with respect to its
+    input, as PyTorch's ConvTranspose2d): x (N, C, H, W), W (C, O, kh, kw),
+    b (O,) or None -> y (N, O, (H-1)*stride - 2*pad + kh, ...)."""
+    x, W = _as_variable(x), _as_variable(W)
+    _check_4d("conv_transpose2d", "x", x, "(N, C, H, W)")
+    _check_4d("conv_transpose2d", "W", W, "(in_channels, out_channels, kh, kw)")
+    in_channels, out_channels, kh, kw = W.shape
+    n, channels, h, w = x.shape
+    if channels != in_channels:
+        raise ValueError(f"conv_transpose2d: x has {channels} channels (shape {x.shape}) but W expects "
+                         f"{in_channels} input channels (W shape {W.shape} is (in, out, kh, kw))")
+    stride = _pair("conv_transpose2d", "stride", stride, 1)
+    pad = _pair("conv_transpose2d", "pad", pad, 0)
+    out_h = (h - 1) * stride[0] - 2 * pad[0] + kh
+    out_w = (w - 1) * stride[1] - 2 * pad[1] + kw
+    if out_h < 1 or out_w < 1:
+        raise ValueError(f"conv_transpose2d: output size ({out_h}, {out_w}) is not positive for input "
+                         f"shape {x.shape}, kernel ({kh}, {kw}), stride {stride}, pad {pad}")
+    # cols[n, (o, i, j), (p, q)] = sum_c W[c, o, i, j] x[n, c, p, q], then scatter.
+    W2 = transpose(reshape(W, (in_channels, out_channels * kh * kw)), (1, 0))
+    cols = matmul(W2, reshape(x, (n, in_channels, h * w)))
+    y = Col2im((n, out_channels, out_h, out_w), (kh, kw), stride, pad)(cols)
+    return _add_channel_bias("conv_transpose2d", y, b, out_channels)
+
+
+def _pool_windows(op, x, kernel_size, stride, pad, pad_value):
+    """The pooling windows of x as (N, C, kh*kw, oh*ow), and the output shape."""
+    stride = kernel_size if stride is None else stride
+    kernel, stride, pad, (oh, ow) = _geometry(op, x.shape, kernel_size, stride, pad)
+    if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
+        raise ValueError(f"{op}: pad {pad} must be at most half the kernel size {kernel}")
+    n, c = x.shape[:2]
+    cols = Im2col(kernel, stride, pad, pad_value)(x)
+    return reshape(cols, (n, c, kernel[0] * kernel[1], oh * ow)), (n, c, oh, ow)
+
+
+def max_pool2d(x, kernel_size, stride=None, pad=0):
+    """Maximum over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow).
+    stride defaults to kernel_size; padding counts as -inf (as PyTorch).
+    The gradient goes to the window's maximum (shared among ties)."""
+    x = _as_variable(x)
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    windows, out_shape = _pool_windows("max_pool2d", x, kernel_size, stride, pad, lowest)
+    return reshape(reduce_max(windows, axis=2), out_shape)
+
+
+def avg_pool2d(x, kernel_size, stride=None, pad=0):
+    """Mean over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow).
+    stride defaults to kernel_size; zero padding counts in the mean
+    (PyTorch's default count_include_pad=True)."""
+    windows, out_shape = _pool_windows("avg_pool2d", _as_variable(x), kernel_size, stride, pad, 0)
+    return reshape(mean(windows, axis=2), out_shape)

@@ -1,0 +1,152 @@
+"""Regularisation: dropout, batch normalisation, layer normalisation.
+
+The normalisations are composed from ops (mean, sub, mul, pow), so they
+are differentiable to any order. Whether an op is training comes from its
+`training` argument, or from `Config.train` when that is None.
+"""
+import numbers
+
+import numpy as np
+
+from ..core import Config, Function, Variable
+from ..rng import get_rng
+from .reduction import mean
+from .shape import reshape
+
+
+def _as_variable(x):
+    return x if isinstance(x, Variable) else Variable(x)
+
+
+class Dropout(Function):
+    """y = x * mask / (1 - p), each mask element 1 with probability 1 - p
+    (drawn once, in forward).   gx = gy * mask / (1 - p)"""
+    __slots__ = ("p", "scaled_mask")
+
+    def __init__(self, p):
+        self.p = p
+
+    def forward(self, x):
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+        keep = np.asarray(get_rng().random(x.shape) >= self.p)
+        scale = 0.0 if self.p == 1 else 1.0 / (1.0 - self.p)
+        self.scaled_mask = keep.astype(dtype) * dtype.type(scale)
+        return x * self.scaled_mask
+
+    def backward(self, gy):
+        return gy * self.scaled_mask
+
+    def settings(self):
+        return {"p": self.p}
+
+
+def dropout(x, p=0.5, training=None):
+    """Inverted dropout: while training, zero each element with probability
+    p and scale the rest by 1 / (1 - p), so the expected value is x; the
+    identity otherwise. training=None follows `Config.train`. The mask comes
+    from minigrad's generator (`mg.manual_seed` makes it repeatable)."""
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(f"dropout: p must be a number in [0, 1], got {type(p).__name__}")
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout: p={p} is not a probability; expected 0 <= p <= 1")
+    training = Config.train if training is None else training
+    if not training or p == 0:
+        return _as_variable(x)
+    return Dropout(float(p))(x)
+
+
+def _standardize(x, axes, eps):
+    """(x - mean) / sqrt(var + eps) over `axes`, with the mean and the
+    biased variance (keepdims), all as Variables in one graph."""
+    mu = mean(x, axes, keepdims=True)
+    centered = x - mu
+    var = mean(centered * centered, axes, keepdims=True)
+    return centered * (var + eps) ** -0.5, mu, var
+
+
+def _check_shape(op, name, a, shape):
+    if a is None:
+        return
+    got = tuple(np.shape(a.data if isinstance(a, Variable) else a))
+    if got != shape:
+        raise ValueError(f"{op}: {name} has shape {got}, expected {shape}")
+
+
+def _scale_shift(y, weight, bias):
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def _running_array(name, a):
+    """A running statistic as the ndarray to update in place."""
+    a = a.data if isinstance(a, Variable) else a
+    if not isinstance(a, np.ndarray) or a.dtype.kind != "f":
+        raise TypeError(f"batch_norm: {name} must be a float ndarray (updated in place), got "
+                        f"{type(a).__name__}{'' if not isinstance(a, np.ndarray) else ' of ' + str(a.dtype)}")
+    return a
+
+
+def batch_norm(x, gamma, beta, running_mean=None, running_var=None, training=None, momentum=0.1, eps=1e-5):
+    """Batch normalisation over every axis but axis 1 (the channels):
+    x (N, C) or (N, C, H, W) ...; gamma, beta (C,) or None.
+
+    Training (training=None follows `Config.train`): normalise with the
+    batch mean and biased variance, and update running_mean / running_var
+    (ndarrays of shape (C,), in place) as PyTorch does:
+    new = (1 - momentum) * old + momentum * batch, the variance unbiased.
+    Eval: normalise with running_mean and running_var.
+    """
+    x = _as_variable(x)
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: x must have at least 2 dimensions (N, C, ...), got shape {x.shape}")
+    channels = x.shape[1]
+    for name, a in (("gamma", gamma), ("beta", beta), ("running_mean", running_mean), ("running_var", running_var)):
+        _check_shape("batch_norm", name, a, (channels,))
+    training = Config.train if training is None else training
+    shape = (1, channels) + (1,) * (x.ndim - 2)
+    weight = None if gamma is None else reshape(gamma, shape)
+    bias = None if beta is None else reshape(beta, shape)
+    if not training:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: eval mode needs running_mean and running_var")
+        mu = _running_array("running_mean", running_mean).astype(x.dtype, copy=False).reshape(shape)
+        var = _running_array("running_var", running_var).astype(x.dtype, copy=False).reshape(shape)
+        # Fold everything into y = x * scale + shift: two passes over x.
+        scale = _scale_shift(1 / np.sqrt(var + eps), weight, None)
+        return x * scale + _scale_shift(-mu * scale, None, bias)
+
+    n = x.size // channels if channels else 0
+    if n < 2:
+        raise ValueError(f"batch_norm: training needs more than one value per channel, got x of shape {x.shape}")
+    axes = (0,) + tuple(range(2, x.ndim))
+    y, mu, var = _standardize(x, axes, eps)
+    if running_mean is not None:
+        rm = _running_array("running_mean", running_mean)
+        rm *= 1 - momentum
+        rm += momentum * mu.data.reshape(channels)
+    if running_var is not None:
+        rv = _running_array("running_var", running_var)
+        rv *= 1 - momentum
+        rv += (momentum * n / (n - 1)) * var.data.reshape(channels)
+    return _scale_shift(y, weight, bias)
+
+
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Layer normalisation over the trailing `normalized_shape` axes of x
+    (an int or a tuple), with the biased variance; weight and bias have
+    shape normalized_shape (or are None)."""
+    x = _as_variable(x)
+    if isinstance(normalized_shape, (int, np.integer)):
+        normalized_shape = (int(normalized_shape),)
+    normalized_shape = tuple(normalized_shape)
+    k = len(normalized_shape)
+    if k == 0 or k > x.ndim or x.shape[x.ndim - k:] != normalized_shape:
+        raise ValueError(f"layer_norm: normalized_shape {normalized_shape} does not match the trailing "
+                         f"dimensions of x of shape {x.shape}")
+    _check_shape("layer_norm", "weight", weight, normalized_shape)
+    _check_shape("layer_norm", "bias", bias, normalized_shape)
+    y, _, _ = _standardize(x, tuple(range(x.ndim - k, x.ndim)), eps)
+    return _scale_shift(y, weight, bias)
