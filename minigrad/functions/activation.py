@@ -19,7 +19,8 @@ def _normal_cdf_array(x):
     """Phi(x) = P(Z <= x) for a standard normal Z, as 0.5 * erfc(-x / sqrt 2)
     (erfc keeps the left tail accurate). NumPy has no erf, so this takes
     math.erfc element by element: exact to double precision, ~0.1 us each."""
-    return (0.5 * _erfc(-x * math.sqrt(0.5))).astype(x.dtype if x.dtype.kind == "f" else np.float64)
+    dtype = x.dtype if x.dtype.kind == "f" else np.float64
+    return np.asarray(0.5 * _erfc(-x * math.sqrt(0.5)), dtype=dtype)
 
 
 def _normal_pdf(x):
