@@ -1,0 +1,37 @@
+"""Stochastic gradient descent, with momentum and Nesterov momentum."""
+from .optimizer import Optimizer, l2_gradient
+
+
+class SGD(Optimizer):
+    """Gradient descent, the update rule of PyTorch's `torch.optim.SGD`::
+
+        g = grad + weight_decay * p
+        b = g                               (first step)
+        b = momentum * b + (1 - dampening) * g   (later steps)
+        g = g + momentum * b  if nesterov else  b    (when momentum > 0)
+        p = p - lr * g
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
+        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov,
+                                      weight_decay=weight_decay, dampening=dampening))
+
+    def check_hyperparameters(self, group):
+        super().check_hyperparameters(group)
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(
+                f"SGD: nesterov=True needs momentum > 0 and dampening = 0, got momentum="
+                f"{group['momentum']} and dampening={group['dampening']}")
+
+    def update(self, param, grad, state, group):
+        grad = l2_gradient(grad, param, group["weight_decay"])
+        momentum = group["momentum"]
+        if momentum != 0:
+            buffer = state.get("momentum_buffer")
+            if buffer is None:
+                buffer = state["momentum_buffer"] = grad.copy()
+            else:
+                buffer *= momentum
+                buffer += (1 - group["dampening"]) * grad
+            grad = grad + momentum * buffer if group["nesterov"] else buffer
+        param -= group["lr"] * grad
