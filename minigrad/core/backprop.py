@@ -14,6 +14,13 @@ import numpy as np
 from .config import Config
 from .operators import ops
 
+# Observers of the backward pass (`minigrad.viz.trace_backward` adds one while
+# it records). Read once per backward call; empty, it costs one `is None` test
+# per function. An observer has `begin(outputs, grad_outputs)`, called before
+# the first step, and `step(function, gys, gxs)`, called after each function
+# has sent its gradients.
+_observers = []
+
 
 def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, inputs=None):
     """Propagate `grad_outputs` (Variables) from `outputs` back through the graph.
@@ -47,9 +54,12 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                 heapq.heappush(heap, (-creator.generation, -creator.seq, creator))
 
     retain = retain_grad and capture is None
+    observer = _observers[-1] if _observers else None
     saved = Config.enable_backprop
     Config.enable_backprop = create_graph
     try:
+        if observer is not None:
+            observer.begin(outputs, grad_outputs)
         for y, gy in zip(outputs, grad_outputs):
             send(y, gy)
         while heap:
@@ -79,6 +89,8 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
             for x, gx in zip(xs, gxs):
                 if gx is not None:
                     send(x, gx if hasattr(gx, "creator") else _as_gradient(gx))
+            if observer is not None:
+                observer.step(function, (gy,) if len(outputs) == 1 else gys, gxs)
     finally:
         Config.enable_backprop = saved
     if capture is not None:

@@ -1,0 +1,270 @@
+"""Pictures of a computation graph with Graphviz: `to_dot` and `render`.
+
+    x ─┐
+       ├─► (mul) ─► y ─► (sum) ─► L       boxes: Variables
+    W ─┘                                  ovals: Functions (ops)
+
+Colours tell the kinds of Variables apart: parameters blue, other leaves
+(inputs) green, outputs red, intermediates grey. Each node is declared once
+and numbered by creation order (see graph.py), so a drawing is the same
+text on every run.
+"""
+import pathlib
+
+import graphviz
+
+from ..core import Variable
+from .graph import Graph
+from .labels import MAX_ELEMENTS, format_array, html_label, settings_text
+from .modules import recorded_scopes
+
+SHOW_CHOICES = ("name", "shape", "dtype", "value", "grad")
+RANKDIRS = ("TB", "LR", "BT", "RL")
+FORMATS = ("png", "svg", "pdf")
+
+# (fill, border) per kind of node
+_COLOURS = {
+    "parameter": ("#dae8fc", "#6c8ebf"),
+    "input": ("#d5e8d4", "#82b366"),
+    "output": ("#f8cecc", "#b85450"),
+    "intermediate": ("#f5f5f5", "#666666"),
+    "function": ("#fff2cc", "#d6b656"),
+}
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """Graphviz's `dot` program is missing, so no image could be made."""
+
+
+def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
+           cluster_modules=False, max_elements=MAX_ELEMENTS):
+    """The graph that computed `outputs` as a `graphviz.Digraph` (shown
+    inline by Jupyter; `.source` is the DOT text).
+
+    show      what each Variable node carries, any of "name", "shape",
+              "dtype", "value", "grad" (arrays of up to `max_elements`
+              numbers print them, rounded; bigger ones a summary). Function
+              nodes show the op and its settings (axis, stride, ...).
+    params    a Module or a dict name -> Parameter: parameters are labelled
+              by these (dotted) names, e.g. "0.weight".
+    rankdir   "TB" (top to bottom), "LR", "BT" or "RL".
+    cluster_modules  with params=model, draw one labelled box per
+              sub-module around the ops it created; run the forward pass
+              inside `with viz.module_scopes(model):` first.
+    """
+    graph = Graph(check_outputs("to_dot", outputs))
+    show = _check_show(show)
+    names = parameter_names(params)
+    clusters = _clusters(graph, params, names) if cluster_modules else None
+
+    def rows(x):
+        return variable_rows(x, show, names, max_elements)
+
+    return draw(graph, rows, names, rankdir, clusters)
+
+
+def render(*outputs, path, format=None, **to_dot_kwargs):
+    """Draw the graph of `outputs` (see `to_dot` for the options) to `path`
+    as PNG, SVG or PDF (from the suffix, or `format`), and write the DOT
+    source beside it (`path` with suffix `.dot`). Returns the image's path.
+
+    Without Graphviz's `dot` program the `.dot` file is still written and
+    GraphvizNotFoundError says how to install Graphviz."""
+    path = pathlib.Path(path)
+    suffix = path.suffix[1:].lower()
+    if format is None:
+        format = suffix
+    format = str(format).lower()
+    if format not in FORMATS:
+        raise ValueError(f"render: cannot tell the image format from {str(path)!r} (format={format!r}); "
+                         f"expected a path ending in .png, .svg or .pdf, or format= one of {FORMATS}")
+    if suffix != format:
+        path = path.with_name(path.name + "." + format)
+    graph = to_dot(*outputs, **to_dot_kwargs)
+    run_dot(graph, format, path)
+    return path
+
+
+def run_dot(graph, format, path=None):
+    """Lay out `graph` with Graphviz's `dot`: write the image to `path`
+    (and the DOT source beside it) and return the path, or, with no path,
+    return the image as bytes."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        dot_path = path.with_suffix(".dot")
+        dot_path.write_text(graph.source, encoding="utf-8")
+    try:
+        if path is None:
+            return graph.pipe(format=format)
+        graphviz.render("dot", format, dot_path, outfile=path)
+        return path
+    except graphviz.ExecutableNotFound:
+        written = f"only the DOT source was written, to {dot_path}" if path is not None else "no image was made"
+        raise GraphvizNotFoundError(
+            f"Graphviz's 'dot' program was not found on PATH, so {written}. Install Graphviz, "
+            "then run this again:\n"
+            "  Debian/Ubuntu:  sudo apt install graphviz\n"
+            "  macOS:          brew install graphviz\n"
+            "  conda:          conda install -c conda-forge graphviz\n"
+            "  Windows:        winget install graphviz (then add its bin folder to PATH)") from None
+
+
+def check_outputs(caller, outputs):
+    """`outputs` as a list of Variables, or a TypeError naming `caller`."""
+    if len(outputs) == 1 and isinstance(outputs[0], (list, tuple)):
+        outputs = outputs[0]
+    if not outputs:
+        raise TypeError(f"{caller}: expected at least one output Variable to draw the graph of")
+    for y in outputs:
+        if not isinstance(y, Variable):
+            raise TypeError(f"{caller}: expected Variables as outputs, got {type(y).__name__}")
+    return list(outputs)
+
+
+def _check_show(show):
+    if isinstance(show, str):
+        show = (show,)
+    show = tuple(show)
+    unknown = [s for s in show if s not in SHOW_CHOICES]
+    if unknown:
+        raise ValueError(f"to_dot: show={show!r} has unknown entries {unknown}; "
+                         f"expected any of {SHOW_CHOICES}")
+    return show
+
+
+def parameter_names(params):
+    """{Parameter: dotted name} from a Module, a dict name -> Variable, or None."""
+    if params is None:
+        return {}
+    if hasattr(params, "named_parameters"):
+        pairs = params.named_parameters()
+    elif hasattr(params, "items"):
+        pairs = params.items()
+    else:
+        raise TypeError(f"to_dot: params must be a Module or a dict of name -> Parameter, "
+                        f"got {type(params).__name__}")
+    names = {}
+    for name, p in pairs:
+        if not isinstance(p, Variable):
+            raise TypeError(f"to_dot: params[{name!r}] is a {type(p).__name__}, expected a Parameter")
+        names.setdefault(p, str(name))
+    return names
+
+
+def display_name(x, names):
+    """The name a Variable is drawn with: its parameter name, else its own."""
+    return names.get(x, x.name)
+
+
+def variable_rows(x, show, names, max_elements):
+    """The (text, style) rows of a Variable's label for the `show` choices."""
+    rows = []
+    name = display_name(x, names)
+    if "name" in show and name is not None:
+        rows.append((str(name), "title"))
+    detail = []
+    if "shape" in show:
+        detail.append(str(x.shape))
+    if "dtype" in show:
+        detail.append(str(x.dtype))
+    if detail:
+        rows.append((" ".join(detail), "detail"))
+    if "value" in show:
+        rows.append((format_array(x.data, max_elements), "value"))
+    if "grad" in show:
+        grad = "None" if x.grad is None else format_array(x.grad.data, max_elements)
+        rows.append(("grad " + grad.replace("\n", "\n     "), "grad"))
+    return rows
+
+
+def variable_kind(x, graph, names):
+    if x in names:
+        return "parameter"
+    if any(x is y for y in graph.outputs):
+        return "output"
+    return "input" if x.creator is None else "intermediate"
+
+
+def draw(graph, rows_of, names, rankdir="TB", clusters=None, edge_labels=None):
+    """Build the Digraph of `graph`. `rows_of(x)` gives a Variable's label
+    rows; `clusters` is (node id -> dotted module name, module name -> class
+    name) for nested module boxes; `edge_labels` maps edge ids to text."""
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"to_dot: rankdir={rankdir!r}; expected one of {RANKDIRS}")
+    dot = graphviz.Digraph("minigrad", graph_attr={"rankdir": rankdir, "fontname": "Helvetica",
+                                                   "nodesep": "0.3", "ranksep": "0.35",
+                                                   "ordering": "in"},
+                           node_attr={"fontname": "Helvetica", "penwidth": "1.2"},
+                           edge_attr={"color": "#555555", "arrowsize": "0.7", "fontname": "Helvetica",
+                                      "fontsize": "10"})
+    owner, kinds = clusters or ({}, {})
+    boxes = _cluster_boxes(set(owner.values()), kinds)
+
+    def home(node_id):
+        path = owner.get(node_id)
+        return dot if path is None else boxes[path]
+
+    for x in graph.variables:
+        vid = graph.variable_ids[x]
+        fill, border = _COLOURS[variable_kind(x, graph, names)]
+        home(vid).node(vid, html_label(rows_of(x)), id=vid, shape="box", style="rounded,filled",
+                       fillcolor=fill, color=border)
+    fill, border = _COLOURS["function"]
+    for f in graph.functions:
+        fid = graph.function_ids[f]
+        rows = [(f.name, "title")]
+        settings = settings_text(f)
+        if settings:
+            rows.append((settings, "detail"))
+        home(fid).node(fid, html_label(rows), id=fid, shape="ellipse", style="filled",
+                       fillcolor=fill, color=border, margin="0.05,0.03")
+    # A subgraph is copied into its parent when attached: attach the deepest first.
+    for path in sorted(boxes, key=lambda p: (-p.count("."), p)):
+        parent = path.rpartition(".")[0]
+        (boxes[parent] if parent else dot).subgraph(boxes[path])
+    edge_labels = edge_labels or {}
+    for edge_id, tail, head in graph.edges():
+        label = edge_labels.get(edge_id)
+        if label is None:
+            dot.edge(tail, head, id=edge_id)
+        else:
+            dot.edge(tail, head, id=edge_id, label=html_label([(label, "grad")]))
+    return dot
+
+
+def _cluster_boxes(paths, kinds):
+    """{dotted module name: empty cluster Digraph} for `paths` and their
+    ancestors, labelled "0: Linear"."""
+    every = set()
+    for path in paths:
+        parts = path.split(".")
+        every.update(".".join(parts[:k]) for k in range(1, len(parts) + 1))
+    boxes = {}
+    for number, path in enumerate(sorted(every)):
+        box = graphviz.Digraph(name=f"cluster_{number}")
+        kind = kinds.get(path)
+        box.attr(label=f"{path}: {kind}" if kind else path, id=f"cluster_{number}",
+                 style="rounded,dashed", color="#999999", fontcolor="#333333", fontsize="11",
+                 labeljust="l")
+        boxes[path] = box
+    return boxes
+
+
+def _clusters(graph, params, names):
+    """(node id -> dotted module name, module name -> class name) from the
+    latest `module_scopes(params)` recording."""
+    scopes = None if params is None else recorded_scopes(params)
+    if scopes is None:
+        raise ValueError("to_dot: cluster_modules=True needs params=model and a forward pass run inside "
+                         "`with viz.module_scopes(model):` to learn which sub-module made which op")
+    owner = {}
+    for f, path in scopes.module_of(graph.functions).items():
+        owner[graph.function_ids[f]] = path
+        for y in graph.function_outputs(f):   # an op's result sits beside it
+            if y is not None:
+                owner[graph.variable_ids[y]] = path
+    for x, name in names.items():   # "0.weight" belongs in module "0"
+        module = name.rpartition(".")[0]
+        if module and x in graph.variable_ids:
+            owner[graph.variable_ids[x]] = module
+    return owner, scopes.kinds

@@ -1,0 +1,94 @@
+"""Text for the nodes of a graph picture: arrays, op settings, HTML labels.
+
+Small arrays print their numbers, rounded to 4 significant digits; bigger
+ones a summary, `(64, 10) min -1.2 mean 0.031 max 2.1`, so a node stays
+readable whatever the size of the tensor it stands for.
+"""
+import html
+
+import numpy as np
+
+MAX_ELEMENTS = 16   # arrays up to this size print every number
+
+
+def number(v):
+    """One number, 4 significant digits: 1, 0.3333, -2.5e-07."""
+    return f"{v:.4g}"
+
+
+def format_array(a, max_elements=MAX_ELEMENTS, one_line=False):
+    """`a` as text: its rounded numbers when it has at most `max_elements`
+    elements and at most 2 dimensions, else a summary (shape, min, mean,
+    max). Matrices take one line per row unless `one_line`."""
+    a = np.asarray(a)
+    if a.size <= max_elements and a.ndim <= 2:
+        text = np.array2string(a, separator=", ", max_line_width=10**6,
+                               formatter={"float_kind": number, "complex_kind": number})
+        return " ".join(text.split()) if one_line else text
+    return summarize(a)
+
+
+def summarize(a):
+    """`(shape) min .. mean .. max ..` of an array (magnitudes if complex)."""
+    if a.size == 0:
+        return f"{a.shape} empty"
+    kind = ""
+    if a.dtype.kind == "c":
+        a, kind = np.abs(a), "|x| "
+    elif a.dtype.kind == "b":
+        a = a.astype(np.int64)
+    return (f"{a.shape} {kind}min {number(a.min())} mean {number(a.mean())} "
+            f"max {number(a.max())}")
+
+
+def format_setting(value, limit=40):
+    """An op setting (axis, shape, stride, an index ...) as short text."""
+    if isinstance(value, np.ndarray):
+        text = format_array(value, max_elements=8, one_line=True)
+    elif isinstance(value, slice):
+        parts = [value.start, value.stop] + ([] if value.step is None else [value.step])
+        text = ":".join("" if part is None else str(part) for part in parts)
+    elif value is Ellipsis:
+        text = "..."
+    elif isinstance(value, tuple) and value:
+        text = "(" + ", ".join(format_setting(v, limit) for v in value) + ("," if len(value) == 1 else "") + ")"
+    elif isinstance(value, (float, np.floating)):
+        text = number(value)
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def settings_text(function):
+    """`axis=1, keepdims=False`: the op's settings on one line ('' if none)."""
+    return ", ".join(f"{key}={format_setting(value)}" for key, value in function.settings().items())
+
+
+# Row styles of a node label: (font attributes, bold?)
+_STYLES = {
+    "title": ('POINT-SIZE="12"', True),
+    "detail": ('POINT-SIZE="10" COLOR="#444444"', False),
+    "value": ('POINT-SIZE="10" FACE="monospace"', False),
+    "grad": ('POINT-SIZE="10" FACE="monospace" COLOR="#a4262c"', False),
+}
+
+
+def html_label(rows):
+    """A Graphviz HTML-like label from (text, style) rows; `style` is one of
+    title, detail, value, grad. A row of several lines (a matrix) is
+    left-aligned so its columns line up; the others are centred."""
+    lines = []   # (html of one line, alignment of that line)
+    for text, style in rows:
+        font, bold = _STYLES[style]
+        row = text.split("\n")
+        for line in row:
+            body = html.escape(line, quote=False) or " "
+            if bold:
+                body = f"<B>{body}</B>"
+            lines.append((f"<FONT {font}>{body}</FONT>", "LEFT" if len(row) > 1 else "CENTER"))
+    if not lines:
+        return "< >"
+    # <BR ALIGN=.../> aligns the line before it; a left-aligned last line needs one too.
+    last, last_align = lines[-1]
+    tail = '<BR ALIGN="LEFT"/>' if last_align == "LEFT" else ""
+    return "<" + "".join(f'{body}<BR ALIGN="{align}"/>' for body, align in lines[:-1]) + last + tail + ">"
