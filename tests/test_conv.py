@@ -1,0 +1,116 @@
+"""Convolution, pooling and regularisation: behaviour the op table does not
+cover (dtypes, modes, randomness, error messages)."""
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.functions as F
+
+
+def test_conv2d_keeps_float32_end_to_end():
+    rng = np.random.default_rng(0)
+    x = mg.Variable(rng.standard_normal((2, 1, 6, 6)).astype(np.float32))
+    W = mg.Variable(rng.standard_normal((3, 1, 3, 3)).astype(np.float32))
+    b = mg.Variable(np.zeros(3, np.float32))
+    y = F.max_pool2d(F.conv2d(x, W, b, pad=1), 2)
+    y = F.avg_pool2d(F.conv_transpose2d(y, W, stride=2), 2)
+    assert y.dtype == np.float32
+    y.backward()
+    assert x.grad.dtype == W.grad.dtype == b.grad.dtype == np.float32
+
+
+def test_col2im_is_the_adjoint_of_im2col():
+    # <im2col(x), c> == <x, col2im(c)> for any x and c.
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 3, 7, 5))
+    cols = F.im2col(x, (3, 2), stride=(2, 1), pad=1)
+    c = rng.standard_normal(cols.shape)
+    back = F.col2im(c, x.shape, (3, 2), stride=(2, 1), pad=1)
+    assert back.shape == x.shape
+    np.testing.assert_allclose(np.sum(cols.data * c), np.sum(x * back.data), rtol=1e-12)
+
+
+def test_im2col_layout_makes_conv2d_one_matmul():
+    # Row (c, i, j), column (p, q): W.reshape(out, -1) @ cols is the convolution.
+    rng = np.random.default_rng(2)
+    x, W = rng.standard_normal((1, 2, 4, 4)), rng.standard_normal((3, 2, 2, 2))
+    cols = F.im2col(x, 2).data
+    assert cols.shape == (1, 2 * 2 * 2, 3 * 3)
+    assert cols[0, 1 * 4 + 1 * 2 + 0, 2 * 3 + 1] == x[0, 1, 2 + 1, 1 + 0]
+    np.testing.assert_allclose((W.reshape(3, -1) @ cols).reshape(1, 3, 3, 3), F.conv2d(x, W).data)
+
+
+def test_dropout_follows_config_train_and_training_argument():
+    x = mg.Variable(np.ones((50, 40)))
+    with mg.test_mode():
+        assert F.dropout(x, 0.5) is x
+        assert F.dropout(x, 0.5, training=True).data.min() == 0.0
+    assert F.dropout(x, 0.5, training=False) is x
+    assert F.dropout(x, 0.5).data.min() == 0.0  # Config.train is True by default
+
+
+def test_dropout_is_inverted_and_repeatable():
+    x = mg.Variable(np.ones((200, 100), np.float32))
+    mg.manual_seed(3)
+    y = F.dropout(x, 0.25)
+    mg.manual_seed(3)
+    np.testing.assert_array_equal(F.dropout(x, 0.25).data, y.data)
+    assert y.dtype == np.float32
+    assert set(np.unique(y.data)) == {0.0, np.float32(1 / 0.75)}
+    assert abs((y.data == 0).mean() - 0.25) < 0.02  # 20,000 draws
+    y.backward()
+    np.testing.assert_array_equal(x.grad.data, y.data)  # gradient uses the same mask
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan")])
+def test_dropout_rejects_a_bad_probability(p):
+    with pytest.raises(ValueError, match=r"dropout: p=.* expected 0 <= p <= 1"):
+        F.dropout(np.ones(3), p)
+    with pytest.raises(TypeError, match="dropout: p must be a number"):
+        F.dropout(np.ones(3), "0.5")
+
+
+def test_batch_norm_running_statistics_follow_pytorch_rule():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((8, 2, 3, 3)) * 3 + 1
+    running_mean, running_var = np.zeros(2), np.ones(2)
+    F.batch_norm(x, None, None, running_mean, running_var, training=True, momentum=0.1)
+    batch = x.transpose(1, 0, 2, 3).reshape(2, -1)
+    np.testing.assert_allclose(running_mean, 0.1 * batch.mean(axis=1))
+    np.testing.assert_allclose(running_var, 0.9 + 0.1 * batch.var(axis=1, ddof=1))
+
+
+def test_batch_norm_follows_config_train():
+    x = np.arange(12.0).reshape(6, 2)
+    running_mean, running_var = np.zeros(2), np.ones(2)
+    with mg.test_mode():
+        y = F.batch_norm(x, None, None, running_mean, running_var)
+    np.testing.assert_allclose(y.data, x / np.sqrt(1 + 1e-5))
+    np.testing.assert_array_equal(running_mean, [0.0, 0.0])
+    y = F.batch_norm(x, None, None, running_mean, running_var)  # training: batch statistics
+    np.testing.assert_allclose(y.data.mean(axis=0), 0.0, atol=1e-12)
+    assert running_mean[0] > 0
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: F.conv2d(np.zeros((1, 3, 5, 5)), np.zeros((2, 4, 3, 3))),
+     r"conv2d: x has 3 channels \(shape \(1, 3, 5, 5\)\) but W expects 4 input channels"),
+    (lambda: F.conv_transpose2d(np.zeros((1, 3, 5, 5)), np.zeros((2, 4, 3, 3))),
+     r"conv_transpose2d: x has 3 channels .* W expects 2 input channels"),
+    (lambda: F.conv2d(np.zeros((3, 5, 5)), np.zeros((2, 3, 3, 3))), r"conv2d: x must be 4-D"),
+    (lambda: F.conv2d(np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 3, 3))),
+     r"conv2d: kernel \(3, 3\) is larger than the padded input \(2, 2\)"),
+    (lambda: F.conv2d(np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)), np.zeros(3)),
+     r"conv2d: b has shape \(3,\), expected \(2,\)"),
+    (lambda: F.conv2d(np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)), stride=0), r"conv2d: stride must be"),
+    (lambda: F.max_pool2d(np.zeros((1, 1, 5, 5)), 2, pad=2), r"max_pool2d: pad \(2, 2\) must be at most half"),
+    (lambda: F.col2im(np.zeros((1, 9, 4)), (1, 1, 5, 5), 3),
+     r"col2im: cols has shape \(1, 9, 4\) .* gives columns of shape \(1, 9, 9\)"),
+    (lambda: F.batch_norm(np.zeros((4, 3)), np.ones(2), np.zeros(3)), r"batch_norm: gamma has shape \(2,\), expected \(3,\)"),
+    (lambda: F.batch_norm(np.zeros((1, 3)), None, None, training=True), r"more than one value per channel"),
+    (lambda: F.batch_norm(np.zeros((4, 3)), None, None, training=False), r"eval mode needs running_mean"),
+    (lambda: F.layer_norm(np.zeros((2, 3)), (4,)), r"layer_norm: normalized_shape \(4,\) does not match"),
+])
+def test_bad_input_gives_a_clear_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
