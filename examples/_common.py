@@ -1,0 +1,97 @@
+"""What the examples share: the command line, the output folder, figures,
+the printed figures, and the digits split. Import it before minigrad: it
+lets the examples run from a source checkout that was not pip-installed.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")   # files only, no window: examples run on servers and in tests
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+try:
+    import minigrad  # noqa: F401
+except ImportError:  # a checkout without `pip install -e .`
+    sys.path.insert(0, str(ROOT))
+
+import minigrad as mg  # noqa: E402
+import minigrad.functions as F  # noqa: E402
+from minigrad import viz  # noqa: E402
+from minigrad.data import datasets, transforms  # noqa: E402
+
+DPI = 80   # small committed pictures
+
+
+def parse_args(name, description, argv=None, add_arguments=None):
+    """The command line every example has: `--quick` (a small, fast run for
+    the tests) and `--out DIR` (default `out/<name>`), plus the example's own
+    arguments added by `add_arguments(parser)`. Makes the output folder."""
+    parser = argparse.ArgumentParser(prog=f"{name}.py", description=description)
+    parser.add_argument("--quick", action="store_true",
+                        help="a small, fast run (what the tests use)")
+    parser.add_argument("--out", type=Path, default=Path("out") / name,
+                        help="folder for the pictures and files (default: %(default)s)")
+    if add_arguments is not None:
+        add_arguments(parser)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def report(label, value, digits=4):
+    """Print one figure as `label: value`, the form the tests grep for."""
+    if isinstance(value, (float, np.floating)):
+        value = f"{value:.{digits}f}"
+    print(f"{label}: {value}", flush=True)
+
+
+def save_figure(fig, path):
+    """Write a matplotlib figure as a small PNG and say where."""
+    fig.savefig(path, dpi=DPI, bbox_inches="tight")
+    plt.close(fig)
+    print(f"wrote {path}")
+    return path
+
+
+def render_graph(path, *outputs, **to_dot_kwargs):
+    """Draw the graph behind `outputs` with viz.render. Without Graphviz's
+    `dot` program, render still writes the `.dot` source; say so and go on."""
+    try:
+        viz.render(*outputs, path=path, **to_dot_kwargs)
+    except viz.GraphvizNotFoundError as error:
+        print(f"note: {error}")
+        print(f"wrote {Path(path).with_suffix('.dot')} (the graph's DOT source)")
+        return None
+    print(f"wrote {path} and its DOT source {Path(path).with_suffix('.dot')}")
+    return path
+
+
+def digits_split(fractions=(0.6, 0.2, 0.2), n=None, seed=0):
+    """The scikit-learn digits, shuffled with `seed` and cut into parts of the
+    given fractions (e.g. train, validation, test). `n` keeps only the first n shuffled
+    images (for quick runs). Returns a list of (x, t) pairs: x float32 of
+    shape (m, 64), t int64 labels."""
+    x, t = datasets.digits()
+    order = np.random.default_rng(seed).permutation(len(x))
+    if n is not None:
+        order = order[:n]
+    x, t = x[order], t[order]
+    cuts = np.round(np.cumsum(fractions)[:-1] * len(x)).astype(int)
+    return [(xs, ts) for xs, ts in zip(np.split(x, cuts), np.split(t, cuts))]
+
+
+def evaluate(model, x, t):
+    """(loss, accuracy) of a classifier on arrays, in evaluation mode
+    (dropout off, batch norm on running statistics) and without a graph."""
+    was_training = model.training
+    model.eval()
+    with mg.no_grad():
+        logits = model(mg.Variable(x))
+        loss = F.softmax_cross_entropy(logits, t).item()
+        acc = F.accuracy(logits, t).item()
+    model.train(was_training)
+    return loss, acc
