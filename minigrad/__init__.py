@@ -3,6 +3,7 @@ from .core import (Variable, Function, Config, using_config, no_grad, enable_gra
                    test_mode, grad, jacobian, hessian, hvp, numerical_grad, gradcheck, gradgradcheck,
                    GradcheckError)
 from .rng import manual_seed, get_rng
-from . import functions
+from .serialization import save, load
+from . import functions, nn, optim, data
 
 __version__ = "0.1.0"
