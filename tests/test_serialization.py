@@ -131,3 +131,25 @@ def test_a_single_npy_array_is_not_a_state_dict(tmp_path):
     np.save(path, np.ones(3))
     with pytest.raises(ValueError, match="single.npy.*not an archive"):
         load(path)
+
+
+def test_running_statistics_survive_save_and_load(tmp_path):
+    rng = np.random.default_rng(0)
+
+    def build():
+        return nn.Sequential(nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3), nn.ReLU(), nn.Flatten(),
+                             nn.Linear(12, 4), nn.BatchNorm1d(4))
+
+    model = build()
+    for _ in range(3):
+        model(rng.standard_normal((5, 2, 4, 4)).astype(np.float32) * 2 + 1)
+    assert not np.allclose(model[1].running_mean, 0)
+    save(model.state_dict(), tmp_path / "bn.npz")
+
+    fresh = build()
+    fresh.load_state_dict(load(tmp_path / "bn.npz"))
+    for name in ("1.running_mean", "1.running_var", "5.running_mean", "5.running_var"):
+        np.testing.assert_array_equal(fresh.state_dict()[name], model.state_dict()[name])
+    assert fresh[1].num_batches_tracked == 3 and fresh[5].num_batches_tracked.dtype == np.int64
+    x = rng.standard_normal((2, 2, 4, 4)).astype(np.float32)
+    np.testing.assert_array_equal(fresh.eval()(x).data, model.eval()(x).data)

@@ -1,6 +1,4 @@
 """Layers on feature vectors: Linear, Embedding, Flatten."""
-import math
-
 import numpy as np
 
 from .. import functions as F
@@ -77,12 +75,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, x):
-        shape = x.shape
-        start, end = self.start_dim % max(len(shape), 1), self.end_dim % max(len(shape), 1)
-        if start > end:
-            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} "
-                             f"for an input of shape {shape}")
-        return F.reshape(x, shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:])
+        return F.flatten(x, self.start_dim, self.end_dim)
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

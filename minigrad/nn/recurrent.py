@@ -282,7 +282,7 @@ class _Sequence(_Recurrent):
         seq_len = x.shape[0]
         # One product for the input projection of every step, then split by time.
         gi = F.linear(x, weight_ih, bias_ih)
-        gi_steps = [F.squeeze(g, 0) for g in _split_steps(gi, seq_len)]
+        gi_steps = [F.squeeze(g, 0) for g in F.split(gi, seq_len, axis=0)]
         hs = [None] * seq_len
         for t in (reversed(range(seq_len)) if reverse else range(seq_len)):
             state = self.step(gi_steps[t], state, weight_hh, bias_hh)
@@ -292,12 +292,6 @@ class _Sequence(_Recurrent):
     def extra_repr(self):
         return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, bias={self.bias}, "
                 f"batch_first={self.batch_first}, dropout={self.dropout}, bidirectional={self.bidirectional}")
-
-
-def _split_steps(gi, seq_len):
-    """gi (seq, ...) as a list of seq_len pieces (1, ...)."""
-    pieces = F.split(gi, seq_len, axis=0)
-    return list(pieces) if isinstance(pieces, (list, tuple)) else [pieces]
 
 
 class RNN(_Sequence):
