@@ -2,8 +2,9 @@
 from ..core.operators import install as _install
 from .arithmetic import add, sub, mul, div, neg, pow
 from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minimum, where
-from .reduction import sum, mean, max, min
-from .shape import reshape, transpose, broadcast_to, sum_to, get_item
+from .reduction import sum, mean, max, min, logsumexp, var
+from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_dims, squeeze, flatten,
+                    concat, stack, split, pad)
 from .linalg import matmul, linear
 from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax, log_softmax,
                          identity)

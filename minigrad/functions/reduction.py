@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..core import Function
+from .math import exp
 from .shape import broadcast_to, reshape, _normalize_axis
 
 
@@ -52,6 +53,14 @@ class Reduction(Function):
         self.axes = _axes(self.name, self.axis, x.ndim)
         return self.axes
 
+    def count(self):
+        """How many elements each output element reduces (at least 1, so
+        dividing by it is safe on empty inputs)."""
+        n = 1
+        for a in self.axes:
+            n *= self.x_shape[a]
+        return n or 1
+
     def settings(self):
         return {"axis": self.axis, "keepdims": self.keepdims}
 
@@ -75,10 +84,7 @@ class Mean(Reduction):
         return np.mean(x, axis=self.prepare(x), keepdims=self.keepdims)
 
     def backward(self, gy):
-        n = 1
-        for a in self.axes:
-            n *= self.x_shape[a]
-        return expand_reduced(gy, self.x_shape, self.axes) / (n or 1)
+        return expand_reduced(gy, self.x_shape, self.axes) / self.count()
 
 
 class Max(Reduction):
@@ -107,6 +113,38 @@ class Min(Max):
     reduce = staticmethod(np.min)
 
 
+class LogSumExp(Reduction):
+    """y = log(sum(exp(x))) over axes, computed stably.
+    gx = gy * exp(x - y) (softmax of x), gy and y broadcast back."""
+    __slots__ = ()
+
+    @property
+    def name(self):
+        return "logsumexp"
+
+    def forward(self, x):
+        return stable_logsumexp(x, self.prepare(x), self.keepdims)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        y = expand_reduced(self.output_variable(), self.x_shape, self.axes)
+        return expand_reduced(gy, self.x_shape, self.axes) * exp(x - y)
+
+
+class Var(Reduction):
+    """y = mean((x - mean(x))**2) over axes (population variance, ddof=0).
+    gx = gy * 2 (x - mean(x)) / n, n the number of elements reduced."""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.var(x, axis=self.prepare(x), keepdims=self.keepdims)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        centered = x - mean(x, self.axes, keepdims=True)
+        return expand_reduced(gy, self.x_shape, self.axes) * centered * (2 / self.count())
+
+
 def sum(x, axis=None, keepdims=False):
     """Sum over `axis` (None: all axes)."""
     return Sum(axis, keepdims)(x)
@@ -125,3 +163,13 @@ def max(x, axis=None, keepdims=False):
 def min(x, axis=None, keepdims=False):
     """Minimum over `axis` (None: all axes)."""
     return Min(axis, keepdims)(x)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))) over `axis` (None: all axes), without overflow."""
+    return LogSumExp(axis, keepdims)(x)
+
+
+def var(x, axis=None, keepdims=False):
+    """Population variance (ddof=0) over `axis` (None: all axes)."""
+    return Var(axis, keepdims)(x)

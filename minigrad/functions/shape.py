@@ -220,3 +220,193 @@ def sum_to(x, shape):
 def get_item(x, index):
     """x[index]: integers, slices, None, Ellipsis, integer or boolean arrays."""
     return GetItem(_plain_index(index))(x)
+
+
+def _shape_of(x):
+    return x.data.shape if isinstance(x, Variable) else np.shape(x)
+
+
+def _axis_tuple(op, axis, ndim):
+    """`axis` (an int or a sequence) as a tuple of distinct non-negative axes."""
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = tuple(_normalize_axis(op, int(a), ndim) for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: repeated axis in {axis}")
+    return axes
+
+
+def expand_dims(x, axis):
+    """x with new axes of size 1 inserted at `axis` (an int or a tuple), as
+    np.expand_dims. A reshape."""
+    shape = _shape_of(x)
+    axes = _axis_tuple("expand_dims", axis, len(shape) + (1 if np.ndim(axis) == 0 else len(axis)))
+    rest = iter(shape)
+    return reshape(x, tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes))))
+
+
+def squeeze(x, axis=None):
+    """x without its axes of size 1 (only those in `axis`, if given), as
+    np.squeeze. A reshape."""
+    shape = _shape_of(x)
+    if axis is None:
+        axes = tuple(i for i, n in enumerate(shape) if n == 1)
+    else:
+        axes = _axis_tuple("squeeze", axis, len(shape))
+        for a in axes:
+            if shape[a] != 1:
+                raise ValueError(
+                    f"squeeze: cannot squeeze axis {a} of an array of shape {shape}: "
+                    f"its size is {shape[a]}, expected 1")
+    return reshape(x, tuple(n for i, n in enumerate(shape) if i not in axes))
+
+
+def flatten(x, start_dim=1, end_dim=-1):
+    """x with axes start_dim..end_dim (inclusive) merged into one, as
+    torch.flatten: (N, C, H, W) -> (N, C*H*W) by default. A 0-d x becomes
+    shape (1,). A reshape."""
+    shape = _shape_of(x)
+    if len(shape) == 0:
+        return reshape(x, (1,))
+    start = _normalize_axis("flatten", start_dim, len(shape))
+    end = _normalize_axis("flatten", end_dim, len(shape))
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                         f"for an array of shape {shape}")
+    merged = int(np.prod(shape[start:end + 1]))
+    return reshape(x, shape[:start] + (merged,) + shape[end + 1:])
+
+
+class Concat(Function):
+    """y = the inputs joined along `axis`.   gx_i = the i-th piece of gy (split)"""
+    __slots__ = ("axis", "indices")
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *xs):
+        first = xs[0].shape
+        if len(first) == 0:
+            raise ValueError("concat: cannot join 0-d arrays; expected arrays with at least one axis")
+        axis = self.axis = _normalize_axis("concat", self.axis, len(first))
+        for x in xs[1:]:
+            if len(x.shape) != len(first) or any(
+                    a != b for i, (a, b) in enumerate(zip(x.shape, first)) if i != axis):
+                raise ValueError(
+                    f"concat: shapes {first} and {x.shape} do not match; expected the same shape "
+                    f"except along axis {axis}")
+        self.indices = np.cumsum([x.shape[axis] for x in xs[:-1]]).tolist()
+        return np.concatenate(xs, axis=axis)
+
+    def backward(self, gy):
+        return tuple(split(gy, self.indices, self.axis))
+
+    def settings(self):
+        return {"axis": self.axis}
+
+
+class Split(Function):
+    """ys = x cut along `axis` before each of `indices` (non-decreasing).
+    gx = the gys joined again (zeros for a piece that got no gradient)."""
+    __slots__ = ("indices", "axis", "shapes")
+
+    def __init__(self, indices, axis):
+        self.indices = indices
+        self.axis = axis
+
+    def forward(self, x):
+        axis = self.axis = _normalize_axis("split", self.axis, x.ndim)
+        ys = np.split(x, self.indices, axis=axis)
+        self.shapes = [y.shape for y in ys]
+        return tuple(ys)
+
+    def backward(self, *gys):
+        dtype = next(g.dtype for g in gys if g is not None)
+        pieces = [Variable(np.zeros(s, dtype=dtype)) if g is None else g for g, s in zip(gys, self.shapes)]
+        return concat(pieces, self.axis)
+
+    def settings(self):
+        return {"indices": self.indices, "axis": self.axis}
+
+
+def concat(xs, axis=0):
+    """The arrays in `xs` joined along an existing `axis`, as np.concatenate."""
+    xs = list(xs)
+    if not xs:
+        raise ValueError("concat: expected at least one array, got none")
+    return Concat(axis)(*xs)
+
+
+def stack(xs, axis=0):
+    """The arrays in `xs` (all of one shape) joined along a new `axis`, as
+    np.stack: expand_dims on each, then concat."""
+    xs = list(xs)
+    if not xs:
+        raise ValueError("stack: expected at least one array, got none")
+    shapes = [_shape_of(x) for x in xs]
+    for s in shapes[1:]:
+        if s != shapes[0]:
+            raise ValueError(f"stack: all arrays must have the same shape, got {shapes[0]} and {s}")
+    axis = _normalize_axis("stack", axis, len(shapes[0]) + 1)
+    return concat([expand_dims(x, axis) for x in xs], axis)
+
+
+def split(x, sections, axis=0):
+    """x cut along `axis` into a list of Variables, as np.split: `sections`
+    is a number of equal parts, or the (non-decreasing) indices to cut at."""
+    shape = _shape_of(x)
+    a = _normalize_axis("split", axis, len(shape))
+    n = shape[a]
+    if isinstance(sections, (int, np.integer)):
+        if sections <= 0 or n % sections:
+            raise ValueError(
+                f"split: cannot split axis {a} of size {n} (shape {shape}) into {sections} equal parts")
+        indices = [n // sections * i for i in range(1, sections)]
+    else:
+        # Python slicing rules for each cut, then cuts must not go backwards,
+        # so the pieces tile x and their gradients concat back to its shape.
+        indices = [min(max(int(i) + n if i < 0 else int(i), 0), n) for i in sections]
+        if indices != sorted(indices):
+            raise ValueError(f"split: indices {list(sections)} must be non-decreasing (axis {a} of size {n})")
+    ys = Split(indices, a)(x)
+    return [ys] if isinstance(ys, Variable) else ys
+
+
+def _pad_widths(pad_width, ndim):
+    if ndim == 0:
+        return ()  # nothing to pad, as np.pad
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width), (ndim, 2))
+    except ValueError:
+        raise ValueError(f"pad: pad_width {pad_width!r} does not fit an array of {ndim} dimensions; "
+                         "expected an int, a (before, after) pair, or one pair per axis") from None
+    if widths.dtype.kind not in "iu" or (widths < 0).any():
+        raise ValueError(f"pad: pad_width {pad_width!r} must hold non-negative integers")
+    return tuple((int(b), int(e)) for b, e in widths)
+
+
+class Pad(Function):
+    """y = x surrounded by `value` as np.pad (constant mode); widths holds a
+    (before, after) pair per axis.   gx = the middle of gy (a slice)"""
+    __slots__ = ("widths", "value")
+
+    def __init__(self, widths, value):
+        self.widths = widths
+        self.value = value
+
+    def forward(self, x):
+        if x.ndim == 0:
+            return x.copy()
+        return np.pad(x, self.widths, mode="constant", constant_values=self.value)
+
+    def backward(self, gy):
+        return get_item(gy, tuple(slice(b, n - e) for (b, e), n in zip(self.widths, gy.shape)))
+
+    def settings(self):
+        return {"pad_width": self.widths, "value": self.value}
+
+
+def pad(x, pad_width, value=0):
+    """x padded with the constant `value`, as np.pad(x, pad_width,
+    constant_values=value): pad_width is an int, a (before, after) pair, or
+    one pair per axis."""
+    return Pad(_pad_widths(pad_width, len(_shape_of(x))), value)(x)
