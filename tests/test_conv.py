@@ -114,3 +114,12 @@ def test_batch_norm_follows_config_train():
 def test_bad_input_gives_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("pad", [0, 1])
+def test_im2col_reads_non_contiguous_inputs(pad):
+    # The strided view is built from the input's own strides (flipped, transposed views too).
+    rng = np.random.default_rng(5)
+    base = rng.standard_normal((2, 5, 3, 6))
+    x = base.transpose(0, 2, 3, 1)[:, :, ::-1, :]  # (2, 3, 6, 5), negative and permuted strides
+    np.testing.assert_array_equal(F.im2col(x, (2, 3), 1, pad).data, F.im2col(x.copy(), (2, 3), 1, pad).data)

@@ -59,6 +59,19 @@ def _check_4d(op, name, x, layout):
         raise ValueError(f"{op}: {name} must be 4-D {layout}, got shape {x.shape}")
 
 
+def _conv_operands(op, x, W, in_axis):
+    """x and W as Variables, both 4-D, with x's channels equal to W's
+    input channels (axis `in_axis` of W)."""
+    layout = "(out, in, kh, kw)" if in_axis == 1 else "(in, out, kh, kw)"
+    x, W = _as_variable(x), _as_variable(W)
+    _check_4d(op, "x", x, "(N, C, H, W)")
+    _check_4d(op, "W", W, layout)
+    if x.shape[1] != W.shape[in_axis]:
+        raise ValueError(f"{op}: x has {x.shape[1]} channels (shape {x.shape}) but W expects "
+                         f"{W.shape[in_axis]} input channels (W shape {W.shape} is {layout})")
+    return x, W
+
+
 class Im2col(Function):
     """cols[n, (c, i, j), (p, q)] = xpad[n, c, i + sh*p, j + sw*q]
     (xpad: x padded with `pad_value`).   gx = col2im(gcols): each column's
@@ -164,13 +177,8 @@ def conv2d(x, W, b=None, stride=1, pad=0):
     """2-D convolution (cross-correlation, as PyTorch): x (N, C, H, W),
     W (O, C, kh, kw), b (O,) or None -> y (N, O, oh, ow) with
     oh = (H + 2*pad - kh) // stride + 1. stride and pad: int or (h, w)."""
-    x, W = _as_variable(x), _as_variable(W)
-    _check_4d("conv2d", "x", x, "(N, C, H, W)")
-    _check_4d("conv2d", "W", W, "(out_channels, in_channels, kh, kw)")
+    x, W = _conv_operands("conv2d", x, W, in_axis=1)
     out_channels, in_channels, kh, kw = W.shape
-    if x.shape[1] != in_channels:
-        raise ValueError(f"conv2d: x has {x.shape[1]} channels (shape {x.shape}) but W expects "
-                         f"{in_channels} input channels (W shape {W.shape} is (out, in, kh, kw))")
     kernel, stride, pad, (oh, ow) = _geometry("conv2d", x.shape, (kh, kw), stride, pad)
     cols = Im2col(kernel, stride, pad)(x)
     y = matmul(reshape(W, (out_channels, in_channels * kh * kw)), cols)
@@ -181,14 +189,9 @@ def conv_transpose2d(x, W, b=None, stride=1, pad=0):
     """Transposed convolution (the gradient of conv2d with respect to its
     input, as PyTorch's ConvTranspose2d): x (N, C, H, W), W (C, O, kh, kw),
     b (O,) or None -> y (N, O, (H-1)*stride - 2*pad + kh, ...)."""
-    x, W = _as_variable(x), _as_variable(W)
-    _check_4d("conv_transpose2d", "x", x, "(N, C, H, W)")
-    _check_4d("conv_transpose2d", "W", W, "(in_channels, out_channels, kh, kw)")
+    x, W = _conv_operands("conv_transpose2d", x, W, in_axis=0)
     in_channels, out_channels, kh, kw = W.shape
-    n, channels, h, w = x.shape
-    if channels != in_channels:
-        raise ValueError(f"conv_transpose2d: x has {channels} channels (shape {x.shape}) but W expects "
-                         f"{in_channels} input channels (W shape {W.shape} is (in, out, kh, kw))")
+    n, _, h, w = x.shape
     stride = _pair("conv_transpose2d", "stride", stride, 1)
     pad = _pair("conv_transpose2d", "pad", pad, 0)
     out_h = (h - 1) * stride[0] - 2 * pad[0] + kh
