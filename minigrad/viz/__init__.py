@@ -1,3 +1,4 @@
 """Pictures of the computation graph and of the backward pass through it."""
 from .dot import to_dot, render, GraphvizNotFoundError
 from .modules import module_scopes
+from .trace import trace_backward, BackwardTrace, Step

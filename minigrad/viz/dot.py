@@ -53,12 +53,12 @@ def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
               inside `with viz.module_scopes(model):` first.
     """
     graph = Graph(check_outputs("to_dot", outputs))
-    show = _check_show(show)
+    show = check_show(show)
     names = parameter_names(params)
     clusters = _clusters(graph, params, names) if cluster_modules else None
 
     def rows(x):
-        return variable_rows(x, show, names, max_elements)
+        return variable_rows(x, show, display_name(x, names), max_elements)
 
     return draw(graph, rows, names, rankdir, clusters)
 
@@ -121,7 +121,7 @@ def check_outputs(caller, outputs):
     return list(outputs)
 
 
-def _check_show(show):
+def check_show(show):
     if isinstance(show, str):
         show = (show,)
     show = tuple(show)
@@ -156,10 +156,9 @@ def display_name(x, names):
     return names.get(x, x.name)
 
 
-def variable_rows(x, show, names, max_elements):
+def variable_rows(x, show, name, max_elements):
     """The (text, style) rows of a Variable's label for the `show` choices."""
     rows = []
-    name = display_name(x, names)
     if "name" in show and name is not None:
         rows.append((str(name), "title"))
     detail = []

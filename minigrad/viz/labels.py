@@ -11,19 +11,22 @@ import numpy as np
 MAX_ELEMENTS = 16   # arrays up to this size print every number
 
 
-def number(v):
-    """One number, 4 significant digits: 1, 0.3333, -2.5e-07."""
-    return f"{v:.4g}"
+def number(v, digits=4):
+    """One number to `digits` significant digits: 1, 0.3333, -2.5e-07."""
+    return f"{v:.{digits}g}"
 
 
-def format_array(a, max_elements=MAX_ELEMENTS, one_line=False):
-    """`a` as text: its rounded numbers when it has at most `max_elements`
-    elements and at most 2 dimensions, else a summary (shape, min, mean,
-    max). Matrices take one line per row unless `one_line`."""
+def format_array(a, max_elements=MAX_ELEMENTS, one_line=False, digits=4):
+    """`a` as text: its numbers (to `digits` significant digits) when it
+    has at most `max_elements` elements and at most 2 dimensions, else a
+    summary (shape, min, mean, max). Matrices take one line per row unless
+    `one_line`."""
     a = np.asarray(a)
-    if a.size <= max_elements and a.ndim <= 2:
+    if 0 < a.size <= max_elements and a.ndim <= 2:
+        def fmt(v):
+            return number(v, digits)
         text = np.array2string(a, separator=", ", max_line_width=10**6,
-                               formatter={"float_kind": number, "complex_kind": number})
+                               formatter={"float_kind": fmt, "complex_kind": fmt})
         return " ".join(text.split()) if one_line else text
     return summarize(a)
 

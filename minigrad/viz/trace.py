@@ -1,0 +1,125 @@
+"""Recording a backward pass, one function at a time.
+
+    with viz.trace_backward() as trace:
+        loss.backward()
+    for step in trace.steps:
+        step.function, step.grads_in, step.grads_out
+    trace.to_html("backward.html")     # a page that replays it
+
+The engine (core/backprop.py) tells its observer when a pass begins (the
+outputs and their seed gradients) and after each function has sent its
+gradients. The trace keeps copies of those arrays, so later passes or
+in-place updates cannot change what it shows. It also keeps the graph alive
+(the functions and their inputs) for as long as the trace lives.
+"""
+from typing import NamedTuple
+
+import numpy as np
+
+from ..core import Variable, no_grad
+from ..core import backprop
+from ..core.operators import ops
+from .page import write_page
+
+
+class Step(NamedTuple):
+    """One function's turn in the backward pass.
+
+    function   the Function whose backward ran
+    grads_in   per output, dL/dy as an ndarray (None when no gradient came)
+    grads_out  per input, dL/dx it sent, summed to the input's shape
+               (None where it sent none)
+    """
+    function: object
+    grads_in: tuple
+    grads_out: tuple
+
+
+class BackwardTrace:
+    """The record of the backward passes run inside `with trace_backward()`.
+
+    outputs  the Variables each pass started from (each once)
+    seeds    per pass, [(output, seed gradient ndarray), ...]
+    steps    the Steps of every pass, in the order they ran
+    """
+
+    def __init__(self):
+        self.outputs = []
+        self.seeds = []
+        self.steps = []
+        self.pass_starts = []    # index into steps where each pass begins
+        self.summed_from = {}    # (step index, input index) -> shape before sum_to
+
+    # -- the context manager ---------------------------------------------------------
+    def __enter__(self):
+        backprop._observers.append(self)
+        return self
+
+    def __exit__(self, *exc_info):
+        backprop._observers.remove(self)
+        return False
+
+    # -- the observer protocol of core/backprop.py ---------------------------------------
+    def begin(self, outputs, grad_outputs):
+        self.pass_starts.append(len(self.steps))
+        self.seeds.append([(y, _copy(gy)) for y, gy in zip(outputs, grad_outputs)])
+        for y in outputs:
+            if not any(y is known for known in self.outputs):
+                self.outputs.append(y)
+
+    def step(self, function, gys, gxs):
+        grads_out = []
+        for i, (x, gx) in enumerate(zip(function.inputs, gxs)):
+            g = _copy(gx)
+            if g is not None and g.shape != x.shape:
+                self.summed_from[len(self.steps), i] = g.shape
+                with no_grad():
+                    g = ops.sum_to(Variable(g), x.shape).data
+            grads_out.append(g)
+        self.steps.append(Step(function, tuple(_copy(gy) for gy in gys), tuple(grads_out)))
+
+    # -- reading the record -----------------------------------------------------------------
+    def leaf_grads(self, upto=None):
+        """{leaf Variable: gradient ndarray} delivered by the traced passes
+        after their first `upto` steps (all of them when None), seeds of
+        outputs that are leaves included. Leaves whose `.grad` was None
+        before the trace end with `.grad` equal to this."""
+        upto = len(self.steps) if upto is None else upto
+        totals = {}
+
+        def add(x, g):
+            if g is not None and x.creator is None:
+                totals[x] = g if x not in totals else totals[x] + g
+
+        for start, seeds in zip(self.pass_starts, self.seeds):
+            if start <= upto:
+                for y, g in seeds:
+                    add(y, g)
+        for step in self.steps[:upto]:
+            for x, g in zip(step.function.inputs, step.grads_out):
+                add(x, g)
+        return totals
+
+    def to_html(self, path, show=("name", "value"), params=None, rankdir="TB",
+                title=None):
+        """Write one self-contained HTML page (no network: the SVG and the
+        script are inline) that replays the backward pass on the drawn
+        graph: Prev / Next / Play and the arrow keys step through it, the
+        current function is highlighted, each gradient appears on its edge
+        and node as it is computed, and the chain rule of the step is
+        written out. `show`, `params`, `rankdir` are as for `to_dot`.
+        Needs Graphviz's `dot` (else GraphvizNotFoundError). Returns the path."""
+        return write_page(self, path, show=show, params=params, rankdir=rankdir, title=title)
+
+
+def trace_backward():
+    """Context manager recording every backward pass run inside it; gives a
+    BackwardTrace (`steps`, `leaf_grads()`, `to_html(path)`)."""
+    return BackwardTrace()
+
+
+def _copy(g):
+    """A private ndarray copy of a gradient (Variable or array), or None."""
+    if g is None:
+        return None
+    return np.array(g.data if isinstance(g, Variable) else g, copy=True)

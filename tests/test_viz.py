@@ -1,0 +1,337 @@
+"""minigrad.viz: DOT pictures of the graph, rendering, and the backward trace."""
+import re
+import shutil
+import time
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.functions as F
+from minigrad import viz
+from minigrad.core import backprop
+from minigrad.viz.labels import format_array
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
+
+
+def small_net():
+    """L = sum(tanh(x @ W + b) ** 2): a leaf used once, a broadcast bias."""
+    x = mg.Variable(np.array([[1.0, -2.0], [0.5, 3.0]]), name="x")
+    W = mg.Variable(np.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]), name="W")
+    b = mg.Variable(np.array([0.01, 0.02, 0.03]), name="b")
+    h = F.tanh(x @ W + b)
+    L = (h * h).sum()
+    L.name = "L"
+    return L, x, W, b
+
+
+def node_lines(source):
+    """{node id: its declaration line} of a DOT source; fails on a repeat."""
+    nodes = {}
+    for line in source.splitlines():
+        m = re.match(r"\s*([vf]\d+) \[", line)
+        if m:
+            assert m.group(1) not in nodes, f"node {m.group(1)} declared twice"
+            nodes[m.group(1)] = line
+    return nodes
+
+
+# -- to_dot -------------------------------------------------------------------------
+
+def test_same_code_gives_the_same_dot_text():
+    first = viz.to_dot(small_net()[0], show=("name", "shape", "value")).source
+    mg.Variable(1.0) * 2.0   # other graphs made in between change nothing
+    second = viz.to_dot(small_net()[0], show=("name", "shape", "value")).source
+    assert first == second
+    assert "id(" not in first and re.search(r"\b\d{9,}\b", first) is None   # no memory addresses
+
+
+def test_every_node_once_with_distinct_shapes_for_variables_and_functions():
+    x = mg.Variable(np.array([1.0, 2.0]), name="x")
+    y = x * x + x          # x feeds three edges
+    nodes = node_lines(viz.to_dot(y).source)
+    functions = {k: v for k, v in nodes.items() if k.startswith("f")}
+    variables = {k: v for k, v in nodes.items() if k.startswith("v")}
+    assert len(functions) == 2 and len(variables) == 3          # mul, add; x, x*x, y
+    assert all("shape=ellipse" in line for line in functions.values())
+    assert all("shape=box" in line for line in variables.values())
+    source = viz.to_dot(y).source
+    assert source.count("v0 -> f") == 3                         # x*x twice, + x once
+
+
+def test_node_ids_follow_creation_order():
+    a = mg.Variable(np.array(2.0), name="a")
+    c = F.exp(a)
+    d = F.sin(a)
+    source = viz.to_dot(d + c).source
+    nodes = node_lines(source)
+    assert "exp" in nodes["f0"] and "sin" in nodes["f1"] and "add" in nodes["f2"]
+
+
+def test_a_graph_of_ten_thousand_ops_draws():
+    x = mg.Variable(np.array(0.5), name="x")
+    y = x
+    for _ in range(10_000):
+        y = y * 1.0001
+    start = time.perf_counter()
+    source = viz.to_dot(y).source
+    took = time.perf_counter() - start
+    nodes = node_lines(source)
+    assert sum(k.startswith("f") for k in nodes) == 10_000
+    assert sum(k.startswith("v") for k in nodes) == 10_001
+    assert took < 10, f"to_dot took {took:.1f} s for 10,000 ops"
+
+
+def test_show_chooses_what_variable_nodes_carry():
+    L, x, W, b = small_net()
+    L.backward()
+    plain = node_lines(viz.to_dot(L, show=("name",)).source)
+    assert ">x<" in plain["v0"] and "(2, 2)" not in plain["v0"]
+    full = node_lines(viz.to_dot(L, show=("name", "shape", "dtype", "value", "grad")).source)
+    assert "(2, 2) float64" in full["v0"]
+    assert "[[1, -2]," in full["v0"] and "[0.5, 3]]" in full["v0"]            # the value, by row
+    gx = format_array(x.grad.data).split("\n")
+    assert "grad " + gx[0] in full["v0"] and gx[1] in full["v0"]
+    assert "grad None" in full["v2"]                                        # x @ W kept no grad
+    only_dtype = node_lines(viz.to_dot(L, show="dtype").source)
+    assert "float64" in only_dtype["v0"] and ">x<" not in only_dtype["v0"]
+
+
+def test_bad_show_and_rankdir_and_outputs_are_named_errors():
+    L = small_net()[0]
+    with pytest.raises(ValueError, match="show=.*'values'.*expected any of"):
+        viz.to_dot(L, show=("values",))
+    with pytest.raises(ValueError, match="rankdir='XY'"):
+        viz.to_dot(L, rankdir="XY")
+    with pytest.raises(TypeError, match="to_dot: expected Variables as outputs, got ndarray"):
+        viz.to_dot(np.ones(3))
+    with pytest.raises(TypeError, match="at least one output"):
+        viz.to_dot()
+
+
+def test_rankdir_reaches_the_graph():
+    assert "rankdir=LR" in viz.to_dot(small_net()[0], rankdir="LR").source
+
+
+def test_small_arrays_print_rounded_numbers_and_big_ones_a_summary():
+    assert format_array(np.array([1.0, 1 / 3, -2.5e-7])) == "[1, 0.3333, -2.5e-07]"
+    assert format_array(np.array([[1, 2], [3, 4]])) == "[[1, 2],\n [3, 4]]"
+    assert format_array(np.array([[1, 2], [3, 4]]), one_line=True) == "[[1, 2], [3, 4]]"
+    assert format_array(np.array(2.0)) == "2"
+    big = np.arange(100.0).reshape(10, 10) / 7
+    assert format_array(big) == f"(10, 10) min 0 mean {np.mean(big):.4g} max {99 / 7:.4g}"
+    assert format_array(np.zeros((0, 3))) == "(0, 3) empty"
+    assert format_array(np.array([True, False, True, True] * 5)) == "(20,) min 0 mean 0.75 max 1"
+    node = node_lines(viz.to_dot(mg.Variable(big, name="big"), show=("value",)).source)["v0"]
+    assert "(10, 10) min 0 mean 7.071 max 14.14" in node
+
+
+def test_function_nodes_carry_the_op_and_its_settings():
+    x = mg.Variable(np.ones((2, 3)), name="x")
+    y = F.sum(x.reshape(3, 2), axis=1, keepdims=True)
+    nodes = node_lines(viz.to_dot(y).source)
+    assert "reshape" in nodes["f0"] and "shape=(3, 2)" in nodes["f0"]
+    assert ">sum<" in nodes["f1"] and "axis=1, keepdims=True" in nodes["f1"]
+    z = x[0, 1:]
+    assert "index=(0, 1:)" in node_lines(viz.to_dot(z).source)["f0"]
+
+
+def test_params_dict_labels_parameters_by_their_dotted_names():
+    W = mg.Variable(np.ones((3, 2)))
+    b = mg.Variable(np.zeros(2))
+    x = mg.Variable(np.ones((4, 3)), name="x")
+    y = x @ W + b
+    nodes = node_lines(viz.to_dot(y, params={"0.weight": W, "0.bias": b}).source)
+    assert ">0.weight<" in nodes["v1"] and ">0.bias<" in nodes["v3"]
+    assert "#dae8fc" in nodes["v1"] and "#dae8fc" not in nodes["v0"]     # parameters coloured apart
+    with pytest.raises(TypeError, match=r"params\['w'\] is a ndarray, expected a Parameter"):
+        viz.to_dot(y, params={"w": np.ones(2)})
+    with pytest.raises(TypeError, match="params must be a Module or a dict"):
+        viz.to_dot(y, params=[W, b])
+
+
+def mlp():
+    nn = pytest.importorskip("minigrad.nn")
+    mg.manual_seed(0)
+    return nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+
+
+def test_params_module_labels_parameters_by_their_dotted_names():
+    model = mlp()
+    y = model(mg.Variable(np.ones((5, 3), dtype=np.float32), name="x"))
+    source = viz.to_dot(y, params=model).source
+    for name in ("0.weight", "0.bias", "2.weight", "2.bias"):
+        assert f">{name}<" in source
+
+
+def test_module_clusters_group_each_submodules_ops():
+    model = mlp()
+    with viz.module_scopes(model):
+        loss = (model(mg.Variable(np.ones((5, 3), dtype=np.float32), name="x")) ** 2).mean()
+    assert all("forward" not in vars(m) for m in model.modules())       # forwards put back
+    source = viz.to_dot(loss, params=model, cluster_modules=True).source
+    clusters = re.findall(r"subgraph (cluster_\d+) \{\n\s*[^\n]*label=\"([^\"]+)\"(.*?)\n\s*\}", source, re.S)
+    by_label = {label: body for _, label, body in clusters}
+    assert set(by_label) == {"0: Linear", "1: ReLU", "2: Linear"}
+    assert "0.weight" in by_label["0: Linear"] and "linear" in by_label["0: Linear"]
+    assert "relu" in by_label["1: ReLU"] and "2.bias" in by_label["2: Linear"]
+    outside = source.split("subgraph")[0]
+    assert ">pow_constant<" in outside and ">mean<" in outside and ">x<" in outside   # not in any module
+
+
+def test_nested_modules_give_nested_clusters():
+    nn = pytest.importorskip("minigrad.nn")
+    model = nn.Sequential(nn.Sequential(nn.Linear(2, 2), nn.Tanh()), nn.Linear(2, 1))
+    with viz.module_scopes(model):
+        y = model(mg.Variable(np.ones((1, 2), dtype=np.float32)))
+    source = viz.to_dot(y, params=model, cluster_modules=True).source
+    outer = source.index('label="0: Sequential"')
+    assert outer < source.index('label="0.0: Linear"') < source.index('label="0.1: Tanh"')
+    assert source.count("subgraph cluster_") == 4
+
+
+def test_cluster_modules_without_a_recording_says_what_to_do():
+    model = mlp()
+    y = model(mg.Variable(np.ones((1, 3), dtype=np.float32)))
+    with pytest.raises(ValueError, match="module_scopes"):
+        viz.to_dot(y, params=model, cluster_modules=True)
+
+
+# -- render -------------------------------------------------------------------------
+
+@needs_dot
+@pytest.mark.parametrize("suffix, magic", [("png", b"\x89PNG"), ("svg", b"<svg"), ("pdf", b"%PDF")])
+def test_render_writes_the_image_and_the_dot_source(tmp_path, suffix, magic):
+    L = small_net()[0]
+    out = viz.render(L, path=tmp_path / f"graph.{suffix}", show=("name", "value"))
+    assert out == tmp_path / f"graph.{suffix}"
+    assert magic in out.read_bytes()[:400]
+    assert (tmp_path / "graph.dot").read_text() == viz.to_dot(small_net()[0], show=("name", "value")).source
+
+
+@needs_dot
+def test_render_format_argument_and_bad_suffix(tmp_path):
+    out = viz.render(small_net()[0], path=tmp_path / "pic", format="svg")
+    assert out.name == "pic.svg" and out.exists()
+    with pytest.raises(ValueError, match="expected a path ending in .png, .svg or .pdf"):
+        viz.render(small_net()[0], path=tmp_path / "pic.gif")
+
+
+def test_render_without_dot_still_writes_the_source_and_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    L = small_net()[0]
+    with pytest.raises(viz.GraphvizNotFoundError) as error:
+        viz.render(L, path=tmp_path / "graph.png")
+    message = str(error.value)
+    for hint in ("apt install graphviz", "brew install graphviz", "conda install"):
+        assert hint in message
+    assert str(tmp_path / "graph.dot") in message
+    assert (tmp_path / "graph.dot").read_text().startswith("digraph")
+    assert not (tmp_path / "graph.png").exists()
+
+
+# -- trace_backward --------------------------------------------------------------------
+
+def test_trace_records_each_function_with_its_gradients():
+    x = mg.Variable(np.array([1.0, 2.0, 3.0]), name="x")
+    y = F.exp(x)
+    L = (y * 2.0).sum()
+    with viz.trace_backward() as trace:
+        L.backward()
+    assert [s.function.name for s in trace.steps] == ["sum", "mul_constant", "exp"]
+    function, grads_in, grads_out = trace.steps[2]
+    assert function is y.creator
+    np.testing.assert_allclose(grads_in[0], 2.0 * np.ones(3))
+    np.testing.assert_allclose(grads_out[0], 2.0 * np.exp(x.data))
+    np.testing.assert_allclose(grads_out[0], x.grad.data)
+    assert len(trace.seeds) == 1 and trace.seeds[0][0][0] is L
+
+
+def test_trace_leaf_grads_equal_dot_grad_with_reuse_and_broadcasting():
+    L, x, W, b = small_net()
+    with viz.trace_backward() as trace:
+        L.backward()
+    leaves = trace.leaf_grads()
+    assert set(leaves) == {x, W, b}
+    for leaf in (x, W, b):
+        np.testing.assert_allclose(leaves[leaf], leaf.grad.data)
+    add = next(s for s in trace.steps if s.function.name == "add")
+    assert add.grads_out[1].shape == b.shape                 # summed back from (2, 3)
+    assert trace.summed_from[trace.steps.index(add), 1] == (2, 3)
+    assert trace.leaf_grads(upto=0) == {}
+    first_leaf_step = next(k for k, s in enumerate(trace.steps) if s.function.name == "add")
+    assert set(trace.leaf_grads(upto=first_leaf_step + 1)) == {b}
+
+
+def test_trace_keeps_copies_and_tracing_changes_no_gradient():
+    L, x, W, b = small_net()
+    L.backward()
+    expected = [v.grad.data.copy() for v in (x, W, b)]
+    for v in (x, W, b):
+        v.cleargrad()
+    with viz.trace_backward() as trace:
+        L.backward()
+    for v, g in zip((x, W, b), expected):
+        np.testing.assert_array_equal(v.grad.data, g)
+    x.grad.data[...] = 99.0
+    assert not np.any(trace.leaf_grads()[x] == 99.0)
+
+
+def test_trace_of_mg_grad_and_of_a_leaf_output():
+    x = mg.Variable(np.array(3.0), name="x")
+    y = x * x
+    with viz.trace_backward() as trace:
+        gx, = mg.grad(y, [x])
+    assert x.grad is None and len(trace.steps) == 1
+    np.testing.assert_allclose(trace.leaf_grads()[x], gx.data)
+    with viz.trace_backward() as trace:
+        x.backward()
+    assert trace.steps == [] and trace.leaf_grads()[x] == 1.0
+
+
+def test_observer_is_removed_even_when_backward_fails():
+    class Broken(mg.Function):
+        def forward(self, x):
+            return x
+
+        def backward(self, gy):
+            raise ArithmeticError("broken backward")
+
+    y = Broken()(mg.Variable(np.array(1.0)))
+    with pytest.raises(ArithmeticError):
+        with viz.trace_backward():
+            y.backward()
+    assert backprop._observers == []
+
+
+# -- to_html (without a browser: see test_viz_browser.py) -------------------------------
+
+@needs_dot
+def test_to_html_writes_one_self_contained_page(tmp_path):
+    L, x, W, b = small_net()
+    with viz.trace_backward() as trace:
+        L.backward()
+    page = trace.to_html(tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "<script>" in page
+    assert re.search(r"<(script|link|img|iframe)[^>]*\b(src|href)=", page) is None
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", page))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}   # namespaces only
+    for k in range(len(trace.steps)):
+        assert f'id="f{k}"' in page                       # each function can be highlighted
+
+
+def test_to_html_without_dot_says_how_to_install(tmp_path, monkeypatch):
+    L = small_net()[0]
+    with viz.trace_backward() as trace:
+        L.backward()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(viz.GraphvizNotFoundError, match="brew install graphviz"):
+        trace.to_html(tmp_path / "steps.html")
+
+
+def test_to_html_of_an_empty_trace_is_an_error(tmp_path):
+    with viz.trace_backward() as trace:
+        pass
+    with pytest.raises(ValueError, match="recorded no backward pass"):
+        trace.to_html(tmp_path / "steps.html")
