@@ -206,3 +206,12 @@ def test_dropout_layers_are_the_identity_in_eval_and_for_p_zero():
     x = _rand(4, 5)
     np.testing.assert_array_equal(nn.Dropout(0.7).eval()(x).data, tnn.Dropout(0.7).eval()(torch.tensor(x)).numpy())
     np.testing.assert_array_equal(nn.Dropout(0.0)(x).data, x)
+
+
+def test_a_pytorch_state_dict_of_tensors_loads_directly():
+    theirs = tnn.Sequential(tnn.Linear(3, 4), tnn.BatchNorm1d(4))
+    theirs(torch.randn(5, 3))  # move the running statistics
+    ours = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
+    ours.load_state_dict(theirs.state_dict())
+    for name, t in theirs.state_dict().items():
+        np.testing.assert_array_equal(ours.state_dict()[name], t.numpy(), err_msg=name)

@@ -91,9 +91,11 @@ class Module:
 
     # -- running ----------------------------------------------------------------
     def forward(self, *args, **kwargs):
+        """The computation; every subclass defines it."""
         raise NotImplementedError(f"{type(self).__name__}: forward is not defined")
 
     def __call__(self, *args, **kwargs):
+        """`module(x)` runs `forward(x)`."""
         return self.forward(*args, **kwargs)
 
     def train(self, mode=True):

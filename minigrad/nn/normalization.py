@@ -94,7 +94,7 @@ class LayerNorm(Module):
 
     def forward(self, x):
         n = len(self.normalized_shape)
-        if tuple(x.shape[len(x.shape) - n:]) != self.normalized_shape or len(x.shape) < n:
+        if len(x.shape) < n or tuple(x.shape[len(x.shape) - n:]) != self.normalized_shape:
             raise ValueError(f"LayerNorm: input of shape {x.shape} does not end with the normalized "
                              f"shape {self.normalized_shape}")
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, eps=self.eps)
