@@ -288,6 +288,28 @@ def test_bad_input_widths_name_both_sizes():
         nn.LSTM(3, 2)(np.ones((5, 2, 4)))
 
 
+def test_recurrent_layers_reject_bad_settings_and_states():
+    with pytest.raises(ValueError, match=r"GRU: initial state has shape \(1, 3, 4\), expected \(1, 2, 4\)"):
+        nn.GRU(3, 4)(np.ones((5, 2, 3)), np.zeros((1, 3, 4)))
+    with pytest.raises(ValueError, match=r"LSTM: expected the initial state as a tuple \(h_0, c_0\)"):
+        nn.LSTM(3, 4)(np.ones((5, 2, 3)), (np.zeros((1, 2, 4)),))
+    with pytest.raises(ValueError, match="nonlinearity must be 'tanh' or 'relu'"):
+        nn.RNN(3, 4, nonlinearity="sigmoid")
+    with pytest.raises(ValueError, match="dropout must be a probability"):
+        nn.LSTM(3, 4, dropout=2.0)
+    with pytest.raises(ValueError, match=r"LSTMCell: expected a 1-D or 2-D input.*input_size=3"):
+        nn.LSTMCell(3, 4)(np.ones((2, 5)))
+
+
+def test_layers_are_differentiable_twice():
+    mg.manual_seed(0)
+    cell = nn.LSTMCell(3, 2).to(np.float64)
+    mlp = nn.MLP([3, 4, 1], activation=F.tanh).to(np.float64)
+    x = np.random.default_rng(0).standard_normal((2, 3))
+    assert mg.gradgradcheck(lambda v: cell(v)[1], x)
+    assert mg.gradgradcheck(mlp, x)
+
+
 @pytest.mark.parametrize("p", [-0.1, 1.5, "0.5", None, True])
 def test_dropout_rejects_a_bad_probability(p):
     with pytest.raises(ValueError, match=r"Dropout: p .* \[0, 1\]"):
