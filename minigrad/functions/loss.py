@@ -36,7 +36,7 @@ def _check_unit_interval(op, name, a):
     if outside.any():
         i = tuple(int(k) for k in np.argwhere(outside)[0])
         raise ValueError(
-            f"{op}: {name} must lie in [0, 1], got {data[i]!r} at index {i} (shape {data.shape})")
+            f"{op}: {name} must lie in [0, 1], got {data[i].item()!r} at index {i} (shape {data.shape})")
 
 
 def mean_squared_error(y, t):

@@ -239,7 +239,12 @@ def expand_dims(x, axis):
     """x with new axes of size 1 inserted at `axis` (an int or a tuple), as
     np.expand_dims. A reshape."""
     shape = _shape_of(x)
-    axes = _axis_tuple("expand_dims", axis, len(shape) + (1 if np.ndim(axis) == 0 else len(axis)))
+    out_ndim = len(shape) + (1 if np.ndim(axis) == 0 else len(axis))
+    for a in np.atleast_1d(axis):
+        if not -out_ndim <= a < out_ndim:
+            raise ValueError(f"expand_dims: axis {a} is out of range for an array of shape {shape}; "
+                             f"expected -{out_ndim} <= axis < {out_ndim}")
+    axes = _axis_tuple("expand_dims", axis, out_ndim)
     rest = iter(shape)
     return reshape(x, tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes))))
 
