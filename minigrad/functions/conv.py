@@ -9,7 +9,7 @@ a convolution becomes one matrix product:
 
 Row r = (c*kh + i)*kw + j of `cols` holds x[c, i + s*p, j + s*q] for the
 output pixel (p, q) in column p*ow + q (the layout of torch's `unfold`);
-it is the order of W.reshape(O, -1), hence no transpose anywhere.
+it is the order of W.reshape(O, -1), so conv2d needs no transpose.
 oh = (H + 2*pad - kh) // stride + 1, likewise ow.
 
 col2im is the adjoint of im2col: it adds each column back onto the patch
