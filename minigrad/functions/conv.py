@@ -7,7 +7,7 @@ a convolution becomes one matrix product:
     W (O, C, kh, kw) ─reshape─► (O, C*kh*kw)
     y = W2 @ cols : (N, O, oh*ow) ──reshape──► (N, O, oh, ow)
 
-Row r = (c*kh + i)*kw + j of `cols` holds x[c, i + s*p, j + s*q] for the
+Row r = (c*kh + i)*kw + j of `cols` holds xpad[c, i + s*p, j + s*q] (xpad: x padded) for the
 output pixel (p, q) in column p*ow + q (the layout of torch's `unfold`);
 it is the order of W.reshape(O, -1), so conv2d needs no transpose.
 oh = (H + 2*pad - kh) // stride + 1, likewise ow.
