@@ -190,8 +190,11 @@ def check_range(who, name, value, low=None, high=None, high_open=False):
     too_low = low is not None and value < low
     too_high = high is not None and (value >= high if high_open else value > high)
     if too_low or too_high or value != value:
-        bounds = f"[{low}, {high}{')' if high_open else ']'}" if high is not None else f">= {low}"
-        raise ValueError(f"{who}: invalid {name} {value!r}; expected a value in {bounds}")
+        if high is None:
+            expected = f"{name} >= {low}"
+        else:
+            expected = f"{name} in [{low}, {high}{')' if high_open else ']'}"
+        raise ValueError(f"{who}: invalid {name} {value!r}; expected {expected}")
 
 
 def l2_gradient(grad, param, weight_decay):
