@@ -13,6 +13,8 @@ MAX_ELEMENTS = 16   # arrays up to this size print every number
 
 def number(v, digits=4):
     """One number to `digits` significant digits: 1, 0.3333, -2.5e-07."""
+    if v == 0:
+        v = abs(v)   # -0.0 (say relu's gradient times a negative) prints as 0
     return f"{v:.{digits}g}"
 
 

@@ -3,9 +3,10 @@
 The page is self-contained (no network): the graph is drawn by `dot -Tsvg`
 and inlined, the replay script and styles are inline, and the trace travels
 as JSON. Every Variable node ends with a gradient line ("grad ?" until the
-gradient arrives) and every input edge with a label for the gradient sent
-along it; Graphviz sizes them for the longest text they will hold, and the
-script fills them in step by step, using the node and edge ids set here.
+gradient arrives), and each edge out of a Variable used more than once gets
+a label for the part of the gradient sent along it (the parts add up on the
+node). Graphviz sizes these for the longest text they will hold; the script
+fills them in step by step, using the node and edge ids set here.
 
 Events (what one click of Next shows) come from the trace:
   begin  a pass starts: its outputs get their seed gradients;
@@ -15,6 +16,7 @@ Events (what one click of Next shows) come from the trace:
 import html
 import json
 import pathlib
+from collections import Counter
 
 import numpy as np
 
@@ -101,6 +103,7 @@ def _events(trace, graph, names):
     target = _target(graph, names)
     totals = {}   # Variable -> gradient accumulated so far
     events = []
+    uses = Counter(x for f in graph.functions for x in f.inputs)
     starts = dict(zip(trace.pass_starts, trace.seeds))
     for k in range(len(trace.steps) + 1):
         if k in starts:
@@ -108,7 +111,7 @@ def _events(trace, graph, names):
                 del totals[x]   # a new pass: pending gradients start empty, .grad keeps adding
             events.append(_begin_event(starts[k], graph, names, totals, target))
         if k < len(trace.steps):
-            events.append(_step_event(trace, k, len(events), graph, names, totals, target))
+            events.append(_step_event(trace, k, len(events), graph, names, totals, target, uses))
     return events
 
 
@@ -136,8 +139,9 @@ def _begin_event(seeds, graph, names, totals, target):
             "edges": [], "active": [], "text": text, "arrays": arrays}
 
 
-def _step_event(trace, k, number, graph, names, totals, target):
-    """Event `number` of the page: step k of the trace."""
+def _step_event(trace, k, number, graph, names, totals, target, uses):
+    """Event `number` of the page: step k of the trace. `uses` counts the
+    edges leaving each Variable."""
     step = trace.steps[k]
     f = step.function
     fid = graph.function_ids[f]
@@ -168,7 +172,8 @@ def _step_event(trace, k, number, graph, names, totals, target):
             continue
         node, before = _accumulate(x, g, graph, totals)
         nodes.append(node)
-        edges.append([f"{fid}_in{i}", _compact(g)])
+        if uses[x] > 1:   # only then does the edge say more than the node: the parts that add up
+            edges.append([f"{fid}_in{i}", _compact(g)])
         arrays.append([f"out: ∂{target}/∂{name}" + (" (this path)" if before is not None else ""), _full(g)])
         sentence = f"So {name} receives ∂{target}/∂{name} = {_compact(g)}."
         summed = trace.summed_from.get((k, i))

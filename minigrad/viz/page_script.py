@@ -39,7 +39,7 @@ pre { margin: 2px 0; padding: 4px 6px; background: #f3f3f3; border-radius: 4px; 
       overflow-x: auto; }
 h3 { font-size: 14px; margin: 14px 0 4px; }
 #leaves { border-collapse: collapse; width: 100%; }
-#leaves th { padding-right: 8px; vertical-align: top; white-space: nowrap; }
+#leaves th { width: 1%; padding-right: 8px; vertical-align: top; white-space: nowrap; }
 #leaves tr.fresh pre { background: #fde2e1; }
 .legend, .keys { font-size: 12px; color: var(--muted); }
 .sw { display: inline-block; width: 11px; height: 11px; border: 1px solid #888; border-radius: 3px;
