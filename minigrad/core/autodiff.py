@@ -45,15 +45,14 @@ def _leaf(x):
     return Variable(np.array(x.data if isinstance(x, Variable) else x, copy=True))
 
 
-def jacobian(f, x):
-    """The Jacobian of `f` at `x` as an ndarray of shape f(x).shape + x.shape
-    (one backward pass per output element)."""
-    x = _leaf(x)
-    y = f(x)
+def _jacobian_rows(y, x):
+    """d y / d x as an ndarray of shape y.shape + x.shape: one backward pass
+    per element of y, seeded with a one-hot gradient (the graph is reused)."""
     out = np.zeros(y.shape + x.shape, dtype=np.result_type(y.dtype, x.dtype))
     flat = out.reshape(y.size, *x.shape)
+    seed = np.zeros(y.size, dtype=y.dtype)
     for i in range(y.size):
-        seed = np.zeros(y.size, dtype=y.dtype)
+        seed[:] = 0
         seed[i] = 1
         (g,) = grad([y], [x], [seed.reshape(y.shape)])
         if g is not None:
@@ -61,25 +60,27 @@ def jacobian(f, x):
     return out
 
 
-def hessian(f, x):
-    """The Hessian of a scalar-valued `f` at `x`, shape x.shape + x.shape,
-    by differentiating the gradient (double backprop)."""
+def jacobian(f, x):
+    """The Jacobian of `f` at `x` as an ndarray of shape f(x).shape + x.shape."""
     x = _leaf(x)
+    return _jacobian_rows(f(x), x)
+
+
+def _scalar_output(name, f, x):
     y = f(x)
     if y.size != 1:
-        raise ValueError(f"hessian: f must return a single value, got shape {y.shape}")
-    (g,) = grad([y], [x], create_graph=True)
-    out = np.zeros(x.shape + x.shape, dtype=x.dtype)
+        raise ValueError(f"{name}: f must return a single value, got shape {y.shape}")
+    return y
+
+
+def hessian(f, x):
+    """The Hessian of a scalar-valued `f` at `x`, shape x.shape + x.shape:
+    the Jacobian of the gradient, by double backprop."""
+    x = _leaf(x)
+    (g,) = grad([_scalar_output("hessian", f, x)], [x], create_graph=True)
     if g is None:
-        return out
-    flat = out.reshape(x.size, *x.shape)
-    for i in range(x.size):
-        seed = np.zeros(x.size, dtype=g.dtype)
-        seed[i] = 1
-        (h,) = grad([g], [x], [seed.reshape(x.shape)])
-        if h is not None:
-            flat[i] = h.data
-    return out
+        return np.zeros(x.shape + x.shape, dtype=x.dtype)
+    return _jacobian_rows(g, x)
 
 
 def hvp(f, x, v):
@@ -89,10 +90,7 @@ def hvp(f, x, v):
     v = np.asarray(v.data if isinstance(v, Variable) else v)
     if v.shape != x.shape:
         raise ValueError(f"hvp: v has shape {v.shape} but x has shape {x.shape}")
-    y = f(x)
-    if y.size != 1:
-        raise ValueError(f"hvp: f must return a single value, got shape {y.shape}")
-    (g,) = grad([y], [x], create_graph=True)
+    (g,) = grad([_scalar_output("hvp", f, x)], [x], create_graph=True)
     if g is None:
         return np.zeros_like(x.data)
     (h,) = grad([(g * Variable(v.astype(g.dtype, copy=False))).sum()], [x])
