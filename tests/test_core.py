@@ -258,6 +258,6 @@ def test_numerical_grad():
 
 def test_split_outputs_partially_used():
     x = Variable(np.arange(4.0))
-    a, b = F.split(x, 2, 0) if hasattr(F, "split") else (x[:2], x[2:])
+    a, b = F.split(x, 2, 0)
     (a * 3).sum().backward()
     np.testing.assert_array_equal(x.grad.data, [3.0, 3.0, 0.0, 0.0])
