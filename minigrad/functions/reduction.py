@@ -3,19 +3,14 @@ import numpy as np
 
 from ..core import Function
 from .math import exp
-from .shape import broadcast_to, reshape, _normalize_axis
+from .shape import broadcast_to, reshape, _axis_tuple
 
 
 def _axes(op, axis, ndim):
     """`axis` (None, int or tuple) as a sorted tuple of non-negative axes."""
     if axis is None:
         return tuple(range(ndim))
-    if isinstance(axis, (int, np.integer)):
-        axis = (int(axis),)
-    axes = tuple(sorted(_normalize_axis(op, int(a), ndim) for a in axis))
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: repeated axis in {axis}")
-    return axes
+    return tuple(sorted(_axis_tuple(op, axis, ndim)))
 
 
 def stable_logsumexp(x, axes, keepdims=False):
