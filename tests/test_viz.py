@@ -216,6 +216,8 @@ def test_render_format_argument_and_bad_suffix(tmp_path):
     assert out.name == "pic.svg" and out.exists()
     with pytest.raises(ValueError, match="expected a path ending in .png, .svg or .pdf"):
         viz.render(small_net()[0], path=tmp_path / "pic.gif")
+    with pytest.raises(ValueError, match="ends in .png but format='svg'"):
+        viz.render(small_net()[0], path=tmp_path / "pic.png", format="svg")
 
 
 def test_render_without_dot_still_writes_the_source_and_says_how_to_install(tmp_path, monkeypatch):

@@ -78,7 +78,10 @@ def render(*outputs, path, format=None, **to_dot_kwargs):
     if format not in FORMATS:
         raise ValueError(f"render: cannot tell the image format from {str(path)!r} (format={format!r}); "
                          f"expected a path ending in .png, .svg or .pdf, or format= one of {FORMATS}")
-    if suffix != format:
+    if suffix in FORMATS and suffix != format:
+        raise ValueError(f"render: path {str(path)!r} ends in .{suffix} but format={format!r}; "
+                         "expected them to agree (or give one of them)")
+    if suffix != format:   # "graph" with format="svg" -> "graph.svg"
         path = path.with_name(path.name + "." + format)
     graph = to_dot(*outputs, **to_dot_kwargs)
     run_dot(graph, format, path)

@@ -156,10 +156,9 @@ def _step_event(trace, k, number, graph, names, totals, target, uses):
     for name, g in live:
         text.append(f"Arriving at {name}: ∂{target}/∂{name} = {_compact(g)}.")
         arrays.append([f"in: ∂{target}/∂{name}", _full(g)])
-    outs = " + ".join(f"∂{target}/∂{name} × ∂{name}/∂x" for name, _ in live)
-    text.append(f"Chain rule: for each input x, ∂{target}/∂x = {outs}. In words: the gradient "
-                f"arriving at the output times how much the output changes when x changes "
-                f"(the local derivative of {op})"
+    arriving = _listing([name for name, _ in live])
+    text.append(f"Chain rule: an input's gradient is the gradient arriving at {arriving} times how "
+                f"much {arriving} changes when that input changes (the local derivative of {op})"
                 + (", added up over the outputs." if len(live) > 1 else "."))
     rule = _local_rule(f)
     if rule:
@@ -175,7 +174,8 @@ def _step_event(trace, k, number, graph, names, totals, target, uses):
         if uses[x] > 1:   # only then does the edge say more than the node: the parts that add up
             edges.append([f"{fid}_in{i}", _compact(g)])
         arrays.append([f"out: ∂{target}/∂{name}" + (" (this path)" if before is not None else ""), _full(g)])
-        sentence = f"So {name} receives ∂{target}/∂{name} = {_compact(g)}."
+        product = " + ".join(f"∂{target}/∂{y} × ∂{y}/∂{name}" for y, _ in live)
+        sentence = f"So {name} receives ∂{target}/∂{name} = {product} = {_compact(g)}."
         summed = trace.summed_from.get((k, i))
         if summed is not None:
             sentence += (f" The product had the broadcast shape {summed}; it is summed back to "
