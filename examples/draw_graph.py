@@ -50,7 +50,7 @@ def main(argv=None):
         args.image.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(picture, args.image)
         print(f"copied it to {args.image}")
-        page = trace.to_html(args.out / "backward.html", params=model)
+        page = trace.to_html(args.out / "backward.html", params=model, cluster_modules=True)
         print(f"wrote {page} (open it in a browser: Next / Prev / Play or the arrow keys)")
     _common.report("loss", loss.item())
     _common.report("backward steps", len(trace.steps))

@@ -337,3 +337,14 @@ def test_to_html_of_an_empty_trace_is_an_error(tmp_path):
         pass
     with pytest.raises(ValueError, match="recorded no backward pass"):
         trace.to_html(tmp_path / "steps.html")
+
+
+@needs_dot
+def test_to_html_can_box_each_layer(tmp_path):
+    model = mlp()
+    with viz.module_scopes(model):
+        loss = (model(mg.Variable(np.ones((2, 3), dtype=np.float32), name="x")) ** 2).mean()
+    with viz.trace_backward() as trace:
+        loss.backward()
+    page = trace.to_html(tmp_path / "steps.html", params=model, cluster_modules=True).read_text()
+    assert page.count('class="cluster"') == 3 and "0: Linear" in page and "2.weight" in page

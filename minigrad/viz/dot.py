@@ -55,7 +55,7 @@ def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
     graph = Graph(check_outputs("to_dot", outputs))
     show = check_show(show)
     names = parameter_names(params)
-    clusters = _clusters(graph, params, names) if cluster_modules else None
+    clusters = module_clusters(graph, params, names) if cluster_modules else None
 
     def rows(x):
         return variable_rows(x, show, display_name(x, names), max_elements)
@@ -252,7 +252,7 @@ def _cluster_boxes(paths, kinds):
     return boxes
 
 
-def _clusters(graph, params, names):
+def module_clusters(graph, params, names):
     """(node id -> dotted module name, module name -> class name) from the
     latest `module_scopes(params)` recording."""
     scopes = None if params is None else recorded_scopes(params)

@@ -20,7 +20,8 @@ from collections import Counter
 
 import numpy as np
 
-from .dot import check_show, display_name, draw, parameter_names, run_dot, variable_rows
+from .dot import (check_show, display_name, draw, module_clusters, parameter_names, run_dot,
+                  variable_rows)
 from .graph import Graph
 from .labels import MAX_ELEMENTS, format_array
 from .page_script import SCRIPT, STYLE
@@ -31,7 +32,7 @@ PANEL_DIGITS = 6
 UNKNOWN = "grad ?"
 
 
-def write_page(trace, path, show, params, rankdir, title):
+def write_page(trace, path, show, params, rankdir, cluster_modules, title):
     """Draw the traced graph and write the stepper page to `path`."""
     if not trace.seeds:
         raise ValueError("to_html: the trace recorded no backward pass; run backward() inside "
@@ -54,7 +55,8 @@ def write_page(trace, path, show, params, rankdir, title):
         longest = max(slots[graph.variable_ids[x]], key=len)   # Graphviz sizes the node for its longest gradient
         return variable_rows(x, show, names[x], MAX_ELEMENTS) + [(longest, "grad")]
 
-    drawing = draw(graph, rows, param_names, rankdir, edge_labels=edge_labels)
+    clusters = module_clusters(graph, params, param_names) if cluster_modules else None
+    drawing = draw(graph, rows, param_names, rankdir, clusters, edge_labels)
     svg = _inline_svg(run_dot(drawing, "svg").decode("utf-8"))
     leaves = [(graph.variable_ids[x], names[x]) for x in graph.variables if x.creator is None]
     data = {"events": events, "variables": [graph.variable_ids[x] for x in graph.variables],

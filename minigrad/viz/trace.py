@@ -101,15 +101,17 @@ class BackwardTrace:
         return totals
 
     def to_html(self, path, show=("name", "value"), params=None, rankdir="TB",
-                title=None):
+                cluster_modules=False, title=None):
         """Write one self-contained HTML page (no network: the SVG and the
         script are inline) that replays the backward pass on the drawn
         graph: Prev / Next / Play and the arrow keys step through it, the
         current function is highlighted, each gradient appears on its edge
         and node as it is computed, and the chain rule of the step is
-        written out. `show`, `params`, `rankdir` are as for `to_dot`.
+        written out. `show`, `params`, `rankdir`, `cluster_modules` are as
+        for `to_dot`.
         Needs Graphviz's `dot` (else GraphvizNotFoundError). Returns the path."""
-        return write_page(self, path, show=show, params=params, rankdir=rankdir, title=title)
+        return write_page(self, path, show=show, params=params, rankdir=rankdir,
+                          cluster_modules=cluster_modules, title=title)
 
 
 def trace_backward():
