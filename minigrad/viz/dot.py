@@ -125,6 +125,7 @@ def check_outputs(caller, outputs):
 
 
 def check_show(show):
+    """`show` as a tuple of known choices, or a ValueError listing them."""
     if isinstance(show, str):
         show = (show,)
     show = tuple(show)
@@ -175,7 +176,8 @@ def variable_rows(x, show, name, max_elements):
         rows.append((format_array(x.data, max_elements), "value"))
     if "grad" in show:
         grad = "None" if x.grad is None else format_array(x.grad.data, max_elements)
-        rows.append(("grad " + grad.replace("\n", "\n     "), "grad"))
+        prefix = "grad "   # a matrix's later rows line up under its first
+        rows.append((prefix + grad.replace("\n", "\n" + " " * len(prefix)), "grad"))
     return rows
 
 
