@@ -7,9 +7,7 @@ Runs minigrad and, when installed, PyTorch (CPU) side by side in one
 process, alternating, and prints medians and the ratio.
 """
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import minigrad as mg  # noqa: E402
 import minigrad.functions as F  # noqa: E402
+from benchmarks.timing import alternate  # noqa: E402
 
 N_OPS = 2100  # 700 rounds of (mul, add, tanh)
 
@@ -39,16 +38,6 @@ def torch_chain(torch, x0):
     return x.grad.numpy()
 
 
-def time_us_per_op(fn, repeats):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) / N_OPS * 1e6
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
@@ -62,11 +51,8 @@ def main(argv=None):
         np.testing.assert_allclose(minigrad_chain(x0), torch_chain(torch, x0), rtol=1e-4, atol=1e-6)
     except ImportError:
         pass
-    results = {name: [] for name in engines}
-    for _ in range(3):  # alternate engines, take the median of medians
-        for name, fn in engines.items():
-            results[name].append(time_us_per_op(fn, args.repeats))
-    medians = {name: statistics.median(v) for name, v in results.items()}
+    samples = alternate(engines, 3 * args.repeats, warmup=1)
+    medians = {name: sample.median / N_OPS * 1e6 for name, sample in samples.items()}
     print(f"chain of {N_OPS} ops on float32 (16,), forward + backward")
     for name, us in medians.items():
         ratio = us / medians["minigrad"]

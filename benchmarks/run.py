@@ -1,0 +1,105 @@
+"""The benchmark suite of issue 6, in one command.
+
+    python benchmarks/run.py [--quick] [--only W1,W2] [--engines minigrad,pytorch]
+                             [--repeats N] [--threads N] [--out PATH]
+
+Runs the workloads for minigrad, NumPy by hand and each installed peer
+(PyTorch, DeZero, HIPS autograd), prints a table per workload with ratios
+and the targets, and writes them with the machine and versions to
+benchmarks/RESULTS.md (or --out). --quick runs tiny sizes with few repeats
+(a smoke test of the suite, not a measurement).
+"""
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    __package__ = "benchmarks"
+
+from benchmarks import engines as engine_list  # noqa: E402
+from benchmarks import report  # noqa: E402
+from benchmarks.workloads import run_timed  # noqa: E402
+from benchmarks.workloads import (w1_overhead, w2_mlp, w3_cnn, w4_graph_size,  # noqa: E402
+                                  w5_double_backprop, w6_memory)
+
+WORKLOADS = {m.ID: m for m in (w1_overhead, w2_mlp, w3_cnn, w4_graph_size, w5_double_backprop, w6_memory)}
+DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def _names(text, known, what):
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SystemExit(f"run.py: unknown {what} {', '.join(unknown)}; expected some of {', '.join(known)}")
+    return names
+
+
+def set_threads(n):
+    """Use n threads in every pool: PyTorch's and the BLAS under NumPy."""
+    torch = engine_list.load("pytorch")
+    if torch is not None:
+        torch.set_num_threads(n)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        raise SystemExit("run.py: --threads needs threadpoolctl (pip install threadpoolctl)") from None
+    return threadpool_limits(n)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, few repeats (smoke test)")
+    parser.add_argument("--only", default=",".join(WORKLOADS), help="workloads to run, e.g. W1,W4")
+    parser.add_argument("--engines", default=",".join(engine_list.ENGINES),
+                        help="engines to run (missing peers are skipped)")
+    parser.add_argument("--repeats", type=int, default=None, help="timed calls per engine (default 20, quick 3)")
+    parser.add_argument("--budget", type=float, default=30.0,
+                        help="seconds of timed calls after which a slow engine stops (at least 3 calls)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for PyTorch and BLAS (default: each library's own default)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the results")
+    args = parser.parse_args(argv)
+
+    only = _names(args.only, WORKLOADS, "workload")
+    wanted = _names(args.engines, engine_list.ENGINES, "engine")
+    engines = engine_list.available(wanted)
+    missing = [e for e in wanted if e not in engines]
+    repeats = args.repeats or (3 if args.quick else 20)
+    limits = set_threads(args.threads) if args.threads else None
+    if args.threads and "W6" in only:
+        print("note: --threads does not reach W6's fresh processes", file=sys.stderr)
+
+    load_before = os.getloadavg()[0]
+    print(f"engines: {', '.join(engines)}" + (f" (not installed: {', '.join(missing)})" if missing else ""))
+    rows = []
+    for workload in only:
+        module = WORKLOADS[workload]
+        print(f"\n## {workload}: {module.TITLE}", flush=True)
+        if hasattr(module, "run"):
+            found = module.run(engines, quick=args.quick)
+        else:
+            found = run_timed(module, engines, quick=args.quick, repeats=repeats,
+                              warmup=1 if args.quick else 2, budget=None if args.quick else args.budget)
+        print(report.workload_table(found), flush=True)
+        rows += found
+    if limits is not None:
+        limits.unregister()
+
+    command = "python benchmarks/run.py" + "".join(" " + shlex.quote(a) for a in (argv or sys.argv[1:]))
+    machine = report.machine(engines, load_before, os.getloadavg()[0])
+    if missing:
+        machine.append(f"not installed, skipped: {', '.join(missing)}")
+    if args.threads:
+        machine.append(f"--threads {args.threads}: PyTorch and BLAS limited to {args.threads} threads")
+    titles = {w: WORKLOADS[w].TITLE for w in only}
+    print("\n## Targets\n" + report.targets_table(rows))
+    args.out.write_text(report.document(rows, titles, machine, command, args.quick) + "\n")
+    print(f"\nwrote {args.out}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
