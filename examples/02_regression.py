@@ -116,7 +116,6 @@ def main(argv=None):
     ax.set(title="a sine curve fitted by an MLP", xlabel="x", ylabel="t")
     ax.legend()
 
-    fig.tight_layout()
     _common.save_figure(fig, args.out / "regression.png")
 
 

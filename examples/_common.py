@@ -50,7 +50,8 @@ def report(label, value, digits=4):
 
 
 def save_figure(fig, path):
-    """Write a matplotlib figure as a small PNG and say where."""
+    """Lay out a matplotlib figure, write it as a small PNG and say where."""
+    fig.tight_layout()
     fig.savefig(path, dpi=DPI, bbox_inches="tight")
     plt.close(fig)
     print(f"wrote {path}")
@@ -84,14 +85,18 @@ def digits_split(fractions=(0.6, 0.2, 0.2), n=None, seed=0):
     return [(xs, ts) for xs, ts in zip(np.split(x, cuts), np.split(t, cuts))]
 
 
-def evaluate(model, x, t):
+def evaluate(model, x, t, batch_size=1000):
     """(loss, accuracy) of a classifier on arrays, in evaluation mode
-    (dropout off, batch norm on running statistics) and without a graph."""
+    (dropout off, batch norm on running statistics), without a graph, a
+    batch at a time."""
     was_training = model.training
     model.eval()
+    loss = correct = 0.0
     with mg.no_grad():
-        logits = model(mg.Variable(x))
-        loss = F.softmax_cross_entropy(logits, t).item()
-        acc = F.accuracy(logits, t).item()
+        for start in range(0, len(x), batch_size):
+            logits = model(mg.Variable(x[start:start + batch_size]))
+            labels = t[start:start + batch_size]
+            loss += F.softmax_cross_entropy(logits, labels).item() * len(labels)
+            correct += F.accuracy(logits, labels).item() * len(labels)
     model.train(was_training)
-    return loss, acc
+    return loss / len(x), correct / len(x)

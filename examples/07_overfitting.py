@@ -1,0 +1,89 @@
+"""Lesson 7: overfitting and regularisation.
+
+A big network (three hidden layers of 256 units) trained on only 300
+digits learns them by heart: training accuracy reaches 1.0 while test
+accuracy stays well below. Three remedies, each trained from the same
+start:
+
+  weight decay    an L2 penalty on the weights (SGD's `weight_decay`);
+  dropout         Dropout(0.5) after each hidden layer, off at evaluation;
+  early stopping  stop when the loss on a validation split (never the test
+                  set) has not improved for a while, and keep the best
+                  weights seen.
+
+Prints train and test accuracy and their gap for each, and draws the
+curves of train against test accuracy per epoch.
+"""
+import _common
+from _common import F, mg, plt, report
+from minigrad import nn, optim
+from minigrad.data import DataLoader, TensorDataset
+from minigrad.train import EarlyStopping, fit
+
+HIDDEN = [256] * 3
+LR = 0.05
+
+
+def big_network(dropout=0.0):
+    layers = []
+    for n_in, n_out in zip([64] + HIDDEN, HIDDEN):
+        layers += [nn.Linear(n_in, n_out), nn.ReLU()]
+        if dropout:
+            layers.append(nn.Dropout(dropout))
+    layers.append(nn.Linear(HIDDEN[-1], 10))
+    return nn.Sequential(*layers)
+
+
+def loader(x, t, shuffle=False):
+    return DataLoader(TensorDataset(x, t), batch_size=50, shuffle=shuffle)
+
+
+def main(argv=None):
+    args = _common.parse_args("07_overfitting", __doc__.splitlines()[0], argv)
+    epochs = 15 if args.quick else 150
+    train, validation, test = _common.digits_split((1 / 6, 1 / 6, 2 / 3), n=900 if args.quick else 1797)
+    train_loader = loader(*train, shuffle=True)
+
+    variants = {
+        "no regularisation": (lambda: big_network(), {}, None),
+        "weight decay": (lambda: big_network(), {"weight_decay": 0.02}, None),
+        "dropout": (lambda: big_network(dropout=0.5), {}, None),
+        "early stopping": (lambda: big_network(), {},
+                           EarlyStopping(monitor="val_loss", patience=5 if args.quick else 15)),
+    }
+    fig, axes = plt.subplots(1, len(variants), figsize=(16, 4), sharey=True)
+    for ax, (name, (make_model, decay, early_stopping)) in zip(axes, variants.items()):
+        mg.manual_seed(0)
+        model = make_model()
+        optimizer = optim.SGD(model.parameters(), lr=LR, momentum=0.9, **decay)
+        if early_stopping is None:
+            # The test set only watches here; it decides nothing.
+            history = fit(model, optimizer, F.softmax_cross_entropy, train_loader, loader(*test),
+                          epochs=epochs, progress=False)
+            test_curve = history.history["val_accuracy"]
+        else:
+            history = fit(model, optimizer, F.softmax_cross_entropy, train_loader, loader(*validation),
+                          epochs=epochs, callbacks=[early_stopping], progress=False)
+            test_curve = None
+            report(f"{name} stopped after epochs", len(history.history["loss"]))
+        train_accuracy = _common.evaluate(model, *train)[1]
+        test_accuracy = _common.evaluate(model, *test)[1]
+        report(f"{name} train accuracy", train_accuracy)
+        report(f"{name} test accuracy", test_accuracy)
+        report(f"{name} gap", train_accuracy - test_accuracy)
+
+        run = range(1, len(history.history["accuracy"]) + 1)
+        ax.plot(run, history.history["accuracy"], label="train")
+        if test_curve is not None:
+            ax.plot(run, test_curve, label="test")
+        else:
+            ax.plot(run, history.history["val_accuracy"], label="validation")
+            ax.axhline(test_accuracy, color="tab:red", linestyle=":", label="test (best weights)")
+        ax.set(title=f"{name}\ntrain {train_accuracy:.3f}, test {test_accuracy:.3f}", xlabel="epoch")
+        ax.legend(loc="lower right")
+    axes[0].set_ylabel("accuracy")
+    _common.save_figure(fig, args.out / "overfitting.png")
+
+
+if __name__ == "__main__":
+    main()
