@@ -37,30 +37,34 @@ def setup(batch_size, sizes, seed=0):
     return params, x, t
 
 
+def mlp_gradients(params, x, t):
+    """By hand: the loss and d loss / d params of the MLP. Keep each
+    layer's input and pre-activation, then walk back through the layers:
+    gW = g^T a, gb = sum g, ga = g W, through ReLU by the mask h > 0."""
+    n_layers = len(params) // 2
+    inputs, pre = [], []
+    a = x
+    for i in range(n_layers):
+        inputs.append(a)
+        h = a @ params[2 * i].T + params[2 * i + 1]
+        pre.append(h)
+        a = np.maximum(h, 0) if i < n_layers - 1 else h
+    loss, g = softmax_cross_entropy(a, t)
+    grads = []
+    for i in reversed(range(n_layers)):
+        if i < n_layers - 1:
+            g = g * (pre[i] > 0)
+        grads[:0] = [g.T @ inputs[i], g.sum(axis=0)]
+        if i > 0:
+            g = g @ params[2 * i]
+    return loss, grads
+
+
 def numpy_mlp(batch_size, sizes):
-    """By hand: keep each layer's input and pre-activation, then walk back
-    through the layers: gW = g^T a, gb = sum g, ga = g W, through ReLU by
-    the mask h > 0."""
     params, x, t = setup(batch_size, sizes)
-    layers = [(params[i], params[i + 1]) for i in range(0, len(params), 2)]
 
     def step():
-        inputs, pre = [], []
-        a = x
-        for i, (W, b) in enumerate(layers):
-            inputs.append(a)
-            h = a @ W.T + b
-            pre.append(h)
-            a = np.maximum(h, 0) if i < len(layers) - 1 else h
-        loss, g = softmax_cross_entropy(a, t)
-        grads = []
-        for i in reversed(range(len(layers))):
-            W, _ = layers[i]
-            if i < len(layers) - 1:
-                g = g * (pre[i] > 0)
-            grads[:0] = [g.T @ inputs[i], g.sum(axis=0)]
-            if i > 0:
-                g = g @ W
+        loss, grads = mlp_gradients(params, x, t)
         sgd_in_place(params, grads)
         return loss
     return step

@@ -42,79 +42,94 @@ def setup(batch_size, side, seed=0):
 
 # -- NumPy by hand -------------------------------------------------------------
 def im2col_3x3(x):
-    """Patches of x (N, C, H, W), padded by 1, as rows of (N*H*W, C*9),
-    columns ordered (c, i, j) as W.reshape(out, -1)."""
+    """The 3x3 patches of x (N, C, H, W), padded by 1, as columns:
+    cols[n, (c, i, j), (p, q)] = xpad[n, c, p + i, q + j], shape
+    (N, C*9, H*W); rows ordered as W.reshape(out, -1), so no transposes."""
     n, c, h, w = x.shape
     padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    cols = np.empty((n, h, w, c, 3, 3), dtype=x.dtype)
-    for i in range(3):
-        for j in range(3):
-            cols[..., i, j] = padded[:, :, i:i + h, j:j + w].transpose(0, 2, 3, 1)
-    return cols.reshape(n * h * w, c * 9)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(2, 3))
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * 9, h * w)
 
 
 def col2im_3x3(cols, x_shape):
     """The adjoint of im2col_3x3: adds each patch's gradient back onto the
-    pixels it was copied from."""
+    pixels it was copied from (9 shifted adds)."""
     n, c, h, w = x_shape
-    cols = cols.reshape(n, h, w, c, 3, 3)
+    cols = cols.reshape(n, c, 3, 3, h, w)
     padded = np.zeros((n, c, h + 2, w + 2), dtype=cols.dtype)
     for i in range(3):
         for j in range(3):
-            padded[:, :, i:i + h, j:j + w] += cols[..., i, j].transpose(0, 3, 1, 2)
+            padded[:, :, i:i + h, j:j + w] += cols[:, :, i, j]
     return padded[:, :, 1:-1, 1:-1]
 
 
 def conv_forward(x, W, b):
-    """y (N, O, H, W) = W * x + b, 3x3, pad 1, as one matrix product."""
+    """y (N, O, H, W) = W * x + b, 3x3, pad 1, as one (batched) matrix
+    product of W (O, C*9) with the columns (N, C*9, H*W)."""
     n, _, h, w = x.shape
     cols = im2col_3x3(x)
-    y = cols @ W.reshape(W.shape[0], -1).T + b
-    return y.reshape(n, h, w, -1).transpose(0, 3, 1, 2), cols
+    y = W.reshape(W.shape[0], -1) @ cols + b[:, None]
+    return y.reshape(n, -1, h, w), cols
 
 
 def conv_backward(gy, cols, W, x_shape, need_gx):
-    g = gy.transpose(0, 2, 3, 1).reshape(-1, W.shape[0])
-    gW = (g.T @ cols).reshape(W.shape)
-    gx = col2im_3x3(g @ W.reshape(W.shape[0], -1), x_shape) if need_gx else None
-    return gx, gW, g.sum(axis=0)
+    """gW = sum_n gy_n cols_n^T, gb = sum of gy per channel,
+    gx = col2im(W^T gy)."""
+    g = gy.reshape(gy.shape[0], gy.shape[1], -1)
+    W2 = W.reshape(W.shape[0], -1)
+    gW = (g @ cols.transpose(0, 2, 1)).sum(axis=0).reshape(W.shape)
+    gx = col2im_3x3(W2.T @ g, x_shape) if need_gx else None
+    return gx, gW, g.sum(axis=(0, 2))
+
+
+CORNERS = ((0, 0), (0, 1), (1, 0), (1, 1))
 
 
 def pool_forward(x):
-    """2x2 max pool: the maximum of each window and which of its 4 cells."""
-    n, c, h, w = x.shape
-    windows = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
-    where = windows.argmax(axis=-1)
-    return np.take_along_axis(windows, where[..., None], -1)[..., 0], where
+    """2x2 max pool: the maximum of the four corners of every window."""
+    a, b, c, d = (x[:, :, i::2, j::2] for i, j in CORNERS)
+    return np.maximum(np.maximum(a, b), np.maximum(c, d))
 
 
-def pool_backward(gy, where, x_shape):
-    n, c, h, w = x_shape
-    g = np.zeros(gy.shape + (4,), dtype=gy.dtype)
-    np.put_along_axis(g, where[..., None], gy[..., None], -1)
-    return g.reshape(n, c, h // 2, w // 2, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(x_shape)
+def pool_backward(gy, x, y):
+    """Each window's gradient goes to the first cell holding its maximum
+    (ties are possible after ReLU: windows of zeros)."""
+    gx = np.zeros_like(x)
+    taken = np.zeros(y.shape, dtype=bool)
+    for i, j in CORNERS:
+        hit = (x[:, :, i::2, j::2] == y) & ~taken
+        gx[:, :, i::2, j::2] = gy * hit
+        taken |= hit
+    return gx
+
+
+def cnn_gradients(params, x, t):
+    """By hand: the loss and d loss / d params of the CNN, layer by layer
+    back from the loss (the input image needs no gradient)."""
+    W1, b1, W2, b2, W3, b3 = params
+    h1, cols1 = conv_forward(x, W1, b1)
+    a1 = np.maximum(h1, 0)
+    p1 = pool_forward(a1)
+    h2, cols2 = conv_forward(p1, W2, b2)
+    a2 = np.maximum(h2, 0)
+    p2 = pool_forward(a2)
+    flat = p2.reshape(len(x), -1)
+    loss, g = softmax_cross_entropy(flat @ W3.T + b3, t)
+
+    gW3, gb3 = g.T @ flat, g.sum(axis=0)
+    g = pool_backward((g @ W3).reshape(p2.shape), a2, p2) * (h2 > 0)
+    g, gW2, gb2 = conv_backward(g, cols2, W2, p1.shape, need_gx=True)
+    g = pool_backward(g, a1, p1) * (h1 > 0)
+    _, gW1, gb1 = conv_backward(g, cols1, W1, x.shape, need_gx=False)
+    return loss, [gW1, gb1, gW2, gb2, gW3, gb3]
 
 
 def numpy_cnn(batch_size, side):
     params, x, t = setup(batch_size, side)
-    W1, b1, W2, b2, W3, b3 = params
 
     def step():
-        h1, cols1 = conv_forward(x, W1, b1)
-        a1 = np.maximum(h1, 0)
-        p1, where1 = pool_forward(a1)
-        h2, cols2 = conv_forward(p1, W2, b2)
-        a2 = np.maximum(h2, 0)
-        p2, where2 = pool_forward(a2)
-        flat = p2.reshape(batch_size, -1)
-        loss, g = softmax_cross_entropy(flat @ W3.T + b3, t)
-
-        gW3, gb3 = g.T @ flat, g.sum(axis=0)
-        g = pool_backward((g @ W3).reshape(p2.shape), where2, a2.shape) * (h2 > 0)
-        g, gW2, gb2 = conv_backward(g, cols2, W2, p1.shape, need_gx=True)
-        g = pool_backward(g, where1, a1.shape) * (h1 > 0)
-        _, gW1, gb1 = conv_backward(g, cols1, W1, x.shape, need_gx=False)
-        sgd_in_place(params, [gW1, gb1, gW2, gb2, gW3, gb3])
+        loss, grads = cnn_gradients(params, x, t)
+        sgd_in_place(params, grads)
         return loss
     return step
 
