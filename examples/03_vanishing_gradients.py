@@ -57,7 +57,7 @@ def main(argv=None):
         losses = history.history["loss"]
         report(f"{name} first epoch loss", losses[0])
         report(f"{name} last epoch loss", losses[-1])
-        report(f"{name} test accuracy", _common.evaluate(model, x_test, t_test)[1])
+        report(f"{name} test accuracy", _common.accuracy_on(model, x_test, t_test))
         ax_loss.plot(range(1, epochs + 1), losses, label=name)
 
     ax_norms.set(title=f"gradient norm per layer at initialisation ({DEPTH} layers)",

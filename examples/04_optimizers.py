@@ -55,12 +55,11 @@ def descend(make_optimizer, steps):
     return np.array(path)
 
 
-def train_digits(make_optimizer, data, epochs):
+def train_digits(make_optimizer, train, epochs):
     """Per-epoch training loss of one network trained with one optimiser."""
     mg.manual_seed(0)   # every optimiser starts from the same weights
     model = nn.MLP([64, 100, 100, 10])
-    (x_train, t_train), = data
-    loader = DataLoader(TensorDataset(x_train, t_train), batch_size=64, shuffle=True)
+    loader = DataLoader(TensorDataset(*train), batch_size=64, shuffle=True)
     history = fit(model, make_optimizer(model.parameters()), F.softmax_cross_entropy, loader,
                   epochs=epochs, progress=False)
     return history.history["loss"]
@@ -69,7 +68,7 @@ def train_digits(make_optimizer, data, epochs):
 def main(argv=None):
     args = _common.parse_args("04_optimizers", __doc__.splitlines()[0], argv)
     steps, epochs = (30, 3) if args.quick else (30, 20)
-    data = _common.digits_split(fractions=(1.0,), n=400 if args.quick else None)
+    train = _common.digits_split((1.0,), n=400 if args.quick else None)[0]
 
     fig, axes = plt.subplots(2, 3, figsize=(12, 7))
     xs, ys = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-5, 5, 200))
@@ -83,7 +82,7 @@ def main(argv=None):
 
     ax = axes.flat[-1]
     for name, make_optimizer in NETWORK_OPTIMISERS.items():
-        losses = train_digits(make_optimizer, data, epochs)
+        losses = train_digits(make_optimizer, train, epochs)
         report(f"{name} digits loss first epoch", losses[0])
         report(f"{name} digits loss last epoch", losses[-1])
         ax.plot(range(1, epochs + 1), losses, label=name)

@@ -48,7 +48,7 @@ def hidden_activations(model, x):
 def main(argv=None):
     args = _common.parse_args("05_weight_init", __doc__.splitlines()[0], argv)
     epochs = 3 if args.quick else 20
-    (x_train, t_train), = _common.digits_split((1.0,), n=500 if args.quick else None)
+    x_train, t_train = _common.digits_split((1.0,), n=500 if args.quick else None)[0]
     loader = DataLoader(TensorDataset(x_train, t_train), batch_size=32, shuffle=True)
 
     fig = plt.figure(figsize=(15, 7))
@@ -62,9 +62,9 @@ def main(argv=None):
         for column, a in enumerate(activations):
             report(f"{name} activation std layer {column + 1}", f"{a.std():.3e}")
             ax = fig.add_subplot(grid[row, column])
-            ax.hist(a.ravel(), bins=bins, color=f"C{row}")
-            ax.set_yscale("log")
+            ax.hist(a[a > 0], bins=bins, color=f"C{row}")   # ReLU zeroes about half; leave those out
             ax.set_title(f"layer {column + 1}: std {a.std():.2g}", fontsize=9)
+            ax.set_yticks([])
             ax.tick_params(labelsize=7)
             if column == 0:
                 ax.set_ylabel(name)
@@ -78,7 +78,7 @@ def main(argv=None):
 
     ax_loss.set(title="training loss, SGD lr 0.05", xlabel="epoch", ylabel="cross entropy")
     ax_loss.legend()
-    fig.suptitle("activations of each hidden layer (ReLU) at initialisation, and training")
+    fig.suptitle("non-zero activations of each hidden layer (ReLU) at initialisation, and training")
     _common.save_figure(fig, args.out / "weight_init.png")
 
 

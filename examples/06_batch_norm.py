@@ -62,7 +62,7 @@ def main(argv=None):
             accuracy = history.history["accuracy"]
             report(f"{start} {label} first epoch accuracy", accuracy[0])
             report(f"{start} {label} last epoch accuracy", accuracy[-1])
-            report(f"{start} {label} test accuracy", _common.evaluate(model, x_test, t_test)[1])
+            report(f"{start} {label} test accuracy", _common.accuracy_on(model, x_test, t_test))
             ax.plot(range(1, epochs + 1), accuracy, style, label=label)
         ax.set(title=f"{start}, SGD lr {LR}", xlabel="epoch")
         ax.legend()

@@ -1,9 +1,10 @@
 """Lesson 7: overfitting and regularisation.
 
-A big network (three hidden layers of 256 units) trained on only 300
+A big network (three hidden layers of 256 units) trained on only 100
 digits learns them by heart: training accuracy reaches 1.0 while test
 accuracy stays well below. Three remedies, each trained from the same
-start:
+start, each narrowing the gap a little (100 images are still only 100
+images: more data is the remedy none of them replaces):
 
   weight decay    an L2 penalty on the weights (SGD's `weight_decay`);
   dropout         Dropout(0.5) after each hidden layer, off at evaluation;
@@ -41,12 +42,12 @@ def loader(x, t, shuffle=False):
 def main(argv=None):
     args = _common.parse_args("07_overfitting", __doc__.splitlines()[0], argv)
     epochs = 15 if args.quick else 150
-    train, validation, test = _common.digits_split((1 / 6, 1 / 6, 2 / 3), n=900 if args.quick else 1797)
+    train, validation, test = _common.digits_split((100, 100, 300) if args.quick else (100, 300, 1397))
     train_loader = loader(*train, shuffle=True)
 
     variants = {
         "no regularisation": (lambda: big_network(), {}, None),
-        "weight decay": (lambda: big_network(), {"weight_decay": 0.02}, None),
+        "weight decay": (lambda: big_network(), {"weight_decay": 0.01}, None),
         "dropout": (lambda: big_network(dropout=0.5), {}, None),
         "early stopping": (lambda: big_network(), {},
                            EarlyStopping(monitor="val_loss", patience=5 if args.quick else 15)),
@@ -66,8 +67,8 @@ def main(argv=None):
                           epochs=epochs, callbacks=[early_stopping], progress=False)
             test_curve = None
             report(f"{name} stopped after epochs", len(history.history["loss"]))
-        train_accuracy = _common.evaluate(model, *train)[1]
-        test_accuracy = _common.evaluate(model, *test)[1]
+        train_accuracy = _common.accuracy_on(model, *train)
+        test_accuracy = _common.accuracy_on(model, *test)
         report(f"{name} train accuracy", train_accuracy)
         report(f"{name} test accuracy", test_accuracy)
         report(f"{name} gap", train_accuracy - test_accuracy)

@@ -31,7 +31,7 @@ class Objective:
         self.train, self.validation, self.epochs = train, validation, epochs
 
     def __call__(self, lr, weight_decay):
-        return _common.evaluate(self.trained_model(lr, weight_decay), *self.validation)[1]
+        return _common.accuracy_on(self.trained_model(lr, weight_decay), *self.validation)
 
     def trained_model(self, lr, weight_decay):
         """A network trained on the training split, always from the same start."""
@@ -89,7 +89,8 @@ def main(argv=None):
     else:
         searches["TPE (Optuna)"] = tpe
 
-    fig, axes = plt.subplots(1, len(searches), figsize=(5.5 * len(searches), 4.5), squeeze=False)
+    fig, axes = plt.subplots(1, len(searches), figsize=(5.5 * len(searches), 4.5), squeeze=False,
+                             layout="constrained")
     best_overall = None
     for ax, (name, trials) in zip(axes[0], searches.items()):
         lr, weight_decay, accuracy = (np.array(column) for column in zip(*trials))
@@ -110,7 +111,7 @@ def main(argv=None):
 
     # The winner, trained again from the same start, meets the test set once.
     model = objective.trained_model(*best_overall[:2])
-    report("test accuracy of the best trial", _common.evaluate(model, *test)[1])
+    report("test accuracy of the best trial", _common.accuracy_on(model, *test))
 
 
 if __name__ == "__main__":

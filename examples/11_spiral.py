@@ -33,8 +33,8 @@ def main(argv=None):
                       epochs=epochs, progress=False)
         report(f"{name} first epoch loss", history.history["loss"][0])
         report(f"{name} last epoch loss", history.history["loss"][-1])
-        report(f"{name} train accuracy", _common.evaluate(model, x, t)[1])
-        report(f"{name} test accuracy", _common.evaluate(model, x_test, t_test)[1])
+        report(f"{name} train accuracy", _common.accuracy_on(model, x, t))
+        report(f"{name} test accuracy", _common.accuracy_on(model, x_test, t_test))
         with mg.no_grad():
             regions = model(mg.Variable(grid)).data.argmax(axis=1).reshape(xs.shape)
         ax.contourf(xs, ys, regions, levels=[-0.5, 0.5, 1.5, 2.5], colors=["#c6dbef", "#fdd0a2", "#c7e9c0"])

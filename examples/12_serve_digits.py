@@ -147,7 +147,7 @@ def main(argv=None):
     train, test = _common.digits_split((0.8, 0.2))
     model = load_or_train(args.out / MODEL_FILE, train, epochs=3 if args.quick else 30,
                           retrain=args.retrain or args.quick)
-    report("test accuracy", _common.evaluate(model, *test)[1])
+    report("test accuracy", _common.accuracy_on(model, *test))
 
     server = make_server(model, test, args.host, 0 if args.quick else args.port)
     host, port = server.server_address[:2]

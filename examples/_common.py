@@ -20,8 +20,8 @@ except ImportError:  # a checkout without `pip install -e .`
 
 import minigrad as mg  # noqa: E402
 import minigrad.functions as F  # noqa: E402
-from minigrad import viz  # noqa: E402
-from minigrad.data import datasets, transforms  # noqa: E402
+from minigrad import train, viz  # noqa: E402
+from minigrad.data import DataLoader, TensorDataset, datasets  # noqa: E402
 
 DPI = 80   # small committed pictures
 
@@ -51,7 +51,8 @@ def report(label, value, digits=4):
 
 def save_figure(fig, path):
     """Lay out a matplotlib figure, write it as a small PNG and say where."""
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     fig.savefig(path, dpi=DPI, bbox_inches="tight")
     plt.close(fig)
     print(f"wrote {path}")
@@ -71,32 +72,22 @@ def render_graph(path, *outputs, **to_dot_kwargs):
     return path
 
 
-def digits_split(fractions=(0.6, 0.2, 0.2), n=None, seed=0):
-    """The scikit-learn digits, shuffled with `seed` and cut into parts of the
-    given fractions (e.g. train, validation, test). `n` keeps only the first n shuffled
-    images (for quick runs). Returns a list of (x, t) pairs: x float32 of
-    shape (m, 64), t int64 labels."""
+def digits_split(parts=(0.6, 0.2, 0.2), n=None, seed=0):
+    """The scikit-learn digits, shuffled with `seed` and cut into `parts`
+    (e.g. train, validation, test): fractions summing to 1, or numbers of
+    images. `n` keeps only the first n shuffled images (for quick runs).
+    Returns a list of (x, t) pairs: x float32 of shape (m, 64) in [0, 1],
+    t int64 labels."""
     x, t = datasets.digits()
-    order = np.random.default_rng(seed).permutation(len(x))
-    if n is not None:
-        order = order[:n]
+    order = np.random.default_rng(seed).permutation(len(x))[:n]
     x, t = x[order], t[order]
-    cuts = np.round(np.cumsum(fractions)[:-1] * len(x)).astype(int)
+    sizes = parts if all(isinstance(p, int) for p in parts) else np.asarray(parts) * len(x)
+    cuts = np.round(np.cumsum(sizes)[:-1]).astype(int)
     return [(xs, ts) for xs, ts in zip(np.split(x, cuts), np.split(t, cuts))]
 
 
-def evaluate(model, x, t, batch_size=1000):
-    """(loss, accuracy) of a classifier on arrays, in evaluation mode
-    (dropout off, batch norm on running statistics), without a graph, a
-    batch at a time."""
-    was_training = model.training
-    model.eval()
-    loss = correct = 0.0
-    with mg.no_grad():
-        for start in range(0, len(x), batch_size):
-            logits = model(mg.Variable(x[start:start + batch_size]))
-            labels = t[start:start + batch_size]
-            loss += F.softmax_cross_entropy(logits, labels).item() * len(labels)
-            correct += F.accuracy(logits, labels).item() * len(labels)
-    model.train(was_training)
-    return loss / len(x), correct / len(x)
+def accuracy_on(model, x, t):
+    """The accuracy of a classifier on arrays x, t: `minigrad.train.evaluate`
+    (evaluation mode, no graph) over batches of 1000."""
+    loader = DataLoader(TensorDataset(x, t), batch_size=1000)
+    return train.evaluate(model, F.softmax_cross_entropy, loader)["accuracy"]

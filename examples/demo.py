@@ -47,8 +47,8 @@ def main(argv=None):
     for key, values in history.history.items():
         report(f"{key.replace('_', ' ')} first epoch", values[0])
         report(f"{key.replace('_', ' ')} last epoch", values[-1])
-    report("test accuracy", _common.evaluate(model, *test)[1])
-    history.plot(args.out / "training_curves.png")
+    report("test accuracy", _common.accuracy_on(model, *test))
+    history.plot(args.out / "training_curves.png", dpi=_common.DPI)
     print(f"wrote {args.out / 'training_curves.png'}")
 
     # One forward pass on three images, drawn with the parameters' names.

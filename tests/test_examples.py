@@ -1,0 +1,318 @@
+"""The lessons in examples/ run (in --quick mode) and show what they are about.
+
+Each test runs one example's `main(["--quick", "--out", tmp])` in this
+process (no interpreter start-up per example), reads the figures it prints
+as `label: value` lines, checks them against floors (an accuracy, a loss
+that falls, a gradient that matches) and checks that its pictures are real
+PNG images.
+"""
+import importlib.util
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+pytest.importorskip("sklearn")
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+FIGURE = re.compile(r"^(?P<label>[^:\n]+): (?P<value>[-+0-9.e]+|nan|inf)$", re.MULTILINE)
+
+
+def load_example(name, monkeypatch):
+    """examples/<name>.py imported as a module (its names start with digits,
+    so not with `import`); examples/ goes on sys.path for `_common`."""
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_example(name, tmp_path, monkeypatch, capsys, *extra):
+    """Run an example in quick mode; returns ({label: float}, printed text)."""
+    load_example(name, monkeypatch).main(["--quick", "--out", str(tmp_path), *extra])
+    text = capsys.readouterr().out
+    return {m["label"]: float(m["value"]) for m in FIGURE.finditer(text)}, text
+
+
+def assert_png(path):
+    """`path` is a PNG file that decodes to a picture of some size."""
+    data = Path(path).read_bytes()
+    assert data[:8] == PNG_SIGNATURE, f"{path} is not a PNG file"
+    width, height = struct.unpack(">II", data[16:24])   # the IHDR chunk comes first
+    assert width > 50 and height > 50, f"{path} is only {width}x{height}"
+    import matplotlib.image
+    pixels = matplotlib.image.imread(path)
+    assert pixels.shape[:2] == (height, width)
+    assert pixels.std() > 0.01, f"{path} is blank"
+
+
+def test_demo(tmp_path, monkeypatch, capsys):
+    figures, text = run_example("demo", tmp_path, monkeypatch, capsys)
+    assert figures["test accuracy"] > 0.75
+    assert figures["loss last epoch"] < figures["loss first epoch"]
+    assert_png(tmp_path / "training_curves.png")
+    assert_png(tmp_path / "graph.png")
+    assert "digraph" in (tmp_path / "graph.dot").read_text()
+
+
+def test_demo_without_graphviz(tmp_path):
+    """With no `dot` program on PATH the demo still runs, writes the DOT
+    source and says how to get Graphviz."""
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    env = {**os.environ, "PATH": str(empty_bin), "MPLBACKEND": "Agg"}
+    result = subprocess.run([sys.executable, str(EXAMPLES / "demo.py"), "--quick", "--out", str(tmp_path)],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "note:" in result.stdout and "Graphviz" in result.stdout
+    assert "digraph" in (tmp_path / "graph.dot").read_text()
+    assert not (tmp_path / "graph.png").exists()
+    assert re.search(r"^test accuracy: 0\.\d+$", result.stdout, re.MULTILINE)
+
+
+def test_backprop_by_hand(tmp_path, monkeypatch, capsys):
+    figures, text = run_example("01_backprop_by_hand", tmp_path, monkeypatch, capsys)
+    assert figures["max |backprop - numerical|"] < 1e-6
+    assert figures["max |backprop - by hand|"] < 1e-12
+    assert figures["backward steps"] >= 5
+    assert_png(tmp_path / "graph.png")
+    page = (tmp_path / "backward_steps.html").read_text()
+    assert "<html" in page.lower() and "tanh" in page
+
+
+def test_regression(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("02_regression", tmp_path, monkeypatch, capsys)
+    assert figures["simple regression last loss"] < figures["simple regression first loss"]
+    assert figures["simple regression slope (gradient descent)"] == pytest.approx(
+        figures["simple regression slope (least squares)"], abs=0.01)
+    assert figures["multiple regression test R^2"] > 0.25
+    assert figures["sine last loss"] < 0.05 < figures["sine first loss"]
+    assert_png(tmp_path / "regression.png")
+
+
+def test_vanishing_gradients(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("03_vanishing_gradients", tmp_path, monkeypatch, capsys)
+    # The sigmoid net's first layer gets a tiny fraction of the last layer's gradient.
+    assert figures["sigmoid gradient norm ratio first/last layer"] < 1e-3
+    assert 0.1 < figures["relu gradient norm ratio first/last layer"] < 10
+    assert figures["relu last epoch loss"] < figures["relu first epoch loss"]
+    assert figures["relu last epoch loss"] < figures["sigmoid last epoch loss"]
+    assert_png(tmp_path / "vanishing_gradients.png")
+
+
+def test_optimizers(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("04_optimizers", tmp_path, monkeypatch, capsys)
+    start = (-7.0) ** 2 / 20 + 2.0 ** 2
+    for name in ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam"):
+        assert figures[f"{name} f after 30 steps"] < 0.05 * start
+        assert figures[f"{name} digits loss last epoch"] < figures[f"{name} digits loss first epoch"]
+    assert_png(tmp_path / "optimizers.png")
+
+
+def test_weight_init(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("05_weight_init", tmp_path, monkeypatch, capsys)
+    # std 0.01 shrinks the signal layer after layer; He keeps its spread.
+    assert figures["std 0.01 activation std layer 5"] < 1e-4 * figures["std 0.01 activation std layer 1"]
+    assert 0.2 < figures["He activation std layer 5"] / figures["He activation std layer 1"] < 5
+    assert figures["He last epoch loss"] < figures["std 0.01 last epoch loss"]
+    assert figures["std 0.01 last epoch loss"] > 2.2   # stuck near log(10)
+    assert_png(tmp_path / "weight_init.png")
+
+
+def test_batch_norm(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("06_batch_norm", tmp_path, monkeypatch, capsys)
+    for start in ("std 0.05 init", "He init", "std 0.3 init"):
+        assert (figures[f"{start} with batch norm last epoch accuracy"]
+                > figures[f"{start} without last epoch accuracy"])
+    assert figures["He init with batch norm test accuracy"] > 0.5
+    assert_png(tmp_path / "batch_norm.png")
+
+
+def test_overfitting(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("07_overfitting", tmp_path, monkeypatch, capsys)
+    assert figures["no regularisation train accuracy"] > 0.95
+    assert figures["no regularisation gap"] > 0.05   # 100 training images: it overfits
+    for name in ("weight decay", "dropout", "early stopping"):
+        assert figures[f"{name} test accuracy"] > 0.7
+    assert min(figures["weight decay gap"], figures["dropout gap"]) < figures["no regularisation gap"]
+    assert figures["early stopping stopped after epochs"] >= 1
+    assert_png(tmp_path / "overfitting.png")
+
+
+def write_idx(path, array):
+    """An uncompressed IDX file of unsigned bytes (MNIST's format)."""
+    header = bytes([0, 0, 0x08, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    path.write_bytes(header + array.astype(np.uint8).tobytes())
+
+
+def test_cnn(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("08_cnn", tmp_path, monkeypatch, capsys)
+    assert figures["test accuracy"] > 0.7
+    assert figures["last epoch loss"] < figures["first epoch loss"]
+    assert_png(tmp_path / "filters.png")
+
+
+def test_cnn_on_mnist_files(tmp_path, monkeypatch, capsys):
+    """--mnist DIR reads IDX files: here the digits, enlarged to 28x28."""
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    images = np.kron(digits.images[:400] * (255 / 16), np.ones((3, 3)))   # 24x24
+    images = np.pad(images, ((0, 0), (2, 2), (2, 2)))                      # 28x28
+    for prefix, rows in (("train", slice(0, 300)), ("t10k", slice(300, 400))):
+        write_idx(tmp_path / f"{prefix}-images-idx3-ubyte", images[rows])
+        write_idx(tmp_path / f"{prefix}-labels-idx1-ubyte", digits.target[rows])
+    figures, text = run_example("08_cnn", tmp_path / "out", monkeypatch, capsys, "--mnist", str(tmp_path))
+    assert "image shape: (1, 28, 28)" in text
+    assert figures["training images"] == 300
+    assert figures["last epoch loss"] < figures["first epoch loss"]
+    assert_png(tmp_path / "out" / "filters.png")
+
+
+def test_hyperparameter_search(tmp_path, monkeypatch, capsys):
+    figures, text = run_example("09_hyperparameter_search", tmp_path, monkeypatch, capsys)
+    assert figures["random search trials"] == 4
+    assert figures["random search best validation accuracy"] > 0.3
+    assert 1e-4 <= figures["random search best lr"] <= 1.0
+    assert figures["test accuracy of the best trial"] > 0.3
+    try:
+        import optuna  # noqa: F401
+        assert figures["TPE (Optuna) trials"] == 4
+    except ImportError:
+        assert "Optuna is not installed" in text
+    assert_png(tmp_path / "hyperparameter_search.png")
+
+
+def test_lstm_sine(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("10_lstm_sine", tmp_path, monkeypatch, capsys)
+    assert figures["last epoch loss"] < figures["first epoch loss"]
+    assert figures["test mse one step ahead"] < 0.1   # predicting 0 scores 0.5
+    assert_png(tmp_path / "lstm_sine.png")
+
+
+def test_spiral(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("11_spiral", tmp_path, monkeypatch, capsys)
+    assert figures["MLP 2-64-64-3 test accuracy"] > 0.85
+    assert figures["linear test accuracy"] < 0.7
+    assert_png(tmp_path / "spiral.png")
+
+
+def test_serve_digits_quick(tmp_path, monkeypatch, capsys):
+    figures, _ = run_example("12_serve_digits", tmp_path, monkeypatch, capsys)
+    assert figures["served accuracy on 50 test digits"] > 0.8
+    assert (tmp_path / "digits_mlp.npz").exists()
+
+
+def request(url, body=None):
+    """(status, parsed JSON or text) of a GET, or of a POST of `body` as JSON."""
+    data = None if body is None else json.dumps(body).encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=10) as response:
+            status, payload, kind = response.status, response.read(), response.headers["Content-Type"]
+    except urllib.error.HTTPError as error:
+        status, payload, kind = error.code, error.read(), error.headers["Content-Type"]
+    return status, json.loads(payload) if kind == "application/json" else payload.decode()
+
+
+@pytest.fixture(scope="module")
+def digits_server(tmp_path_factory):
+    """The lesson-12 server around a briefly trained model, on a free port."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        serve = load_example("12_serve_digits", monkeypatch)
+        train, test = serve._common.digits_split((0.8, 0.2))
+        model = serve.load_or_train(tmp_path_factory.mktemp("serve") / "model.npz", train, epochs=3)
+        server = serve.make_server(model, test, port=0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}", serve, model, test
+        server.shutdown()
+        server.server_close()
+
+
+def test_server_answers_a_posted_digit(digits_server):
+    url, serve, model, (x_test, t_test) = digits_server
+    status, answer = request(url + "/predict", {"pixels": x_test[0].tolist()})
+    assert status == 200
+    assert answer["digit"] == int(serve.predict(model, x_test[:1]).argmax())
+    assert sum(answer["probabilities"]) == pytest.approx(1.0, abs=1e-3)
+    right = [request(url + "/predict", {"pixels": x.tolist()})[1]["digit"] == t
+             for x, t in zip(x_test[:30], t_test[:30])]
+    assert np.mean(right) > 0.8
+
+
+def test_server_page_and_samples(digits_server):
+    url, _, _, (x_test, t_test) = digits_server
+    status, page = request(url + "/")
+    assert status == 200 and 'id="grid"' in page and "/predict" in page
+    status, sample = request(url + "/sample?i=2")
+    assert status == 200 and sample["label"] == t_test[2]
+    assert np.allclose(sample["pixels"], x_test[2])
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"pixels": [0.0] * 63}, "expected 64 pixel values"),
+    ({"pixels": [2.0] * 64}, "between 0"),
+    ({"image": []}, "expected JSON"),
+])
+def test_server_rejects_bad_requests(digits_server, body, message):
+    url = digits_server[0]
+    status, answer = request(url + "/predict", body)
+    assert status == 400 and message in answer["error"]
+    assert request(url + "/nowhere")[0] == 404
+
+
+SEVEN = [(1, c) for c in range(1, 7)] + [(2, 6), (3, 5), (4, 4), (5, 4), (6, 3), (7, 3)]   # (row, column)
+
+
+def test_page_draws_and_predicts_in_a_browser(digits_server, tmp_path):
+    """Draw a 7 with the mouse in headless Chromium: the page shows the
+    digit the model gives for those pixels, and a test digit on request."""
+    for program in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
+        if not os.path.exists(program):
+            pytest.skip(f"{program} is not installed (apt install chromium chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, serve, model, (x_test, t_test) = digits_server
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=900,800", f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.get(url + "/")
+        cells = driver.find_elements(By.CSS_SELECTOR, "#grid div")
+        assert len(cells) == 64
+        stroke = ActionChains(driver).move_to_element(cells[SEVEN[0][0] * 8 + SEVEN[0][1]]).click_and_hold()
+        for row, column in SEVEN[1:]:
+            stroke.move_to_element(cells[row * 8 + column])
+        stroke.release().perform()
+
+        pixels = np.zeros(64, dtype=np.float32)
+        pixels[[row * 8 + column for row, column in SEVEN]] = 1.0
+        expected = str(int(serve.predict(model, pixels[None]).argmax()))
+        answer = driver.find_element(By.ID, "answer")
+        WebDriverWait(driver, 10).until(lambda d: answer.text == expected)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#bars .bar")) == 10
+
+        driver.find_element(By.ID, "sample").click()
+        label = driver.find_element(By.ID, "label")
+        WebDriverWait(driver, 10).until(lambda d: label.text == f"test digit labelled {t_test[0]}")
+        expected = str(int(serve.predict(model, x_test[:1]).argmax()))
+        WebDriverWait(driver, 10).until(lambda d: answer.text == expected)
+    finally:
+        driver.quit()
