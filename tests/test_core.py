@@ -4,6 +4,7 @@ import weakref
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import minigrad as mg
 import minigrad.functions as F
@@ -261,3 +262,55 @@ def test_split_outputs_partially_used():
     a, b = F.split(x, 2, 0)
     (a * 3).sum().backward()
     np.testing.assert_array_equal(x.grad.data, [3.0, 3.0, 0.0, 0.0])
+
+
+def test_in_place_accumulation_never_corrupts_shared_gradients():
+    # Add's backward hands the same gradient object to both inputs; later
+    # contributions to either must not leak into the other.
+    x = Variable(np.array([1.0, 2.0]))
+    b = x * 2
+    s = x + b
+    total = (s + x * 3 + b * 5).sum()
+    total.backward()
+    np.testing.assert_allclose(x.grad.data, [16.0, 16.0])
+    first = x.grad
+    kept = first.data.copy()
+    total.backward()
+    np.testing.assert_allclose(x.grad.data, [32.0, 32.0])
+    np.testing.assert_array_equal(first.data, kept)  # a grad the user holds is not mutated
+
+
+@settings(max_examples=30)
+@given(st.lists(st.tuples(st.sampled_from(["add", "mul", "tanh", "sub", "sum_to"]),
+                          st.integers(0, 100), st.integers(0, 100)), min_size=1, max_size=12),
+       st.integers(0, 2 ** 16))
+def test_random_graphs_with_reuse_match_numerical_gradients(program, seed):
+    """Random DAGs over a growing pool of values (each value may be used
+    many times) give the same gradients as central differences."""
+    rng = np.random.default_rng(seed)
+    x0 = rng.uniform(-1, 1, (2, 3))
+    w0 = rng.uniform(-1, 1, (3,))
+
+    def f(x, w):
+        pool = [x, w]
+        for op, i, j in program:
+            a, b = pool[i % len(pool)], pool[j % len(pool)]
+            if op == "add":
+                pool.append(a + b)
+            elif op == "sub":
+                pool.append(a - b * 0.5)
+            elif op == "mul":
+                pool.append(F.tanh(a) * b)
+            elif op == "tanh":
+                pool.append(F.tanh(a))
+            else:
+                pool.append(F.sum_to(a, (3,)) if a.ndim == 2 else a)
+        return sum(p.sum() for p in pool[2:])
+
+    assert mg.gradcheck(f, x0, w0)
+    x, w = Variable(x0), Variable(w0)
+    f(x, w).backward()
+    gx, gw = mg.numerical_grad(f, x0, w0)
+    for v, expected in ((x, gx), (w, gw)):
+        got = np.zeros_like(expected) if v.grad is None else v.grad.data
+        np.testing.assert_allclose(got, expected, atol=1e-6)

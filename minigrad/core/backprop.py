@@ -1,11 +1,18 @@
 """The backward pass: reverse-mode differentiation over the recorded graph.
 
-Functions are taken from a heap, highest generation first, so a function
-runs only after every function that used its outputs has sent its gradient.
-The loop is iterative (no Python recursion: a chain of 100,000 ops works)
-and costs O(n log n) in the number of functions, fan-in included.
+A function may run only after every function that used its outputs has sent
+its gradient. Generations guarantee it: a function's generation is the
+largest of its inputs', and a consumer's is always larger than a producer's,
+so running the highest generation first is a valid order. Functions wait in
+one bucket per generation and a heap holds the distinct generations, so many
+functions of one generation (a wide fan-in) cost O(1) each and nothing is
+ever re-sorted. The loop is iterative: a chain of 100,000 ops needs no
+Python recursion.
+
 Gradients of intermediate Variables wait in the `pending` table and are
-popped, and so freed, the moment their creator consumes them.
+popped, and so freed, the moment their creator consumes them. When no graph
+is recorded (create_graph=False), a gradient that receives a second
+contribution is copied once and then summed into in place.
 """
 import heapq
 
@@ -31,27 +38,56 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
     returned as a list (None where none arrives).
     """
     capture = None if inputs is None else {x: None for x in inputs}
-    pending = {}   # Variable -> gradient received so far, not yet consumed
-    heap = []      # (-generation, -seq, function): newest, deepest first
-    queued = set()
+    pending = {}      # Variable -> gradient received so far, not yet consumed
+    buckets = {}      # generation -> functions waiting to run
+    generations = []  # heap of -generation, one entry per non-empty bucket
+    queued = set()    # functions already in a bucket (multi-output ones ask)
+    owned = set()     # sums made here and held in one place only: safe to add into
+    in_place = not create_graph
+
+    def accumulate(old, gx):
+        """old + gx, adding into old's array when this pass owns it."""
+        if not in_place:
+            return old + gx
+        if old in owned:
+            np.add(old.data, gx.data, out=old.data, casting="unsafe")
+            return old
+        new = old + gx
+        owned.add(new)
+        return new
 
     def send(x, gx):
         if gx.data.shape != x.data.shape:
             gx = ops.sum_to(gx, x.data.shape)
         if capture is not None and x in capture:
-            capture[x] = gx if capture[x] is None else capture[x] + gx
+            capture[x] = gx if capture[x] is None else accumulate(capture[x], gx)
         creator = x.creator
         if creator is None:
             if capture is None:
-                x.grad = gx if x.grad is None else x.grad + gx
+                x.grad = gx if x.grad is None else accumulate(x.grad, gx)
             return
         if x in pending:
-            pending[x] = pending[x] + gx
+            pending[x] = accumulate(pending[x], gx)
+        elif creator not in queued:
+            pending[x] = gx
+            queued.add(creator)
+            bucket = buckets.get(creator.generation)
+            if bucket is None:
+                buckets[creator.generation] = [creator]
+                heapq.heappush(generations, -creator.generation)
+            else:
+                bucket.append(creator)
         else:
             pending[x] = gx
-            if creator not in queued:
-                queued.add(creator)
-                heapq.heappush(heap, (-creator.generation, -creator.seq, creator))
+
+    def next_function():
+        generation = -generations[0]
+        bucket = buckets[generation]
+        function = bucket.pop()
+        if not bucket:
+            del buckets[generation]
+            heapq.heappop(generations)
+        return function
 
     retain = retain_grad and capture is None
     observer = _observers[-1] if _observers else None
@@ -62,12 +98,14 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
             observer.begin(outputs, grad_outputs)
         for y, gy in zip(outputs, grad_outputs):
             send(y, gy)
-        while heap:
-            function = heapq.heappop(heap)[2]
+        while generations:
+            function = next_function()
             outputs = function.outputs
             if len(outputs) == 1:  # the common case, kept short
                 y = outputs[0]()
                 gy = pending.pop(y)
+                if owned:
+                    owned.discard(gy)  # backward may pass it on as is: no more adds into it
                 if retain:
                     y.grad = gy if y.grad is None else y.grad + gy
                 gxs = function.backward(gy)
@@ -76,6 +114,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                 for ref in outputs:
                     y = ref()
                     gy = None if y is None else pending.pop(y, None)
+                    owned.discard(gy)
                     if gy is not None and retain:
                         y.grad = gy if y.grad is None else y.grad + gy
                     gys.append(gy)
