@@ -61,12 +61,11 @@ def main(argv=None):
             # The test set only watches here; it decides nothing.
             history = fit(model, optimizer, F.softmax_cross_entropy, train_loader, loader(*test),
                           epochs=epochs, progress=False)
-            test_curve = history.history["val_accuracy"]
         else:
             history = fit(model, optimizer, F.softmax_cross_entropy, train_loader, loader(*validation),
                           epochs=epochs, callbacks=[early_stopping], progress=False)
-            test_curve = None
             report(f"{name} stopped after epochs", len(history.history["loss"]))
+            report(f"{name} best epoch (weights kept)", early_stopping.best_epoch + 1)
         train_accuracy = _common.accuracy_on(model, *train)
         test_accuracy = _common.accuracy_on(model, *test)
         report(f"{name} train accuracy", train_accuracy)
@@ -75,10 +74,11 @@ def main(argv=None):
 
         run = range(1, len(history.history["accuracy"]) + 1)
         ax.plot(run, history.history["accuracy"], label="train")
-        if test_curve is not None:
-            ax.plot(run, test_curve, label="test")
+        if early_stopping is None:
+            ax.plot(run, history.history["val_accuracy"], label="test")
         else:
             ax.plot(run, history.history["val_accuracy"], label="validation")
+            ax.axvline(early_stopping.best_epoch + 1, color="gray", linestyle="--", label="best epoch")
             ax.axhline(test_accuracy, color="tab:red", linestyle=":", label="test (best weights)")
         ax.set(title=f"{name}\ntrain {train_accuracy:.3f}, test {test_accuracy:.3f}", xlabel="epoch")
         ax.legend(loc="lower right")
