@@ -77,7 +77,7 @@ def minigrad_mlp(batch_size, sizes):
     params = [mg.Variable(p) for p in arrays]
 
     def step():
-        loss = F.softmax_cross_entropy(mlp_forward(mg.Variable(x), params, F.linear, F.relu), t)
+        loss = F.softmax_cross_entropy(mlp_forward(x, params, F.linear, F.relu), t)
         loss.backward()
         sgd_on_variables(params)
         return loss.data

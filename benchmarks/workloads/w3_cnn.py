@@ -144,7 +144,7 @@ def minigrad_cnn(batch_size, side):
     pool = lambda h: F.max_pool2d(h, 2)
 
     def step():
-        logits = cnn_forward(mg.Variable(x), params, conv, F.relu, pool, F.linear)
+        logits = cnn_forward(x, params, conv, F.relu, pool, F.linear)
         loss = F.softmax_cross_entropy(logits, t)
         loss.backward()
         sgd_on_variables(params)
