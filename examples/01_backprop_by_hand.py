@@ -43,7 +43,7 @@ def gradients_by_hand(x1, x2, w1, w2, b):
 
 
 def main(argv=None):
-    args = _common.parse_args("01_backprop_by_hand", __doc__.splitlines()[0], argv)
+    args = _common.parse_args("01_backprop_by_hand", __doc__, argv)
     leaves = {name: mg.Variable(value, name=name) for name, value in INPUTS.items()}
 
     loss = neuron_loss(**leaves)

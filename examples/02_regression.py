@@ -49,7 +49,7 @@ def standardized(x, mean, std):
 
 
 def main(argv=None):
-    args = _common.parse_args("02_regression", __doc__.splitlines()[0], argv)
+    args = _common.parse_args("02_regression", __doc__, argv)
     mg.manual_seed(0)
     steps, sine_steps = (60, 300) if args.quick else (300, 1000)
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))

@@ -37,7 +37,7 @@ def gradient_norms(model, x, t):
 
 
 def main(argv=None):
-    args = _common.parse_args("03_vanishing_gradients", __doc__.splitlines()[0], argv)
+    args = _common.parse_args("03_vanishing_gradients", __doc__, argv)
     epochs = 3 if args.quick else 15
     (x_train, t_train), (x_test, t_test) = _common.digits_split((0.8, 0.2), n=500 if args.quick else None)
     loader = DataLoader(TensorDataset(x_train, t_train), batch_size=32, shuffle=True)

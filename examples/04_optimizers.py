@@ -66,7 +66,7 @@ def train_digits(make_optimizer, train, epochs):
 
 
 def main(argv=None):
-    args = _common.parse_args("04_optimizers", __doc__.splitlines()[0], argv)
+    args = _common.parse_args("04_optimizers", __doc__, argv)
     steps, epochs = (30, 3) if args.quick else (30, 20)
     train = _common.digits_split((1.0,), n=400 if args.quick else None)[0]
 

@@ -46,7 +46,7 @@ def hidden_activations(model, x):
 
 
 def main(argv=None):
-    args = _common.parse_args("05_weight_init", __doc__.splitlines()[0], argv)
+    args = _common.parse_args("05_weight_init", __doc__, argv)
     epochs = 3 if args.quick else 20
     x_train, t_train = _common.digits_split((1.0,), n=500 if args.quick else None)[0]
     loader = DataLoader(TensorDataset(x_train, t_train), batch_size=32, shuffle=True)

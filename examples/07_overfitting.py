@@ -40,7 +40,7 @@ def loader(x, t, shuffle=False):
 
 
 def main(argv=None):
-    args = _common.parse_args("07_overfitting", __doc__.splitlines()[0], argv)
+    args = _common.parse_args("07_overfitting", __doc__, argv)
     epochs = 15 if args.quick else 150
     train, validation, test = _common.digits_split((100, 100, 300) if args.quick else (100, 300, 1397))
     train_loader = loader(*train, shuffle=True)

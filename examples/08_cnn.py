@@ -70,7 +70,7 @@ def draw_filters(model, image, path):
 
 
 def main(argv=None):
-    args = _common.parse_args("08_cnn", __doc__.splitlines()[0], argv, add_arguments)
+    args = _common.parse_args("08_cnn", __doc__, argv, add_arguments)
     mg.manual_seed(0)
     (x_train, t_train), (x_test, t_test) = load(args)
     report("training images", len(x_train))

@@ -53,7 +53,7 @@ def windows(series):
 
 
 def main(argv=None):
-    args = _common.parse_args("10_lstm_sine", __doc__.splitlines()[0], argv)
+    args = _common.parse_args("10_lstm_sine", __doc__, argv)
     mg.manual_seed(0)
     n, epochs = (400, 3) if args.quick else (1000, 15)
     series = wave(n)

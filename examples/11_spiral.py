@@ -17,7 +17,7 @@ MODELS = {"linear": [2, 3], "MLP 2-64-64-3": [2, 64, 64, 3]}
 
 
 def main(argv=None):
-    args = _common.parse_args("11_spiral", __doc__.splitlines()[0], argv)
+    args = _common.parse_args("11_spiral", __doc__, argv)
     epochs = 60 if args.quick else 300
     x, t = datasets.spiral(n_per_class=100, seed=0)
     x_test, t_test = datasets.spiral(n_per_class=100, seed=1)

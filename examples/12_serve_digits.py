@@ -143,7 +143,7 @@ def check_over_http(server, x, t):
 
 
 def main(argv=None):
-    args = _common.parse_args("12_serve_digits", __doc__.splitlines()[0], argv, add_arguments)
+    args = _common.parse_args("12_serve_digits", __doc__, argv, add_arguments)
     train, test = _common.digits_split((0.8, 0.2))
     model = load_or_train(args.out / MODEL_FILE, train, epochs=3 if args.quick else 30,
                           retrain=args.retrain or args.quick)

@@ -27,10 +27,12 @@ DPI = 80   # small committed pictures
 
 
 def parse_args(name, description, argv=None, add_arguments=None):
-    """The command line every example has: `--quick` (a small, fast run for
+    """The command line every example has, with `description` (the example's
+    docstring) as its help text: `--quick` (a small, fast run for
     the tests) and `--out DIR` (default `out/<name>`), plus the example's own
     arguments added by `add_arguments(parser)`. Makes the output folder."""
-    parser = argparse.ArgumentParser(prog=f"{name}.py", description=description)
+    parser = argparse.ArgumentParser(prog=f"{name}.py", description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
                         help="a small, fast run (what the tests use)")
     parser.add_argument("--out", type=Path, default=Path("out") / name,

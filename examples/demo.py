@@ -34,7 +34,7 @@ class DigitNet(nn.Module):
 
 
 def main(argv=None):
-    args = _common.parse_args("demo", __doc__.splitlines()[0], argv)
+    args = _common.parse_args("demo", __doc__, argv)
     mg.manual_seed(0)
     train, validation, test = _common.digits_split((0.7, 0.1, 0.2), n=600 if args.quick else None)
     report("training images", len(train[0]))
