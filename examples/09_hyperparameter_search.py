@@ -78,7 +78,7 @@ def tpe_search(objective, n_trials, seed=0):
 
 def main(argv=None):
     args = _common.parse_args("09_hyperparameter_search", __doc__, argv)
-    n_trials, epochs = (4, 2) if args.quick else (30, 8)
+    n_trials, epochs = (4, 4) if args.quick else (30, 8)
     train, validation, test = _common.digits_split((0.6, 0.2, 0.2), n=500 if args.quick else None)
     objective = Objective(train, validation, epochs)
 
