@@ -5,6 +5,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 
 from .engines import ROOT, blas_threads, torch_threads, version
 
@@ -60,13 +61,47 @@ def _memory_gib():
         return "unknown"
 
 
-def machine(engines, load_before, load_after):
+class CpuMeter:
+    """How much of the machine's CPU other processes took while the suite
+    ran: the busy time of all cores (/proc/stat) less this process's own
+    and its children's. Multi-threaded BLAS and PyTorch slow down many
+    times over when a core is taken, so a busy machine is reported."""
+
+    def __init__(self):
+        self.start = self._snapshot()
+
+    @staticmethod
+    def _snapshot():
+        try:
+            with open("/proc/stat") as f:
+                jiffies = [int(v) for v in f.readline().split()[1:9]]
+        except (OSError, ValueError):
+            return None
+        busy = (sum(jiffies) - jiffies[3] - jiffies[4]) / os.sysconf("SC_CLK_TCK")
+        own = os.times()
+        return time.monotonic(), busy, own.user + own.system + own.children_user + own.children_system
+
+    def others_share(self):
+        """The fraction (0..1) of all cores' time that other processes used
+        since the meter started, or None where /proc/stat is missing."""
+        end = self._snapshot()
+        if self.start is None or end is None:
+            return None
+        elapsed = (end[0] - self.start[0]) * os.cpu_count()
+        others = (end[1] - self.start[1]) - (end[2] - self.start[2])
+        return min(max(others / elapsed, 0.0), 1.0) if elapsed > 0 else None
+
+
+def machine(engines, others_share):
     """Lines describing the machine, the versions and the thread settings."""
+    busy = "unknown" if others_share is None else f"{others_share:.0%}"
     lines = [
         f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"machine: {_cpu_model()}, {os.cpu_count()} cores, {_memory_gib()} RAM, "
         f"{platform.system()} {platform.release()}",
-        f"load average (1 min) before / after the run: {load_before:.2f} / {load_after:.2f}",
+        f"CPU used by other processes during the run: {busy} of all cores"
+        + (" (**busy machine: multi-threaded timings are unreliable**)" if others_share and others_share > 0.1
+           else ""),
         f"Python {platform.python_version()} ({sys.executable})",
         f"minigrad commit: {_git_commit()}",
     ]

@@ -10,7 +10,6 @@ benchmarks/RESULTS.md (or --out). --quick runs tiny sizes with few repeats
 (a smoke test of the suite, not a measurement).
 """
 import argparse
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -72,7 +71,7 @@ def main(argv=None):
     if args.threads and "W6" in only:
         print("note: --threads does not reach W6's fresh processes", file=sys.stderr)
 
-    load_before = os.getloadavg()[0]
+    meter = report.CpuMeter()
     print(f"engines: {', '.join(engines)}" + (f" (not installed: {', '.join(missing)})" if missing else ""))
     rows = []
     for workload in only:
@@ -89,7 +88,11 @@ def main(argv=None):
         limits.unregister()
 
     command = "python benchmarks/run.py" + "".join(" " + shlex.quote(a) for a in (argv or sys.argv[1:]))
-    machine = report.machine(engines, load_before, os.getloadavg()[0])
+    others = meter.others_share()
+    machine = report.machine(engines, others)
+    if others is not None and others > 0.1:
+        print(f"warning: other processes used {others:.0%} of the CPU during the run; "
+              "multi-threaded timings are unreliable", file=sys.stderr)
     if missing:
         machine.append(f"not installed, skipped: {', '.join(missing)}")
     if args.threads:
