@@ -92,6 +92,20 @@ class CpuMeter:
         return min(max(others / elapsed, 0.0), 1.0) if elapsed > 0 else None
 
 
+def wait_for_quiet(limit, window=2.0, busy=0.10):
+    """Wait (at most `limit` seconds) for a `window` in which other
+    processes take at most `busy` of the CPU. True if one came."""
+    deadline = time.monotonic() + limit
+    while True:
+        meter = CpuMeter()
+        time.sleep(window)
+        share = meter.others_share()
+        if share is None or share <= busy:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+
+
 def machine(engines, others_share):
     """Lines describing the machine, the versions and the thread settings."""
     busy = "unknown" if others_share is None else f"{others_share:.0%}"
@@ -222,8 +236,10 @@ def growth_table(rows):
     return markdown_table(["engine", "fan-in grows", "time grows"], body)
 
 
-def document(rows, titles, machine_lines, command, quick):
-    """RESULTS.md as a string."""
+def document(rows, titles, machine_lines, command, quick, busy=None):
+    """RESULTS.md as a string. `busy` maps a workload to the share of the
+    CPU other processes took while it ran."""
+    busy = busy or {}
     parts = ["# Benchmark results (issue 6)", "",
              f"Written by `{command}`. Medians of repeated calls, float32, all engines in one run."]
     if quick:
@@ -235,7 +251,10 @@ def document(rows, titles, machine_lines, command, quick):
         mine = [r for r in rows if r.workload == workload]
         if not mine:
             continue
-        parts += ["", f"## {workload}: {title}", "", workload_table(mine)]
+        parts += ["", f"## {workload}: {title}", ""]
+        if busy.get(workload) is not None:
+            parts += [f"Other processes took {busy[workload]:.0%} of the CPU while this ran.", ""]
+        parts += [workload_table(mine)]
         if workload == "W4":
             table = growth_table(mine)
             if table:
