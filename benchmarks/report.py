@@ -13,9 +13,16 @@ HOW_MEASURED = """\
 - Every engine runs in this one process (W6: a fresh process per engine and
   measure). Per case, each engine's step is built (weights, data), called
   once and checked against NumPy by hand (a mismatch is flagged in the
-  table), warmed up, then timed call by call, alternating the engines and
-  rotating their order every round. The table shows the median and the
-  interquartile range (IQR) of those calls.
+  table), warmed up, then timed in rounds: each round gives every engine,
+  in an order rotated round by round, a block of 5 timed calls, after a
+  0.25 s pause and one untimed call. The pause lets the previous engine's
+  spinning BLAS/OpenMP worker threads go idle: on 2 cores they otherwise
+  steal the core the next engine's threads need (PyTorch's W3 step timed
+  right after NumPy's took 9.6 ms instead of 4.8 ms). The table shows the
+  median and the interquartile range (IQR) of the timed calls.
+- Before each workload the suite waits for a quiet machine, measures the
+  CPU other processes take while it runs, and runs it again (keeping the
+  quietest run) when they took more than 10%.
 - `gc.collect()` runs before each timed call, outside the timed region, so
   garbage from one engine is not collected on another's clock.
 - float32 inputs and weights everywhere. The dtype column is that of the

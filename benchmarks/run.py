@@ -94,7 +94,8 @@ def main(argv=None):
                 found = module.run(engines, quick=args.quick)
             else:
                 found = run_timed(module, engines, quick=args.quick, repeats=repeats,
-                                  warmup=1 if args.quick else 2, budget=None if args.quick else args.budget)
+                                  warmup=1 if args.quick else 2, budget=None if args.quick else args.budget,
+                                  settle=0 if args.quick else 0.25)
             share = workload_meter.others_share()
             if attempt == 0 or (share is not None and share < busy[workload]):
                 kept, busy[workload] = found, share

@@ -1,6 +1,7 @@
 """Timing shared by the suite and `overhead.py`: warm up, then alternate
-the engines call by call and keep every sample, so a slow moment of the
-machine hits every engine alike and the median is taken per engine."""
+the engines in short blocks of calls and keep every sample, so a slow
+moment of the machine hits every engine alike; the median is taken per
+engine."""
 import gc
 import statistics
 import time
@@ -34,27 +35,43 @@ def time_call(fn):
     return time.perf_counter() - start
 
 
-def alternate(steps, repeats, warmup=2, budget=None):
-    """Time each callable in `steps` (name -> fn) `repeats` times, one call
-    per engine per round, rotating the order every round.
+def alternate(steps, repeats, warmup=2, budget=None, block=5, settle=0.25):
+    """Time each callable in `steps` (name -> fn) `repeats` times, in
+    rounds: in each round every engine, in an order rotated round by
+    round, gets a block of `block` timed calls. Returns name -> Sample.
 
-    Up to `warmup` untimed calls come first (a call slower than a second is
-    its own warm-up). With `budget` (seconds), an engine whose calls are
-    slow stops after about that much time, but never with fewer than 3
-    samples, so one slow peer cannot stall the whole run.
-    Returns name -> Sample.
+    Up to `warmup` untimed calls per engine come first (a call slower than
+    a second is its own warm-up). Before each block the suite pauses
+    `settle` seconds and makes one untimed call: BLAS and PyTorch keep
+    their worker threads spinning for a while after a call, and on two
+    cores one engine's spinning threads would steal the core another
+    engine's threads need (PyTorch's CNN step measured twice as slow when
+    called right after NumPy's). With `budget` (seconds), an engine whose
+    calls are slow stops after about that much time, but never with fewer
+    than 3 samples, so one slow peer cannot stall the whole run.
     """
-    for fn in steps.values():
+    slow = set()
+    for name, fn in steps.items():
         for _ in range(warmup):
             if time_call(fn) > 1.0:
+                slow.add(name)
                 break
     names = list(steps)
     times = {name: [] for name in names}
-    for r in range(repeats):
-        order = names[r % len(names):] + names[:r % len(names)] if names else []
-        for name in order:
-            taken = times[name]
-            if budget is not None and len(taken) >= 3 and sum(taken) >= budget:
+    over = lambda taken: budget is not None and len(taken) >= 3 and sum(taken) >= budget
+    rounds = -(-repeats // max(block, 1))
+    for r in range(rounds):
+        shift = r % len(names) if names else 0
+        for name in names[shift:] + names[:shift]:
+            taken, fn = times[name], steps[name]
+            if over(taken) or len(taken) >= repeats:
                 continue
-            taken.append(time_call(steps[name]))
+            if settle:
+                time.sleep(settle)
+                if name not in slow:
+                    fn()
+            for _ in range(min(block, repeats - len(taken))):
+                taken.append(time_call(fn))
+                if over(taken):
+                    break
     return {name: Sample(t) for name, t in times.items()}

@@ -58,7 +58,7 @@ def agrees(value, reference, rtol):
     return value.shape == reference.shape and np.allclose(value, reference, rtol=rtol, atol=rtol * 1e-2)
 
 
-def run_timed(module, engines, quick=False, repeats=20, warmup=2, budget=None):
+def run_timed(module, engines, quick=False, repeats=20, warmup=2, budget=None, settle=0.25):
     """Run every case of a timed workload module for `engines`, alternating
     them, and return a list of `Row`."""
     order = {e: i for i, e in enumerate(engines)}
@@ -81,7 +81,7 @@ def run_timed(module, engines, quick=False, repeats=20, warmup=2, budget=None):
             if not agrees(first, reference, module.RTOL):
                 notes[engine] = "RESULT DIFFERS from NumPy by hand"
             steps[engine] = step
-        samples = alternate(steps, repeats, warmup=warmup, budget=budget)
+        samples = alternate(steps, repeats, warmup=warmup, budget=budget, settle=settle)
         for engine, sample in samples.items():
             low, high = sample.quartiles
             case_rows.append(Row(module.ID, case.label, engine, case.unit, sample.median * case.scale,
