@@ -186,7 +186,7 @@ def test_variable_attributes():
     assert x.sum(axis=0).shape == (3,) and x.mean().item() == 2.5
     assert x.max().item() == 5.0 and x.min(axis=1, keepdims=True).shape == (2, 1)
     d = (x * 2).detach()
-    assert d.creator is None
+    assert d.creator is None and not d.requires_grad
     assert Variable(3).data.shape == () and Variable([1, 2]).shape == (2,)
 
 
@@ -314,3 +314,18 @@ def test_random_graphs_with_reuse_match_numerical_gradients(program, seed):
     for v, expected in ((x, gx), (w, gw)):
         got = np.zeros_like(expected) if v.grad is None else v.grad.data
         np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_constants_record_no_graph_and_frozen_leaves_get_no_grad():
+    a = np.ones((2, 3))
+    y = F.tanh(a) * 2 + 1          # ndarrays only: nothing needs a gradient
+    assert y.creator is None and not y.requires_grad
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        y.backward()
+    W = Variable(np.ones((4, 3)))
+    frozen = Variable(np.ones(4), requires_grad=False)
+    F.linear(a, W, frozen).sum().backward()
+    assert W.grad.shape == (4, 3) and frozen.grad is None
+    with mg.no_grad():
+        z = W * 2
+    assert not z.requires_grad

@@ -57,6 +57,8 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         return new
 
     def send(x, gx):
+        if not x.requires_grad and (capture is None or x not in capture):
+            return
         if gx.data.shape != x.data.shape:
             gx = ops.sum_to(gx, x.data.shape)
         if capture is not None and x in capture:

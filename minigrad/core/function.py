@@ -22,22 +22,13 @@ import weakref
 import numpy as np
 
 from .config import Config
-from .variable import Variable, wrap
+from .variable import Variable, constant
 
 _creation_order = itertools.count()
-_new_object = object.__new__
 
 
-def _new_variable(data):
-    """A fresh leaf Variable around forward's result (skips the checks of
-    Variable(...): forward returns arrays or NumPy scalars)."""
-    v = _new_object(Variable)
-    v.data = data if type(data) is np.ndarray else np.asarray(data)
-    v.name = None
-    v.grad = None
-    v.creator = None
-    v.generation = 0
-    return v
+def _output(y):
+    return constant(y if type(y) is np.ndarray else np.asarray(y))
 
 
 class Function:
@@ -57,27 +48,35 @@ class Function:
         except (ValueError, IndexError, TypeError) as e:
             raise _named_error(self, xs, e) from e
         if type(ys) is tuple:
-            outputs = [_new_variable(y) for y in ys]
+            outputs = [_output(y) for y in ys]
         else:
             outputs = None
-            y = _new_variable(ys)
+            y = _output(ys)
         if Config.enable_backprop:
+            # Record the graph only if some input wants a gradient.
             if len(inputs) == 1:
-                generation = inputs[0].generation
+                x = inputs[0]
+                generation = x.generation if x.requires_grad else -1
             else:
-                generation = max([x.generation for x in inputs]) if inputs else 0
-            self.generation = generation
-            self.seq = next(_creation_order)
-            self.inputs = inputs
-            if outputs is None:
-                y.creator = self
-                y.generation = generation + 1
-                self.outputs = (weakref.ref(y),)
-            else:
-                for o in outputs:
-                    o.creator = self
-                    o.generation = generation + 1
-                self.outputs = [weakref.ref(o) for o in outputs]
+                generation = -1
+                for x in inputs:
+                    if x.requires_grad and x.generation > generation:
+                        generation = x.generation
+            if generation >= 0:
+                self.generation = generation
+                self.seq = next(_creation_order)
+                self.inputs = inputs
+                if outputs is None:
+                    y.creator = self
+                    y.generation = generation + 1
+                    y.requires_grad = True
+                    self.outputs = (weakref.ref(y),)
+                else:
+                    for o in outputs:
+                        o.creator = self
+                        o.generation = generation + 1
+                        o.requires_grad = True
+                    self.outputs = [weakref.ref(o) for o in outputs]
         return y if outputs is None else outputs
 
     def forward(self, *xs):
@@ -85,6 +84,11 @@ class Function:
 
     def backward(self, *gys):
         raise NotImplementedError(f"{self.name}: backward is not defined")
+
+    def needs_grad(self, i):
+        """Whether input i wants a gradient: a backward may skip computing
+        gradients nobody needs (a constant input, a frozen parameter)."""
+        return self.inputs[i].requires_grad
 
     def output_variable(self, i=0):
         """The i-th output Variable, for backwards written in terms of it
@@ -127,8 +131,8 @@ def as_variables(inputs):
 def _constant(x, like_dtype):
     if isinstance(x, (bool, int, float, complex, np.generic)) and not isinstance(x, np.ndarray):
         if like_dtype is not None and not isinstance(x, complex):
-            return wrap(np.asarray(x, dtype=like_dtype))
-    return Variable(x)
+            return constant(np.asarray(x, dtype=like_dtype))
+    return Variable(x, requires_grad=False)
 
 
 def _snake_case(name):

@@ -20,13 +20,18 @@ class Variable:
     `creator` is the Function that made this Variable, None for a leaf.
     `generation` is one more than the creator's, so backward can run
     functions from the outputs towards the inputs.
+    `requires_grad` says whether gradients flow to it: True for Variables
+    you make (leaves whose `.grad` backward fills) and for results of ops
+    on them; False for constants (ndarrays and numbers mixed into ops) and
+    for results computed under `no_grad()`. Ops whose inputs all have
+    requires_grad False record no graph. Set it to False to freeze a leaf.
     """
 
-    __slots__ = ("data", "name", "grad", "creator", "generation", "__weakref__")
+    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "__weakref__")
     # NumPy must hand `ndarray + Variable` to Variable.__radd__, not loop.
     __array_ufunc__ = None
 
-    def __init__(self, data, name=None):
+    def __init__(self, data, name=None, requires_grad=True):
         if type(data) is not np.ndarray:
             if isinstance(data, Variable):
                 data = data.data
@@ -44,6 +49,7 @@ class Variable:
         self.grad = None
         self.creator = None
         self.generation = 0
+        self.requires_grad = requires_grad
 
     # -- array-like attributes ---------------------------------------------
     @property
@@ -88,8 +94,9 @@ class Variable:
         self.grad = None
 
     def detach(self):
-        """A new leaf Variable sharing this data, cut off from the graph."""
-        return Variable(self.data, name=self.name)
+        """A new Variable sharing this data, cut off from the graph (it
+        requires no gradient, as in PyTorch)."""
+        return Variable(self.data, name=self.name, requires_grad=False)
 
     def backward(self, grad=None, retain_grad=False, create_graph=False):
         """Fill `.grad` of every leaf this Variable depends on with d(self)/d(leaf).
@@ -100,6 +107,10 @@ class Variable:
         `create_graph=True` records the backward pass, so the gradients are
         differentiable again (second and higher derivatives).
         """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward: this Variable does not require grad: it was computed from constants "
+                "only, or under no_grad()")
         if grad is None:
             grad = Variable(np.ones_like(self.data))
         else:
@@ -211,13 +222,18 @@ def as_array(x, dtype=None):
     return np.asarray(x, dtype=dtype)
 
 
-def wrap(data):
-    """A fresh leaf Variable around an ndarray `data`, skipping the checks of
-    `Variable(...)`; used on the hot path where `data` is known to be good."""
-    v = Variable.__new__(Variable)
+def constant(data):
+    """A Variable around an ndarray `data` that requires no gradient,
+    skipping the checks of `Variable(...)`: for numbers and arrays mixed
+    into ops, and for the results of ops (see Function.__call__)."""
+    v = _new_object(Variable)
     v.data = data
     v.name = None
     v.grad = None
     v.creator = None
     v.generation = 0
+    v.requires_grad = False
     return v
+
+
+_new_object = object.__new__

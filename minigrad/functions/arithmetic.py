@@ -80,7 +80,7 @@ class Mul(Function):
 
     def backward(self, gy):
         a, b = self.inputs
-        return gy * b, gy * a
+        return (gy * b if a.requires_grad else None), (gy * a if b.requires_grad else None)
 
 
 class MulConstant(Function):

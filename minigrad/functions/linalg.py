@@ -54,8 +54,11 @@ class MatMul(Function):
         b2 = reshape(b, (b.shape[0], 1)) if b.ndim == 1 else b
         batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
         gy2 = reshape(gy, batch + (a2.shape[-2], b2.shape[-1]))
-        ga = reshape(sum_to(matmul(gy2, _swap_last(b2)), a2.shape), a.shape)
-        gb = reshape(sum_to(matmul(_swap_last(a2), gy2), b2.shape), b.shape)
+        ga = gb = None
+        if self.needs_grad(0):
+            ga = reshape(sum_to(matmul(gy2, _swap_last(b2)), a2.shape), a.shape)
+        if self.needs_grad(1):
+            gb = reshape(sum_to(matmul(_swap_last(a2), gy2), b2.shape), b.shape)
         return ga, gb
 
 
@@ -83,16 +86,20 @@ class Linear(Function):
         if b is not None and b.shape != (W.shape[0],):
             raise ValueError(f"linear: b has shape {b.shape}, expected ({W.shape[0]},) to match W of shape {W.shape}")
         y = np.matmul(x, W.T)
-        return y if b is None else y + b
+        if b is not None:
+            y += b  # y is a fresh array: add in place
+        return y
 
     def backward(self, gy):
         x, W = self.inputs[0], self.inputs[1]
         rows = math.prod(x.shape[:-1])
-        gx = matmul(gy, W)
-        gW = matmul(transpose(reshape(gy, (rows, W.shape[0]))), reshape(x, (rows, W.shape[1])))
+        gx = matmul(gy, W) if self.needs_grad(0) else None
+        gW = None
+        if self.needs_grad(1):
+            gW = matmul(transpose(reshape(gy, (rows, W.shape[0]))), reshape(x, (rows, W.shape[1])))
         if len(self.inputs) == 2:
             return gx, gW
-        return gx, gW, sum_to(gy, (W.shape[0],))
+        return gx, gW, sum_to(gy, (W.shape[0],)) if self.needs_grad(2) else None
 
 
 def linear(x, W, b=None):
