@@ -23,6 +23,11 @@ HOW_MEASURED = """\
 - Before each workload the suite waits for a quiet machine, measures the
   CPU other processes take while it runs, and runs it again (keeping the
   quietest run) when they took more than 10%.
+- glibc's malloc thresholds are fixed (32 MiB mmap, 64 MiB trim) in every
+  process of the run. Left dynamic, they depend on the largest block the
+  process freed so far, so NumPy-based engines ran W3 up to 40% slower or
+  faster depending only on which other engines ran beside them (page
+  faults on freshly mapped arrays); PyTorch was unaffected.
 - `gc.collect()` runs before each timed call, outside the timed region, so
   garbage from one engine is not collected on another's clock.
 - float32 inputs and weights everywhere. The dtype column is that of the

@@ -20,6 +20,7 @@ if __package__ in (None, ""):
 
 from benchmarks import engines as engine_list  # noqa: E402
 from benchmarks import report  # noqa: E402
+from benchmarks.timing import set_malloc_thresholds  # noqa: E402
 from benchmarks.workloads import run_timed  # noqa: E402
 from benchmarks.workloads import (w1_overhead, w2_mlp, w3_cnn, w4_graph_size,  # noqa: E402
                                   w5_double_backprop, w6_memory)
@@ -67,6 +68,9 @@ def main(argv=None):
     parser.add_argument("--wait-quiet", type=float, default=120.0,
                         help="before each workload, wait up to this many seconds for the machine to be "
                              "quiet (not in quick mode)")
+    parser.add_argument("--malloc-threshold", type=float, default=32.0,
+                        help="fix glibc's mmap threshold at this many MiB in every process of the run "
+                             "(0: glibc's dynamic default, which depends on the process's history)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the results")
     args = parser.parse_args(argv)
 
@@ -76,6 +80,7 @@ def main(argv=None):
     missing = [e for e in wanted if e not in engines]
     repeats = args.repeats or (3 if args.quick else 20)
     limits = set_threads(args.threads) if args.threads else None
+    malloc_fixed = set_malloc_thresholds(args.malloc_threshold)
     if args.threads and "W6" in only:
         print("note: --threads does not reach W6's fresh processes", file=sys.stderr)
 
@@ -91,7 +96,8 @@ def main(argv=None):
                 report.wait_for_quiet(args.wait_quiet, busy=BUSY)
             workload_meter = report.CpuMeter()
             if hasattr(module, "run"):
-                found = module.run(engines, quick=args.quick)
+                found = module.run(engines, quick=args.quick,
+                                   malloc_mib=args.malloc_threshold if malloc_fixed else 0)
             else:
                 found = run_timed(module, engines, quick=args.quick, repeats=repeats,
                                   warmup=1 if args.quick else 2, budget=None if args.quick else args.budget,
@@ -116,6 +122,9 @@ def main(argv=None):
               "multi-threaded timings are unreliable", file=sys.stderr)
     if missing:
         machine.append(f"not installed, skipped: {', '.join(missing)}")
+    machine.append(f"glibc malloc: mmap threshold fixed at {args.malloc_threshold:g} MiB, trim threshold at "
+                   f"{2 * args.malloc_threshold:g} MiB, in every process of the run (--malloc-threshold)"
+                   if malloc_fixed else "glibc malloc: dynamic mmap threshold (its default)")
     if args.threads:
         machine.append(f"--threads {args.threads}: PyTorch and BLAS limited to {args.threads} threads")
     titles = {w: WORKLOADS[w].TITLE for w in only}

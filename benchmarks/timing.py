@@ -75,3 +75,28 @@ def alternate(steps, repeats, warmup=2, budget=None, block=5, settle=0.25):
                 if over(taken):
                     break
     return {name: Sample(t) for name, t in times.items()}
+
+
+def set_malloc_thresholds(mib):
+    """Fix glibc's mmap and trim thresholds at `mib` MiB (trim: twice
+    that) for this process. Returns True if set.
+
+    glibc serves large blocks (NumPy arrays above 128 KiB at first) by mmap
+    and gives them back on free, so the next array of that size costs page
+    faults; each free of such a block also raises the threshold, up to
+    32 MiB. The speed of every NumPy engine thus depends on which large
+    arrays the process happened to free before: the W3 step of NumPy by
+    hand took 12.6 ms or 9.0 ms depending only on which other engines ran
+    beside it. Fixing the thresholds makes runs comparable; 32 MiB is the
+    value glibc itself can reach.
+    """
+    if mib <= 0:
+        return False
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    size = int(mib * 1024 * 1024)
+    return bool(libc.mallopt(m_mmap_threshold, size)) and bool(libc.mallopt(m_trim_threshold, 2 * size))

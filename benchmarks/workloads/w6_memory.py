@@ -25,6 +25,7 @@ import tracemalloc
 from . import Row
 from . import w2_mlp
 from ..engines import ROOT
+from ..timing import set_malloc_thresholds
 
 ID = "W6"
 TITLE = "memory: peak of 20 W2 steps, and resident set over many small steps"
@@ -100,8 +101,9 @@ def probe_leak(engine, quick):
     return {"first": first, "last": last, "rss_first": at_first, "rss_last": at_last}
 
 
-def _spawn(probe, engine, quick):
-    command = [sys.executable, "-m", "benchmarks.workloads.w6_memory", "--probe", probe, "--engine", engine]
+def _spawn(probe, engine, quick, malloc_mib):
+    command = [sys.executable, "-m", "benchmarks.workloads.w6_memory", "--probe", probe, "--engine", engine,
+               "--malloc-threshold", str(malloc_mib)]
     if quick:
         command.append("--quick")
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
@@ -111,9 +113,10 @@ def _spawn(probe, engine, quick):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(engines, quick=False, repeats=3, **_):
+def run(engines, quick=False, repeats=3, malloc_mib=0):
     """Run the probes for each engine (`repeats` fresh processes each, the
-    median kept) and return Rows in MiB."""
+    median kept) and return Rows in MiB. `malloc_mib` fixes glibc's
+    thresholds in the probes as in the parent (see timing.py)."""
     repeats = 1 if quick else repeats
     peak_case = f"{PEAK_STEPS} W2 steps ({'quick sizes' if quick else 'batch 128, 784-512-512-10'})"
     first, last = QUICK_LEAK_STEPS if quick else LEAK_STEPS
@@ -122,10 +125,10 @@ def run(engines, quick=False, repeats=3, **_):
     for engine in engines:
         try:
             if quick:   # one process for both measures: the smoke test stays short
-                peaks = leaks = [_spawn("both", engine, quick)]
+                peaks = leaks = [_spawn("both", engine, quick, malloc_mib)]
             else:
-                peaks = [_spawn("peak", engine, quick) for _ in range(repeats)]
-                leaks = [_spawn("leak", engine, quick) for _ in range(repeats)]
+                peaks = [_spawn("peak", engine, quick, malloc_mib) for _ in range(repeats)]
+                leaks = [_spawn("leak", engine, quick, malloc_mib) for _ in range(repeats)]
         except (RuntimeError, subprocess.TimeoutExpired) as why:
             for case in (f"{peak_case}: RSS rise", f"{peak_case}: tracemalloc peak", leak_case):
                 rows.append(Row(ID, case, engine, "MiB", note=str(why)))
@@ -155,7 +158,9 @@ def main(argv=None):
     parser.add_argument("--probe", choices=("peak", "leak", "both"), required=True)
     parser.add_argument("--engine", required=True)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--malloc-threshold", type=float, default=0.0)
     args = parser.parse_args(argv)
+    set_malloc_thresholds(args.malloc_threshold)
     found = {}
     if args.probe in ("peak", "both"):
         found.update(probe_peak(args.engine, args.quick))
