@@ -57,7 +57,7 @@ class ReLU(Function):
 
     def backward(self, gy):
         (x,) = self.inputs
-        return gy * (x.data > 0).astype(gy.dtype)
+        return gy * (x.data > 0)  # a boolean mask: float * bool keeps gy's dtype
 
 
 class LeakyReLU(Function):

@@ -132,7 +132,7 @@ class Clip(Function):
             inside &= x.data >= self.lo
         if self.hi is not None:
             inside &= x.data <= self.hi
-        return gy * inside.astype(gy.dtype)
+        return gy * inside  # float * bool keeps gy's dtype
 
     def settings(self):
         return {"lo": self.lo, "hi": self.hi}
