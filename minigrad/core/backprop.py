@@ -82,15 +82,6 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         else:
             pending[x] = gx
 
-    def next_function():
-        generation = -generations[0]
-        bucket = buckets[generation]
-        function = bucket.pop()
-        if not bucket:
-            del buckets[generation]
-            heapq.heappop(generations)
-        return function
-
     retain = retain_grad and capture is None
     observer = _observers[-1] if _observers else None
     saved = Config.enable_backprop
@@ -101,7 +92,10 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         for y, gy in zip(outputs, grad_outputs):
             send(y, gy)
         while generations:
-            function = next_function()
+            bucket = buckets[-generations[0]]  # the highest generation waiting
+            function = bucket.pop()
+            if not bucket:
+                del buckets[-heapq.heappop(generations)]
             outputs = function.outputs
             if len(outputs) == 1:  # the common case, kept short
                 y = outputs[0]()

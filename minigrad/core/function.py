@@ -25,6 +25,7 @@ from .config import Config
 from .variable import Variable, constant
 
 _creation_order = itertools.count()
+_new_object = object.__new__
 
 
 def _output(y):
@@ -49,9 +50,13 @@ class Function:
             raise _named_error(self, xs, e) from e
         if type(ys) is tuple:
             outputs = [_output(y) for y in ys]
-        else:
+        else:  # one output: the constant() of _output, written out (hot path)
             outputs = None
-            y = _output(ys)
+            y = _new_object(Variable)
+            y.data = ys if type(ys) is np.ndarray else np.asarray(ys)
+            y.name = y.grad = y.creator = None
+            y.generation = 0
+            y.requires_grad = False
         if Config.enable_backprop:
             # Record the graph only if some input wants a gradient.
             if len(inputs) == 1:
