@@ -217,11 +217,31 @@ def _pool_windows(op, x, kernel_size, stride, pad, pad_value):
     return reshape(cols, (n, c, kernel[0] * kernel[1], oh * ow)), (n, c, oh, ow)
 
 
+def _tiled_windows(x, kernel_size, stride, pad):
+    """When the windows tile x exactly (stride == kernel, no padding, H and
+    W multiples of the kernel): x reshaped, without a copy, to
+    (N, C, oh, kh, ow, kw), so window (p, q) is [:, :, p, :, q, :] and
+    pooling is a reduction over axes (3, 5) whose backward needs no
+    col2im. Otherwise None."""
+    kernel = _pair("pool", "kernel_size", kernel_size, 1)
+    stride = kernel if stride is None else _pair("pool", "stride", stride, 1)
+    if stride != kernel or _pair("pool", "pad", pad, 0) != (0, 0) or x.ndim != 4:
+        return None
+    n, c, h, w = x.shape
+    (kh, kw) = kernel
+    if h % kh or w % kw or h == 0 or w == 0:
+        return None
+    return reshape(x, (n, c, h // kh, kh, w // kw, kw))
+
+
 def max_pool2d(x, kernel_size, stride=None, pad=0):
     """Maximum over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow).
     stride defaults to kernel_size; padding counts as -inf (as PyTorch).
     The gradient goes to the window's maximum (shared among ties)."""
     x = _as_variable(x)
+    tiles = _tiled_windows(x, kernel_size, stride, pad)
+    if tiles is not None:
+        return reduce_max(tiles, axis=(3, 5))
     lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     windows, out_shape = _pool_windows("max_pool2d", x, kernel_size, stride, pad, lowest)
     return reshape(reduce_max(windows, axis=2), out_shape)
