@@ -3,7 +3,7 @@ import numpy as np
 
 from ..core import Function
 from .math import exp
-from .shape import broadcast_to, reshape, _axis_tuple
+from .shape import broadcast_to, concat, reshape, _axis_tuple
 
 
 def _axes(op, axis, ndim):
@@ -86,8 +86,7 @@ def fold_small_axes(ufunc, x, axes, dtype=None):
     """ufunc.reduce of the ndarray x over `axes` (keepdims), as a loop of
     elementwise ufunc calls over the slices along those axes. NumPy's own
     reduce is slow when the reduced axes are short and innermost (2x2
-    pooling windows as axes (3, 5) of (N, C, oh, 2, ow, 2): 25x slower), so
-    use this when there are few slices."""
+    pooling windows as axes (3, 5) of (N, C, oh, 2, ow, 2): 25x slower)."""
     index = [slice(None)] * x.ndim
     out = None
     for position in np.ndindex(*(x.shape[a] for a in axes)):
@@ -101,10 +100,21 @@ def fold_small_axes(ufunc, x, axes, dtype=None):
     return out
 
 
-def _fold_is_faster(x_shape, axes, count):
-    """Whether fold_small_axes beats NumPy's reduce: the last axis is
-    reduced, is short, and there are few slices to loop over."""
-    return bool(axes) and count <= 16 and axes[-1] == len(x_shape) - 1 and x_shape[-1] <= 4
+def short_last_axis(x_shape, axes, count):
+    """k = the length of the last axis when a reduction over `axes` reduces
+    it and it is short (k <= 4, at most 16 elements per output), else 0.
+    Then NumPy's loops over x's innermost axis are only k long (slow):
+    fold_small_axes reduces instead, and arrays of the reduced shape are
+    repeated k times along the last axis (widen_last) before they meet x,
+    so elementwise ops run over long contiguous rows."""
+    if axes and axes[-1] == len(x_shape) - 1 and x_shape[-1] <= 4 and count <= 16:
+        return x_shape[-1]
+    return 0
+
+
+def widen_last(a, k):
+    """The ndarray a (last axis of length 1) repeated k times along it."""
+    return np.concatenate([a] * k, axis=-1)
 
 
 class Max(Reduction):
@@ -118,23 +128,34 @@ class Max(Reduction):
         axes = self.prepare(x)
         if x.size == 0 and any(x.shape[a] == 0 for a in axes):
             raise ValueError(f"{self.name}: cannot reduce an empty array of shape {x.shape} over axes {axes}")
-        if _fold_is_faster(x.shape, axes, self.count()):
+        if short_last_axis(x.shape, axes, self.count()):
             y = fold_small_axes(self.pairwise, x, axes)
             return y if self.keepdims else y.reshape([n for i, n in enumerate(y.shape) if i not in axes])
         return self.reduce(x, axis=axes, keepdims=self.keepdims)
 
     def backward(self, gy):
         (x,) = self.inputs
-        y = self.output_variable().data.reshape(keepdims_shape(self.x_shape, self.axes))
-        share = x.data == y  # a boolean mask: float * bool keeps gy's dtype
+        reduced = keepdims_shape(self.x_shape, self.axes)
+        y = self.output_variable().data.reshape(reduced)
+        k = short_last_axis(self.x_shape, self.axes, self.count())
+        share = x.data == (widen_last(y, k) if k else y)  # bool: float * bool keeps gy's dtype
         if np.count_nonzero(share) != y.size:  # ties: divide each by its window's count
-            dtype = gy.dtype if gy.dtype.kind in "fc" else np.float64
-            if _fold_is_faster(self.x_shape, self.axes, self.count()):
-                ties = fold_small_axes(np.add, share, self.axes, dtype)
-            else:
-                ties = share.sum(axis=self.axes, keepdims=True, dtype=dtype)
-            share = np.divide(share, ties, dtype=dtype)
-        return expand_reduced(gy, self.x_shape, self.axes) * share
+            share = self.tie_shares(share, gy.dtype if gy.dtype.kind in "fc" else np.float64, k)
+        gy = reshape(gy, reduced)
+        if k:  # broadcast by Mul along the other axes only
+            return concat([gy] * k, axis=-1) * share
+        return broadcast_to(gy, self.x_shape) * share
+
+    def tie_shares(self, mask, dtype, k):
+        """mask / (number of maxima in its window), in dtype."""
+        share = mask.astype(dtype)
+        if not k:
+            return np.divide(share, share.sum(axis=self.axes, keepdims=True), out=share)
+        # Count along the short last axis as one matrix product, then over the rest.
+        ties = (share.reshape(-1, k) @ np.ones(k, dtype)).reshape(self.x_shape[:-1] + (1,))
+        if len(self.axes) > 1:
+            ties = ties.sum(axis=self.axes[:-1], keepdims=True)
+        return np.divide(share, widen_last(ties, k), out=share)
 
 
 class Min(Max):
