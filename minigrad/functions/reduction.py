@@ -154,7 +154,7 @@ class Max(Reduction):
         # Count along the short last axis as one matrix product, then over the rest.
         ties = (share.reshape(-1, k) @ np.ones(k, dtype)).reshape(self.x_shape[:-1] + (1,))
         if len(self.axes) > 1:
-            ties = ties.sum(axis=self.axes[:-1], keepdims=True)
+            ties = fold_small_axes(np.add, ties, self.axes[:-1])
         return np.divide(share, widen_last(ties, k), out=share)
 
 
