@@ -20,10 +20,11 @@ and reductions, is differentiable to any order.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..core import Function, Variable
+from ..core import Function, Variable, is_grad_enabled
+from ..core.variable import constant
 from .linalg import matmul
-from .reduction import max as reduce_max, mean
-from .shape import reshape, transpose
+from .reduction import max as reduce_max, mean, sum as reduce_sum
+from .shape import reshape, sum_to, transpose
 
 
 def _pair(op, name, value, minimum):
@@ -72,6 +73,24 @@ def _conv_operands(op, x, W, in_axis):
     return x, W
 
 
+def _im2col_array(x, kernel, stride, pad, pad_value=0):
+    """im2col of the ndarray x (see Im2col)."""
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, pad
+    n, c, h, w = x.shape
+    if ph or pw:
+        padded = np.full((n, c, h + 2 * ph, w + 2 * pw), pad_value, dtype=x.dtype)
+        padded[:, :, ph:ph + h, pw:pw + w] = x
+        x = padded
+    oh = (x.shape[2] - kh) // sh + 1
+    ow = (x.shape[3] - kw) // sw + 1
+    s_n, s_c, s_h, s_w = x.strides
+    # A view: patches[n, c, i, j, p, q] = x[n, c, i + sh*p, j + sw*q]; the
+    # reshape below makes the one copy.
+    patches = as_strided(x, (n, c, kh, kw, oh, ow), (s_n, s_c, s_h, s_w, s_h * sh, s_w * sw),
+                         writeable=False)
+    return patches.reshape(n, c * kh * kw, oh * ow)
+
+
 class Im2col(Function):
     """cols[n, (c, i, j), (p, q)] = xpad[n, c, i + sh*p, j + sw*q]
     (xpad: x padded with `pad_value`).   gx = col2im(gcols): each column's
@@ -86,20 +105,7 @@ class Im2col(Function):
 
     def forward(self, x):
         self.x_shape = x.shape
-        (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.pad
-        n, c, h, w = x.shape
-        if ph or pw:
-            padded = np.full((n, c, h + 2 * ph, w + 2 * pw), self.pad_value, dtype=x.dtype)
-            padded[:, :, ph:ph + h, pw:pw + w] = x
-            x = padded
-        oh = (x.shape[2] - kh) // sh + 1
-        ow = (x.shape[3] - kw) // sw + 1
-        s_n, s_c, s_h, s_w = x.strides
-        # A view: patches[n, c, i, j, p, q] = x[n, c, i + sh*p, j + sw*q]; the
-        # reshape below makes the one copy.
-        patches = as_strided(x, (n, c, kh, kw, oh, ow), (s_n, s_c, s_h, s_w, s_h * sh, s_w * sw),
-                             writeable=False)
-        return patches.reshape(n, c * kh * kw, oh * ow)
+        return _im2col_array(x, self.kernel, self.stride, self.pad, self.pad_value)
 
     def backward(self, gcols):
         return Col2im(self.x_shape, self.kernel, self.stride, self.pad)(gcols)
@@ -164,13 +170,66 @@ def col2im(cols, x_shape, kernel_size, stride=1, pad=0):
     return Col2im(x_shape, kernel, stride, pad)(cols)
 
 
+def _check_bias(op, b, channels):
+    if b is not None and tuple(np.shape(b)) != (channels,):
+        raise ValueError(f"{op}: b has shape {tuple(np.shape(b))}, expected ({channels},), "
+                         "one bias per output channel")
+
+
 def _add_channel_bias(op, y, b, channels):
     if b is None:
         return y
-    if tuple(np.shape(b)) != (channels,):
-        raise ValueError(f"{op}: b has shape {tuple(np.shape(b))}, expected ({channels},), "
-                         "one bias per output channel")
+    _check_bias(op, b, channels)
     return y + reshape(b, (1, channels, 1, 1))
+
+
+class Conv2d(Function):
+    """y[n] = W2 @ cols[n] + b[:, None], reshaped to (N, O, oh, ow), with
+    cols = im2col(x) (N, K, oh*ow) and W2 = W.reshape(O, K), K = C*kh*kw.
+
+        gx = col2im(W2^T @ gy[n])      gW = sum_n gy[n] @ cols[n]^T
+        gb = sum of gy over n, oh, ow     (gy as (N, O, oh*ow))
+    """
+    __slots__ = ("kernel", "stride", "pad", "cols")
+
+    def __init__(self, kernel, stride, pad):
+        self.kernel = kernel
+        self.stride = stride
+        self.pad = pad
+
+    def forward(self, x, W, b=None):
+        self.cols = _im2col_array(x, self.kernel, self.stride, self.pad)
+        n, (kh, kw), (sh, sw), (ph, pw) = x.shape[0], self.kernel, self.stride, self.pad
+        oh = (x.shape[2] + 2 * ph - kh) // sh + 1
+        ow = (x.shape[3] + 2 * pw - kw) // sw + 1
+        y = np.matmul(W.reshape(W.shape[0], -1), self.cols)
+        if b is not None:
+            if np.result_type(y, b) == y.dtype:
+                y += b[:, None]  # y is a fresh array: add in place
+            else:
+                y = y + b[:, None]
+        return y.reshape(n, W.shape[0], oh, ow)
+
+    def backward(self, gy):
+        x, W = self.inputs[0], self.inputs[1]
+        n, out_channels = gy.shape[:2]
+        W2 = reshape(W, (out_channels, W.shape[1] * W.shape[2] * W.shape[3]))
+        gy2 = reshape(gy, (n, out_channels, gy.shape[2] * gy.shape[3]))
+        gx = gW = None
+        if self.needs_grad(0):
+            gx = Col2im(x.shape, self.kernel, self.stride, self.pad)(matmul(transpose(W2), gy2))
+        if self.needs_grad(1):
+            if is_grad_enabled() and x.requires_grad:  # recording: gW must depend on x
+                cols = Im2col(self.kernel, self.stride, self.pad)(x)
+            else:
+                cols = constant(self.cols)
+            gW = reshape(sum_to(matmul(gy2, transpose(cols, (0, 2, 1))), W2.shape), W.shape)
+        if len(self.inputs) == 2:
+            return gx, gW
+        return gx, gW, reduce_sum(gy, axis=(0, 2, 3)) if self.needs_grad(2) else None
+
+    def settings(self):
+        return {"kernel_size": self.kernel, "stride": self.stride, "pad": self.pad}
 
 
 def conv2d(x, W, b=None, stride=1, pad=0):
@@ -178,11 +237,11 @@ def conv2d(x, W, b=None, stride=1, pad=0):
     W (O, C, kh, kw), b (O,) or None -> y (N, O, oh, ow) with
     oh = (H + 2*pad - kh) // stride + 1. stride and pad: int or (h, w)."""
     x, W = _conv_operands("conv2d", x, W, in_axis=1)
-    out_channels, in_channels, kh, kw = W.shape
-    kernel, stride, pad, (oh, ow) = _geometry("conv2d", x.shape, (kh, kw), stride, pad)
-    cols = Im2col(kernel, stride, pad)(x)
-    y = matmul(reshape(W, (out_channels, in_channels * kh * kw)), cols)
-    return _add_channel_bias("conv2d", reshape(y, (x.shape[0], out_channels, oh, ow)), b, out_channels)
+    kernel, stride, pad, _ = _geometry("conv2d", x.shape, W.shape[2:], stride, pad)
+    if b is None:
+        return Conv2d(kernel, stride, pad)(x, W)
+    _check_bias("conv2d", b, W.shape[0])
+    return Conv2d(kernel, stride, pad)(x, W, b)
 
 
 def conv_transpose2d(x, W, b=None, stride=1, pad=0):
