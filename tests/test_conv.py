@@ -123,3 +123,28 @@ def test_im2col_reads_non_contiguous_inputs(pad):
     base = rng.standard_normal((2, 5, 3, 6))
     x = base.transpose(0, 2, 3, 1)[:, :, ::-1, :]  # (2, 3, 6, 5), negative and permuted strides
     np.testing.assert_array_equal(F.im2col(x, (2, 3), 1, pad).data, F.im2col(x.copy(), (2, 3), 1, pad).data)
+
+
+def test_max_pool_shares_the_gradient_among_tied_maxima():
+    # After a ReLU many windows are all zeros: each tied maximum gets an equal share.
+    x = np.array([[[[0.0, 0.0, 1.0, 2.0],
+                    [0.0, 0.0, 2.0, 0.5],
+                    [3.0, 3.0, -1.0, -1.0],
+                    [3.0, 1.0, -1.0, -1.0]]]], dtype=np.float32)
+    v = mg.Variable(x)
+    y = F.max_pool2d(v, 2)
+    np.testing.assert_array_equal(y.data[0, 0], [[0.0, 2.0], [3.0, -1.0]])
+    (y * np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)).sum().backward()
+    expected = np.array([[0.25, 0.25, 0.0, 1.0],
+                         [0.25, 0.25, 1.0, 0.0],
+                         [1.0, 1.0, 1.0, 1.0],
+                         [1.0, 0.0, 1.0, 1.0]], dtype=np.float32)
+    np.testing.assert_allclose(v.grad.data[0, 0], expected)
+    assert v.grad.dtype == np.float32
+    # Double backprop through the tied case runs; max pooling is piecewise
+    # linear, so the second derivative is zero.
+    a = mg.Variable(x)
+    (g,) = mg.grad(F.max_pool2d(a, 2).sum() * 1.0, a, create_graph=True)
+    np.testing.assert_allclose(g.data, v.grad.data / np.kron([[1, 2], [3, 4]], np.ones((2, 2))))
+    (h,) = mg.grad((g * g).sum(), a)
+    assert h is None or not np.any(h.data)
