@@ -118,16 +118,20 @@ def wait_for_quiet(limit, window=2.0, busy=0.10):
             return False
 
 
-def machine(engines, others_share):
-    """Lines describing the machine, the versions and the thread settings."""
-    busy = "unknown" if others_share is None else f"{others_share:.0%}"
+def machine(engines, others_measured, others_overall):
+    """Lines describing the machine, the versions and the thread settings.
+    `others_measured`: the largest share of the CPU other processes took
+    while a kept measurement ran; `others_overall`: over the whole run,
+    waits for a quiet machine included."""
+    share = lambda x: "unknown" if x is None else f"{x:.0%}"
     lines = [
         f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"machine: {_cpu_model()}, {os.cpu_count()} cores, {_memory_gib()} RAM, "
         f"{platform.system()} {platform.release()}",
-        f"CPU used by other processes during the run: {busy} of all cores"
-        + (" (**busy machine: multi-threaded timings are unreliable**)" if others_share and others_share > 0.1
-           else ""),
+        f"CPU taken by other processes: at most {share(others_measured)} of all cores while a kept "
+        f"measurement ran (per workload below), {share(others_overall)} over the whole run"
+        + (" (**busy machine: multi-threaded timings are unreliable**)"
+           if others_measured is not None and others_measured > 0.1 else ""),
         f"Python {platform.python_version()} ({sys.executable})",
         f"minigrad commit: {_git_commit()}",
     ]

@@ -85,7 +85,7 @@ def main(argv=None):
         print("note: --threads does not reach W6's fresh processes", file=sys.stderr)
 
     retries = args.retry_busy if args.retry_busy is not None else (0 if args.quick else 2)
-    meter = report.CpuMeter()
+    meter = report.CpuMeter()   # the whole run, waits included
     print(f"engines: {', '.join(engines)}" + (f" (not installed: {', '.join(missing)})" if missing else ""))
     rows, busy = [], {}
     for workload in only:
@@ -115,10 +115,10 @@ def main(argv=None):
         limits.unregister()
 
     command = "python benchmarks/run.py" + "".join(" " + shlex.quote(a) for a in (argv or sys.argv[1:]))
-    others = meter.others_share()
-    machine = report.machine(engines, others)
-    if others is not None and others > BUSY:
-        print(f"warning: other processes used {others:.0%} of the CPU during the run; "
+    kept = [share for share in busy.values() if share is not None]
+    machine = report.machine(engines, max(kept) if kept else None, meter.others_share())
+    if kept and max(kept) > BUSY:
+        print(f"warning: other processes took up to {max(kept):.0%} of the CPU while workloads ran; "
               "multi-threaded timings are unreliable", file=sys.stderr)
     if missing:
         machine.append(f"not installed, skipped: {', '.join(missing)}")
