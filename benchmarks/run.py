@@ -8,6 +8,11 @@ Runs the workloads for minigrad, NumPy by hand and each installed peer
 and the targets, and writes them with the machine and versions to
 benchmarks/RESULTS.md (or --out). --quick runs tiny sizes with few repeats
 (a smoke test of the suite, not a measurement).
+
+A full run takes about 15 minutes, most of it DeZero's quadratic fan-in.
+It waits for a quiet machine before each workload and reruns one that
+other processes disturbed (--wait-quiet, --retry-busy), and fixes glibc's
+malloc thresholds (--malloc-threshold); RESULTS.md says why.
 """
 import argparse
 import shlex
