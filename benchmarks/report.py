@@ -210,7 +210,8 @@ def _ratio_target(rows, workload, peer, limit, text, strict=False, case_start=""
     if not pairs:
         return [workload, text, f"n/a (no minigrad and {peer} numbers)", "n/a"]
     ok = all(v < limit if strict else v <= limit for _, v in pairs)
-    measured = "; ".join(f"{v:.2f}x" + (f" ({case})" if len(pairs) > 1 else "") for case, v in pairs)
+    # Three decimals: a ratio just over its limit must not print as the limit.
+    measured = "; ".join(f"{v:.3f}x" + (f" ({case})" if len(pairs) > 1 else "") for case, v in pairs)
     return [workload, text, measured, "pass" if ok else "MISS"]
 
 
@@ -228,7 +229,7 @@ def targets(rows):
     out.append(_ratio_target(rows, "W4", "pytorch", 1.0, "time per op <= PyTorch (every case)"))
     growth = fan_in_growth(rows).get("minigrad")
     out.append(["W4", "doubling the fan-in at most doubles the time (ratio <= 2.2)",
-                "n/a" if growth is None else f"{growth[1]:.2f}",
+                "n/a" if growth is None else f"{growth[1]:.3f}",
                 "n/a" if growth is None else ("pass" if growth[1] <= 2.2 else "MISS")])
     out.append(_ratio_target(rows, "W5", "pytorch", 1.0, "time <= PyTorch"))
     out.append(_ratio_target(rows, "W6", "numpy", 1.2, "RSS rise of 20 W2 steps <= 1.2x NumPy by hand",
