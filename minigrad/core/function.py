@@ -117,6 +117,12 @@ class Function:
         return f"<{type(self).__name__}>"
 
 
+def as_variable(x):
+    """x as a Variable: a Variable as is, anything else (an ndarray, a
+    number, a list) as a constant that needs no gradient."""
+    return x if isinstance(x, Variable) else Variable(x, requires_grad=False)
+
+
 def as_variables(inputs):
     """Inputs as Variables. Python scalars take the dtype of the first
     floating Variable input, so float32 stays float32."""

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..core import Function, Variable
+from ..core import Function, Variable, as_variable
 from .math import exp, tanh, where
 from .reduction import stable_logsumexp
 from .shape import _normalize_axis
@@ -257,4 +257,4 @@ def log_softmax(x, axis=-1):
 
 def identity(x):
     """x itself (as a Variable): the "no activation" activation."""
-    return x if isinstance(x, Variable) else Variable(x)
+    return as_variable(x)

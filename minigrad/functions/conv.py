@@ -20,7 +20,7 @@ and reductions, is differentiable to any order.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..core import Function, Variable, is_grad_enabled
+from ..core import Function, Variable, is_grad_enabled, as_variable
 from ..core.variable import constant
 from .linalg import matmul
 from .reduction import max as reduce_max, mean, sum as reduce_sum
@@ -51,8 +51,6 @@ def _geometry(op, x_shape, kernel_size, stride, pad):
     return kernel, stride, pad, out
 
 
-def _as_variable(x):
-    return x if isinstance(x, Variable) else Variable(x)
 
 
 def _check_4d(op, name, x, layout):
@@ -64,7 +62,7 @@ def _conv_operands(op, x, W, in_axis):
     """x and W as Variables, both 4-D, with x's channels equal to W's
     input channels (axis `in_axis` of W)."""
     layout = "(out, in, kh, kw)" if in_axis == 1 else "(in, out, kh, kw)"
-    x, W = _as_variable(x), _as_variable(W)
+    x, W = as_variable(x), as_variable(W)
     _check_4d(op, "x", x, "(N, C, H, W)")
     _check_4d(op, "W", W, layout)
     if x.shape[1] != W.shape[in_axis]:
@@ -156,7 +154,7 @@ def im2col(x, kernel_size, stride=1, pad=0):
     columns: shape (N, C*kh*kw, oh*ow), rows ordered (c, i, j), columns
     ordered (p, q) (torch's `unfold` layout). kernel_size, stride and pad
     are ints or (h, w) pairs."""
-    x = _as_variable(x)
+    x = as_variable(x)
     kernel, stride, pad, _ = _geometry("im2col", x.shape, kernel_size, stride, pad)
     return Im2col(kernel, stride, pad)(x)
 
@@ -297,7 +295,7 @@ def max_pool2d(x, kernel_size, stride=None, pad=0):
     """Maximum over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow).
     stride defaults to kernel_size; padding counts as -inf (as PyTorch).
     The gradient goes to the window's maximum (shared among ties)."""
-    x = _as_variable(x)
+    x = as_variable(x)
     tiles = _tiled_windows(x, kernel_size, stride, pad)
     if tiles is not None:
         return reduce_max(tiles, axis=(3, 5))
@@ -310,5 +308,5 @@ def avg_pool2d(x, kernel_size, stride=None, pad=0):
     """Mean over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow).
     stride defaults to kernel_size; zero padding counts in the mean
     (PyTorch's default count_include_pad=True)."""
-    windows, out_shape = _pool_windows("avg_pool2d", _as_variable(x), kernel_size, stride, pad, 0)
+    windows, out_shape = _pool_windows("avg_pool2d", as_variable(x), kernel_size, stride, pad, 0)
     return reshape(mean(windows, axis=2), out_shape)

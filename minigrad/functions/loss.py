@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..core import Function, Variable, as_array
+from ..core import Function, Variable, as_array, as_variable
 from .activation import log_softmax, softmax, softplus
 from .math import abs, clip, log, where
 from .reduction import mean, stable_logsumexp
@@ -41,7 +41,7 @@ def _check_unit_interval(op, name, a):
 
 def mean_squared_error(y, t):
     """mean((y - t)**2) over all elements; y and t of the same shape."""
-    y = y if isinstance(y, Variable) else Variable(y)
+    y = as_variable(y)
     t = _as_target(t, y)
     _check_same_shape("mean_squared_error", y, t)
     d = y - t
@@ -53,7 +53,7 @@ def huber_loss(y, t, delta=1.0):
     d = y - t (PyTorch's HuberLoss): squared near 0, linear far out."""
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
-    y = y if isinstance(y, Variable) else Variable(y)
+    y = as_variable(y)
     t = _as_target(t, y)
     _check_same_shape("huber_loss", y, t)
     d = y - t
@@ -66,7 +66,7 @@ def sigmoid_cross_entropy(logits, t):
     mean over all elements: mean(softplus(x) - x t), which equals
     -mean(t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))) without its
     overflow (PyTorch's BCEWithLogitsLoss)."""
-    x = logits if isinstance(logits, Variable) else Variable(logits)
+    x = as_variable(logits)
     t = _as_target(t, x)
     _check_same_shape("sigmoid_cross_entropy", x, t, "logits")
     _check_unit_interval("sigmoid_cross_entropy", "targets t", t)
@@ -81,7 +81,7 @@ _LOG_FLOOR = math.exp(-100)
 def binary_cross_entropy(p, t):
     """-mean(t log p + (1 - t) log(1 - p)) for probabilities p and targets t
     in [0, 1], each log clamped at -100 as PyTorch's BCELoss does."""
-    p = p if isinstance(p, Variable) else Variable(p)
+    p = as_variable(p)
     t = _as_target(t, p)
     _check_same_shape("binary_cross_entropy", p, t, "p")
     _check_unit_interval("binary_cross_entropy", "probabilities p", p)
@@ -138,7 +138,7 @@ def softmax_cross_entropy(logits, t):
     (C,)); t: integer class labels of shape (N,) (or (N, d1, ...), or ()),
     or one-hot / class probabilities of the logits' shape. One fused op,
     computed through log-softmax so large logits do not overflow."""
-    x = logits if isinstance(logits, Variable) else Variable(logits)
+    x = as_variable(logits)
     if x.ndim == 0:
         raise ValueError("softmax_cross_entropy: logits must have a class axis, got a 0-d array")
     axis = 1 if x.ndim >= 2 else 0

@@ -8,14 +8,12 @@ import numbers
 
 import numpy as np
 
-from ..core import Config, Function, Variable
+from ..core import Config, Function, Variable, as_variable
 from ..rng import get_rng
 from .reduction import mean
 from .shape import reshape
 
 
-def _as_variable(x):
-    return x if isinstance(x, Variable) else Variable(x)
 
 
 class Dropout(Function):
@@ -51,7 +49,7 @@ def dropout(x, p=0.5, training=None):
         raise ValueError(f"dropout: p={p} is not a probability; expected 0 <= p <= 1")
     training = Config.train if training is None else training
     if not training or p == 0:
-        return _as_variable(x)
+        return as_variable(x)
     return Dropout(float(p))(x)
 
 
@@ -99,7 +97,7 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, training=Non
     new = (1 - momentum) * old + momentum * batch, the variance unbiased.
     Eval: normalise with running_mean and running_var.
     """
-    x = _as_variable(x)
+    x = as_variable(x)
     if x.ndim < 2:
         raise ValueError(f"batch_norm: x must have at least 2 dimensions (N, C, ...), got shape {x.shape}")
     channels = x.shape[1]
@@ -138,7 +136,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Layer normalisation over the trailing `normalized_shape` axes of x
     (an int or a tuple), with the biased variance; weight and bias have
     shape normalized_shape (or are None)."""
-    x = _as_variable(x)
+    x = as_variable(x)
     if isinstance(normalized_shape, (int, np.integer)):
         normalized_shape = (int(normalized_shape),)
     normalized_shape = tuple(normalized_shape)
