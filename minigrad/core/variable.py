@@ -222,6 +222,9 @@ def as_array(x, dtype=None):
     return np.asarray(x, dtype=dtype)
 
 
+_new_object = object.__new__
+
+
 def constant(data):
     """A Variable around an ndarray `data` that requires no gradient,
     skipping the checks of `Variable(...)`: for numbers and arrays mixed
@@ -234,6 +237,3 @@ def constant(data):
     v.generation = 0
     v.requires_grad = False
     return v
-
-
-_new_object = object.__new__
