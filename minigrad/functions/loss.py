@@ -21,7 +21,7 @@ def _as_target(t, like):
     if isinstance(t, Variable):
         return t
     dtype = like.dtype if like.dtype.kind == "f" else np.float64
-    return Variable(np.asarray(t, dtype=dtype))
+    return Variable(np.asarray(t, dtype=dtype), requires_grad=False)
 
 
 def _check_same_shape(op, y, t, y_name="y"):
@@ -118,18 +118,47 @@ class SoftmaxCrossEntropy(Function):
 
     def backward(self, gy):
         x = self.inputs[0]
+        if self.labels is not None:
+            return SoftmaxCrossEntropyGrad(self.labels, self.axis, self.positions(x.shape))(x, gy)
+        t = self.inputs[1]
         scale = gy / self.positions(x.shape)
         p = softmax(x, axis=self.axis)
-        if self.labels is not None:
-            one_hot = np.zeros(x.shape, dtype=x.dtype)
-            np.put_along_axis(one_hot, np.expand_dims(self.labels, self.axis), 1, self.axis)
-            return (p - one_hot) * scale
-        t = self.inputs[1]
         gx = (p * t.sum(axis=self.axis, keepdims=True) - t) * scale
         return gx, -log_softmax(x, axis=self.axis) * scale
 
     def settings(self):
         return {"axis": self.axis}
+
+
+class SoftmaxCrossEntropyGrad(Function):
+    """gx = (softmax(x) - onehot(labels)) * gy / M: the backward of softmax
+    cross entropy with integer labels, as one op (it runs on every training
+    step). With p = softmax(x) and s = gy / M:
+
+        d gx/d gy = (p - onehot) / M      d gx/d x . ggx = s p (ggx - sum_c ggx p)
+    """
+    __slots__ = ("labels", "axis", "m")
+
+    def __init__(self, labels, axis, m):
+        self.labels = np.expand_dims(labels, axis)
+        self.axis = axis
+        self.m = m
+
+    def forward(self, x, gy):
+        p = np.exp(x - stable_logsumexp(x, self.axis, keepdims=True))
+        picked = np.take_along_axis(p, self.labels, self.axis)
+        np.put_along_axis(p, self.labels, picked - 1, self.axis)
+        p *= gy / self.m
+        return p
+
+    def backward(self, ggx):
+        x, gy = self.inputs
+        p = softmax(x, axis=self.axis)
+        gx = p * (ggx - (ggx * p).sum(axis=self.axis, keepdims=True)) * (gy / self.m)
+        one_hot = np.zeros(x.shape, dtype=x.dtype)
+        np.put_along_axis(one_hot, self.labels, 1, self.axis)
+        ggy = (ggx * (p - one_hot)).sum() / self.m
+        return gx, ggy
 
 
 def softmax_cross_entropy(logits, t):
