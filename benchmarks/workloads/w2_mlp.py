@@ -99,8 +99,6 @@ def pytorch_mlp(batch_size, sizes):
     return step
 
 
-
-
 def dezero_mlp(batch_size, sizes):
     dezero = load("dezero")
     DF = dezero.functions
@@ -114,14 +112,6 @@ def dezero_mlp(batch_size, sizes):
         sgd_on_variables(params)
         return loss.data
     return step
-
-
-
-
-
-
-
-
 
 
 def autograd_mlp(batch_size, sizes):
