@@ -22,10 +22,9 @@ import weakref
 import numpy as np
 
 from .config import Config
-from .variable import Variable, constant
+from .variable import Variable, constant, _new_object
 
 _creation_order = itertools.count()
-_new_object = object.__new__
 
 
 def _output(y):

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..core import Function, Variable, as_variable
+from ..core import Function, as_variable
 from .math import exp, tanh, where
 from .reduction import stable_logsumexp
 from .shape import _normalize_axis

@@ -6,7 +6,8 @@ float32 stays float32.
 """
 import numpy as np
 
-from ..core import Function, Variable
+from ..core import Function
+from .math import log, where
 
 _SCALARS = (int, float, complex, bool)
 
@@ -171,7 +172,6 @@ class Pow(Function):
         return a ** b
 
     def backward(self, gy):
-        from .math import log, where
         a, b = self.inputs
         y = self.output_variable()
         ga = gy * b * a ** (b - 1)

@@ -20,7 +20,7 @@ and reductions, is differentiable to any order.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..core import Function, Variable, is_grad_enabled, as_variable
+from ..core import Function, is_grad_enabled, as_variable
 from ..core.variable import constant
 from .linalg import matmul
 from .reduction import max as reduce_max, mean, sum as reduce_sum

@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigrad.functions as F
-from . import Case, OpSpec, array, broadcasting, distinct_array, shape, unary, with_axis
+from . import Case, OpSpec, array, broadcasting, shape, unary, with_axis
 
 
 @st.composite
