@@ -1,5 +1,6 @@
 """Differentiable operations, grouped by family. `import minigrad.functions as F`."""
 from ..core.operators import install as _install
+from ._torch_names import accept_torch_names as _accept_torch_names
 from .arithmetic import add, sub, mul, div, neg, pow
 from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minimum, where
 from .reduction import sum, mean, max, min, logsumexp, var
@@ -12,6 +13,10 @@ from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entr
                    binary_cross_entropy, huber_loss, accuracy)
 from .conv import conv2d, conv_transpose2d, max_pool2d, avg_pool2d, im2col, col2im
 from .normalization import dropout, batch_norm, layer_norm
+
+# dim= and keepdim= (PyTorch's names) wherever axis= and keepdims= are taken.
+# Keep this after every import of a public function.
+_accept_torch_names(globals())
 
 # Variable's operators and methods (x + y, x @ W, x[i], x.sum() ...) call these.
 _install(add=add, sub=sub, mul=mul, div=div, neg=neg, pow=pow, matmul=matmul,
