@@ -1,9 +1,9 @@
 """Layers and models: `from minigrad import nn`."""
-from . import init
+from . import init, utils
 from .parameter import Parameter
 from .module import Module
-from .container import Sequential, ModuleList, MLP
-from .linear import Linear, Embedding, Flatten
+from .container import Sequential, ModuleList, ModuleDict, ParameterList, MLP
+from .linear import Linear, Embedding, Flatten, Unflatten
 from .conv import Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, Dropout
 from .activation import Identity, ReLU, Sigmoid, Tanh, GELU, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax

@@ -1,10 +1,15 @@
-"""Containers: Sequential and ModuleList (children named "0", "1", ... as
-PyTorch names them), and MLP, a stack of Linear layers."""
+"""Containers: Sequential, ModuleList and ParameterList (children named
+"0", "1", ... as PyTorch names them), ModuleDict (children named by their
+keys), and MLP, a stack of Linear layers."""
 from collections import OrderedDict
 
+import numpy as np
+
 from .. import functions as F
+from ..core import Variable
 from .linear import Linear
 from .module import Module
+from .parameter import Parameter
 
 
 class ModuleList(Module):
@@ -36,6 +41,116 @@ class ModuleList(Module):
 
     def __iter__(self):
         return iter(self._modules.values())
+
+
+class ModuleDict(Module):
+    """A dict of Modules whose parameters the parent sees; each child is
+    named by its key ("encoder.weight" for key "encoder"), in insertion
+    order. Indexing, `in`, len, iteration (over keys), keys, values, items,
+    update, pop and clear work as on a dict. It has no forward."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        if key not in self._modules:
+            raise KeyError(f"ModuleDict: no module {key!r}; it holds {list(self._modules)}")
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        self.add_module(key, module)
+
+    def __delitem__(self, key):
+        self[key]  # a clear KeyError for a missing key
+        delattr(self, key)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def keys(self):
+        return self._modules.keys()
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()
+
+    def update(self, modules):
+        """Add (or replace) the modules of a dict or of (key, module) pairs."""
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"ModuleDict.update: expected a dict or (key, module) pairs, got {pair!r:.60}")
+            self[pair[0]] = pair[1]
+
+    def pop(self, key):
+        """Remove the module at `key` and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self):
+        for key in list(self._modules):
+            del self[key]
+
+
+class ParameterList(Module):
+    """A list of Parameters that the parent sees, named "0", "1", ...
+    (state_dict keys "params.0", ... for an attribute `params`). An ndarray
+    or a Variable appended is wrapped in a Parameter (sharing its data).
+    Indexing, len, iteration, append and extend work as on a list."""
+
+    def __init__(self, values=()):
+        super().__init__()
+        self.extend(values)
+
+    def append(self, value):
+        if not isinstance(value, Parameter):
+            if isinstance(value, Variable):
+                value = Parameter(value.data)
+            elif isinstance(value, np.ndarray):
+                value = Parameter(value)
+            else:
+                raise TypeError(f"ParameterList: expected a Parameter, Variable or ndarray, "
+                                f"got {type(value).__name__}")
+        setattr(self, str(len(self._parameters)), value)
+        return self
+
+    def extend(self, values):
+        for value in values:
+            self.append(value)
+        return self
+
+    def __getitem__(self, index):
+        parameters = list(self._parameters.values())
+        if isinstance(index, slice):
+            return ParameterList(parameters[index])
+        return parameters[index]
+
+    def __setitem__(self, index, value):
+        names = list(self._parameters)
+        name = names[index]  # IndexError for an index out of range, as a list
+        if not isinstance(value, Parameter):
+            raise TypeError(f"ParameterList: expected a Parameter, got {type(value).__name__}")
+        setattr(self, name, value)
+
+    def __len__(self):
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters.values())
+
+    def extra_repr(self):
+        return ", ".join(f"({name}): {p.shape} {p.dtype}" for name, p in self._parameters.items())
 
 
 class Sequential(ModuleList):

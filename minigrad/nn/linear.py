@@ -1,10 +1,13 @@
-"""Layers on feature vectors: Linear, Embedding, Flatten."""
+"""Layers on feature vectors: Linear, Embedding, Flatten, Unflatten."""
+import math
+import numbers
+
 import numpy as np
 
 from .. import functions as F
 from ..core import Variable
 from . import init
-from .module import Module
+from .module import Module, check_size
 from .parameter import new_parameter
 
 
@@ -14,13 +17,15 @@ class Linear(Module):
     weight: (out_features, in_features), bias: (out_features,), as PyTorch
     stores them. Default initialisation: weight He normal (fan_in), suited to
     ReLU nets (PyTorch's own default is kaiming_uniform with a=sqrt(5));
-    bias zeros.
+    bias zeros. A constant float input is cast to the weight's dtype
+    (`casts_input`).
     """
+    casts_input = True
 
     def __init__(self, in_features, out_features, bias=True):
         super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
+        self.in_features = check_size("Linear", "in_features", in_features)
+        self.out_features = check_size("Linear", "out_features", out_features)
         self.weight = init.he_normal_(new_parameter((out_features, in_features)))
         self.bias = new_parameter((out_features,)) if bias else None
 
@@ -47,8 +52,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim):
         super().__init__()
-        self.num_embeddings = num_embeddings
-        self.embedding_dim = embedding_dim
+        self.num_embeddings = check_size("Embedding", "num_embeddings", num_embeddings)
+        self.embedding_dim = check_size("Embedding", "embedding_dim", embedding_dim)
         self.weight = init.normal_(new_parameter((num_embeddings, embedding_dim)), std=1.0)
 
     def forward(self, indices):
@@ -79,3 +84,36 @@ class Flatten(Module):
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dimension `dim` into `unflattened_size` (a tuple whose product
+    is that dimension's size; one entry may be -1):
+    Unflatten(1, (C, H, W)): (N, C*H*W) -> (N, C, H, W). The inverse of Flatten."""
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+            raise TypeError(f"Unflatten: dim must be an integer, got {dim!r}")
+        sizes = tuple(unflattened_size) if isinstance(unflattened_size, (tuple, list)) else None
+        if not sizes or any(not isinstance(n, numbers.Integral) or isinstance(n, bool) or (n < 0 and n != -1)
+                            for n in sizes) or sizes.count(-1) > 1:
+            raise ValueError(f"Unflatten: unflattened_size must be a non-empty tuple of sizes (at most one "
+                             f"-1), got {unflattened_size!r}")
+        self.dim = int(dim)
+        self.unflattened_size = tuple(int(n) for n in sizes)
+
+    def forward(self, x):
+        shape = tuple(x.shape)
+        if not -len(shape) <= self.dim < len(shape):
+            raise ValueError(f"Unflatten: dim {self.dim} is out of range for an input of shape {shape}")
+        dim = self.dim % len(shape)
+        known = math.prod(n for n in self.unflattened_size if n != -1)
+        fits = shape[dim] == known if -1 not in self.unflattened_size else known and shape[dim] % known == 0
+        if not fits:
+            raise ValueError(f"Unflatten: dimension {self.dim} of the input (shape {shape}) has size "
+                             f"{shape[dim]}, which cannot be split into {self.unflattened_size}")
+        return F.reshape(x, shape[:dim] + self.unflattened_size + shape[dim + 1:])
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -11,14 +11,20 @@ state_dict exported from PyTorch loads into the same architecture built
 here. Buffers are ndarrays that belong to the state without being learned
 (BatchNorm's running_mean); `register_buffer` declares them.
 """
+import itertools
+import numbers
 from collections import namedtuple
+from types import MappingProxyType
 
 import numpy as np
 
 from ..core import Variable
+from ..core.variable import constant
 from .parameter import Parameter
 
 LoadResult = namedtuple("LoadResult", ["missing_keys", "unexpected_keys"])
+
+_hook_ids = itertools.count()
 
 
 def _join(prefix, name):
@@ -32,7 +38,18 @@ class Module:
 
     `training` (True after construction) is switched by `train()` / `eval()`
     and changes what Dropout and BatchNorm do.
+
+    A layer class that sets `casts_input = True` (Linear, Conv*, the RNN
+    family, attention) has its first positional input passed through
+    `cast_input` before `forward`: a constant float input is cast to the
+    parameters' dtype, a float input that requires grad in another dtype is
+    an error (see `cast_input`).
     """
+
+    casts_input = False
+    # Class-level empty defaults keep __call__ to one cheap test when no
+    # hook is registered; registering gives the instance its own dict.
+    _forward_hooks = _forward_pre_hooks = MappingProxyType({})
 
     def __init__(self):
         # Registries in insertion order; the attributes also live in __dict__
@@ -83,10 +100,11 @@ class Module:
 
     def add_module(self, name, module):
         """Register `module` as a child called `name` (which may be any
-        string, such as Sequential's "0", "1", ...)."""
+        string without a dot, such as Sequential's "0", "1", ...)."""
         if not isinstance(module, Module):
             raise TypeError(f"{type(self).__name__}.add_module: {name!r} is a "
                             f"{type(module).__name__}, expected a Module")
+        check_child_name(self, name, self._modules)
         setattr(self, name, module)
 
     # -- running ----------------------------------------------------------------
@@ -95,8 +113,51 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__}: forward is not defined")
 
     def __call__(self, *args, **kwargs):
-        """`module(x)` runs `forward(x)`."""
+        """`module(x)` runs `forward(x)` (and the forward hooks, if any)."""
+        if self._forward_pre_hooks or self._forward_hooks:
+            return self._call_with_hooks(args, kwargs)
+        if self.casts_input and args:
+            args = (cast_input(self, args[0]),) + args[1:]
         return self.forward(*args, **kwargs)
+
+    def _call_with_hooks(self, args, kwargs):
+        for hook in list(self._forward_pre_hooks.values()):
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        forward_args = args
+        if self.casts_input and args:
+            forward_args = (cast_input(self, args[0]),) + args[1:]
+        output = self.forward(*forward_args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def register_forward_pre_hook(self, hook):
+        """Call `hook(module, inputs)` before every forward; `inputs` is the
+        tuple of positional arguments. A hook that returns something other
+        than None replaces the inputs (a tuple, or one value for a single
+        input). Returns a handle whose `remove()` unregisters the hook."""
+        return self._add_hook("_forward_pre_hooks", hook)
+
+    def register_forward_hook(self, hook):
+        """Call `hook(module, inputs, output)` after every forward; a hook
+        that returns something other than None replaces the output. Returns
+        a handle whose `remove()` unregisters the hook."""
+        return self._add_hook("_forward_hooks", hook)
+
+    def _add_hook(self, registry_name, hook):
+        if not callable(hook):
+            raise TypeError(f"{type(self).__name__}.register{registry_name[:-1]}: expected a callable, "
+                            f"got {type(hook).__name__}")
+        if registry_name not in self.__dict__:
+            object.__setattr__(self, registry_name, {})
+        registry = self.__dict__[registry_name]
+        key = next(_hook_ids)
+        registry[key] = hook
+        return RemovableHandle(registry, key)
 
     def train(self, mode=True):
         """Set training mode on this module and every sub-module; returns self."""
@@ -170,10 +231,18 @@ class Module:
         fn(self)
         return self
 
-    def zero_grad(self):
-        """Clear the gradient of every parameter."""
+    def zero_grad(self, set_to_none=True):
+        """Clear the gradient of every parameter (`grad` becomes None;
+        `set_to_none` is accepted for PyTorch's signature)."""
         for p in self.parameters():
             p.cleargrad()
+
+    def requires_grad_(self, requires_grad=True):
+        """Set `requires_grad` on every parameter (False freezes them: no
+        gradient reaches them and optimisers skip them); returns self."""
+        for p in self.parameters():
+            p.requires_grad = bool(requires_grad)
+        return self
 
     # -- dtype --------------------------------------------------------------------
     def to(self, dtype):
@@ -235,7 +304,7 @@ class Module:
             for name, b in module._buffers.items():
                 if b is not None:
                     targets[_join(prefix, name)] = b
-        values = {key: _as_array(value) for key, value in state_dict.items()}
+        values = {key: _as_array(self, key, value) for key, value in state_dict.items()}
         missing = [key for key in targets if key not in values]
         unexpected = [key for key in values if key not in targets]
         wrong_shapes = [f"{key} (expected {targets[key].shape}, got {values[key].shape})"
@@ -273,5 +342,93 @@ def _check_buffer(module, name, value):
                         f"got {type(value).__name__}")
 
 
-def _as_array(value):
-    return value.data if isinstance(value, Variable) else np.asarray(value)
+def _as_array(module, key, value):
+    array = value.data if isinstance(value, Variable) else np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{type(module).__name__}.load_state_dict: entry {key!r} has dtype {array.dtype}; "
+                        "expected a numeric array")
+    return array
+
+
+class RemovableHandle:
+    """Returned by the hook registrations: `remove()` unregisters the hook
+    (a second call does nothing). Usable as a context manager."""
+
+    def __init__(self, registry, key):
+        self._registry = registry
+        self._key = key
+
+    def remove(self):
+        self._registry.pop(self._key, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.remove()
+
+
+def check_child_name(module, name, registry):
+    """Raise unless `name` can name a new child of `module`: a non-empty
+    string without a dot that is not already an attribute (other than a
+    child in `registry`, which it replaces)."""
+    who = type(module).__name__
+    if not isinstance(name, str):
+        raise TypeError(f"{who}: a child's name must be a string, got {name!r} ({type(name).__name__})")
+    if not name or "." in name:
+        raise KeyError(f"{who}: a child's name must be non-empty and contain no '.', got {name!r}")
+    if name not in registry and hasattr(module, name):
+        raise KeyError(f"{who}: cannot name a child {name!r}: that is already an attribute")
+
+
+def check_size(who, name, value, minimum=1):
+    """`value` as an int if it is an integer >= minimum (a layer's size
+    argument), else a ValueError/TypeError naming the layer and the argument."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{who}: {name} must be an integer, got {value!r} ({type(value).__name__})")
+    if value < minimum:
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{who}: {name} must be {kind}, got {value}")
+    return int(value)
+
+
+def _parameter_dtype(module):
+    for p in module._parameters.values():
+        return p.data.dtype
+    for p in module.parameters():
+        return p.data.dtype
+    return None
+
+
+def cast_input(module, x):
+    """`x`, an input of `module`, ready for its parameters' dtype.
+
+    A constant float input (an ndarray, a list or number, a Variable that
+    requires no grad) is cast to the dtype of the module's parameters, so
+    `model(np.array(...))` with float64 data gives float32 results from a
+    float32 model, as the parameters decide. A float Variable that requires
+    grad in another dtype raises TypeError naming both dtypes and the fix:
+    casting it would hide a second copy from its gradient. Integer, boolean
+    and complex inputs (indices, masks) are never cast. Returns x itself
+    when nothing changes.
+    """
+    dtype = _parameter_dtype(module)
+    if type(x) is np.ndarray:
+        if x.dtype == dtype or dtype is None or x.dtype.kind != "f":
+            return x
+        return x.astype(dtype)
+    if isinstance(x, Variable):
+        if x.data.dtype == dtype or dtype is None or x.data.dtype.kind != "f":
+            return x
+        if x.requires_grad:
+            raise TypeError(
+                f"{type(module).__name__}: the input has dtype {x.data.dtype} and requires grad, but the "
+                f"layer's parameters are {dtype}; cast the input with x.astype(np.{dtype}) or the model "
+                f"with model.to(np.{x.data.dtype})")
+        return constant(x.data.astype(dtype))
+    if isinstance(x, (list, tuple, numbers.Number, np.generic)):
+        array = np.asarray(x)
+        if array.dtype.kind == "f" and dtype is not None:
+            return array.astype(dtype, copy=False)
+        return array
+    return x

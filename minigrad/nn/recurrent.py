@@ -17,6 +17,9 @@ step in one matrix product before the loop; only h @ W_hh.T stays inside.
 Default initialisation: every weight and bias U(-1/sqrt(hidden_size),
 1/sqrt(hidden_size)), as PyTorch's (the gates are sigmoids and tanhs, not
 ReLUs, so He initialisation does not apply).
+
+A constant float input and initial state are cast to the weights' dtype
+(`casts_input`, see `Module`).
 """
 import math
 
@@ -24,7 +27,7 @@ import numpy as np
 
 from .. import functions as F
 from . import init
-from .module import Module
+from .module import Module, cast_input, check_size
 from .parameter import new_parameter
 
 
@@ -105,11 +108,12 @@ class _Recurrent(Module):
     """What cells and sequence layers share: sizes, the step, initialisation."""
     gates = 1       # blocks of hidden_size rows in weight_ih / weight_hh
     state_count = 1  # 1 for (h,), 2 for the LSTM's (h, c)
+    casts_input = True
 
     def __init__(self, input_size, hidden_size, bias, step):
         super().__init__()
-        self.input_size = input_size
-        self.hidden_size = hidden_size
+        self.input_size = check_size(type(self).__name__, "input_size", input_size)
+        self.hidden_size = check_size(type(self).__name__, "hidden_size", hidden_size)
         self.bias = bias
         self.step = step
 
@@ -143,7 +147,7 @@ class _Recurrent(Module):
         if len(state) != self.state_count:
             raise ValueError(f"{type(self).__name__}: expected the initial state as a tuple (h_0, c_0), "
                              f"got {len(state)} arrays")
-        return state
+        return tuple(cast_input(self, s) for s in state)
 
     def _initial_state(self, state, shape, dtype):
         """`state` checked against `shape`, or zeros of `shape` when it is None."""
@@ -233,9 +237,7 @@ class _Sequence(_Recurrent):
         super().__init__(input_size, hidden_size, bias, step)
         if isinstance(dropout, bool) or not 0.0 <= dropout <= 1.0:
             raise ValueError(f"{type(self).__name__}: dropout must be a probability in [0, 1], got {dropout!r}")
-        if num_layers < 1:
-            raise ValueError(f"{type(self).__name__}: num_layers must be at least 1, got {num_layers}")
-        self.num_layers = num_layers
+        self.num_layers = check_size(type(self).__name__, "num_layers", num_layers)
         self.batch_first = batch_first
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
