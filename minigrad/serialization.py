@@ -1,11 +1,25 @@
-"""mg.save / mg.load: a state_dict (name -> array) to and from a `.npz`
-file, without pickle, so loading a file cannot run code.
+"""mg.save / mg.load: state_dicts and whole checkpoints to and from one
+`.npz` file, without pickle, so loading a file cannot run code.
+
+A flat dict of name -> array (a state_dict) is stored exactly as
+`np.savez` stores it: one NAME.npy member per entry. Anything else (nested
+dicts and lists holding arrays, numbers, strings, booleans and None, such as
+`{"model": m.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}`)
+stores its arrays as members too, plus one member, `__structure__.npy`,
+holding the shape of the structure as JSON text in a uint8 array, so
+`load` rebuilds the same structure (lists as lists, tuples as tuples, dict
+keys that are ints as ints, numbers as Python numbers).
 
 Saving is atomic: the archive is written to a temporary file in the target's
 directory and moved over the target with `os.replace` only once complete,
-so a failed save leaves any previous file intact. Needs only NumPy.
+so a failed save leaves any previous file intact; a temporary file left by
+a process killed mid-save is removed by the next save to the same path.
+Needs only NumPy.
 """
+import json
+import numbers
 import os
+import re
 import secrets
 import zipfile
 
@@ -13,6 +27,11 @@ import numpy as np
 
 from .core import Variable
 
+_STRUCTURE = "__structure__"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+# -- what can be saved ------------------------------------------------------------
 
 def _as_saveable(name, value):
     array = value.data if isinstance(value, Variable) else np.asarray(value)
@@ -22,19 +41,91 @@ def _as_saveable(name, value):
     return array
 
 
+def _is_flat_state(obj):
+    """A dict of str -> array-like (arrays, Variables, numbers): the layout
+    np.savez writes, kept byte for byte as before checkpoints existed."""
+    return isinstance(obj, dict) and all(
+        isinstance(k, str) and k != _STRUCTURE and (
+            isinstance(v, (np.ndarray, Variable, np.generic))
+            or (isinstance(v, numbers.Number) and not isinstance(v, bool)))
+        for k, v in obj.items())
+
+
+def _encode(obj, path, arrays):
+    """A JSON-ready description of `obj`; its arrays go into `arrays` under
+    member names derived from `path` (the keys leading to them)."""
+    if isinstance(obj, (np.ndarray, Variable, np.generic)):
+        name = "/".join(path) or "array"
+        if name in arrays or name == _STRUCTURE:
+            name = f"{name}#{len(arrays)}"
+        arrays[name] = _as_saveable(name, obj)
+        return {"array": name, "scalar": isinstance(obj, np.generic)}
+    if obj is None or isinstance(obj, (bool, str)):
+        return {"value": obj}
+    if isinstance(obj, numbers.Integral):
+        return {"value": int(obj)}
+    if isinstance(obj, numbers.Real):
+        return {"value": float(obj)}
+    if isinstance(obj, (list, tuple)):
+        return {"tuple" if isinstance(obj, tuple) else "list":
+                [_encode(v, path + (str(i),), arrays) for i, v in enumerate(obj)]}
+    if isinstance(obj, dict):
+        items = []
+        for key, value in obj.items():
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                raise TypeError(f"save: dict keys must be strings or ints, got {key!r} ({type(key).__name__}) "
+                                f"at {'/'.join(path) or 'the top level'}")
+            items.append([key, _encode(value, path + (str(key),), arrays)])
+        return {"dict": items}
+    hint = " (use model.state_dict())" if hasattr(obj, "state_dict") else ""
+    raise TypeError(f"save: cannot save a {type(obj).__name__} at {'/'.join(path) or 'the top level'}{hint}; "
+                    "expected dicts, lists, tuples, arrays, Variables, numbers, strings, booleans or None")
+
+
+def _decode(node, archive):
+    if "array" in node:
+        array = archive[node["array"]]
+        return array[()] if node.get("scalar") else array
+    if "value" in node:
+        return node["value"]
+    if "list" in node:
+        return [_decode(v, archive) for v in node["list"]]
+    if "tuple" in node:
+        return tuple(_decode(v, archive) for v in node["tuple"])
+    return {key: _decode(value, archive) for key, value in node["dict"]}
+
+
+# -- saving --------------------------------------------------------------------------
+
 def save(obj, path):
-    """Write `obj`, a dict of str name -> array (ndarray, Variable, Parameter
-    or number), e.g. `model.state_dict()`, to the `.npz` file at `path`
-    exactly (no suffix is added). Atomic: on failure the old file is kept."""
-    if not isinstance(obj, dict):
+    """Write `obj` to the `.npz` file at `path` exactly (no suffix is added).
+
+    `obj` is a dict of str name -> array (ndarray, Variable, Parameter or
+    number), e.g. `model.state_dict()`, stored as `np.savez` would (a number
+    comes back as a 0-d array, as before); or any nesting of dicts (str
+    keys at the top, str or int keys inside), lists and tuples holding arrays,
+    Variables, numbers, strings, booleans and None, e.g.
+    `{"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}`,
+    which `load` returns as it was. Never pickles. Atomic: on failure the
+    old file is kept.
+    """
+    if isinstance(obj, dict):
+        for name in obj:
+            if not isinstance(name, str):
+                raise TypeError(f"save: keys must be strings at the top level (ints are allowed in nested "
+                                f"dicts), got {name!r} ({type(name).__name__})")
+    if _is_flat_state(obj):
+        arrays = {name: _as_saveable(name, value) for name, value in obj.items()}
+    elif isinstance(obj, (dict, list, tuple)):
+        arrays = {}
+        structure = json.dumps(_encode(obj, (), arrays), allow_nan=True)
+        arrays[_STRUCTURE] = np.frombuffer(structure.encode("utf-8"), dtype=np.uint8)
+    else:
         hint = " (use model.state_dict())" if hasattr(obj, "state_dict") else ""
-        raise TypeError(f"save: expected a dict of name -> array{hint}, got {type(obj).__name__}")
-    arrays = {}
-    for name, value in obj.items():
-        if not isinstance(name, str):
-            raise TypeError(f"save: keys must be strings, got {name!r} ({type(name).__name__})")
-        arrays[name] = _as_saveable(name, value)
+        raise TypeError(f"save: expected a dict of name -> array{hint}, or dicts and lists of them, "
+                        f"got {type(obj).__name__}")
     path = os.fspath(path)
+    _remove_stale_temporary_files(path)
     # Beside the target (so os.replace is a rename on one file system); the
     # 0o666 mode is reduced by the umask as for any newly created file.
     tmp_path = f"{path}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
@@ -58,19 +149,70 @@ def save(obj, path):
         raise
 
 
+def _remove_stale_temporary_files(path):
+    """Delete `path`.PID.TOKEN.tmp files whose process no longer runs: what
+    a save killed before its os.replace leaves behind. A file of a live
+    process (a concurrent save) is left alone."""
+    directory, base = os.path.split(os.path.abspath(path))
+    pattern = re.compile(re.escape(base) + r"\.(\d+)\.[0-9a-f]{8}\.tmp")
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return  # the save itself reports a missing directory
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match and not _process_is_alive(int(match.group(1))):
+            try:
+                os.remove(os.path.join(directory, name))
+            except OSError:
+                pass  # removed meanwhile, or not ours to remove: harmless
+
+
+def _process_is_alive(pid):
+    if pid == os.getpid():
+        return True  # another thread of this process may be saving
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+# -- loading ---------------------------------------------------------------------------
+
 def load(path):
-    """Read a `.npz` file written by `save` (or `np.savez`) into a dict of
-    name -> ndarray. Raises FileNotFoundError or ValueError naming the file
-    when it is missing, is not an .npz archive, is corrupt or holds pickled
-    objects."""
+    """Read a `.npz` file written by `save` (or `np.savez`): a dict of
+    name -> ndarray, or the nested structure that was saved. Raises
+    FileNotFoundError or ValueError naming the file when it is missing, is
+    not an .npz archive, is corrupt, holds a member that is not a .npy
+    array, or holds pickled objects."""
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"load: no such file: {path!r}")
+    with open(path, "rb") as f:
+        head = f.read(6)
+    if head.startswith(b"\x93NUMPY"):
+        raise ValueError(f"load: {path!r} is a single .npy array, not an archive of named arrays "
+                         "(read it with np.load)")
+    if not head.startswith(_ZIP_MAGIC):
+        raise ValueError(f"load: {path!r} is not an .npz archive (a file written by mg.save or np.savez)")
     try:
-        archive = np.load(path, allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single array, not an archive of named arrays")
-        with archive:
-            return {name: archive[name] for name in archive.files}
+        with np.load(path, allow_pickle=False) as archive:
+            others = [name for name in archive.zip.namelist() if not name.endswith(".npy")]
+            if others:
+                raise ValueError(f"its member {others[0]!r} is not a .npy array")
+            arrays = {name: archive[name] for name in archive.files}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as e:
+        if "allow_pickle" in str(e):
+            raise ValueError(f"load: {path!r} holds pickled Python objects, which load refuses to read "
+                             "(unpickling can run arbitrary code); expected numeric arrays only") from e
         raise ValueError(f"load: cannot read {path!r} as an .npz archive of arrays: {e}") from e
+    if _STRUCTURE not in arrays:
+        return arrays
+    try:
+        structure = json.loads(arrays.pop(_STRUCTURE).tobytes().decode("utf-8"))
+        return _decode(structure, arrays)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise ValueError(f"load: {path!r} has a damaged {_STRUCTURE} member: {e}") from e
