@@ -1,4 +1,8 @@
-"""DataLoader: iterate over a dataset in (optionally shuffled) batches."""
+"""DataLoader: iterate over a dataset in (optionally shuffled) batches,
+optionally prepared ahead by background threads."""
+import collections
+import concurrent.futures
+import itertools
 import math
 import numbers
 
@@ -13,15 +17,29 @@ class DataLoader:
     samples at a time (the last batch may be smaller unless `drop_last`).
 
     With `shuffle=True` the order is drawn anew at each pass from minigrad's
-    generator (`mg.manual_seed` makes it repeatable). `dataset` is a
-    `Dataset` (anything with `__len__` and `__getitem__`) or a tuple
-    `(x, t)` of arrays, which is wrapped in a `TensorDataset`.
+    generator (`mg.manual_seed` makes it repeatable), or from this loader's
+    own generator when `seed` is given (so its order depends on nothing
+    else). `sampler`, an iterable of indices (iterated once per pass), sets
+    the order instead; it excludes `shuffle`. `collate_fn(list_of_samples)`
+    builds each batch from the samples `dataset[i]`; by default a dataset's
+    `get_batch` (or stacking) does. `dataset` is a `Dataset` (anything with
+    `__len__` and `__getitem__`) or a tuple `(x, t)` of arrays, which is
+    wrapped in a `TensorDataset`.
+
+    `num_workers > 0` prepares up to 2 * num_workers batches ahead in that
+    many background threads; the batches and their order are those of
+    `num_workers=0` (with random transforms the draws are shared by the
+    threads, so augmented batches differ, as they do between PyTorch's
+    worker settings). Threads end with the pass, or when the loop is left
+    early. `pin_memory` and `persistent_workers` are accepted for PyTorch's
+    signature and have no effect.
 
         for x, t in DataLoader(TensorDataset(x, t), batch_size=64, shuffle=True):
             ...
     """
 
-    def __init__(self, dataset, batch_size=32, shuffle=False, drop_last=False):
+    def __init__(self, dataset, batch_size=32, shuffle=False, drop_last=False, sampler=None,
+                 collate_fn=None, num_workers=0, seed=None, pin_memory=False, persistent_workers=False):
         if isinstance(dataset, tuple):
             if len(dataset) != 2:
                 raise ValueError(f"DataLoader: a tuple dataset must be (x, t), got {len(dataset)} items")
@@ -31,24 +49,83 @@ class DataLoader:
                 f"DataLoader: dataset must have __len__ and __getitem__, got {type(dataset).__name__}")
         if not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool) or batch_size <= 0:
             raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
+        if sampler is not None:
+            if shuffle:
+                raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle; "
+                                 "shuffle inside the sampler instead")
+            if not hasattr(sampler, "__iter__"):
+                raise TypeError(f"DataLoader: sampler must be an iterable of indices, got {type(sampler).__name__}")
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"DataLoader: collate_fn must be callable, got {type(collate_fn).__name__}")
+        if not isinstance(num_workers, numbers.Integral) or isinstance(num_workers, bool) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers must be an integer >= 0, got {num_workers!r}")
         self.dataset = dataset
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.drop_last = drop_last
+        self.sampler = sampler
+        self.collate_fn = collate_fn
+        self.num_workers = int(num_workers)
+        self.seed = seed
+        self.pin_memory = pin_memory
+        self.persistent_workers = persistent_workers
+        self._rng = None if seed is None else np.random.default_rng(seed)
 
     def __len__(self):
         """The number of batches in one pass."""
-        n = len(self.dataset)
+        n = len(self.sampler) if self.sampler is not None else len(self.dataset)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
-    def __iter__(self):
-        n = len(self.dataset)
-        order = get_rng().permutation(n) if self.shuffle else np.arange(n)
+    def _index_batches(self):
+        """The indices of each batch of one pass, in order."""
+        if self.sampler is None:
+            n = len(self.dataset)
+            order = (self._rng or get_rng()).permutation(n) if self.shuffle else np.arange(n)
+            for start in range(0, len(self) * self.batch_size, self.batch_size):
+                yield order[start:start + self.batch_size]
+            return
+        order = iter(self.sampler)
+        while True:
+            indices = list(itertools.islice(order, self.batch_size))
+            if not indices or (self.drop_last and len(indices) < self.batch_size):
+                return
+            yield np.asarray(indices, dtype=np.int64)
+
+    def _make_batch(self, indices):
+        if self.collate_fn is not None:
+            return self.collate_fn([self.dataset[int(i)] for i in indices])
         get_batch = getattr(self.dataset, "get_batch", None)
-        for start in range(0, len(self) * self.batch_size, self.batch_size):
-            indices = order[start:start + self.batch_size]
-            yield get_batch(indices) if get_batch is not None else stack_samples(self.dataset, indices)
+        return get_batch(indices) if get_batch is not None else stack_samples(self.dataset, indices)
+
+    def __iter__(self):
+        if self.num_workers == 0:
+            for indices in self._index_batches():
+                yield self._make_batch(indices)
+            return
+        yield from self._prefetched()
+
+    def _prefetched(self):
+        """Batches made by worker threads, handed out in order; at most
+        2 * num_workers are prepared ahead."""
+        pending = collections.deque()
+        index_batches = self._index_batches()
+        with concurrent.futures.ThreadPoolExecutor(self.num_workers, thread_name_prefix="DataLoader") as pool:
+            try:
+                for indices in itertools.islice(index_batches, 2 * self.num_workers):
+                    pending.append(pool.submit(self._make_batch, indices))
+                while pending:
+                    batch = pending.popleft().result()
+                    for indices in itertools.islice(index_batches, 1):
+                        pending.append(pool.submit(self._make_batch, indices))
+                    yield batch
+            finally:
+                # Left early (break, error): drop the batches not started;
+                # leaving the `with` waits for the running ones, so no thread
+                # outlives the pass.
+                for future in pending:
+                    future.cancel()
 
     def __repr__(self):
         return (f"DataLoader({type(self.dataset).__name__} of {len(self.dataset)}, batch_size="
-                f"{self.batch_size}, shuffle={self.shuffle}, drop_last={self.drop_last})")
+                f"{self.batch_size}, shuffle={self.shuffle}, drop_last={self.drop_last}"
+                f"{', num_workers=%d' % self.num_workers if self.num_workers else ''})")
