@@ -77,38 +77,61 @@ def test_unsaveable_nested_values_are_refused_naming_where(tmp_path, bad, messag
 
 # -- resuming training exactly -------------------------------------------------------
 
-def _build(seed):
+_OPTIMISERS = {
+    "SGD": lambda params: optim.SGD(params, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01),
+    "AdaGrad": lambda params: optim.AdaGrad(params, lr=0.05),
+    "RMSprop": lambda params: optim.RMSprop(params, lr=0.01, momentum=0.5, centered=True),
+    "AdaDelta": lambda params: optim.AdaDelta(params),
+    "Adam": lambda params: optim.Adam(params, lr=0.05, weight_decay=0.01, amsgrad=True),
+    "AdamW": lambda params: optim.AdamW(params, lr=0.05),
+}
+_SCHEDULERS = {
+    "StepLR": lambda opt: optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5),
+    "ReduceLROnPlateau": lambda opt: optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1, factor=0.5),
+}
+
+
+def _build(seed, optimiser, scheduler):
     mg.manual_seed(seed)
     model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 2))
-    return model, optim.Adam(model.parameters(), lr=0.05, weight_decay=0.01)
+    opt = _OPTIMISERS[optimiser](model.parameters())
+    return model, opt, _SCHEDULERS[scheduler](opt)
 
 
-def _train_step(model, optimizer, x, t):
+def _train_epoch(model, optimizer, scheduler, x, t):
     optimizer.zero_grad()
     loss = F.mean_squared_error(model(x), t)
     loss.backward()
     optimizer.step()
-    return [p.data.copy() for p in model.parameters()]
+    if isinstance(scheduler, optim.lr_scheduler.ReduceLROnPlateau):
+        scheduler.step(1.0)  # a plateau: the lr halves whenever patience runs out
+    else:
+        scheduler.step()
+    return [p.data.copy() for p in model.parameters()] + [np.array(optimizer.lr)]
 
 
-def test_training_resumed_from_a_checkpoint_follows_the_uninterrupted_trajectory_exactly(tmp_path):
+@pytest.mark.parametrize("scheduler", _SCHEDULERS)
+@pytest.mark.parametrize("optimiser", _OPTIMISERS)
+def test_training_resumed_from_a_checkpoint_follows_the_uninterrupted_trajectory_exactly(
+        tmp_path, optimiser, scheduler):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((16, 3)).astype(np.float32)
     t = rng.standard_normal((16, 2)).astype(np.float32)
 
-    model, optimizer = _build(seed=1)
+    model, opt, sched = _build(1, optimiser, scheduler)
     for _ in range(4):
-        _train_step(model, optimizer, x, t)
-    mg.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 4},
-            tmp_path / "ckpt.npz")
-    uninterrupted = [_train_step(model, optimizer, x, t) for _ in range(5)]
+        _train_epoch(model, opt, sched, x, t)
+    mg.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
+             "epoch": 4}, tmp_path / "ckpt.npz")
+    uninterrupted = [_train_epoch(model, opt, sched, x, t) for _ in range(5)]
 
-    fresh_model, fresh_optimizer = _build(seed=2)  # different weights, empty Adam state
+    fresh_model, fresh_opt, fresh_sched = _build(2, optimiser, scheduler)  # other weights, empty state
     checkpoint = mg.load(tmp_path / "ckpt.npz")
     fresh_model.load_state_dict(checkpoint["model"])
-    fresh_optimizer.load_state_dict(checkpoint["optimizer"])
+    fresh_opt.load_state_dict(checkpoint["optimizer"])
+    fresh_sched.load_state_dict(checkpoint["scheduler"])
     assert checkpoint["epoch"] == 4
-    resumed = [_train_step(fresh_model, fresh_optimizer, x, t) for _ in range(5)]
+    resumed = [_train_epoch(fresh_model, fresh_opt, fresh_sched, x, t) for _ in range(5)]
 
     for step, (a, b) in enumerate(zip(uninterrupted, resumed)):
         for p, q in zip(a, b):
