@@ -145,6 +145,15 @@ def test_requires_grad_false_freezes_a_part_of_the_model():
     assert all(p.requires_grad for p in model.parameters())
 
 
+def test_zero_grad_sets_none_or_zeros_as_pytorch():
+    layer = nn.Linear(2, 2)
+    layer(np.ones((1, 2), dtype=np.float32)).sum().backward()
+    layer.zero_grad(set_to_none=False)
+    assert all(p.grad.dtype == np.float32 and not p.grad.data.any() for p in layer.parameters())
+    layer.zero_grad()
+    assert all(p.grad is None for p in layer.parameters())
+
+
 # -- forward hooks ----------------------------------------------------------------------
 
 def test_forward_hooks_see_inputs_and_output_and_can_replace_them():

@@ -101,6 +101,17 @@ def test_sampler_sets_the_order_and_the_length():
     assert [list(t) for _, t in DataLoader(_dataset(10), batch_size=3, sampler=range(8, 3, -2))] == [[8, 6, 4]]
 
 
+def test_a_sampler_without_len_still_iterates_but_len_says_why_it_cannot_count():
+    class Evens:
+        def __iter__(self):
+            return iter(range(0, 10, 2))
+
+    loader = DataLoader(_dataset(10), batch_size=2, sampler=Evens())
+    assert [list(t) for _, t in loader] == [[0, 2], [4, 6], [8]]
+    with pytest.raises(TypeError, match=r"sampler \(Evens\) has no len\(\)"):
+        len(loader)
+
+
 def test_sampler_and_shuffle_together_are_refused_as_in_pytorch():
     with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
         DataLoader(_dataset(), sampler=[0, 1], shuffle=True)

@@ -73,6 +73,9 @@ class DataLoader:
 
     def __len__(self):
         """The number of batches in one pass."""
+        if self.sampler is not None and not hasattr(self.sampler, "__len__"):
+            raise TypeError(f"DataLoader: its sampler ({type(self.sampler).__name__}) has no len(), so the "
+                            "number of batches is unknown until a pass ends")
         n = len(self.sampler) if self.sampler is not None else len(self.dataset)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 

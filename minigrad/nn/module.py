@@ -232,10 +232,13 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
-        """Clear the gradient of every parameter (`grad` becomes None;
-        `set_to_none` is accepted for PyTorch's signature)."""
+        """Clear the gradient of every parameter: `grad` becomes None, or
+        zeros of the parameter's shape with `set_to_none=False`."""
         for p in self.parameters():
-            p.cleargrad()
+            if set_to_none or p.grad is None:
+                p.cleargrad()
+            else:  # a fresh array: the old gradient may be shared with another parameter
+                p.grad = Variable(np.zeros_like(p.grad.data), requires_grad=False)
 
     def requires_grad_(self, requires_grad=True):
         """Set `requires_grad` on every parameter (False freezes them: no
