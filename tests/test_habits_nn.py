@@ -125,6 +125,24 @@ def test_weights_exported_from_pytorch_load_into_the_containers():
     assert ours.unflatten(hidden).shape == tuple(theirs.unflatten(expected).shape) == (5, 2, 1)
 
 
+def test_shared_modules_are_named_once_unless_asked_as_pytorch():
+    torch = pytest.importorskip("torch")
+
+    def names(lib, **kwargs):
+        shared = lib.Linear(2, 2)
+        model = lib.Sequential(shared, lib.ReLU(), shared)
+        return [n for n, _ in model.named_modules(**kwargs)]
+
+    assert names(nn) == names(torch.nn) == ["", "0", "1"]
+    assert names(nn, remove_duplicate=False) == names(torch.nn, remove_duplicate=False)
+
+
+def test_loading_a_whole_checkpoint_into_a_model_points_at_the_right_entry():
+    model = nn.Linear(2, 1)
+    with pytest.raises(TypeError, match=r"entry 'model' is a dict.*checkpoint\['model'\]"):
+        model.load_state_dict({"model": model.state_dict(), "epoch": 3})
+
+
 def test_apply_visits_children_first_and_returns_self():
     model = Net(nn)
     visited = []

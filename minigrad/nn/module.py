@@ -177,11 +177,14 @@ class Module:
         for name, child in self._modules.items():
             yield from child._tree(_join(prefix, name))
 
-    def named_modules(self, prefix=""):
-        """(dotted name, module) for this module ("") and every descendant, each once."""
+    def named_modules(self, prefix="", remove_duplicate=True):
+        """(dotted name, module) for this module ("") and every descendant,
+        each once (under every name with `remove_duplicate=False`)."""
         seen = set()
         for name, module in self._tree(prefix):
-            if id(module) not in seen:
+            if not remove_duplicate:
+                yield name, module
+            elif id(module) not in seen:
                 seen.add(id(module))
                 yield name, module
 
@@ -346,6 +349,10 @@ def _check_buffer(module, name, value):
 
 
 def _as_array(module, key, value):
+    if isinstance(value, dict):
+        raise TypeError(f"{type(module).__name__}.load_state_dict: entry {key!r} is a dict, not an array; "
+                        f"for a checkpoint holding several state_dicts pass the model's one, "
+                        f"e.g. checkpoint[{key!r}]")
     array = value.data if isinstance(value, Variable) else np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{type(module).__name__}.load_state_dict: entry {key!r} has dtype {array.dtype}; "
