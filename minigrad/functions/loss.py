@@ -127,7 +127,8 @@ def l1_loss(y, t, *, reduction="mean"):
 def _huber(d, delta):
     """0.5 d**2 where |d| < delta, else delta (|d| - delta/2)."""
     small = np.abs(d.data) < delta
-    return where(small, d * d * 0.5, (abs(d) - 0.5 * delta) * delta)
+    inside = where(small, d, 0)   # squared only where small: no overflow far out
+    return where(small, inside * inside * 0.5, (abs(d) - 0.5 * delta) * delta)
 
 
 def huber_loss(y, t, delta=1.0, *, reduction="mean"):

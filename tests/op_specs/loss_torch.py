@@ -150,9 +150,9 @@ def labels_for(draw, s, axis, ignore_index):
     label_shape = s[:axis] + s[axis + 1:]
     labels = draw(hnp.arrays(np.int64, label_shape, elements=st.integers(0, s[axis] - 1)))
     if ignore_index is not None and labels.size > 1 and draw(st.booleans()):
-        ignore = draw(hnp.arrays(np.bool_, label_shape))
-        ignore.flat[0] = False
-        labels = np.where(ignore, ignore_index, labels)
+        labels = np.where(draw(hnp.arrays(np.bool_, label_shape)), ignore_index, labels)
+    if labels.flat[0] == ignore_index:   # ignore_index is -100 or 1 here
+        labels.flat[0] = 0
     return labels
 
 
