@@ -440,16 +440,16 @@ def _cross_entropy(op, logits, t, weight, ignore_index, reduction, label_smoothi
     return _reduce(op, losses, reduction, divisor=total_weight)
 
 
-def cross_entropy(logits, t, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(logits, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross entropy of softmax(logits) against t, as PyTorch's
     cross_entropy. logits: (N, C), (N, C, d1, ...) or (C,), classes on
-    axis 1 (axis 0 of 1-D logits). t: integer class labels of shape (N,),
+    axis 1 (axis 0 of 1-D logits). target: integer class labels of shape (N,),
     (N, d1, ...) or () (labels equal to ignore_index count for nothing), or
     class probabilities of the logits' shape. weight: (C,) per-class
     weights; the mean over labels is weighted, divided by the total weight
     of the labels used. label_smoothing eps mixes the targets with the
     uniform distribution: (1 - eps) t + eps / C."""
-    return _cross_entropy("cross_entropy", logits, t, weight, ignore_index, reduction, label_smoothing)
+    return _cross_entropy("cross_entropy", logits, target, weight, ignore_index, reduction, label_smoothing)
 
 
 def softmax_cross_entropy(logits, t, *, reduction="mean"):
@@ -461,16 +461,16 @@ def softmax_cross_entropy(logits, t, *, reduction="mean"):
     return _cross_entropy("softmax_cross_entropy", logits, t, None, None, reduction, 0.0)
 
 
-def nll_loss(log_probs, t, weight=None, *, ignore_index=-100, reduction="mean"):
+def nll_loss(log_probs, target, weight=None, *, ignore_index=-100, reduction="mean"):
     """Negative log likelihood -weight[t] log_probs[t] at each position, as
     PyTorch's nll_loss: log_probs (N, C), (N, C, d1, ...) or (C,) (classes
-    on axis 1, axis 0 when 1-D), t integer labels of the other axes' shape.
+    on axis 1, axis 0 when 1-D), target integer labels of the other axes' shape.
     Labels equal to ignore_index count for nothing; "mean" divides by the
     total weight of the labels used."""
     x = as_variable(log_probs)
     axis = _class_axis("nll_loss", x, "log_probs")
     weight = _class_weight("nll_loss", weight, x.shape[axis], x.dtype if x.dtype.kind == "f" else np.float64)
-    labels = _labels("nll_loss", x, "log_probs", t, axis, ignore_index, probabilities_ok=False)
+    labels = _labels("nll_loss", x, "log_probs", target, axis, ignore_index, probabilities_ok=False)
     losses, total_weight, _ = _negative_log_likelihood(x, labels, axis, weight, ignore_index)
     return _reduce("nll_loss", losses, reduction, divisor=total_weight)
 

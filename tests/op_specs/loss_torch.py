@@ -172,7 +172,7 @@ def cross_entropy_label_cases(draw):
     ignore_index = draw(st.sampled_from([None, -100, 1]))
     if ignore_index is not None and ignore_index != -100:
         kwargs["ignore_index"] = ignore_index
-    kwargs["t"] = draw(labels_for(s, axis, -100 if ignore_index is None else ignore_index))
+    kwargs["target"] = draw(labels_for(s, axis, -100 if ignore_index is None else ignore_index))
     return Case((draw(array(s, -5, 5)),), kwargs)
 
 
@@ -189,28 +189,28 @@ def cross_entropy_probability_cases(draw):
 def nll_cases(draw):
     s, axis = draw(logits_shape())
     kwargs = class_settings(draw, s[axis], smoothing=False)
-    kwargs["t"] = draw(labels_for(s, axis, -100))
+    kwargs["target"] = draw(labels_for(s, axis, -100))
     return Case((draw(array(s, -4, 0)),), kwargs)
 
 
-def ref_cross_entropy(x, t, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0,
+def ref_cross_entropy(x, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0,
                       log_probs=False):
     axis = 1 if x.ndim >= 2 else 0
     n_classes = x.shape[axis]
     log_p = np.moveaxis(x if log_probs else ref_log_softmax(x, axis), axis, -1)
     w = np.ones(n_classes) if weight is None else weight
-    if t.shape == x.shape:   # class probabilities: mean over positions
-        target = np.moveaxis(t, axis, -1) * (1 - label_smoothing) + label_smoothing / n_classes
-        return ref_reduce(-np.sum(target * w * log_p, axis=-1), reduction)
-    used = t != ignore_index
-    labels = np.where(used, t, 0)
-    target = np.eye(n_classes)[labels] * (1 - label_smoothing) + label_smoothing / n_classes
-    losses = np.where(used, -np.sum(target * w * log_p, axis=-1), 0)
+    if target.shape == x.shape:   # class probabilities: mean over positions
+        q = np.moveaxis(target, axis, -1) * (1 - label_smoothing) + label_smoothing / n_classes
+        return ref_reduce(-np.sum(q * w * log_p, axis=-1), reduction)
+    used = target != ignore_index
+    labels = np.where(used, target, 0)
+    q = np.eye(n_classes)[labels] * (1 - label_smoothing) + label_smoothing / n_classes
+    losses = np.where(used, -np.sum(q * w * log_p, axis=-1), 0)
     return ref_reduce(losses, reduction, divisor=np.sum(w[labels] * used))
 
 
-def ref_nll(x, t, weight=None, ignore_index=-100, reduction="mean"):
-    return ref_cross_entropy(x, t, weight, ignore_index, reduction, log_probs=True)
+def ref_nll(x, target, weight=None, ignore_index=-100, reduction="mean"):
+    return ref_cross_entropy(x, target, weight, ignore_index, reduction, log_probs=True)
 
 
 @st.composite
@@ -232,6 +232,15 @@ def with_reduction(draw, cases):
     """An existing loss's cases plus a drawn reduction."""
     case = draw(cases)
     return Case(case.arrays, {**case.kwargs, "reduction": draw(REDUCTIONS)})
+
+
+def plain_cross_entropy(case):
+    """A cross_entropy case as softmax_cross_entropy takes it: labels as t,
+    the reduction, no weights or label smoothing."""
+    kwargs = {"reduction": case.kwargs["reduction"]}
+    if "target" in case.kwargs:
+        kwargs["t"] = case.kwargs["target"]
+    return Case(case.arrays, kwargs)
 
 
 def ref_softmax_cross_entropy(x, t, reduction="mean"):
@@ -257,8 +266,7 @@ SPECS = [
     OpSpec("cross_entropy_probabilities", F.cross_entropy, ref_cross_entropy,
            cross_entropy_probability_cases(), covers=("cross_entropy",)),
     OpSpec("softmax_cross_entropy_reduction", F.softmax_cross_entropy, ref_softmax_cross_entropy,
-           st.one_of(cross_entropy_probability_cases(), cross_entropy_label_cases()).map(
-               lambda c: Case(c.arrays, {k: v for k, v in c.kwargs.items() if k in ("t", "reduction")}))
+           st.one_of(cross_entropy_probability_cases(), cross_entropy_label_cases()).map(plain_cross_entropy)
            .filter(lambda c: "t" not in c.kwargs or (c.kwargs["t"] >= 0).all()),
            covers=("softmax_cross_entropy",)),
     OpSpec("nll_loss", F.nll_loss, ref_nll, nll_cases()),
