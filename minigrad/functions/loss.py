@@ -441,7 +441,7 @@ def _cross_entropy(op, logits, t, weight, ignore_index, reduction, label_smoothi
 
 
 def cross_entropy(logits, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    """Cross entropy of softmax(logits) against t, as PyTorch's
+    """Cross entropy of softmax(logits) against target, as PyTorch's
     cross_entropy. logits: (N, C), (N, C, d1, ...) or (C,), classes on
     axis 1 (axis 0 of 1-D logits). target: integer class labels of shape (N,),
     (N, d1, ...) or () (labels equal to ignore_index count for nothing), or
