@@ -122,6 +122,9 @@ CASES = [
 # Tested against PyTorch in tests/test_conv_torch.py.
 ELSEWHERE = {"conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "im2col", "col2im",
              "dropout", "batch_norm", "layer_norm"}
+# Tested against PyTorch (every reduction, weights, second order) in tests/test_losses.py.
+ELSEWHERE |= {"cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss",
+              "binary_cross_entropy_with_logits", "kl_div", "one_hot"}
 # No PyTorch function to compare with.
 NO_COUNTERPART = {"sum_to", "accuracy"}
 

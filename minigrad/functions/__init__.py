@@ -10,7 +10,8 @@ from .linalg import matmul, linear
 from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax, log_softmax,
                          identity)
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
-                   binary_cross_entropy, huber_loss, accuracy)
+                   binary_cross_entropy, huber_loss, accuracy, cross_entropy, nll_loss, mse_loss,
+                   l1_loss, smooth_l1_loss, binary_cross_entropy_with_logits, kl_div, one_hot)
 from .conv import conv2d, conv_transpose2d, max_pool2d, avg_pool2d, im2col, col2im
 from .normalization import dropout, batch_norm, layer_norm
 
