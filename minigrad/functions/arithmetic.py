@@ -164,7 +164,7 @@ class Pow(Function):
     """y = a ** b.   dy/da = b * a**(b-1), dy/db = y * log(a)
 
     At the edges the gradients are PyTorch's: dy/da = 0 where b == 0 (also
-    at 0**0, not NaN); dy/db = 0 where a == 0 and b >= 0, -inf where a == 0
+    at 0**0, not 0 * inf = NaN); dy/db = 0 where a == 0 and b >= 0, -inf where a == 0
     and b < 0, NaN where a < 0 (log of a negative number).
     """
     __slots__ = ()
@@ -179,10 +179,10 @@ class Pow(Function):
         # not accidents to warn about.
         with np.errstate(invalid="ignore", divide="ignore"):
             if self.needs_grad(0):
-                # b == 0 would give 0 * 0**-1 = NaN at a == 0: take b = 1 there, then 0.
-                b_is_zero = b.data == 0
-                safe_b = where(b_is_zero, 1.0, b)
-                ga = where(b_is_zero, 0.0, gy * safe_b * a ** (safe_b - 1))
+                # At 0**0, b * a**(b-1) = 0 * inf = NaN: take b = 1 there, then 0.
+                zero_zero = (b.data == 0) & (a.data == 0)
+                safe_b = where(zero_zero, 1.0, b)
+                ga = where(zero_zero, 0.0, gy * safe_b * a ** (safe_b - 1))
             if self.needs_grad(1):
                 # 0 ** b for b >= 0 does not move with b: log(0) = -inf must not
                 # enter (0 * -inf = NaN), so log(1) stands in for it there.
