@@ -185,6 +185,10 @@ def test_tests_of_values_match_torch_and_take_variables_or_arrays(name, mg_fn, t
         np.testing.assert_array_equal(result, expected)
 
 
+# The ids compared here, for the coverage test in tests/test_torch_oracle.py.
+COMPARED = {c[0] for c in CASES + KINKS + BOOLEAN}
+
+
 def _rand(*shape):
     return np.random.default_rng(sum(shape)).standard_normal(shape) * 3
 
