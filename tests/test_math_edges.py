@@ -148,3 +148,9 @@ def test_prelu_gives_every_channel_its_own_slope():
     np.testing.assert_allclose(y.data[0, :, 0], [-0.1, -0.2, -0.3])
     (gw,) = gradients(y, weight)
     np.testing.assert_allclose(gw.data, [-4.0, -4.0, -4.0])
+
+
+def test_glu_takes_pytorchs_dim():
+    x = mg.Variable(np.arange(12.0).reshape(4, 3))
+    np.testing.assert_array_equal(F.glu(x, dim=0).data, F.glu(x, axis=0).data)
+    assert F.glu(x, dim=0).shape == (2, 3)

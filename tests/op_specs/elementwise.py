@@ -139,6 +139,9 @@ SPECS = [
     OpSpec("round_decimals", lambda x: F.round(x, 1), lambda x: np.round(x, 1),
            unary(-2.0, 2.0, avoid=tuple(k / 10 + 0.05 for k in range(-21, 21)), margin=0.005), covers=("round",)),
     step(F.trunc, np.trunc, INTEGERS),
+    # clip (in math.py) with lo > hi: hi everywhere, as np.clip and torch.clamp.
+    OpSpec("clip_lo_above_hi", lambda x: F.clip(x, 1.0, -0.5), lambda x: np.clip(x, 1.0, -0.5), unary(),
+           covers=("clip",)),
     OpSpec("isnan", F.isnan, np.isnan, nonfinite_unary(), grad=False),
     OpSpec("isinf", F.isinf, np.isinf, nonfinite_unary(), grad=False),
     OpSpec("isfinite", F.isfinite, np.isfinite, nonfinite_unary(), grad=False),
