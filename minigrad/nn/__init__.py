@@ -7,6 +7,8 @@ from .linear import Linear, Embedding, Flatten, Unflatten
 from .conv import Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, Dropout
 from .activation import Identity, ReLU, Sigmoid, Tanh, GELU, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax
+from .activation import (ReLU6, Hardtanh, Hardsigmoid, Hardswish, SiLU, Mish, SELU, CELU, Softsign, LogSigmoid,
+                         GLU, PReLU)
 from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, BCELoss, BCEWithLogitsLoss,
                    NLLLoss, CrossEntropyLoss)
