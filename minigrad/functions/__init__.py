@@ -12,7 +12,8 @@ from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
                    binary_cross_entropy, huber_loss, accuracy)
 from .conv import conv2d, conv_transpose2d, max_pool2d, avg_pool2d, im2col, col2im
-from .normalization import dropout, batch_norm, layer_norm
+from .normalization import dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm
+from .attention import scaled_dot_product_attention
 
 # dim= and keepdim= (PyTorch's names) wherever axis= and keepdims= are taken.
 # Keep this after every import of a public function.
