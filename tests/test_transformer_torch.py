@@ -114,6 +114,7 @@ MHA_CASES = {
     "no_weights": ({}, "cross", {"need_weights": False}),
     "unbatched": ({}, "unbatched", {"attn_mask": _bool_mask((L, S))}),
     "unbatched_per_head_weights": ({}, "unbatched", {"average_attn_weights": False}),
+    "unbatched_batch_first": ({"batch_first": True}, "unbatched", {"key_padding_mask": _bool_mask((S,), seed=2)}),
 }
 
 
@@ -142,7 +143,7 @@ def test_multihead_attention_matches_pytorch(case, dtype):
     ours, theirs = nn.MultiheadAttention(E, **settings), tnn.MultiheadAttention(E, **settings)
     _load(ours, theirs, dtype)
     args, leaves = _mha_inputs(layout, dtype)
-    if settings.get("batch_first"):
+    if settings.get("batch_first") and layout != "unbatched":
         leaves = _batch_first(leaves)
         args = leaves * 3 if layout == "self" else leaves
     our_kwargs = {k: (v.astype(dtype) if v.dtype.kind == "f" else v) for k, v in kwargs.items()

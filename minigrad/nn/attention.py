@@ -66,17 +66,18 @@ class MultiheadAttention(Module):
                 average_attn_weights=True, is_causal=False):
         query, key, value = as_variable(query), as_variable(key), as_variable(value)
         unbatched = self._check_inputs(query, key, value)
-        q, k, v = (self._batch_major(x, unbatched) for x in (query, key, value))
-        (n, L, _), S = q.shape, k.shape[1]
-        q, k, v = self._project(q, k, v, self_attention=query is key and key is value)
+        if unbatched:  # as a batch of 1
+            query, key, value = (F.reshape(x, (1,) + x.shape if self.batch_first else (x.shape[0], 1, x.shape[1]))
+                                 for x in (query, key, value))
+        lead = query.shape[:2]  # (L, N), or (N, L) with batch_first
+        (L, n), S = (lead[::-1] if self.batch_first else lead), key.shape[1 if self.batch_first else 0]
+        q, k, v = self._project(query, key, value)
         keep, bias = self._masks(attn_mask, key_padding_mask, is_causal, n, L, S, unbatched)
-        out, weights = attention(self._heads(q), self._heads(k), self._heads(v), keep, bias,
-                                 dropout_p=self.dropout, training=self.training)
-        out = self.out_proj(F.reshape(F.transpose(out, (0, 2, 1, 3)), (n, L, self.embed_dim)))
-        if unbatched:
-            out = F.reshape(out, (L, self.embed_dim))
-        elif not self.batch_first:
-            out = F.transpose(out, (1, 0, 2))
+        out, weights = attention(q, k, v, keep, bias, dropout_p=self.dropout, training=self.training)
+        # (N, H, L, D) -> the query's layout, rows of E features, for one matmul in out_proj.
+        out = F.transpose(out, (0, 2, 1, 3) if self.batch_first else (2, 0, 1, 3))
+        out = self.out_proj(F.reshape(out, (L * n, self.embed_dim)))
+        out = F.reshape(out, (L, self.embed_dim) if unbatched else lead + (self.embed_dim,))
         if not need_weights:
             return out, None
         if average_attn_weights:
@@ -104,25 +105,26 @@ class MultiheadAttention(Module):
                              f"batch sizes (axis {batch_axis}, batch_first={self.batch_first})")
         return ndim == 2
 
-    def _batch_major(self, x, unbatched):
-        """x as (N, length, E)."""
-        if unbatched:
-            return F.reshape(x, (1,) + x.shape)
-        return x if self.batch_first else F.transpose(x, (1, 0, 2))
-
-    def _project(self, q, k, v, self_attention):
-        """The input projections; one matmul for the three when q, k, v are one array."""
-        W, b = self.in_proj_weight, self.in_proj_bias
-        if self_attention:
-            return F.split(F.linear(q, W, b), 3, axis=-1)
+    def _project(self, query, key, value):
+        """The input projections, split into heads: three (N, H, length, D).
+        Each projection is one matmul over all (position, sample) rows, and
+        the three are one matmul when query, key and value are one array."""
+        W, b, E = self.in_proj_weight, self.in_proj_bias, self.embed_dim
+        # (A, B, ..., D) in the inputs' layout -> (..., N, H, length, D)
+        to_heads = (1, 2, 0, 3) if not self.batch_first else (0, 2, 1, 3)
+        if query is key and key is value:
+            lead = query.shape[:2]
+            qkv = F.reshape(F.linear(F.reshape(query, (-1, E)), W, b), lead + (3, self.num_heads, self.head_dim))
+            qkv = F.transpose(qkv, (2,) + tuple(a + (a >= 2) for a in to_heads))
+            # Reshaping each (1, N, H, L, D) piece copies it into contiguous memory: faster matmuls.
+            return [F.reshape(x, x.shape[1:]) for x in F.split(qkv, 3, axis=0)]
         Ws = F.split(W, 3, axis=0)
         bs = F.split(b, 3, axis=0) if b is not None else (None,) * 3
-        return [F.linear(x, Wi, bi) for x, Wi, bi in zip((q, k, v), Ws, bs)]
-
-    def _heads(self, x):
-        """(N, length, E) -> (N, num_heads, length, head_dim)."""
-        n, length, _ = x.shape
-        return F.transpose(F.reshape(x, (n, length, self.num_heads, self.head_dim)), (0, 2, 1, 3))
+        projected = []
+        for x, Wi, bi in zip((query, key, value), Ws, bs):
+            x = F.reshape(F.linear(F.reshape(x, (-1, E)), Wi, bi), x.shape[:2] + (self.num_heads, self.head_dim))
+            projected.append(F.transpose(x, to_heads))
+        return projected
 
     def _masks(self, attn_mask, key_padding_mask, is_causal, n, L, S, unbatched):
         """PyTorch's MHA masks as (keep, bias) for `attention`, shaped to
