@@ -44,8 +44,18 @@ class MultiheadAttention(Module):
     """
     casts_input = True
 
-    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, batch_first=False):
+    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
+                 kdim=None, vdim=None, batch_first=False):
         super().__init__()
+        # PyTorch's signature, positions included; its rarer options are refused, not ignored.
+        unsupported = {"add_bias_kv": add_bias_kv, "add_zero_attn": add_zero_attn}
+        for name, value in unsupported.items():
+            if value:
+                raise NotImplementedError(f"MultiheadAttention: {name}=True is not supported")
+        for name, dim in (("kdim", kdim), ("vdim", vdim)):
+            if dim is not None and dim != embed_dim:
+                raise NotImplementedError(f"MultiheadAttention: {name}={dim} differs from embed_dim={embed_dim}; "
+                                          "key and value of another width are not supported")
         if num_heads <= 0 or embed_dim % num_heads:
             raise ValueError(f"MultiheadAttention: embed_dim={embed_dim} is not divisible by num_heads={num_heads}; "
                              "expected each head to get embed_dim // num_heads features")
