@@ -1,15 +1,16 @@
 """Regularisation: dropout (of elements, or of whole channels), batch, layer,
 group and instance normalisation.
 
-The normalisations are composed from ops (mean, sub, mul, pow), so they
-are differentiable to any order. Whether an op is training comes from its
+Every normalisation standardises with one fused op, `Standardize`, whose
+backward is written with ops, then scales and shifts with ops, so they are
+differentiable to any order. Whether an op is training comes from its
 `training` argument, or from `Config.train` when that is None.
 """
 import numbers
 
 import numpy as np
 
-from ..core import Config, Function, Variable, as_variable
+from ..core import Config, Function, Variable, as_variable, is_grad_enabled
 from ..rng import get_rng
 from .reduction import mean
 from .shape import reshape
@@ -78,13 +79,49 @@ def dropout2d(x, p=0.5, training=None):
     return x * (keep * scale).astype(dtype)
 
 
+class Standardize(Function):
+    """y = (x - mean) * r over `axes`, r = 1 / sqrt(var + eps) (biased
+    variance; mean, var and r keep their axes).
+
+        gx = r * (gy - mean(gy) - y * mean(gy * y))
+
+    Fused because layer_norm written as seven ops took 10x PyTorch's time
+    (benchmarks/transformer_step.py). The backward reuses the output y; r
+    is the stored array, except while the backward pass is itself recorded
+    (create_graph): then r is recomputed from x with ops, so that higher
+    derivatives see how r depends on x."""
+    __slots__ = ("axes", "eps", "mean", "var", "rstd")
+
+    def __init__(self, axes, eps):
+        self.axes = axes
+        self.eps = eps
+
+    def forward(self, x):
+        self.mean = x.mean(axis=self.axes, keepdims=True)
+        y = x - self.mean
+        self.var = np.mean(np.square(y), axis=self.axes, keepdims=True)
+        self.rstd = 1 / np.sqrt(self.var + self.eps)
+        y *= self.rstd
+        return y
+
+    def backward(self, gy):
+        y, axes = self.output_variable(), self.axes
+        r = self.rstd
+        if is_grad_enabled():
+            (x,) = self.inputs
+            centered = x - mean(x, axes, keepdims=True)
+            r = (mean(centered * centered, axes, keepdims=True) + self.eps) ** -0.5
+        return r * (gy - mean(gy, axes, keepdims=True) - y * mean(gy * y, axes, keepdims=True))
+
+    def settings(self):
+        return {"axes": self.axes, "eps": self.eps}
+
+
 def _standardize(x, axes, eps):
-    """(x - mean) / sqrt(var + eps) over `axes`, with the mean and the
-    biased variance (keepdims), all as Variables in one graph."""
-    mu = mean(x, axes, keepdims=True)
-    centered = x - mu
-    var = mean(centered * centered, axes, keepdims=True)
-    return centered * (var + eps) ** -0.5, mu, var
+    """(x - mean) / sqrt(var + eps) over `axes` as a Variable, with the mean
+    and the biased variance (ndarrays, keepdims) for running statistics."""
+    f = Standardize(axes, eps)
+    return f(x), f.mean, f.var
 
 
 def _check_shape(op, name, a, shape):
@@ -161,11 +198,11 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, training=Non
     if running_mean is not None:
         rm = _running_array("running_mean", running_mean)
         rm *= 1 - momentum
-        rm += momentum * mu.data.reshape(channels)
+        rm += momentum * mu.reshape(channels)
     if running_var is not None:
         rv = _running_array("running_var", running_var)
         rv *= 1 - momentum
-        rv += (momentum * n / (n - 1)) * var.data.reshape(channels)
+        rv += (momentum * n / (n - 1)) * var.reshape(channels)
     return _scale_shift(y, weight, bias)
 
 
@@ -234,8 +271,8 @@ def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None
     if count < 2:
         raise ValueError(f"instance_norm: needs more than one spatial value per channel, got x of shape {x.shape}")
     y, mu, var = _standardize(x, tuple(range(2, x.ndim)), eps)
-    for name, a, stat in (("running_mean", running_mean, mu.data),
-                          ("running_var", running_var, var.data * (count / (count - 1)))):
+    for name, a, stat in (("running_mean", running_mean, mu),
+                          ("running_var", running_var, var * (count / (count - 1)))):
         if a is not None:
             a = _running_array(name, a, "instance_norm")
             a *= 1 - momentum
