@@ -122,6 +122,7 @@ CASES = [
 # Tested against PyTorch in tests/test_conv_torch.py.
 ELSEWHERE = {"conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "im2col", "col2im",
              "dropout", "batch_norm", "layer_norm"}
+ELSEWHERE |= {"scaled_dot_product_attention", "group_norm", "instance_norm", "dropout2d"}  # test_transformer_torch.py
 # No PyTorch function to compare with.
 NO_COUNTERPART = {"sum_to", "accuracy"}
 

@@ -11,6 +11,7 @@ from minigrad import nn
 
 torch = pytest.importorskip("torch")
 tnn = torch.nn
+from tests.test_conv_torch import assert_matches_torch  # noqa: E402  (needs torch)
 TF = torch.nn.functional
 # PyTorch's fused CPU attention kernel has no second derivative; its math one does.
 def math_attention():
@@ -345,6 +346,24 @@ def test_normalisation_layers_match_pytorch(case, dtype):
     _compare(ours, theirs, [ours(x[0])], [theirs(x[1])], [x], dtype)
     for name, buffer in theirs.named_buffers():  # running statistics after a training step
         np.testing.assert_allclose(ours.state_dict()[name], buffer.numpy(), err_msg=name, **TOLERANCES[dtype])
+
+
+@pytest.mark.parametrize("case", ["group_norm", "instance_norm", "dropout2d"])
+def test_normalisation_functions_match_pytorch_first_and_second_order(case):
+    x = _rand(2, 6, 3, 4) * 2 + 1
+    weight, bias = _rand(6, seed=1), _rand(6, seed=2)
+    ours, theirs = {
+        "group_norm": (lambda x, w, b: F.group_norm(x, 3, w, b, eps=1e-3),
+                       lambda x, w, b: TF.group_norm(x, 3, w, b, eps=1e-3)),
+        "instance_norm": (lambda x, w, b: F.instance_norm(x, weight=w, bias=b),
+                          lambda x, w, b: TF.instance_norm(x, weight=w, bias=b)),
+        # p = 1 drops every channel in both; in eval mode both are the identity.
+        "dropout2d": (lambda x, w, b: F.dropout2d(x, 1.0, training=True) + F.dropout2d(x * w[:, None, None], 0.3,
+                                                                                        training=False) + b[:, None, None],
+                      lambda x, w, b: TF.dropout2d(x, 1.0, training=True) + TF.dropout2d(x * w[:, None, None], 0.3,
+                                                                                           training=False) + b[:, None, None]),
+    }[case]
+    assert_matches_torch(ours, theirs, x, weight, bias)
 
 
 def test_instance_norm_with_running_stats_matches_pytorch_in_eval_mode():
