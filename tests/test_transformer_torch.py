@@ -358,10 +358,10 @@ def test_normalisation_functions_match_pytorch_first_and_second_order(case):
         "instance_norm": (lambda x, w, b: F.instance_norm(x, weight=w, bias=b),
                           lambda x, w, b: TF.instance_norm(x, weight=w, bias=b)),
         # p = 1 drops every channel in both; in eval mode both are the identity.
-        "dropout2d": (lambda x, w, b: F.dropout2d(x, 1.0, training=True) + F.dropout2d(x * w[:, None, None], 0.3,
-                                                                                        training=False) + b[:, None, None],
-                      lambda x, w, b: TF.dropout2d(x, 1.0, training=True) + TF.dropout2d(x * w[:, None, None], 0.3,
-                                                                                           training=False) + b[:, None, None]),
+        "dropout2d": (lambda x, w, b: F.dropout2d(x, 1.0, training=True)
+                      + F.dropout2d(x * w[:, None, None], 0.3, training=False) + b[:, None, None],
+                      lambda x, w, b: TF.dropout2d(x, 1.0, training=True)
+                      + TF.dropout2d(x * w[:, None, None], 0.3, training=False) + b[:, None, None]),
     }[case]
     assert_matches_torch(ours, theirs, x, weight, bias)
 

@@ -18,14 +18,10 @@ import numpy as np
 
 from ..core import Variable, as_variable
 from .activation import softmax
-from .linalg import matmul
+from .linalg import _swap_last, matmul
 from .math import where
 from .normalization import dropout
-from .shape import transpose
-
-
-def _shape(x):
-    return x.data.shape if isinstance(x, Variable) else np.shape(x)
+from .shape import _shape_of as _shape
 
 
 def _check_qkv(op, q_shape, k_shape, v_shape):
@@ -62,12 +58,6 @@ def causal_keep(L, S):
     """The causal mask as PyTorch builds it: query i may look at keys 0..i
     (aligned at the top left, also when L != S); shape (L, S), True = take part."""
     return np.tri(L, S, dtype=bool)
-
-
-def _swap_last(x):
-    axes = list(range(x.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return transpose(x, axes)
 
 
 def attention(q, k, v, keep=None, bias=None, dropout_p=0.0, scale=None, training=None):

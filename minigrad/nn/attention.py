@@ -11,6 +11,7 @@ import numpy as np
 from .. import functions as F
 from ..core import Variable, as_variable
 from ..functions.attention import attention, causal_keep, split_mask
+from ..functions.shape import _shape_of as _shape
 from . import init
 from .linear import Linear
 from .module import Module
@@ -175,10 +176,6 @@ class MultiheadAttention(Module):
     def extra_repr(self):
         return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, dropout={self.dropout}, "
                 f"bias={self.in_proj_bias is not None}, batch_first={self.batch_first}")
-
-
-def _shape(x):
-    return x.data.shape if isinstance(x, Variable) else np.shape(x)
 
 
 def _reshape(mask, shape):
