@@ -45,6 +45,13 @@ ERRORS = [
      ValueError, ["scaled_dot_product_attention: is_causal=True and an attn_mask were both given"]),
     ("sdpa_dropout_p", lambda: F.scaled_dot_product_attention(q, k, v, dropout_p=1.5), ValueError,
      ["scaled_dot_product_attention: dropout_p=1.5 is not a probability"]),
+    ("sdpa_gqa_heads", lambda: F.scaled_dot_product_attention(rand(2, 6, 3, 4), rand(2, 4, 5, 4), rand(2, 4, 5, 4),
+                                                               enable_gqa=True), ValueError,
+     ["scaled_dot_product_attention: enable_gqa=True needs key and value with the same number of heads (axis -3), "
+      "dividing the query's; got query (2, 6, 3, 4), key (2, 4, 5, 4)"]),
+    ("sdpa_gqa_mask", lambda: F.scaled_dot_product_attention(rand(6, 3, 4), rand(2, 5, 4), rand(2, 5, 4),
+                                                              attn_mask=np.ones((2, 3, 5), bool), enable_gqa=True),
+     ValueError, ["attn_mask of shape (2, 3, 5) does not broadcast to the attention scores' shape (6, 3, 5)"]),
     ("mha_heads", lambda: nn.MultiheadAttention(10, 3), ValueError,
      ["MultiheadAttention: embed_dim=10 is not divisible by num_heads=3"]),
     ("mha_kdim", lambda: nn.MultiheadAttention(8, 2, kdim=4), NotImplementedError,

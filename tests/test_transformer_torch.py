@@ -239,6 +239,17 @@ def test_scaled_dot_product_attention_matches_pytorch_first_and_second_order(cas
         np.testing.assert_allclose(x.grad.data, t_.grad.numpy(), **tolerance)
 
 
+@pytest.mark.parametrize("mask_shape", [None, (6, L, S), (2, 1, L, S)])
+def test_grouped_query_attention_matches_pytorch(mask_shape):
+    q, k, v = (_pair(a, np.float64) for a in (_rand(2, 6, L, 5), _rand(2, 2, S, 5, seed=1), _rand(2, 2, S, 3, seed=2)))
+    mask = None if mask_shape is None else _rand(*mask_shape, seed=3)
+    y = F.scaled_dot_product_attention(q[0], k[0], v[0], attn_mask=mask, enable_gqa=True)
+    with math_attention():
+        t = TF.scaled_dot_product_attention(q[1], k[1], v[1], attn_mask=None if mask is None else torch.tensor(mask),
+                                            enable_gqa=True)
+    _compare(nn.Module(), tnn.Module(), [y], [t], [q, k, v], np.float64)
+
+
 # -- TransformerEncoderLayer, TransformerEncoder ----------------------------------
 
 D, FF = 8, 12

@@ -21,7 +21,7 @@ from .activation import softmax
 from .linalg import _swap_last, matmul
 from .math import where
 from .normalization import dropout
-from .shape import _shape_of as _shape
+from .shape import _shape_of as _shape, reshape
 
 
 def _check_qkv(op, q_shape, k_shape, v_shape):
@@ -96,10 +96,14 @@ def attention(q, k, v, keep=None, bias=None, dropout_p=0.0, scale=None, training
     return matmul(weights, v), weights
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
     """softmax(query key^T * scale + mask) value, as PyTorch's
     F.scaled_dot_product_attention: query (..., L, E), key (..., S, E),
     value (..., S, Ev) -> (..., L, Ev); the batch dimensions broadcast.
+    enable_gqa=True (grouped-query attention): query (..., Hq, L, E) and
+    key, value (..., Hkv, S, E) with Hkv dividing Hq; query head i uses
+    key/value head i // (Hq / Hkv), as PyTorch's.
 
     attn_mask broadcasts to (..., L, S): boolean (True = take part) or float
     (added to the scores; it may be a Variable that requires grad).
@@ -109,6 +113,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     off under `mg.test_mode()`). A query row that may look at no key gives
     zeros, as PyTorch's."""
     op = "scaled_dot_product_attention"
+    heads = None
+    if enable_gqa:
+        query, key, value, attn_mask, heads = _group_heads(op, query, key, value, attn_mask)
     scores_shape = _check_qkv(op, _shape(query), _shape(key), _shape(value))
     if not 0 <= dropout_p <= 1:
         raise ValueError(f"{op}: dropout_p={dropout_p} is not a probability; expected 0 <= dropout_p <= 1")
@@ -121,7 +128,32 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     elif attn_mask is not None:
         check_mask(op, "attn_mask", _shape(attn_mask), scores_shape)
         keep, bias = split_mask(op, "attn_mask", attn_mask, keep_value=True)
-    return attention(query, key, value, keep, bias, dropout_p, scale)[0]
+    out = attention(query, key, value, keep, bias, dropout_p, scale)[0]
+    return out if heads is None else reshape(out, out.shape[:-4] + (heads,) + out.shape[-2:])
+
+
+def _group_heads(op, query, key, value, attn_mask):
+    """Grouped-query attention as broadcasting: query (..., Hq, L, E) ->
+    (..., Hkv, Hq/Hkv, L, E), key and value (..., Hkv, S, E) -> (..., Hkv,
+    1, S, E), the mask's head axis split the same way. Returns those and Hq."""
+    q_shape, k_shape, v_shape = _shape(query), _shape(key), _shape(value)
+    if min(len(q_shape), len(k_shape), len(v_shape)) < 3 or k_shape[-3] != v_shape[-3] \
+            or k_shape[-3] == 0 or q_shape[-3] % k_shape[-3]:
+        raise ValueError(f"{op}: enable_gqa=True needs key and value with the same number of heads (axis -3), "
+                         f"dividing the query's; got query {q_shape}, key {k_shape} and value {v_shape}")
+    heads, kv_heads = q_shape[-3], k_shape[-3]
+    query = reshape(query, q_shape[:-3] + (kv_heads, heads // kv_heads) + q_shape[-2:])
+    key, value = (reshape(x, s[:-3] + (kv_heads, 1) + s[-2:]) for x, s in ((key, k_shape), (value, v_shape)))
+    if attn_mask is not None:
+        m_shape = _shape(attn_mask)
+        check_mask(op, "attn_mask", m_shape, _check_qkv(op, _shape(query), _shape(key), _shape(value))[:-4]
+                   + (heads,) + (q_shape[-2], k_shape[-2]))
+        if len(m_shape) >= 3 and m_shape[-3] == heads:
+            grouped = m_shape[:-3] + (kv_heads, heads // kv_heads) + m_shape[-2:]
+        else:  # no head axis, or one of size 1: broadcast over both new axes
+            grouped = m_shape[:-2] + (1,) + m_shape[-2:]
+        attn_mask = reshape(attn_mask, grouped) if isinstance(attn_mask, Variable) else np.reshape(attn_mask, grouped)
+    return query, key, value, attn_mask, heads
 
 
 def split_mask(op, name, mask, keep_value):

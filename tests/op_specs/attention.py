@@ -26,9 +26,13 @@ def sdpa_fn(q, k, v, *float_mask, attn_mask=None, dropout_p=0.0, **kwargs):
     return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p, **kwargs)
 
 
-def ref_sdpa(q, k, v, *float_mask, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+def ref_sdpa(q, k, v, *float_mask, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
     """softmax(q k^T * scale + mask) v, with rows that see no key all zero
-    (PyTorch's convention), the dropout mask drawn as minigrad documents it."""
+    (PyTorch's convention), the dropout mask drawn as minigrad documents it;
+    grouped-query attention as PyTorch documents it (key and value heads
+    repeated)."""
+    if enable_gqa:
+        k, v = (np.repeat(a, q.shape[-3] // a.shape[-3], axis=-3) for a in (k, v))
     L, S = q.shape[-2], k.shape[-2]
     scale = 1 / np.sqrt(q.shape[-1]) if scale is None else scale
     scores = q @ np.swapaxes(k, -1, -2) * scale
@@ -50,16 +54,19 @@ def ref_sdpa(q, k, v, *float_mask, attn_mask=None, dropout_p=0.0, is_causal=Fals
 
 @st.composite
 def sdpa_cases(draw):
-    batch = draw(st.sampled_from([(), (2,), (2, 2), (1, 2)]))
+    gqa = draw(st.integers(0, 4)) == 0
+    batch = draw(st.sampled_from([(4,), (2, 4)] if gqa else [(), (2,), (2, 2), (1, 2)]))
     L, S, E, Ev = (draw(st.integers(2, 4)) for _ in range(4))
 
-    def batch_of_kv():  # key and value may broadcast over the query's batch
+    def batch_of_kv():  # key and value may broadcast over the query's batch, or have fewer heads
+        if gqa:
+            return batch[:-1] + (draw(st.sampled_from([1, 2, 4])),)
         return tuple(1 if draw(st.integers(0, 3)) == 0 else n for n in batch)
 
     kv_batch = batch_of_kv()
     arrays = [draw(array(batch + (L, E), -2, 2)), draw(array(kv_batch + (S, E), -2, 2)),
               draw(array(kv_batch + (S, Ev), -2, 2))]
-    kwargs = {}
+    kwargs = {"enable_gqa": True} if gqa else {}
     mask_kind = draw(st.sampled_from(["none", "float", "bool", "causal"]))
     mask_shape = draw(st.sampled_from([(L, S), batch + (L, S), (1, S)]))
     if mask_kind == "float":
