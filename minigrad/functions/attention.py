@@ -81,16 +81,17 @@ def attention(q, k, v, keep=None, bias=None, dropout_p=0.0, scale=None, training
         scores = scores + bias
     if keep is not None:
         scores = where(keep, scores, -np.inf)
+    dead = None
     if bias is not None or keep is not None:
+        # A row of only -inf would give 0/0 in softmax: such rows get zero weights instead.
         dead = np.all(scores.data == -np.inf, axis=-1, keepdims=True)
         if dead.any():
-            # softmax of a row of -inf is 0/0: give those rows zeros instead.
             scores = where(dead, 0.0, scores)
-            weights = softmax(scores) * (~dead).astype(scores.dtype)
         else:
-            weights = softmax(scores)
-    else:
-        weights = softmax(scores)
+            dead = None
+    weights = softmax(scores)
+    if dead is not None:
+        weights = weights * (~dead).astype(weights.dtype)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p, training=training)
     return matmul(weights, v), weights
