@@ -116,12 +116,13 @@ MHA_CASES = {
     "unbatched": ({}, "unbatched", {"attn_mask": _bool_mask((L, S))}),
     "unbatched_per_head_weights": ({}, "unbatched", {"average_attn_weights": False}),
     "unbatched_batch_first": ({"batch_first": True}, "unbatched", {"key_padding_mask": _bool_mask((S,), seed=2)}),
+    "unbatched_self_attention": ({"batch_first": True}, "unbatched_self", {"attn_mask": _bool_mask((L, L))}),
 }
 
 
 def _mha_inputs(layout, dtype):
-    if layout == "self":
-        x = _pair(_rand(L, N, E), dtype)
+    if layout in ("self", "unbatched_self"):
+        x = _pair(_rand(L, N, E) if layout == "self" else _rand(L, E), dtype)
         return [x, x, x], [x]
     if layout == "unbatched":
         q, k, v = _pair(_rand(L, E), dtype), _pair(_rand(S, E, seed=1), dtype), _pair(_rand(S, E, seed=2), dtype)
@@ -144,7 +145,7 @@ def test_multihead_attention_matches_pytorch(case, dtype):
     ours, theirs = nn.MultiheadAttention(E, **settings), tnn.MultiheadAttention(E, **settings)
     _load(ours, theirs, dtype)
     args, leaves = _mha_inputs(layout, dtype)
-    if settings.get("batch_first") and layout != "unbatched":
+    if settings.get("batch_first") and not layout.startswith("unbatched"):
         leaves = _batch_first(leaves)
         args = leaves * 3 if layout == "self" else leaves
     our_kwargs = {k: (v.astype(dtype) if v.dtype.kind == "f" else v) for k, v in kwargs.items()

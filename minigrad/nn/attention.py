@@ -75,14 +75,17 @@ class MultiheadAttention(Module):
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
+        self_attention = query is key and key is value  # then one matmul projects all three
         query, key, value = as_variable(query), as_variable(key), as_variable(value)
         unbatched = self._check_inputs(query, key, value)
         if unbatched:  # as a batch of 1
             query, key, value = (F.reshape(x, (1,) + x.shape if self.batch_first else (x.shape[0], 1, x.shape[1]))
                                  for x in (query, key, value))
+        if self_attention:
+            key = value = query
         lead = query.shape[:2]  # (L, N), or (N, L) with batch_first
         (L, n), S = (lead[::-1] if self.batch_first else lead), key.shape[1 if self.batch_first else 0]
-        q, k, v = self._project(query, key, value)
+        q, k, v = self._project(query, key, value, self_attention)
         keep, bias = self._masks(attn_mask, key_padding_mask, is_causal, n, L, S, unbatched)
         out, weights = attention(q, k, v, keep, bias, dropout_p=self.dropout, training=self.training)
         # (N, H, L, D) -> the query's layout, rows of E features, for one matmul in out_proj.
@@ -116,14 +119,14 @@ class MultiheadAttention(Module):
                              f"batch sizes (axis {batch_axis}, batch_first={self.batch_first})")
         return ndim == 2
 
-    def _project(self, query, key, value):
+    def _project(self, query, key, value, self_attention):
         """The input projections, split into heads: three (N, H, length, D).
         Each projection is one matmul over all (position, sample) rows, and
         the three are one matmul when query, key and value are one array."""
         W, b, E = self.in_proj_weight, self.in_proj_bias, self.embed_dim
         # (A, B, ..., D) in the inputs' layout -> (..., N, H, length, D)
         to_heads = (1, 2, 0, 3) if not self.batch_first else (0, 2, 1, 3)
-        if query is key and key is value:
+        if self_attention:
             lead = query.shape[:2]
             qkv = F.reshape(F.linear(F.reshape(query, (-1, E)), W, b), lead + (3, self.num_heads, self.head_dim))
             qkv = F.transpose(qkv, (2,) + tuple(a + (a >= 2) for a in to_heads))
