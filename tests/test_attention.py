@@ -229,3 +229,9 @@ def test_embedding_padding_row_gets_no_gradient_and_stays_after_an_update():
     assert emb.padding_idx == 3 and not emb.weight.data[3].any()
     emb(np.array([[3, 1], [3, 3]])).sum().backward()
     assert not emb.weight.grad.data[3].any() and emb.weight.grad.data[1].all()
+
+
+def test_the_transformer_benchmark_runs(capsys):
+    from benchmarks.transformer_step import main
+    main(["--repeats", "1", "--ff", "16", "--seq", "4", "--batch", "2", "--dropout", "0"])
+    assert "ms/step" in capsys.readouterr().out
