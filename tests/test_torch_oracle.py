@@ -127,6 +127,7 @@ ELSEWHERE = {"conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "im2col",
 # Tested against PyTorch (every reduction, weights, second order) in tests/test_losses.py.
 ELSEWHERE |= {"cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss",
               "binary_cross_entropy_with_logits", "kl_div", "one_hot"}
+ELSEWHERE |= {"scaled_dot_product_attention", "group_norm", "instance_norm", "dropout2d"}  # test_transformer_torch.py
 # No PyTorch function to compare with.
 NO_COUNTERPART = {"sum_to", "accuracy"}
 

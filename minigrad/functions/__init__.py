@@ -18,7 +18,8 @@ from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entr
                    binary_cross_entropy, huber_loss, accuracy, cross_entropy, nll_loss, mse_loss,
                    l1_loss, smooth_l1_loss, binary_cross_entropy_with_logits, kl_div, one_hot)
 from .conv import conv2d, conv_transpose2d, max_pool2d, avg_pool2d, im2col, col2im
-from .normalization import dropout, batch_norm, layer_norm
+from .normalization import dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm
+from .attention import scaled_dot_product_attention
 
 # dim= and keepdim= (PyTorch's names) wherever axis= and keepdims= are taken.
 # Keep this after every import of a public function.
