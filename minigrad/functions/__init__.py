@@ -11,7 +11,10 @@ from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax
                          identity)
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
                    binary_cross_entropy, huber_loss, accuracy)
-from .conv import conv2d, conv_transpose2d, max_pool2d, avg_pool2d, im2col, col2im
+from .conv import conv1d, conv2d, conv_transpose2d, im2col, col2im
+from .pooling import (max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
+                      max_unpool2d)
+from .resize import interpolate
 from .normalization import dropout, batch_norm, layer_norm
 
 # dim= and keepdim= (PyTorch's names) wherever axis= and keepdims= are taken.
