@@ -130,11 +130,15 @@ def _window_counts(x_shape, kernel, stride, pads, pad, count_include_pad):
     return Im2col(kernel, stride, extra)(mask).data.sum(axis=1)[0]
 
 
-def _avg_pool(op, x, kernel_size, stride, pad, ceil_mode, count_include_pad):
+def _avg_pool(op, x, kernel_size, stride, pad, ceil_mode, count_include_pad, divisor_override=None):
     _check_images(op, x)
     kernel, stride, pads, _, out = _pool_geometry(op, x.shape, kernel_size, stride, pad, 1, ceil_mode)
     n, c = x.shape[:2]
     windows = reshape(Im2col(kernel, stride, pads)(x), (n, c, kernel[0] * kernel[1], out[0] * out[1]))
+    if divisor_override is not None:
+        if not isinstance(divisor_override, (int, np.integer)) or divisor_override < 1:
+            raise ValueError(f"{op}: divisor_override must be an int >= 1, got {divisor_override!r}")
+        return reshape(reduce_sum(windows, axis=2) / divisor_override, (n, c) + out)
     counts = _window_counts(x.shape, kernel, stride, pads, _pair(op, "pad", pad, 0), count_include_pad)
     if np.all(counts == kernel[0] * kernel[1]):
         return reshape(mean(windows, axis=2), (n, c) + out)
@@ -142,13 +146,15 @@ def _avg_pool(op, x, kernel_size, stride, pad, ceil_mode, count_include_pad):
     return reshape(reduce_sum(windows, axis=2) * (1 / counts).astype(dtype), (n, c) + out)
 
 
-def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, *, padding=None):
+def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, divisor_override=None,
+               *, padding=None):
     """Mean over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow).
     stride defaults to kernel_size. The zero padding counts in the mean
     when count_include_pad (PyTorch's default); ceil_mode's extra cells
-    never do."""
+    never do. divisor_override, when given, divides every window's sum."""
     pad = _padding_and_pad("avg_pool2d", pad, padding)
-    return _avg_pool("avg_pool2d", as_variable(x), kernel_size, stride, pad, ceil_mode, count_include_pad)
+    return _avg_pool("avg_pool2d", as_variable(x), kernel_size, stride, pad, ceil_mode, count_include_pad,
+                     divisor_override)
 
 
 def avg_pool1d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, *, padding=None):

@@ -152,7 +152,7 @@ def ref_max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=Fal
     return y
 
 
-def ref_avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True):
+def ref_avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
     """As PyTorch's kernel: a window's end is clipped to the padded input,
     its start and end then to the input; the divisor is the first size
     with count_include_pad, else the second."""
@@ -168,6 +168,7 @@ def ref_avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_in
             padded_count = (h1 - h0) * (w1 - w0)
             h0, w0, h1, w1 = max(h0, 0), max(w0, 0), min(h1, h), min(w1, w)
             count = padded_count if count_include_pad else (h1 - h0) * (w1 - w0)
+            count = divisor_override or count
             y[:, :, p, q] = x[:, :, h0:h1, w0:w1].sum(axis=(2, 3)) / count
     return y
 
@@ -210,6 +211,8 @@ def max_pool_cases(draw, spatial):
 def avg_pool_cases(draw, spatial):
     shape, kwargs = draw(pool_settings(spatial, dilation=False))
     kwargs["count_include_pad"] = draw(st.booleans())
+    if spatial == 2 and draw(st.integers(0, 3)) == 0:
+        kwargs["divisor_override"] = draw(st.integers(1, 5))
     return Case((draw(array(shape)),), kwargs)
 
 
