@@ -47,8 +47,8 @@ def _ints(op, name, value, minimum, count):
         values = tuple(value) if isinstance(value, (tuple, list)) else ()
     if len(values) != count or not all(
             isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= minimum for v in values):
-        what = "an int" if count == 1 else f"an int or {count} of them"
-        raise ValueError(f"{op}: {name} must be {what}, each >= {minimum}, got {value!r}")
+        what = f"an int >= {minimum}" if count == 1 else f"an int >= {minimum} or {count} of them"
+        raise ValueError(f"{op}: {name} must be {what}, got {value!r}")
     return tuple(int(v) for v in values)
 
 
@@ -57,43 +57,54 @@ def _pair(op, name, value, minimum):
     return _ints(op, name, value, minimum, 2)
 
 
-def _padded_size(size, pads):
-    return size + pads[0] + pads[1]
-
-
 def _out_size(size, kernel, stride, pads, dilation):
-    """Output length along one axis (the floor rule)."""
-    return (_padded_size(size, pads) - dilation * (kernel - 1) - 1) // stride + 1
+    """Output length along one axis (the floor rule); pads = (before, after)."""
+    return (size + pads[0] + pads[1] - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def _symmetric(pad):
-    """(ph, pw) as ((ph, ph), (pw, pw))."""
-    return ((pad[0], pad[0]), (pad[1], pad[1]))
+def _show(values):
+    """(3,) as 3 for messages about 1-D ops; pairs as they are."""
+    return values[0] if len(values) == 1 else values
 
 
-def _check_fits(op, x_shape, kernel, pads, dilation):
-    """The (dilated) kernel must fit inside the padded input."""
-    padded = tuple(_padded_size(n, p) for n, p in zip(x_shape[2:], pads))
+def _check_fits(op, x_shape, kernel, pad, dilation):
+    """The (dilated) kernel must fit inside the input padded by `pad` on
+    both sides (settings as tuples, one entry per spatial axis)."""
+    padded = tuple(n + 2 * p for n, p in zip(x_shape[2:], pad))
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    if padded[0] < span[0] or padded[1] < span[1]:
-        dilated = f" dilated by {dilation} spans {span}" if dilation != (1, 1) else ""
-        raise ValueError(f"{op}: kernel {kernel}{dilated} is larger than the padded input {padded} "
-                         f"(input shape {tuple(x_shape)}, pad {tuple(p[0] for p in pads)})")
+    if any(n < s for n, s in zip(padded, span)):
+        dilated = f" dilated by {_show(dilation)} spans {_show(span)} and" if any(d > 1 for d in dilation) else ""
+        raise ValueError(f"{op}: kernel {_show(kernel)}{dilated} is larger than the padded input {_show(padded)} "
+                         f"(input shape {tuple(x_shape)}, pad {_show(pad)})")
 
 
 def _geometry(op, x_shape, kernel_size, stride, pad, dilation=1):
-    """Kernel, stride, pads ((top, bottom), (left, right)) and dilation as
-    pairs, and the output size (oh, ow), for sliding a kernel over an image
-    of shape x_shape (N, C, H, W)."""
-    if len(x_shape) != 4:
-        raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {tuple(x_shape)}")
-    kernel = _pair(op, "kernel_size", kernel_size, 1)
-    stride = _pair(op, "stride", stride, 1)
-    pads = _symmetric(_pair(op, "pad", pad, 0))
-    dilation = _pair(op, "dilation", dilation, 1)
-    _check_fits(op, x_shape, kernel, pads, dilation)
+    """Kernel, stride, pads ((before, after) per axis) and dilation as
+    tuples with one entry per spatial axis of x_shape ((N, C, L) or
+    (N, C, H, W)), and the output size, for a convolution."""
+    spatial = len(x_shape) - 2
+    kernel = _ints(op, "kernel_size", kernel_size, 1, spatial)
+    stride = _ints(op, "stride", stride, 1, spatial)
+    pad = _ints(op, "pad", pad, 0, spatial)
+    dilation = _ints(op, "dilation", dilation, 1, spatial)
+    _check_fits(op, x_shape, kernel, pad, dilation)
+    pads = tuple((p, p) for p in pad)
     out = tuple(_out_size(n, k, s, p, d) for n, k, s, p, d in zip(x_shape[2:], kernel, stride, pads, dilation))
     return kernel, stride, pads, dilation, out
+
+
+def as_image_geometry(geometry):
+    """1-D settings (kernel, stride, pads, dilation, out) as the 2-D ones of
+    an image of height 1; 2-D settings as they are."""
+    if len(geometry[0]) == 2:
+        return geometry
+    kernel, stride, pads, dilation, out = geometry
+    return (1,) + kernel, (1,) + stride, ((0, 0),) + pads, (1,) + dilation, (1,) + out
+
+
+def as_image(x):
+    """(N, C, L) as (N, C, 1, L); (N, C, H, W) as it is."""
+    return reshape(x, x.shape[:2] + (1,) + x.shape[2:]) if x.ndim == 3 else x
 
 
 def _pad_image(x, pads, value):
@@ -186,12 +197,18 @@ class Col2im(Function):
                 "dilation": self.dilation}
 
 
+def _check_4d(op, name, shape, layout):
+    if len(shape) != 4:
+        raise ValueError(f"{op}: expected a 4-D {name} {layout}, got shape {tuple(shape)}")
+
+
 def im2col(x, kernel_size, stride=1, pad=0, dilation=1):
     """The kh x kw patches of x (N, C, H, W), zero-padded by `pad` and
     spread by `dilation`, as columns: shape (N, C*kh*kw, oh*ow), rows
     ordered (c, i, j), columns ordered (p, q) (torch's `unfold` layout).
     kernel_size, stride, pad and dilation are ints or (h, w) pairs."""
     x = as_variable(x)
+    _check_4d("im2col", "x", x.shape, "(N, C, H, W)")
     kernel, stride, pads, dilation, _ = _geometry("im2col", x.shape, kernel_size, stride, pad, dilation)
     return Im2col(kernel, stride, pads, dilation)(x)
 
@@ -201,6 +218,7 @@ def col2im(cols, x_shape, kernel_size, stride=1, pad=0, dilation=1):
     back onto its patch of an image of shape x_shape (N, C, H, W) and
     returns that image (overlaps add up; padding is dropped)."""
     x_shape = tuple(int(s) for s in x_shape)
+    _check_4d("col2im", "x_shape", x_shape, "(N, C, H, W)")
     kernel, stride, pads, dilation, _ = _geometry("col2im", x_shape, kernel_size, stride, pad, dilation)
     return Col2im(x_shape, kernel, stride, pads, dilation)(cols)
 
@@ -322,13 +340,15 @@ def _padding_and_pad(op, pad, padding):
 
 
 def _conv(op, x, W, b, stride, pad, dilation, groups):
-    """conv2d of 4-D Variables x and W (settings already as pairs)."""
+    """conv1d or conv2d of Variables x and W of matching dimensions: 1-D
+    runs as 2-D on images of height 1."""
     groups = _check_groups(op, groups, x.shape, W.shape, in_axis=1)
-    kernel, stride, pads, dilation, _ = _geometry(op, x.shape, W.shape[2:], stride, pad, dilation)
-    if b is None:
-        return Conv2d(kernel, stride, pads, dilation, groups)(x, W)
     _check_bias(op, b, W.shape[0])
-    return Conv2d(kernel, stride, pads, dilation, groups)(x, W, b)
+    geometry = _geometry(op, x.shape, W.shape[2:], stride, pad, dilation)
+    kernel, stride, pads, dilation, out = as_image_geometry(geometry)
+    conv = Conv2d(kernel, stride, pads, dilation, groups)
+    y = conv(as_image(x), as_image(W)) if b is None else conv(as_image(x), as_image(W), b)
+    return reshape(y, y.shape[:2] + geometry[4])
 
 
 def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
@@ -342,26 +362,13 @@ def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     return _conv("conv2d", x, W, b, stride, pad, dilation, groups)
 
 
-def _as_2d(op, value, name, minimum, fill):
-    """A 1-D setting (an int or a 1-tuple) as the pair (fill, value)."""
-    (v,) = _ints(op, name, value, minimum, 1)
-    return (fill, v)
-
-
 def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """1-D convolution (cross-correlation, as PyTorch): x (N, C, L),
     W (O, C/groups, k), b (O,) or None -> y (N, O, L') with
     L' = (L + 2*pad - dilation*(k - 1) - 1) // stride + 1."""
-    op = "conv1d"
-    pad = _padding_and_pad(op, pad, padding)
-    x, W = _conv_operands(op, x, W, in_axis=1, ndim=3)
-    stride = _as_2d(op, stride, "stride", 1, fill=1)
-    pad = _as_2d(op, pad, "pad", 0, fill=0)
-    dilation = _as_2d(op, dilation, "dilation", 1, fill=1)
-    n, _, length = x.shape
-    y = _conv(op, reshape(x, (n, x.shape[1], 1, length)), reshape(W, W.shape[:2] + (1, W.shape[2])),
-              b, stride, pad, dilation, groups)
-    return reshape(y, (n, y.shape[1], y.shape[3]))
+    pad = _padding_and_pad("conv1d", pad, padding)
+    x, W = _conv_operands("conv1d", x, W, in_axis=1, ndim=3)
+    return _conv("conv1d", x, W, b, stride, pad, dilation, groups)
 
 
 def conv_transpose2d(x, W, b=None, stride=1, pad=0, output_padding=0, groups=1, dilation=1, *, padding=None):

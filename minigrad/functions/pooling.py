@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core import Function, Variable, as_variable
 from ..core.variable import constant
-from .conv import Im2col, _as_2d, _check_fits, _pair, _padding_and_pad, _symmetric
+from .conv import Im2col, _check_fits, _im2col_array, _ints, _pair, _padding_and_pad, as_image, as_image_geometry
 from .linalg import matmul
 from .reduction import max as reduce_max, mean, sum as reduce_sum
 from .shape import get_item, reshape
@@ -25,18 +25,20 @@ def _check_images(op, x, layout="(N, C, H, W)"):
         raise ValueError(f"{op}: expected a {ndim}-D input {layout}, got shape {x.shape}")
 
 
-def _pool_geometry(op, x_shape, kernel_size, stride, pad, dilation, ceil_mode):
-    """Kernel, stride, pads ((top, bottom), (left, right)) and dilation as
-    pairs, and the output size, for pooling x_shape (N, C, H, W)."""
-    kernel = _pair(op, "kernel_size", kernel_size, 1)
-    stride = kernel if stride is None else _pair(op, "stride", stride, 1)
-    pad = _pair(op, "pad", pad, 0)
-    dilation = _pair(op, "dilation", dilation, 1)
-    if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
+def _pool_geometry(op, x, kernel_size, stride, pad, dilation, ceil_mode):
+    """Kernel, stride, pads ((before, after) per axis), dilation and the
+    output size, one entry per spatial axis of x ((N, C, L) or (N, C, H, W))."""
+    spatial = x.ndim - 2
+    _check_images(op, x, "(N, C, L)" if spatial == 1 else "(N, C, H, W)")
+    kernel = _ints(op, "kernel_size", kernel_size, 1, spatial)
+    stride = kernel if stride is None else _ints(op, "stride", stride, 1, spatial)
+    pad = _ints(op, "pad", pad, 0, spatial)
+    dilation = _ints(op, "dilation", dilation, 1, spatial)
+    if any(p > k // 2 for p, k in zip(pad, kernel)):
         raise ValueError(f"{op}: pad {pad} must be at most half the kernel size {kernel}")
-    _check_fits(op, x_shape, kernel, _symmetric(pad), dilation)
+    _check_fits(op, x.shape, kernel, pad, dilation)
     out, pads = [], []
-    for n, k, s, p, d in zip(x_shape[2:], kernel, stride, pad, dilation):
+    for n, k, s, p, d in zip(x.shape[2:], kernel, stride, pad, dilation):
         span = d * (k - 1) + 1
         if ceil_mode:
             o = -(-(n + 2 * p - span) // s) + 1
@@ -49,23 +51,6 @@ def _pool_geometry(op, x_shape, kernel_size, stride, pad, dilation, ceil_mode):
     return kernel, stride, tuple(pads), dilation, tuple(out)
 
 
-def _as_1d_pool(op, x, kernel_size, stride, pad, dilation=1):
-    """A 1-D pool's input (N, C, L) as (N, C, 1, L) and its settings as pairs."""
-    x = as_variable(x)
-    _check_images(op, x, "(N, C, L)")
-    kernel = _as_2d(op, kernel_size, "kernel_size", 1, fill=1)
-    stride = None if stride is None else _as_2d(op, stride, "stride", 1, fill=1)
-    return (reshape(x, x.shape[:2] + (1, x.shape[2])), kernel, stride,
-            _as_2d(op, pad, "pad", 0, fill=0), _as_2d(op, dilation, "dilation", 1, fill=1))
-
-
-def _from_1d(y):
-    """(N, C, 1, L') back to (N, C, L'); indices too."""
-    if isinstance(y, tuple):
-        return tuple(_from_1d(v) for v in y)
-    return reshape(y, y.shape[:2] + y.shape[3:])
-
-
 def _window_argmax(windows, x_shape, kernel, stride, pads, dilation, out):
     """PyTorch's max-pool indices: for windows (N, C, kh*kw, oh*ow), the
     flat index h*W + w into each (H, W) plane of the first maximum."""
@@ -76,23 +61,27 @@ def _window_argmax(windows, x_shape, kernel, stride, pads, dilation, out):
     return (h * x_shape[3] + w).reshape(x_shape[:2] + out)
 
 
-def _max_pool(op, x, kernel_size, stride, pad, dilation, ceil_mode, return_indices):
-    _check_images(op, x)
-    kernel, stride, pads, dilation, out = _pool_geometry(op, x.shape, kernel_size, stride, pad, dilation,
-                                                         ceil_mode)
-    n, c, h, w = x.shape
+def _max_pool(x, geometry, return_indices):
+    """Max pooling of x (N, C, L) or (N, C, H, W) with settings from
+    _pool_geometry; 1-D runs as 2-D on an image of height 1."""
+    spatial_out = geometry[4]
+    kernel, stride, pads, dilation, out = as_image_geometry(geometry)
+    image = as_image(x)
+    n, c, h, w = image.shape
     if (not return_indices and stride == kernel and pads == ((0, 0), (0, 0)) and dilation == (1, 1)
             and h % kernel[0] == 0 and w % kernel[1] == 0):
         # The windows tile x: a reshape without a copy, window (p, q) is
         # [:, :, p, :, q, :], and the backward needs no col2im.
-        return reduce_max(reshape(x, (n, c, out[0], kernel[0], out[1], kernel[1])), axis=(3, 5))
+        y = reduce_max(reshape(image, (n, c, out[0], kernel[0], out[1], kernel[1])), axis=(3, 5))
+        return reshape(y, (n, c) + spatial_out)
     lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    cols = Im2col(kernel, stride, pads, dilation, lowest)(x)
+    cols = Im2col(kernel, stride, pads, dilation, lowest)(image)
     windows = reshape(cols, (n, c, kernel[0] * kernel[1], out[0] * out[1]))
-    y = reshape(reduce_max(windows, axis=2), (n, c) + out)
+    y = reshape(reduce_max(windows, axis=2), (n, c) + spatial_out)
     if not return_indices:
         return y
-    return y, constant(_window_argmax(windows.data, x.shape, kernel, stride, pads, dilation, out))
+    indices = _window_argmax(windows.data, image.shape, kernel, stride, pads, dilation, out)
+    return y, constant(indices.reshape((n, c) + spatial_out))
 
 
 def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
@@ -103,47 +92,55 @@ def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
     gradient goes to the window's maximum (shared among ties). With
     return_indices, also returns PyTorch's indices (int64, the flat index
     h*W + w of each maximum in its (H, W) plane), for max_unpool2d."""
+    x = as_variable(x)
     pad = _padding_and_pad("max_pool2d", pad, padding)
-    return _max_pool("max_pool2d", as_variable(x), kernel_size, stride, pad, dilation, ceil_mode, return_indices)
+    geometry = _pool_geometry("max_pool2d", x, kernel_size, stride, pad, dilation, ceil_mode)
+    return _max_pool(x, geometry, return_indices)
 
 
 def max_pool1d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each window of length kernel_size of x (N, C, L) ->
     (N, C, L'), as max_pool2d along one axis (indices index L)."""
-    op = "max_pool1d"
-    x, kernel, stride, pad, dilation = _as_1d_pool(op, x, kernel_size, stride,
-                                                   _padding_and_pad(op, pad, padding), dilation)
-    return _from_1d(_max_pool(op, x, kernel, stride, pad, dilation, ceil_mode, return_indices))
+    x = as_variable(x)
+    pad = _padding_and_pad("max_pool1d", pad, padding)
+    geometry = _pool_geometry("max_pool1d", x, kernel_size, stride, pad, dilation, ceil_mode)
+    return _max_pool(x, geometry, return_indices)
 
 
-def _window_counts(x_shape, kernel, stride, pads, pad, count_include_pad):
+def _window_counts(x_shape, kernel, stride, pads, count_include_pad):
     """How many cells each window averages (oh*ow,): those inside the input,
     plus the padding when count_include_pad (never ceil_mode's extra)."""
-    (h, w), (ph, pw) = x_shape[2:], pad
+    (h, w), ph, pw = x_shape[2:], pads[0][0], pads[1][0]
     mask = np.zeros((1, 1, h + 2 * ph, w + 2 * pw))
     if count_include_pad:
         mask[:] = 1
     else:
         mask[:, :, ph:ph + h, pw:pw + w] = 1
     extra = ((0, pads[0][1] - ph), (0, pads[1][1] - pw))
-    return Im2col(kernel, stride, extra)(mask).data.sum(axis=1)[0]
+    return _im2col_array(mask, kernel, stride, extra).sum(axis=1)[0]
 
 
 def _avg_pool(op, x, kernel_size, stride, pad, ceil_mode, count_include_pad, divisor_override=None):
-    _check_images(op, x)
-    kernel, stride, pads, _, out = _pool_geometry(op, x.shape, kernel_size, stride, pad, 1, ceil_mode)
+    """Average pooling of x (N, C, L) or (N, C, H, W); 1-D runs as 2-D on
+    an image of height 1."""
+    geometry = _pool_geometry(op, x, kernel_size, stride, pad, 1, ceil_mode)
+    kernel, stride, pads, _, out = as_image_geometry(geometry)
+    image = as_image(x)
     n, c = x.shape[:2]
-    windows = reshape(Im2col(kernel, stride, pads)(x), (n, c, kernel[0] * kernel[1], out[0] * out[1]))
+    windows = reshape(Im2col(kernel, stride, pads)(image), (n, c, kernel[0] * kernel[1], out[0] * out[1]))
     if divisor_override is not None:
         if not isinstance(divisor_override, (int, np.integer)) or divisor_override < 1:
             raise ValueError(f"{op}: divisor_override must be an int >= 1, got {divisor_override!r}")
-        return reshape(reduce_sum(windows, axis=2) / divisor_override, (n, c) + out)
-    counts = _window_counts(x.shape, kernel, stride, pads, _pair(op, "pad", pad, 0), count_include_pad)
-    if np.all(counts == kernel[0] * kernel[1]):
-        return reshape(mean(windows, axis=2), (n, c) + out)
-    dtype = x.dtype if x.dtype.kind == "f" else np.float64
-    return reshape(reduce_sum(windows, axis=2) * (1 / counts).astype(dtype), (n, c) + out)
+        y = reduce_sum(windows, axis=2) / divisor_override
+    else:
+        counts = _window_counts(image.shape, kernel, stride, pads, count_include_pad)
+        if np.all(counts == kernel[0] * kernel[1]):
+            y = mean(windows, axis=2)
+        else:
+            dtype = x.dtype if x.dtype.kind == "f" else np.float64
+            y = reduce_sum(windows, axis=2) * (1 / counts).astype(dtype)
+    return reshape(y, (n, c) + geometry[4])
 
 
 def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, divisor_override=None,
@@ -160,9 +157,8 @@ def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
 def avg_pool1d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, *, padding=None):
     """Mean over each window of length kernel_size of x (N, C, L) ->
     (N, C, L'), as avg_pool2d along one axis."""
-    op = "avg_pool1d"
-    x, kernel, stride, pad, _ = _as_1d_pool(op, x, kernel_size, stride, _padding_and_pad(op, pad, padding))
-    return _from_1d(_avg_pool(op, x, kernel, stride, pad, ceil_mode, count_include_pad))
+    pad = _padding_and_pad("avg_pool1d", pad, padding)
+    return _avg_pool("avg_pool1d", as_variable(x), kernel_size, stride, pad, ceil_mode, count_include_pad)
 
 
 # -- adaptive pooling ----------------------------------------------------------------
@@ -225,7 +221,7 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     x, (oh, ow) = _adaptive_size(op, x, output_size)
     n, c, h, w = x.shape
     if h % oh == 0 and w % ow == 0:  # equal, disjoint bins: an ordinary max pool
-        return _max_pool(op, x, (h // oh, w // ow), None, 0, 1, False, return_indices)
+        return _max_pool(x, _pool_geometry(op, x, (h // oh, w // ow), None, 0, 1, False), return_indices)
     rows, cols = _bin_table(h, oh), _bin_table(w, ow)
     # windows[n, c, p, i, q, j] = x[n, c, rows[p, i], cols[q, j]]
     windows = get_item(x, (slice(None), slice(None), rows[:, :, None, None], cols[None, None, :, :]))
