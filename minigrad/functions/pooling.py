@@ -25,10 +25,10 @@ def _check_images(op, x, layout="(N, C, H, W)"):
         raise ValueError(f"{op}: expected a {ndim}-D input {layout}, got shape {x.shape}")
 
 
-def _pool_geometry(op, x, kernel_size, stride, pad, dilation, ceil_mode):
+def _pool_geometry(op, x, spatial, kernel_size, stride, pad, dilation, ceil_mode):
     """Kernel, stride, pads ((before, after) per axis), dilation and the
-    output size, one entry per spatial axis of x ((N, C, L) or (N, C, H, W))."""
-    spatial = x.ndim - 2
+    output size, one entry per spatial axis of x ((N, C, L) for spatial 1,
+    (N, C, H, W) for 2)."""
     _check_images(op, x, "(N, C, L)" if spatial == 1 else "(N, C, H, W)")
     kernel = _ints(op, "kernel_size", kernel_size, 1, spatial)
     stride = kernel if stride is None else _ints(op, "stride", stride, 1, spatial)
@@ -94,7 +94,7 @@ def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
     h*W + w of each maximum in its (H, W) plane), for max_unpool2d."""
     x = as_variable(x)
     pad = _padding_and_pad("max_pool2d", pad, padding)
-    geometry = _pool_geometry("max_pool2d", x, kernel_size, stride, pad, dilation, ceil_mode)
+    geometry = _pool_geometry("max_pool2d", x, 2, kernel_size, stride, pad, dilation, ceil_mode)
     return _max_pool(x, geometry, return_indices)
 
 
@@ -104,7 +104,7 @@ def max_pool1d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
     (N, C, L'), as max_pool2d along one axis (indices index L)."""
     x = as_variable(x)
     pad = _padding_and_pad("max_pool1d", pad, padding)
-    geometry = _pool_geometry("max_pool1d", x, kernel_size, stride, pad, dilation, ceil_mode)
+    geometry = _pool_geometry("max_pool1d", x, 1, kernel_size, stride, pad, dilation, ceil_mode)
     return _max_pool(x, geometry, return_indices)
 
 
@@ -121,10 +121,10 @@ def _window_counts(x_shape, kernel, stride, pads, count_include_pad):
     return _im2col_array(mask, kernel, stride, extra).sum(axis=1)[0]
 
 
-def _avg_pool(op, x, kernel_size, stride, pad, ceil_mode, count_include_pad, divisor_override=None):
+def _avg_pool(op, x, spatial, kernel_size, stride, pad, ceil_mode, count_include_pad, divisor_override=None):
     """Average pooling of x (N, C, L) or (N, C, H, W); 1-D runs as 2-D on
     an image of height 1."""
-    geometry = _pool_geometry(op, x, kernel_size, stride, pad, 1, ceil_mode)
+    geometry = _pool_geometry(op, x, spatial, kernel_size, stride, pad, 1, ceil_mode)
     kernel, stride, pads, _, out = as_image_geometry(geometry)
     image = as_image(x)
     n, c = x.shape[:2]
@@ -150,7 +150,7 @@ def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
     when count_include_pad (PyTorch's default); ceil_mode's extra cells
     never do. divisor_override, when given, divides every window's sum."""
     pad = _padding_and_pad("avg_pool2d", pad, padding)
-    return _avg_pool("avg_pool2d", as_variable(x), kernel_size, stride, pad, ceil_mode, count_include_pad,
+    return _avg_pool("avg_pool2d", as_variable(x), 2, kernel_size, stride, pad, ceil_mode, count_include_pad,
                      divisor_override)
 
 
@@ -158,7 +158,7 @@ def avg_pool1d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
     """Mean over each window of length kernel_size of x (N, C, L) ->
     (N, C, L'), as avg_pool2d along one axis."""
     pad = _padding_and_pad("avg_pool1d", pad, padding)
-    return _avg_pool("avg_pool1d", as_variable(x), kernel_size, stride, pad, ceil_mode, count_include_pad)
+    return _avg_pool("avg_pool1d", as_variable(x), 1, kernel_size, stride, pad, ceil_mode, count_include_pad)
 
 
 # -- adaptive pooling ----------------------------------------------------------------
@@ -221,7 +221,7 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     x, (oh, ow) = _adaptive_size(op, x, output_size)
     n, c, h, w = x.shape
     if h % oh == 0 and w % ow == 0:  # equal, disjoint bins: an ordinary max pool
-        return _max_pool(x, _pool_geometry(op, x, (h // oh, w // ow), None, 0, 1, False), return_indices)
+        return _max_pool(x, _pool_geometry(op, x, 2, (h // oh, w // ow), None, 0, 1, False), return_indices)
     rows, cols = _bin_table(h, oh), _bin_table(w, ow)
     # windows[n, c, p, i, q, j] = x[n, c, rows[p, i], cols[q, j]]
     windows = get_item(x, (slice(None), slice(None), rows[:, :, None, None], cols[None, None, :, :]))
