@@ -33,7 +33,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..core import Function, is_grad_enabled, as_variable
 from ..core.variable import constant
-from .linalg import matmul
+from .linalg import _swap_last, matmul
 from .reduction import sum as reduce_sum
 from .shape import reshape, transpose
 
@@ -308,19 +308,21 @@ class Conv2d(Function):
         x, W = self.inputs[0], self.inputs[1]
         n, out_channels, oh, ow = gy.shape
         groups = self.groups
-        Wg = reshape(W, (groups, out_channels // groups, W.size // out_channels))
-        gyg = reshape(gy, (n, groups, out_channels // groups, oh * ow))
+        group = (groups,) if groups > 1 else ()  # no group axis for an ordinary convolution
+        per_group = W.size // out_channels
+        Wg = reshape(W, group + (out_channels // groups, per_group))
+        gyg = reshape(gy, (n,) + group + (out_channels // groups, oh * ow))
         gx = gW = None
         if self.needs_grad(0):
-            gcols = reshape(matmul(transpose(Wg, (0, 2, 1)), gyg), (n, W.size // out_channels * groups, oh * ow))
+            gcols = reshape(matmul(_swap_last(Wg), gyg), (n, per_group * groups, oh * ow))
             gx = Col2im(x.shape, self.kernel, self.stride, self.pads, self.dilation)(gcols)
         if self.needs_grad(1):
             if is_grad_enabled() and x.requires_grad:  # recording: gW must depend on x
                 cols = Im2col(self.kernel, self.stride, self.pads, self.dilation)(x)
             else:
                 cols = constant(self.cols)
-            cols = reshape(cols, (n, groups, Wg.shape[2], oh * ow))
-            gW = reshape(reduce_sum(matmul(gyg, transpose(cols, (0, 1, 3, 2))), axis=0), W.shape)
+            cols = reshape(cols, (n,) + group + (per_group, oh * ow))
+            gW = reshape(reduce_sum(matmul(gyg, _swap_last(cols)), axis=0), W.shape)
         if len(self.inputs) == 2:
             return gx, gW
         return gx, gW, reduce_sum(gy, axis=(0, 2, 3)) if self.needs_grad(2) else None
