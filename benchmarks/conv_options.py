@@ -52,14 +52,22 @@ def torch_step(torch, x0, W0, b0, gy, pad, dilation, groups):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=None, help="PyTorch's threads (default: its own)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for PyTorch and for the BLAS under NumPy (default: each library's own)")
     args = parser.parse_args(argv)
     try:
         import torch
-        if args.threads:
-            torch.set_num_threads(args.threads)
     except ImportError:
         torch = None
+    if args.threads:
+        from benchmarks.run import set_threads
+        with set_threads(args.threads):
+            return run(torch, args.repeats)
+    return run(torch, args.repeats)
+
+
+def run(torch, repeats):
+    """Time every case; returns name -> {engine: Sample}."""
     results = {}
     for name, settings in CASES.items():
         data = arrays(settings["groups"])
@@ -68,7 +76,7 @@ def main(argv=None):
             engines["pytorch"] = lambda: torch_step(torch, *data, **settings)
             for ours, theirs in zip(engines["minigrad"](), engines["pytorch"]()):
                 np.testing.assert_allclose(ours, theirs, rtol=2e-3, atol=2e-3)
-        samples = alternate(engines, args.repeats, warmup=1)
+        samples = alternate(engines, repeats, warmup=1)
         results[name] = samples
         line = f"{name:22s}"
         for engine, sample in samples.items():
