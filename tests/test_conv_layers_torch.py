@@ -31,6 +31,10 @@ CASES = {
     "conv2d_dilation_groups": lambda: (
         nn.Conv2d(4, 8, (3, 2), stride=(2, 1), padding=(1, 2), dilation=(2, 1), groups=2),
         tnn.Conv2d(4, 8, (3, 2), stride=(2, 1), padding=(1, 2), dilation=(2, 1), groups=2), (_rand(2, 4, 7, 6),)),
+    "conv2d_padding_same": lambda: (nn.Conv2d(3, 4, (2, 3), padding="same", dilation=(1, 2)),
+                                    tnn.Conv2d(3, 4, (2, 3), padding="same", dilation=(1, 2)), (_rand(2, 3, 5, 6),)),
+    "conv1d_padding_valid": lambda: (nn.Conv1d(3, 4, 3, padding="valid"), tnn.Conv1d(3, 4, 3, padding="valid"),
+                                     (_rand(2, 3, 6),)),
     "conv2d_depthwise": lambda: (nn.Conv2d(4, 8, 3, padding=1, groups=4), tnn.Conv2d(4, 8, 3, padding=1, groups=4),
                                  (_rand(2, 4, 5, 5),)),
     "conv_transpose2d_options": lambda: (
@@ -77,6 +81,7 @@ def _seed_torch():
     torch.manual_seed(0)
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same'")  # torch's note about its own copy
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_layer_matches_pytorch(case, dtype):

@@ -176,6 +176,19 @@ def test_conv_transpose2d_options(stride, pad, output_padding, groups, dilation)
         lambda x, W, b: tF.conv_transpose2d(x, W, b, stride, pad, output_padding, groups, dilation), x, W, b)
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same'")  # torch's note about its own copy
+@pytest.mark.parametrize("padding", ["same", "valid"])
+@pytest.mark.parametrize("kernel,dilation", [((3, 4), 1), ((2, 2), (2, 3)), ((4, 1), 2)])
+def test_conv_padding_same_and_valid(padding, kernel, dilation):
+    # "same" with an even total puts the extra cell after, as PyTorch.
+    x, W, x1, W1 = randn(2, 3, 7, 6), randn(4, 3, *kernel), randn(2, 3, 9), randn(2, 3, kernel[0])
+    assert_matches_torch(lambda x, W: F.conv2d(x, W, padding=padding, dilation=dilation),
+                         lambda x, W: tF.conv2d(x, W, padding=padding, dilation=dilation), x, W)
+    d = dilation if isinstance(dilation, int) else dilation[0]
+    assert_matches_torch(lambda x, W: F.conv1d(x, W, pad=padding, dilation=d),
+                         lambda x, W: tF.conv1d(x, W, padding=padding, dilation=d), x1, W1)
+
+
 def test_conv_functions_take_padding_as_pytorch_names_it():
     x, W = randn(1, 2, 5, 5), randn(3, 2, 3, 3)
     np.testing.assert_array_equal(F.conv2d(x, W, padding=1).data, F.conv2d(x, W, pad=1).data)

@@ -67,15 +67,32 @@ def _show(values):
     return values[0] if len(values) == 1 else values
 
 
-def _check_fits(op, x_shape, kernel, pad, dilation):
-    """The (dilated) kernel must fit inside the input padded by `pad` on
-    both sides (settings as tuples, one entry per spatial axis)."""
-    padded = tuple(n + 2 * p for n, p in zip(x_shape[2:], pad))
+def _check_fits(op, x_shape, kernel, pads, dilation):
+    """The (dilated) kernel must fit inside the padded input (settings as
+    tuples, one entry per spatial axis; pads as (before, after) pairs)."""
+    padded = tuple(n + before + after for n, (before, after) in zip(x_shape[2:], pads))
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
     if any(n < s for n, s in zip(padded, span)):
         dilated = f" dilated by {_show(dilation)} spans {_show(span)} and" if any(d > 1 for d in dilation) else ""
+        pad = tuple(before for before, after in pads) if all(b == a for b, a in pads) else pads
         raise ValueError(f"{op}: kernel {_show(kernel)}{dilated} is larger than the padded input {_show(padded)} "
                          f"(input shape {tuple(x_shape)}, pad {_show(pad)})")
+
+
+def _conv_pads(op, pad, kernel, stride, dilation, name="pad"):
+    """pad (an int, one per axis, or PyTorch's "valid" or "same") as
+    (before, after) pairs. "same" keeps the size at stride 1; an odd total
+    puts the extra cell after, as PyTorch."""
+    if isinstance(pad, str):
+        if pad == "valid":
+            return ((0, 0),) * len(kernel)
+        if pad == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(f"{op}: {name}='same' needs stride 1, got stride {_show(stride)}")
+            totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return tuple((t // 2, t - t // 2) for t in totals)
+        raise ValueError(f"{op}: {name} must be an int, one per spatial axis, 'same' or 'valid', got {pad!r}")
+    return tuple((p, p) for p in _ints(op, "pad", pad, 0, len(kernel)))
 
 
 def _geometry(op, x_shape, kernel_size, stride, pad, dilation=1):
@@ -85,10 +102,9 @@ def _geometry(op, x_shape, kernel_size, stride, pad, dilation=1):
     spatial = len(x_shape) - 2
     kernel = _ints(op, "kernel_size", kernel_size, 1, spatial)
     stride = _ints(op, "stride", stride, 1, spatial)
-    pad = _ints(op, "pad", pad, 0, spatial)
     dilation = _ints(op, "dilation", dilation, 1, spatial)
-    _check_fits(op, x_shape, kernel, pad, dilation)
-    pads = tuple((p, p) for p in pad)
+    pads = _conv_pads(op, pad, kernel, stride, dilation)
+    _check_fits(op, x_shape, kernel, pads, dilation)
     out = tuple(_out_size(n, k, s, p, d) for n, k, s, p, d in zip(x_shape[2:], kernel, stride, pads, dilation))
     return kernel, stride, pads, dilation, out
 
@@ -361,8 +377,9 @@ def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     """2-D convolution (cross-correlation, as PyTorch): x (N, C, H, W),
     W (O, C/groups, kh, kw), b (O,) or None -> y (N, O, oh, ow) with
     oh = (H + 2*pad - dilation*(kh - 1) - 1) // stride + 1. stride, pad
-    (or `padding`) and dilation: int or (h, w). groups splits the channels
-    into groups convolved separately (groups == C: depthwise)."""
+    (or `padding`) and dilation: int or (h, w); pad may also be "valid"
+    (0) or "same" (output size = input size, stride 1). groups splits the
+    channels into groups convolved separately (groups == C: depthwise)."""
     pad = _padding_and_pad("conv2d", pad, padding)
     x, W = _conv_operands("conv2d", x, W, in_axis=1, ndim=4)
     return _conv("conv2d", x, W, b, stride, pad, dilation, groups)
@@ -371,7 +388,8 @@ def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
 def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """1-D convolution (cross-correlation, as PyTorch): x (N, C, L),
     W (O, C/groups, k), b (O,) or None -> y (N, O, L') with
-    L' = (L + 2*pad - dilation*(k - 1) - 1) // stride + 1."""
+    L' = (L + 2*pad - dilation*(k - 1) - 1) // stride + 1; pad may also
+    be "valid" or "same" (as conv2d)."""
     pad = _padding_and_pad("conv1d", pad, padding)
     x, W = _conv_operands("conv1d", x, W, in_axis=1, ndim=3)
     return _conv("conv1d", x, W, b, stride, pad, dilation, groups)

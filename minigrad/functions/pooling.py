@@ -36,7 +36,7 @@ def _pool_geometry(op, x, spatial, kernel_size, stride, pad, dilation, ceil_mode
     dilation = _ints(op, "dilation", dilation, 1, spatial)
     if any(p > k // 2 for p, k in zip(pad, kernel)):
         raise ValueError(f"{op}: pad {pad} must be at most half the kernel size {kernel}")
-    _check_fits(op, x.shape, kernel, pad, dilation)
+    _check_fits(op, x.shape, kernel, tuple((p, p) for p in pad), dilation)
     out, pads = [], []
     for n, k, s, p, d in zip(x.shape[2:], kernel, stride, pad, dilation):
         span = d * (k - 1) + 1

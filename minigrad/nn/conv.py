@@ -2,7 +2,7 @@
 Arguments, weights and their layouts are PyTorch's, so its state_dicts
 load unchanged."""
 from .. import functions as F
-from ..functions.conv import _ints
+from ..functions.conv import _conv_pads, _ints
 from . import init
 from .module import Module
 from .parameter import new_parameter
@@ -40,7 +40,11 @@ class _ConvNd(Module):
         self.out_channels = out_channels
         self.kernel_size = _ints(name, "kernel_size", kernel_size, 1, spatial)
         self.stride = _ints(name, "stride", stride, 1, spatial)
-        self.padding = _ints(name, "padding", padding, 0, spatial)
+        if isinstance(padding, str) and not transposed:  # "same" or "valid", checked as F checks them
+            _conv_pads(name, padding, self.kernel_size, self.stride, (1,) * spatial, "padding")
+            self.padding = padding
+        else:
+            self.padding = _ints(name, "padding", padding, 0, spatial)
         self.dilation = _ints(name, "dilation", dilation, 1, spatial)
         self.groups = groups
         if transposed:
@@ -55,7 +59,9 @@ class _ConvNd(Module):
         """The F.conv* keyword arguments (1-D settings as ints)."""
         one = len(self.kernel_size) == 1
         names = ["stride", "padding", "dilation"] + (["output_padding"] if hasattr(self, "output_padding") else [])
-        settings = {name: getattr(self, name)[0] if one else getattr(self, name) for name in names}
+        settings = {name: getattr(self, name) for name in names}
+        if one:  # the 1-D functions take ints
+            settings = {name: v if isinstance(v, str) else v[0] for name, v in settings.items()}
         settings["pad"] = settings.pop("padding")
         settings["groups"] = self.groups
         return settings
