@@ -23,10 +23,20 @@ def _pair(v):
 
 # -- convolution ----------------------------------------------------------------------
 
+def _ref_pads(pad, kernel, dilation):
+    """(before, after) per axis; "same" puts the odd cell after (PyTorch)."""
+    if pad == "valid":
+        return [(0, 0), (0, 0)]
+    if pad == "same":
+        totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return [(t // 2, t - t // 2) for t in totals]
+    return [(p, p) for p in _pair(pad)]
+
+
 def ref_conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1):
-    (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(pad), _pair(dilation)
-    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    (sh, sw), (dh, dw) = _pair(stride), _pair(dilation)
     out_channels, per_group, kh, kw = W.shape
+    xp = np.pad(x, [(0, 0), (0, 0)] + _ref_pads(pad, (kh, kw), (dh, dw)))
     oh = (xp.shape[2] - dh * (kh - 1) - 1) // sh + 1
     ow = (xp.shape[3] - dw * (kw - 1) - 1) // sw + 1
     y = np.zeros((x.shape[0], out_channels, oh, ow))
@@ -41,8 +51,9 @@ def ref_conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1):
 
 
 def ref_conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1):
-    (s,), (p,), (d,) = (_single(v) for v in (stride, pad, dilation))
-    y = ref_conv2d(x[:, :, None, :], W[:, :, None, :], b, (1, s), (0, p), (1, d), groups)
+    (s,), (d,) = _single(stride), _single(dilation)
+    pad = pad if isinstance(pad, str) else (0, _single(pad)[0])
+    y = ref_conv2d(x[:, :, None, :], W[:, :, None, :], b, (1, s), pad, (1, d), groups)
     return y[:, :, 0, :]
 
 
@@ -91,6 +102,11 @@ def conv_settings(draw, spatial):
     else:
         settings = {"stride": draw(int_or_pair(*stride)), "pad": draw(int_or_pair(*pad)),
                     "dilation": draw(int_or_pair(*dilation)), "groups": groups}
+    if draw(st.integers(0, 4)) == 0:  # PyTorch's named paddings
+        if all(s == 1 for s in stride) and draw(st.booleans()):
+            settings["pad"] = "same"
+        elif all(n >= d * (k - 1) + 1 for n, k, d in zip(sides, kernel, dilation)):
+            settings["pad"] = "valid"
     return x_shape, W_shape, settings
 
 
