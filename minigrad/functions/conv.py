@@ -245,8 +245,7 @@ def _check_groups(op, groups, x_shape, W_shape, in_axis):
     """groups must divide both channel counts; W holds C/groups input
     channels per filter (axis in_axis of W)."""
     layout = "(out, in/groups, kh, kw)" if in_axis == 1 else "(in, out/groups, kh, kw)"
-    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
-        raise ValueError(f"{op}: groups must be an int >= 1, got {groups!r}")
+    (groups,) = _ints(op, "groups", groups, 1, 1)
     channels = x_shape[1]
     out_channels = W_shape[0] if in_axis == 1 else W_shape[1] * groups
     if channels % groups or out_channels % groups:
@@ -257,7 +256,7 @@ def _check_groups(op, groups, x_shape, W_shape, in_axis):
         per_group = f" per group (groups={groups}; expected {expected})" if groups > 1 and in_axis == 1 else ""
         raise ValueError(f"{op}: x has {channels} channels (shape {tuple(x_shape)}) but W expects "
                          f"{W_shape[in_axis]} input channels{per_group} (W shape {tuple(W_shape)} is {layout})")
-    return int(groups)
+    return groups
 
 
 def _conv_operands(op, x, W, in_axis, ndim):
