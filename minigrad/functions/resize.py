@@ -11,11 +11,11 @@ at the source coordinate
 with scale = 1 / scale_factor when a scale factor is given, else
 n_in / n_out. Linear modes mix the two neighbours floor(src) and
 floor(src) + 1 by the fractional part: a constant (n_out, n_in) matrix per
-axis, so y = M_h @ x @ M_w^T; nearest gathers by index.
+axis, so y = M_h @ x @ M_w^T; nearest gathers by index, one axis at a time.
 """
 import numpy as np
 
-from ..core import as_variable
+from ..core import Function, as_variable
 from .linalg import matmul
 from .shape import get_item
 
@@ -57,6 +57,46 @@ def _nearest_index(n_in, n_out, factor):
     return np.minimum(np.floor(np.arange(n_out, dtype=np.float32) * scale).astype(np.intp), n_in - 1)
 
 
+def _take(x, axis, index):
+    """x[..., index, ...] along `axis`, by the cheapest op that does it: a
+    strided slice (a downscale by an integer), each cell repeated k times
+    (an upscale by an integer: broadcast, whose backward is a sum), or an
+    integer-array gather (whose backward scatters with np.add.at, slower)."""
+    n, m = x.shape[axis], len(index)
+    before = (slice(None),) * axis
+    if m == 1 or (np.all(np.diff(index) == index[1] - index[0]) and index[1] > index[0]):
+        step = 1 if m == 1 else int(index[1] - index[0])
+        return get_item(x, before + (slice(int(index[0]), int(index[-1]) + 1, step),))
+    if m % n == 0 and np.array_equal(index, np.arange(m) // (m // n)):
+        return RepeatCells(axis, m // n)(x)
+    return get_item(x, before + (index,))
+
+
+class RepeatCells(Function):
+    """y = np.repeat(x, k, axis): each cell k times in a row (nearest
+    upscaling by an integer factor).   gx = sum over j < k of gy[..., j::k]
+    along axis: k strided slices, where a sum over a new axis of length k
+    would be NumPy's slow short-axis reduction."""
+    __slots__ = ("axis", "k")
+
+    def __init__(self, axis, k):
+        self.axis = axis
+        self.k = k
+
+    def forward(self, x):
+        return np.repeat(x, self.k, axis=self.axis)
+
+    def backward(self, gy):
+        before = (slice(None),) * self.axis
+        gx = get_item(gy, before + (slice(0, None, self.k),))
+        for j in range(1, self.k):
+            gx = gx + get_item(gy, before + (slice(j, None, self.k),))
+        return gx
+
+    def settings(self):
+        return {"axis": self.axis, "repeats": self.k}
+
+
 def _linear_matrix(n_in, n_out, factor, align_corners, dtype):
     """(n_out, n_in): row dst mixes the neighbours of its source coordinate."""
     dst = np.arange(n_out)
@@ -90,10 +130,9 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
         raise ValueError(f"{op}: align_corners can only be set with the linear modes, not mode {mode!r}")
     sizes, factors = _sizes(x.shape, size, scale_factor)
     if mode == "nearest":
-        index = [_nearest_index(n, m, f) for n, m, f in zip(x.shape[2:], sizes, factors)]
-        if len(index) == 2:
-            index = [index[0][:, None], index[1][None, :]]
-        return get_item(x, (slice(None), slice(None), *index))
+        for axis, (n, m, f) in enumerate(zip(x.shape[2:], sizes, factors), start=2):
+            x = _take(x, axis, _nearest_index(n, m, f))
+        return x
     dtype = x.dtype if x.dtype.kind == "f" else np.float64
     matrices = [_linear_matrix(n, m, f, bool(align_corners), dtype)
                 for n, m, f in zip(x.shape[2:], sizes, factors)]
