@@ -13,7 +13,8 @@ import numpy as np
 
 from ..core import Function, Variable, as_variable
 from ..core.variable import constant
-from .conv import Im2col, _check_fits, _im2col_array, _ints, _pair, _padding_and_pad, as_image, as_image_geometry
+from .conv import (Im2col, _check_fits, _im2col_array, _ints, _pair, _padding_and_pad, _show, as_image,
+                   as_image_geometry)
 from .linalg import matmul
 from .reduction import max as reduce_max, mean, sum as reduce_sum
 from .shape import get_item, reshape
@@ -35,7 +36,7 @@ def _pool_geometry(op, x, spatial, kernel_size, stride, pad, dilation, ceil_mode
     pad = _ints(op, "pad", pad, 0, spatial)
     dilation = _ints(op, "dilation", dilation, 1, spatial)
     if any(p > k // 2 for p, k in zip(pad, kernel)):
-        raise ValueError(f"{op}: pad {pad} must be at most half the kernel size {kernel}")
+        raise ValueError(f"{op}: pad {_show(pad)} must be at most half the kernel size {_show(kernel)}")
     _check_fits(op, x.shape, kernel, tuple((p, p) for p in pad), dilation)
     out, pads = [], []
     for n, k, s, p, d in zip(x.shape[2:], kernel, stride, pad, dilation):
