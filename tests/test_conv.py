@@ -253,3 +253,14 @@ def test_max_pool_indices_are_a_constant_int64_variable():
     back = F.max_unpool2d(y, indices, 2)
     np.testing.assert_array_equal(back.data[0, 0], np.where(np.isin(np.arange(16), [5, 7, 13, 15]),
                                                             np.arange(16.0), 0).reshape(4, 4))
+
+
+def test_an_empty_batch_passes_through_the_options():
+    x = mg.Variable(np.zeros((0, 4, 6, 6)))
+    y = F.conv2d(x, mg.Variable(np.ones((4, 2, 3, 3))), groups=2, dilation=2)
+    y = F.max_pool2d(F.conv_transpose2d(y, np.ones((4, 1, 3, 3)), groups=4, stride=2, output_padding=1), 3, 2, 1,
+                     ceil_mode=True)
+    y = F.interpolate(F.adaptive_avg_pool2d(y, 3), scale_factor=1.5, mode="bilinear")
+    assert y.shape == (0, 4, 4, 4)
+    y.sum().backward()
+    assert x.grad.shape == x.shape

@@ -310,7 +310,8 @@ class Conv2d(Function):
         if groups == 1:
             y = np.matmul(W.reshape(out_channels, -1), cols)
         else:  # one batched product over the group axis
-            y = np.matmul(W.reshape(groups, out_channels // groups, -1), cols.reshape(n, groups, -1, oh * ow))
+            per_group = cols.shape[1] // groups  # (not -1: N may be 0)
+            y = np.matmul(W.reshape(groups, out_channels // groups, per_group), cols.reshape(n, groups, per_group, oh * ow))
         y = y.reshape(n, out_channels, oh * ow)
         if b is not None:
             if np.result_type(y, b) == y.dtype:
