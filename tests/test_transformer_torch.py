@@ -200,7 +200,7 @@ def test_multihead_attention_initialisation_is_pytorchs():
     assert not mha.in_proj_bias.data.any() and not mha.out_proj.bias.data.any()
     assert nn.TransformerEncoderLayer.casts_input
     # MultiheadAttention casts all three constant inputs itself (query, key, value).
-    q, kv = np.ones((2, 1, 8)), np.ones((3, 1, 8))
+    q, kv = np.ones((2, 1, mha.embed_dim)), np.ones((3, 1, mha.embed_dim))
     assert mha(q, kv, kv)[0].dtype == np.float32
 
 
