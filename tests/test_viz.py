@@ -304,7 +304,7 @@ def test_observer_is_removed_even_when_backward_fails():
     with pytest.raises(ArithmeticError):
         with viz.trace_backward():
             y.backward()
-    assert backprop._observers == []
+    assert mg.Config.observers == ()
 
 
 # -- to_html (without a browser: see test_viz_browser.py) -------------------------------
