@@ -93,7 +93,8 @@ def _op(numpy_function, name):
 
 def _numpy_name(f):
     module = getattr(f, "__module__", None) or "numpy"
-    module = "np.linalg" if "linalg" in module else "np"
+    if module.startswith("numpy"):
+        module = "np" + module[len("numpy"):]
     return f"{module}.{f.__name__}"
 
 
