@@ -3,6 +3,7 @@
 conversions, NumPy's protocols, in-place updates, == and !=, tensor methods,
 hooks, backward/grad keywords, Function reuse and errors, per-thread modes.
 PyTorch is the oracle where it has the same thing (skipped without it)."""
+import re
 import threading
 
 import numpy as np
@@ -328,3 +329,442 @@ def test_ufunc_out_into_a_recorded_variable_is_refused():
         np.add(x, 1.0, out=x)
     with mg.no_grad():
         np.add(x, 1.0, out=x)  # allowed: nothing is recorded
+
+
+# -- in-place updates -------------------------------------------------------------------------
+
+def test_no_grad_in_place_sgd_step_updates_the_models_parameters():
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 1))
+    params = list(model.parameters())
+    before = [p.data.copy() for p in params]
+    model(randn(5, 3).astype(np.float32)).sum().backward()
+    lr = 0.1
+    with mg.no_grad():
+        for p in model.parameters():
+            p -= lr * p.grad
+    for p, q, old in zip(params, model.parameters(), before):
+        assert p is q and p.dtype == np.float32 and p.creator is None and p.requires_grad
+        np.testing.assert_allclose(p.data, old - lr * p.grad.data, rtol=1e-6)
+        assert not np.allclose(p.data, old)
+
+
+@pytest.mark.parametrize("update", ["+=", "-=", "*=", "/=", "**="])
+def test_in_place_operator_on_a_recorded_leaf_is_refused(update):
+    x = mg.Variable(_pos((2, 3)))
+    with pytest.raises(RuntimeError, match=re.escape(update) + ": in-place update of a leaf.*with mg.no_grad"):
+        exec(f"x {update} 2.0", {"x": x})
+
+
+def test_in_place_operators_on_constants_change_data_with_numpys_rules():
+    x = mg.zeros(2, 3)
+    data, original = x.data, x
+    x += np.arange(3.0)           # broadcasts, float64 into float32 stays float32
+    x *= 2
+    x -= 1
+    x /= 2
+    x **= 2
+    assert x is original and x.data is data and x.dtype == np.float32
+    np.testing.assert_allclose(x.data, np.broadcast_to(((np.arange(3.0) * 2 - 1) / 2) ** 2, (2, 3)))
+    with pytest.raises(ValueError, match=r"\+=: cannot update a Variable of shape \(2, 3\).*shape \(4,\)"):
+        x += np.ones(4)
+    n = mg.arange(3)
+    with pytest.raises(TypeError, match=r"/=: cannot update a Variable of shape \(3,\) and dtype int64"):
+        n /= 2
+
+
+def test_in_place_operator_on_a_non_leaf_records_and_rebinds():
+    torch = pytest.importorskip("torch")
+    a = randn(2, 3)
+    x = mg.Variable(a)
+    y = x * 2
+    y += x ** 2
+    y *= 3
+    y.sum().backward()
+    tx = torch.tensor(a, requires_grad=True)
+    ty = tx * 2
+    ty += tx ** 2
+    ty *= 3
+    ty.sum().backward()
+    np.testing.assert_allclose(y.data, ty.detach().numpy())
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy())
+
+
+def test_in_place_on_a_constant_with_a_recorded_operand_records():
+    w = mg.Variable(randn(3))
+    acc = mg.zeros(3, dtype=np.float64)
+    acc += w * 2          # would silently drop w's gradient if done on the data
+    acc.sum().backward()
+    np.testing.assert_allclose(w.grad.data, 2 * np.ones(3))
+
+
+def test_zero_fill_copy():
+    x = mg.ones(2, 3)
+    assert x.zero_() is x and not x.data.any()
+    assert x.fill_(2.5) is x and np.all(x.data == 2.5)
+    assert x.copy_(np.arange(3.0)) is x and x.data.tolist() == [[0, 1, 2], [0, 1, 2]]
+    w = mg.Variable(randn(3))
+    (w * w).sum().backward()
+    g = w.grad
+    assert w.grad.zero_() is g and not w.grad.data.any()
+    with pytest.raises(RuntimeError, match="fill_: in-place update of a leaf.*no_grad"):
+        w.fill_(1.0)
+    with mg.no_grad():
+        w.fill_(1.0)
+    assert np.all(w.data == 1.0)
+    with pytest.raises(RuntimeError, match="zero_: in-place update of a Variable computed by an op"):
+        (w * 2).zero_()
+
+
+# -- == and != ----------------------------------------------------------------------------------
+
+def test_equality_is_elementwise_and_variables_stay_hashable():
+    x, y = mg.tensor([1.0, 2.0, 3.0]), mg.tensor([1.0, 5.0, 3.0])
+    np.testing.assert_array_equal(x == y, [True, False, True])
+    np.testing.assert_array_equal(x != y, [False, True, False])
+    np.testing.assert_array_equal(x == 2.0, [False, True, False])
+    torch = pytest.importorskip("torch")
+    np.testing.assert_array_equal(x == y, (torch.tensor(x.data) == torch.tensor(y.data)).numpy())
+    a, b = mg.tensor([1.0]), mg.tensor([1.0])   # equal values, distinct Variables
+    assert len({a, b}) == 2 and {a: 1, b: 2}[a] == 1 and hash(a) != hash(b)
+
+
+def test_backward_over_many_equal_valued_variables():
+    leaves = [mg.Variable(np.array([1.0])) for _ in range(20)]   # all == each other
+    total = leaves[0]
+    for i, v in enumerate(leaves[1:], 1):
+        total = total + v * i
+    total.backward()
+    assert [float(v.grad) for v in leaves] == [1.0] + list(range(1, 20))
+
+
+# -- methods --------------------------------------------------------------------------------------
+
+# method -> (args, kwargs) for a (3, 4) float64 input
+METHOD_CALLS = {
+    "pow": ((2,), {}), "softmax": ((), {"axis": 1}), "log_softmax": ((), {"dim": 0}),
+    "sum": ((), {"dim": 1, "keepdim": True}), "mean": ((0,), {}), "max": ((), {"dim": 1}),
+    "min": ((), {"axis": 0, "keepdims": True}), "var": ((1,), {}), "std": ((), {"dim": 0}),
+    "norm": ((), {}), "argmax": ((), {"dim": 1}), "argmin": ((0,), {}), "cumsum": ((1,), {}),
+    "prod": ((), {"dim": 1}), "logsumexp": ((), {"axis": 1}), "squeeze": ((), {}),
+    "expand_dims": ((0,), {}), "unsqueeze": ((1,), {}), "swapaxes": ((0, 1), {}),
+    "masked_fill": ((np.eye(3, 4, dtype=bool), 0.0), {}),
+    "gather": ((1, np.array([[0], [2], [1]])), {}), "broadcast_to": (((2, 3, 4),), {}),
+}
+
+
+@pytest.mark.parametrize("method,op_name", tensor_methods._METHODS.items(), ids=list(tensor_methods._METHODS))
+def test_method_is_the_function_of_that_name(method, op_name):
+    if not has_op(op_name):
+        pytest.skip(f"minigrad.functions has no {op_name} in this branch yet")
+    a = _pos((3, 4)) if method in ("log", "sqrt") else randn(3, 4)
+    args, kwargs = METHOD_CALLS.get(method, ((), {}))
+    x = mg.Variable(a)
+    got = getattr(x, method)(*args, **kwargs)
+    want = getattr(F, op_name)(mg.Variable(a), *args, **kwargs)
+    np.testing.assert_allclose(np.asarray(_first(got).data if isinstance(_first(got), mg.Variable) else got),
+                               np.asarray(_first(want).data if isinstance(_first(want), mg.Variable) else want))
+
+
+def test_methods_against_torch_first_and_second_order():
+    torch = pytest.importorskip("torch")
+    a = randn(2, 3, 4)
+    calls = [
+        (lambda x: x.exp().sum(dim=1), lambda t: t.exp().sum(dim=1)),
+        (lambda x: x.sigmoid().mean(dim=(0, 2), keepdim=True), lambda t: t.sigmoid().mean(dim=(0, 2), keepdim=True)),
+        (lambda x: x.clamp(min=-0.5) * x, lambda t: t.clamp(min=-0.5) * t),
+        (lambda x: x.clamp(-0.5, 0.5) * x, lambda t: t.clamp(-0.5, 0.5) * t),
+        (lambda x: x.view(6, -1).tanh(), lambda t: t.view(6, -1).tanh()),
+        (lambda x: x.flatten() ** 2, lambda t: t.flatten() ** 2),
+        (lambda x: x.unsqueeze(1).expand(-1, 3, -1, -1) ** 2, lambda t: t.unsqueeze(1).expand(-1, 3, -1, -1) ** 2),
+        (lambda x: x.softmax(2) * x, lambda t: t.softmax(2) * t),
+        (lambda x: x.log_softmax(dim=-1) * x, lambda t: t.log_softmax(dim=-1) * t),
+        (lambda x: x.pow(3).sum(1), lambda t: t.pow(3).sum(1)),
+        (lambda x: x.abs().sqrt(), lambda t: t.abs().sqrt()),
+        (lambda x: (x.sin() * x.cos()).max(dim=1), lambda t: (t.sin() * t.cos()).max(dim=1).values),
+        (lambda x: x.relu() * x, lambda t: t.relu() * t),
+        (lambda x: x.reshape_as(mg.zeros(4, 6)).double() ** 2, lambda t: t.reshape(4, 6).double() ** 2),
+    ]
+    for ours, theirs in calls:
+        x = mg.Variable(a)
+        y = ours(x)
+        (g,) = mg.grad(y, x, create_graph=True)
+        (gg,) = mg.grad((g * g).sum(), x)
+        t = torch.tensor(a, requires_grad=True)
+        ty = theirs(t)
+        (tg,) = torch.autograd.grad(ty.sum(), t, create_graph=True)
+        (tgg,) = torch.autograd.grad((tg * tg).sum(), t)
+        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(gg.data, tgg.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_permute_when_present():
+    if not has_op("permute"):
+        pytest.skip("F.permute is not in this branch yet")
+    x = mg.Variable(randn(2, 3, 4))
+    assert x.permute(2, 0, 1).shape == (4, 2, 3) and x.permute((1, 2, 0)).shape == (3, 4, 2)
+
+
+def test_small_methods():
+    x = mg.Variable(randn(2, 3, 4))
+    assert x.numel() == 24 and x.size == 24 and x.dim() == 3
+    assert x.float().dtype == np.float32 and x.double().dtype == np.float64
+    assert x.astype(np.float32).dtype == np.float32 and x.astype("float16").dtype == np.float16
+    n = x.long()
+    assert n.dtype == np.int64 and not n.requires_grad
+    assert x.flatten().shape == (24,) and x.flatten(1).shape == (2, 12) and F.flatten(x).shape == (2, 12)
+    c = mg.zeros(3)
+    assert c.requires_grad_() is c and c.requires_grad and not c.requires_grad_(False).requires_grad
+    with pytest.raises(RuntimeError, match="requires_grad_: this Variable was computed by an op.*detach"):
+        (x * 2).requires_grad_(False)
+
+
+def test_astype_is_differentiable_to_second_order():
+    assert mg.gradcheck(lambda v: (v.astype(np.float32).astype(np.float64) * v).sum(), randn(3, 2),
+                        atol=1e-3, rtol=1e-2)
+    assert mg.gradgradcheck(lambda v: (v.double() ** 3).sum(), randn(3, 2))
+    x = mg.Variable(randn(3).astype(np.float32))
+    y = x.double()
+    y.sum().backward()
+    assert y.dtype == np.float64 and x.grad.dtype == np.float32
+
+
+# -- hooks and retain_grad ------------------------------------------------------------------------
+
+def test_register_hook_and_retain_grad_against_torch():
+    torch = pytest.importorskip("torch")
+    a = randn(3)
+    seen, tseen = [], []
+    x = mg.Variable(a)
+    y = x * 3
+    z = (y * y).sum() + y.sum()
+    y.retain_grad()
+    h1 = y.register_hook(lambda g: seen.append(g.data.copy()))
+    y.register_hook(lambda g: g * 2)
+    x.register_hook(lambda g: seen.append(g.data.copy()))
+    z.backward()
+    t = torch.tensor(a, requires_grad=True)
+    ty = t * 3
+    tz = (ty * ty).sum() + ty.sum()
+    ty.retain_grad()
+    ty.register_hook(lambda g: tseen.append(g.numpy().copy()))
+    ty.register_hook(lambda g: g * 2)
+    t.register_hook(lambda g: tseen.append(g.numpy().copy()))
+    tz.backward()
+    for ours, theirs in zip(seen, tseen):
+        np.testing.assert_allclose(ours, theirs)
+    np.testing.assert_allclose(x.grad.data, t.grad.numpy())
+    np.testing.assert_allclose(y.grad.data, ty.grad.numpy())
+    h1.remove()
+    seen.clear()
+    x.cleargrad()
+    z.backward()
+    assert len(seen) == 1   # only x's hook is left
+
+
+def test_leaf_hook_sees_the_whole_gradient_once_per_pass():
+    w = mg.Variable(np.array([1.0, 2.0]))
+    calls = []
+    w.register_hook(lambda g: calls.append(g.data.copy()))
+    (w * 2 + w * 3 + w).sum().backward()
+    assert len(calls) == 1 and calls[0].tolist() == [6.0, 6.0] and w.grad.data.tolist() == [6.0, 6.0]
+
+
+def test_hook_returning_a_wrong_shape_is_an_error():
+    x = mg.Variable(randn(3))
+    y = x * 2
+    y.register_hook(lambda g: np.ones(4))
+    with pytest.raises(ValueError, match=r"register_hook.*shape \(4,\).*shape \(3,\)"):
+        y.sum().backward()
+
+
+# -- backward and grad keywords ----------------------------------------------------------------
+
+def test_backward_keywords():
+    x, w = mg.Variable(randn(3)), mg.Variable(randn(3))
+    y = x * w
+    y.backward(gradient=np.ones(3), retain_graph=True)
+    np.testing.assert_allclose(x.grad.data, w.data)
+    x.cleargrad(), w.cleargrad()
+    y.backward(np.ones(3), inputs=[x])
+    assert w.grad is None and np.allclose(x.grad.data, w.data)
+    y.backward(inputs=x)
+    np.testing.assert_allclose(x.grad.data, 2 * w.data)   # accumulates as always
+    with pytest.raises(TypeError, match="backward: got both grad= and gradient="):
+        y.backward(np.ones(3), gradient=np.ones(3))
+
+
+def test_backward_inputs_against_torch():
+    torch = pytest.importorskip("torch")
+    a, b = randn(3), randn(3)
+    x, w = mg.Variable(a), mg.Variable(b)
+    h = x * w
+    (h * h).sum().backward(inputs=[w, h])
+    t, tw = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    th = t * tw
+    (th * th).sum().backward(inputs=[tw, th])
+    assert x.grad is None and t.grad is None
+    np.testing.assert_allclose(w.grad.data, tw.grad.numpy())
+    np.testing.assert_allclose(h.grad.data, th.grad.numpy())
+
+
+def test_grad_keywords():
+    x, unused = mg.Variable(randn(3)), mg.Variable(randn(3))
+    y = (x * x).sum()
+    gx, gu = mg.grad(y, [x, unused], retain_graph=True)
+    assert gu is None and np.allclose(gx.data, 2 * x.data)
+    with pytest.raises(RuntimeError, match=r"grad: inputs \[1\] are not used.*allow_unused=True"):
+        mg.grad(y, [x, unused], allow_unused=False)
+
+
+# -- Function: reuse, apply, errors --------------------------------------------------------------
+
+class Square(mg.Function):
+    """y = x**2.   dy/dx = 2x"""
+
+    def forward(self, x):
+        return x ** 2
+
+    def backward(self, gy):
+        return gy * 2 * self.inputs[0]
+
+
+class Scale(mg.Function):
+    """y = c x.   dy/dx = c"""
+
+    def __init__(self, c=1.0):
+        self.c = c
+
+    def forward(self, x):
+        return x * self.c
+
+    def backward(self, gy):
+        return gy * self.c
+
+
+def test_a_function_instance_called_twice_records_two_nodes():
+    a, b = mg.Variable(randn(3)), mg.Variable(randn(3))
+    sq = Square()
+    ya, yb = sq(a), sq(b)
+    assert ya.creator is not yb.creator and ya.creator.inputs[0] is a and yb.creator.inputs[0] is b
+    (ya + yb).sum().backward()
+    np.testing.assert_allclose(a.grad.data, 2 * a.data)
+    np.testing.assert_allclose(b.grad.data, 2 * b.data)
+    s = Scale(3.0)
+    (s(a) * s(s(b))).sum().backward()   # three calls of one instance
+
+
+def test_apply():
+    x = mg.Variable(randn(3))
+    np.testing.assert_allclose(Scale.apply(x, c=2.5).data, 2.5 * x.data)
+    np.testing.assert_allclose(Square.apply(x).data, x.data ** 2)
+
+
+class WrongCount(mg.Function):
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, gy):
+        return gy
+
+
+class WrongShape(mg.Function):
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, gy):
+        return gy, np.ones((5, 7))
+
+
+class WrongType(mg.Function):
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, gy):
+        return gy, "oops"
+
+
+@pytest.mark.parametrize("cls,error,pattern", [
+    (WrongCount, RuntimeError, r"WrongCount\.backward returned 1 gradients for 2 inputs"),
+    (WrongShape, ValueError, r"WrongShape\.backward: the gradient for input 1 has shape \(5, 7\).*input's shape \(2, 3\)"),
+    (WrongType, TypeError, r"WrongType\.backward returned a str as the gradient for input 1 \(shape \(2, 3\)\)"),
+])
+def test_a_bad_custom_backward_is_named(cls, error, pattern):
+    a, b = mg.Variable(randn(2, 3)), mg.Variable(randn(2, 3))
+    with pytest.raises(error, match=pattern):
+        cls()(a, b).sum().backward()
+
+
+# -- errors of issue 10 ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call,pattern", [
+    (lambda v: v + None, r"add: data of dtype object is not numeric: got NoneType None"),
+    (lambda v: v + "a", r"add: data of dtype <U1 is not numeric: got str 'a'"),
+    (lambda v: F.exp("abc"), r"exp: data of dtype <U3 is not numeric: got str 'abc'"),
+    (lambda v: F.relu(None), r"relu: data of dtype object is not numeric: got NoneType"),
+    (lambda v: F.sum([[1, 2], [3]]), r"sum: cannot make an array from list \[\[1, 2\], \[3\]\]"),
+], ids=["v+None", "v+str", "exp(str)", "relu(None)", "sum(ragged)"])
+def test_bad_operands_name_the_op_and_the_type(call, pattern):
+    with pytest.raises(TypeError, match=pattern):
+        call(mg.Variable(randn(3)))
+
+
+# -- per-thread modes -------------------------------------------------------------------------------
+
+def _train(seed_weights, steps=30, switch_modes=False, trace_steps=None):
+    """A small regression trained by hand with in-place SGD; returns the losses."""
+    w1, w2 = (mg.Variable(a.copy()) for a in seed_weights)
+    x = np.linspace(-1, 1, 16).reshape(8, 2)
+    t = np.sin(x.sum(1, keepdims=True))
+    losses = []
+    for step in range(steps):
+        if switch_modes:
+            with mg.no_grad(), mg.test_mode():
+                assert not mg.is_grad_enabled() and not mg.Config.train
+                F.tanh(mg.Variable(x) @ w1)   # records nothing
+        assert mg.is_grad_enabled() and mg.Config.train
+        y = F.tanh(mg.Variable(x) @ w1) @ w2
+        loss = F.mean_squared_error(y, t)
+        w1.cleargrad(), w2.cleargrad()
+        if trace_steps is not None:
+            with mg.viz.trace_backward() as trace:
+                loss.backward()
+            trace_steps.append(len(trace.steps))
+        else:
+            loss.backward()
+        with mg.no_grad():
+            w1 -= 0.1 * w1.grad
+            w2 -= 0.1 * w2.grad
+        losses.append(float(loss))
+    return losses
+
+
+def test_two_threads_train_at_once_as_alone():
+    weights_a = (randn(2, 5), randn(5, 1))
+    weights_b = (randn(2, 5), randn(5, 1))
+    alone_a, alone_b = _train(weights_a), _train(weights_b, switch_modes=True)
+    traced_alone = []
+    _train(weights_a, steps=3, trace_steps=traced_alone)
+    results, errors = {}, []
+
+    def run(name, *args, **kwargs):
+        try:
+            for _ in range(3):
+                results.setdefault(name, []).append(_train(*args, **kwargs))
+        except Exception as e:  # surfaced below
+            errors.append(e)
+
+    traced = []
+    threads = [threading.Thread(target=run, args=("a", weights_a)),
+               threading.Thread(target=run, args=("b", weights_b), kwargs={"switch_modes": True}),
+               threading.Thread(target=run, args=("c", weights_a), kwargs={"steps": 3, "trace_steps": traced})]
+    with mg.no_grad():  # the main thread's mode is its own
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    assert not errors, errors
+    assert all(r == alone_a for r in results["a"]) and all(r == alone_b for r in results["b"])
+    assert traced == traced_alone * 3   # each trace saw its own passes only
+    assert mg.is_grad_enabled() and mg.Config.observers == ()

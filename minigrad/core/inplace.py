@@ -50,7 +50,7 @@ def _write(what, ufunc, x, other):
     try:
         ufunc(x.data, data, out=x.data)
     except (TypeError, ValueError) as e:
-        raise type(e)(
+        raise (TypeError if isinstance(e, TypeError) else ValueError)(
             f"{what}: cannot update a Variable of shape {x.shape} and dtype {x.dtype} in place with "
             f"a value of shape {np.shape(data)} and dtype {np.result_type(data)}: {e}") from None
 
