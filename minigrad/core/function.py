@@ -37,14 +37,7 @@ def _output(y):
 class Function:
     """Base class of every op. See the module docstring."""
 
-    __slots__ = ("inputs", "outputs", "generation", "seq", "__weakref__")
-
-    def __new__(cls, *args, **kwargs):
-        # `outputs` is None until the instance is recorded, so __call__ can
-        # tell a second call with one cheap attribute test.
-        self = _new_object(cls)
-        self.outputs = None
-        return self
+    __slots__ = ("inputs", "outputs", "generation", "seq", "_self_ref", "__weakref__")
 
     @classmethod
     def apply(cls, *inputs, **settings):
@@ -82,8 +75,14 @@ class Function:
                     if x.requires_grad and x.generation > generation:
                         generation = x.generation
             if generation >= 0:
-                if self.outputs is not None:  # called before: record a copy
+                # Recorded before? Slots have no defaults and subclasses need
+                # not call an __init__ of ours, so the mark is the one slot
+                # Python always fills: __weakref__ is None until a weak
+                # reference to the instance exists, and recording makes one
+                # (kept in _self_ref). A second call records a copy.
+                if self.__weakref__ is not None:
                     self = copy.copy(self)
+                self._self_ref = weakref.ref(self)
                 self.generation = generation
                 self.seq = next(_creation_order)
                 self.inputs = inputs
