@@ -686,7 +686,7 @@ class WrongType(mg.Function):
 
 
 @pytest.mark.parametrize("cls,error,pattern", [
-    (WrongCount, RuntimeError, r"WrongCount\.backward returned 1 gradients for 2 inputs"),
+    (WrongCount, RuntimeError, r"wrong_count: backward returned 1 gradients for 2 inputs; WrongCount\.backward"),
     (WrongShape, ValueError, r"WrongShape\.backward: the gradient for input 1 has shape \(5, 7\).*input's shape \(2, 3\)"),
     (WrongType, TypeError, r"WrongType\.backward returned a str as the gradient for input 1 \(shape \(2, 3\)\)"),
 ])
@@ -768,3 +768,18 @@ def test_two_threads_train_at_once_as_alone():
     assert all(r == alone_a for r in results["a"]) and all(r == alone_b for r in results["b"])
     assert traced == traced_alone * 3   # each trace saw its own passes only
     assert mg.is_grad_enabled() and mg.Config.observers == ()
+
+
+def test_grad_mode_helpers():
+    x = mg.Variable(randn(3))
+
+    @mg.no_grad()
+    def infer(v):
+        return v * 2
+
+    assert not infer(x).requires_grad
+    with mg.set_grad_enabled(False):
+        assert not mg.is_grad_enabled() and not (x * 2).requires_grad
+        with mg.enable_grad():
+            assert (x * 2).requires_grad
+    assert mg.is_grad_enabled()

@@ -134,8 +134,8 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                 gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
             if len(gxs) != len(xs):
                 raise RuntimeError(
-                    f"{type(function).__name__}.backward returned {len(gxs)} gradients for "
-                    f"{len(xs)} inputs; expected one per input (None for no gradient)")
+                    f"{function.name}: backward returned {len(gxs)} gradients for {len(xs)} inputs; "
+                    f"{type(function).__name__}.backward must return one per input (None for no gradient)")
             try:
                 for x, gx in zip(xs, gxs):
                     if gx is not None:
