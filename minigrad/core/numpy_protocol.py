@@ -23,7 +23,6 @@ v`, `np.add(a, v, out=a)`) is an in-place update of an array: it computes on
 the data, writes into `out` and records nothing, so `p.data -= lr * p.grad`
 works.
 """
-import functools
 import inspect
 
 import numpy as np
@@ -160,18 +159,14 @@ def array_function(self, func, types, args, kwargs):
     return fn(*positional, **keywords)
 
 
-@functools.lru_cache(maxsize=None)
-def _signature(func):
-    return inspect.signature(func)
-
-
 def _translate(func, args, kwargs):
     """NumPy's call `func(*args, **kwargs)` as (positional, keywords) for the
     op: required and positional-only arguments stay positional, the others
     are passed by (renamed) keyword when they differ from NumPy's default."""
-    bound = _signature(func).bind(*args, **kwargs)
+    signature = inspect.signature(func)
+    bound = signature.bind(*args, **kwargs)
     positional, keywords = [], {}
-    for name, param in _signature(func).parameters.items():
+    for name, param in signature.parameters.items():
         if name not in bound.arguments:
             continue
         value = bound.arguments[name]

@@ -94,6 +94,9 @@ class Variable:
     def __array__(self, dtype=None, copy=None):
         # np.asarray(x), matplotlib and every NumPy function that converts.
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            if copy is False:
+                raise ValueError(f"np.asarray: a Variable of dtype {self.data.dtype} cannot become "
+                                 f"{np.dtype(dtype)} without a copy, and copy=False was asked")
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
 
