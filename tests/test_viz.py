@@ -9,7 +9,6 @@ import pytest
 import minigrad as mg
 import minigrad.functions as F
 from minigrad import viz
-from minigrad.core import backprop
 from minigrad.viz.labels import format_array
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")

@@ -10,7 +10,7 @@ minigrad's generator (`mg.manual_seed` seeds it).
 import numpy as np
 
 from .. import rng
-from .variable import Variable
+from .variable import Variable, shape_args
 
 _DEFAULT_FLOAT = np.dtype(np.float32)
 
@@ -25,8 +25,7 @@ def _variable(what, data, requires_grad):
 
 def _shape(what, shape):
     """zeros(2, 3) and zeros((2, 3)) alike: the shape as a tuple of ints."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
+    shape = shape_args(shape)
     if not all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape):
         raise TypeError(f"{what}: a shape is non-negative ints, got {tuple(shape)}")
     return tuple(int(n) for n in shape)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .function import Function
 from .operators import ops
-from .variable import Variable
+from .variable import Variable, shape_args
 
 # method name -> name of the op in minigrad.functions that computes x.method(*args, **kwargs)
 _METHODS = {
@@ -53,26 +53,19 @@ for _method, _op_name in _METHODS.items():
     setattr(Variable, _method, _forward_to(_method, _op_name))
 
 
-def _shape_args(args):
-    """f(2, 3) and f((2, 3)) alike: the shape as a tuple."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        return tuple(args[0])
-    return tuple(args)
-
-
 def view(self, *shape):
     """x reshaped (PyTorch's name for reshape): x.view(2, -1) or x.view((2, -1))."""
-    return op("reshape")(self, _shape_args(shape))
+    return op("reshape")(self, shape_args(shape))
 
 
 def permute(self, *axes):
     """x with its axes in the order `axes`: x.permute(2, 0, 1) or x.permute((2, 0, 1))."""
-    return op("permute")(self, _shape_args(axes))
+    return op("permute")(self, shape_args(axes))
 
 
 def expand(self, *shape):
     """x broadcast to `shape` (PyTorch's expand; -1 keeps that axis's size)."""
-    shape = _shape_args(shape)
+    shape = shape_args(shape)
     lead = len(shape) - self.ndim
     if lead < 0:
         raise ValueError(f"expand: shape {shape} has fewer axes than the Variable's {self.shape}")

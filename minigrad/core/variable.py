@@ -188,9 +188,7 @@ class Variable:
 
     # -- shape and reduction methods (the ops live in minigrad.functions) ----
     def reshape(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = shape[0]
-        return ops.reshape(self, shape)
+        return ops.reshape(self, shape_args(shape))
 
     def transpose(self, *axes):
         if len(axes) == 0:
@@ -273,6 +271,13 @@ class Variable:
 
 def _data(x):
     return x.data if isinstance(x, Variable) else x
+
+
+def shape_args(args):
+    """A shape given as f(2, 3) or as f((2, 3)), as a tuple."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
 
 
 def numeric_array(op, x):
