@@ -785,3 +785,20 @@ def test_grad_mode_helpers():
         with mg.enable_grad():
             assert (x * 2).requires_grad
     assert mg.is_grad_enabled()
+
+
+def test_hooks_in_grad_as_pytorch():
+    torch = pytest.importorskip("torch")
+    a = np.array([1.0, 2.0])
+    x = mg.Variable(a)
+    x.register_hook(lambda g: g * 10)
+    h = x * 3
+    h.register_hook(lambda g: g * 100)
+    gh, gx = mg.grad((h * h).sum(), [h, x])
+    t = torch.tensor(a, requires_grad=True)
+    t.register_hook(lambda g: g * 10)
+    th = t * 3
+    th.register_hook(lambda g: g * 100)
+    tgh, tgx = torch.autograd.grad((th * th).sum(), [th, t])
+    np.testing.assert_allclose(gh.data, tgh.numpy())   # a non-leaf's gradient before its hooks
+    np.testing.assert_allclose(gx.data, tgx.numpy())   # a leaf's after its hooks

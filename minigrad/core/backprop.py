@@ -30,7 +30,8 @@ from .operators import ops
 # Hooks (`x.register_hook(fn)`, `x.retain_grad()`) live in the Variable's
 # `_hooks` slot, None for almost every Variable: one test per function.
 # A leaf's hooks see its whole gradient of the pass, so a hooked leaf's
-# contributions are summed in `hooked_leaves` and delivered at the end.
+# contributions are summed in `hooked_leaves` (or `capture`) and delivered at
+# the end.
 
 
 def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, inputs=None):
@@ -147,6 +148,10 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         for x, gx in hooked_leaves.items():
             gx = x._hooks.run(x, gx, False)
             x.grad = gx if x.grad is None else accumulate(x.grad, gx)
+        if capture is not None:  # as PyTorch: a leaf's hooks apply, a non-leaf's come later
+            for x, gx in capture.items():
+                if gx is not None and x.creator is None and x._hooks is not None:
+                    capture[x] = x._hooks.run(x, gx, False)
     finally:
         Config.enable_backprop = saved
     if capture is not None:
