@@ -24,6 +24,8 @@ import numpy as np
 from .config import Config
 from .variable import Variable, constant, _new_object
 
+# Creation numbers (`seq`). Safe across threads without a lock: next() on an
+# itertools.count is one C call under the GIL (tests/test_threads.py checks it).
 _creation_order = itertools.count()
 
 
