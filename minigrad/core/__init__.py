@@ -4,3 +4,4 @@ from .variable import Variable, as_array
 from .function import Function, as_variable
 from .autodiff import grad, jacobian, hessian, hvp
 from .gradcheck import numerical_grad, gradcheck, gradgradcheck, GradcheckError
+from .anomaly import detect_anomaly, is_anomaly_enabled, AnomalyError

@@ -18,6 +18,7 @@ import heapq
 
 import numpy as np
 
+from . import anomaly as _anomaly
 from .config import Config
 from .operators import ops
 
@@ -84,6 +85,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
 
     retain = retain_grad and capture is None
     observer = _observers[-1] if _observers else None
+    check_anomaly = _anomaly.backward_checker() if _anomaly.active else None
     saved = Config.enable_backprop
     Config.enable_backprop = create_graph
     try:
@@ -121,6 +123,8 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
             if len(gxs) != len(xs):
                 raise RuntimeError(
                     f"{function.name}: backward returned {len(gxs)} gradients for {len(xs)} inputs")
+            if check_anomaly is not None:
+                check_anomaly(function, gxs)
             for x, gx in zip(xs, gxs):
                 if gx is not None:
                     send(x, gx if hasattr(gx, "creator") else _as_gradient(gx))

@@ -21,6 +21,7 @@ import weakref
 
 import numpy as np
 
+from . import anomaly as _anomaly
 from .config import Config
 from .variable import Variable, constant, _new_object
 
@@ -83,6 +84,8 @@ class Function:
                         o.generation = generation + 1
                         o.requires_grad = True
                     self.outputs = [weakref.ref(o) for o in outputs]
+        if _anomaly.active:  # detect_anomaly(): when off, this test is all it costs
+            _anomaly.check_forward(self, inputs, y if outputs is None else outputs)
         return y if outputs is None else outputs
 
     def forward(self, *xs):
