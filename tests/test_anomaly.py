@@ -55,6 +55,14 @@ def test_backward_names_the_op_whose_gradient_is_not_finite():
     assert x.grad is None
 
 
+def test_backward_of_a_graph_made_before_the_block_says_its_line_is_unknown():
+    x = mg.Variable(np.array([0.0, 1.0]))
+    loss = F.sum(F.sqrt(x))
+    with mg.detect_anomaly(), pytest.raises(mg.AnomalyError, match="sqrt: backward produced inf") as info:
+        loss.backward()
+    assert "created outside detect_anomaly(), so its line was not recorded" in str(info.value)
+
+
 def test_backward_checks_with_create_graph_and_in_a_custom_function():
     class BadSquare(mg.Function):
         def forward(self, x):

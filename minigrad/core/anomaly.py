@@ -79,7 +79,12 @@ def _user_site():
     return filename, lineno, linecache.getline(filename, lineno).strip()
 
 
+_UNRECORDED = object()   # the op was made before anomaly mode was entered
+
+
 def _describe_site(site):
+    if site is _UNRECORDED:
+        return "created outside detect_anomaly(), so its line was not recorded"
     if site is None:
         return "created inside minigrad (no user code on the stack)"
     filename, lineno, code = site
@@ -145,4 +150,4 @@ def _check_backward(function, gxs):
             raise AnomalyError(
                 f"{function.name}: backward produced {bad} in the gradient of input {i} "
                 f"(input shapes: {_shapes(function.inputs)}); the op was "
-                f"{_describe_site(_sites.get(function))}")
+                f"{_describe_site(_sites.get(function, _UNRECORDED))}")
