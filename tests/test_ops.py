@@ -117,7 +117,7 @@ def is_trivial(case):
     return is_edge_case(case) or max(np.size(a) for a in case.arrays) <= 1
 
 
-TRIVIAL_AT_MOST = 0.25   # of one spec's cases (the strategies aim at about 1 in 16)
+TRIVIAL_AT_MOST = 0.25   # of one spec's cases (the strategies aim at about 1 in 20)
 EDGE_AT_MOST = 0.10      # of the whole table's cases
 
 

@@ -75,14 +75,24 @@ def transpose_cases(draw):
 
 
 @st.composite
-def broadcast_cases(draw):
+def small_and_broadcast(draw):
+    """(small, result): small broadcasts to result, keeping at least one of
+    its sides (all 1s, one element, is the edge: 0-d)."""
     result, small = draw(broadcast_shapes(2, min_side=2, anchor=0))
+    if small and all(side == 1 for side in small):
+        small = small[:-1] + result[-1:]
+    return small, result
+
+
+@st.composite
+def broadcast_cases(draw):
+    small, result = draw(small_and_broadcast())
     return Case((draw(array(small)),), {"shape": result})
 
 
 @st.composite
 def sum_to_cases(draw):
-    result, small = draw(broadcast_shapes(2, min_side=2, anchor=0))
+    small, result = draw(small_and_broadcast())
     return Case((draw(array(result)),), {"shape": small})
 
 
