@@ -2,7 +2,7 @@
 from .core import (Variable, Function, Config, using_config, no_grad, enable_grad, is_grad_enabled,
                    test_mode, grad, jacobian, hessian, hvp, numerical_grad, gradcheck, gradgradcheck,
                    GradcheckError)
-from .core.anomaly import detect_anomaly, is_anomaly_enabled, AnomalyError
+from .core import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .rng import manual_seed, get_rng
 from .serialization import save, load
 from . import functions, nn, optim, data, train, viz
