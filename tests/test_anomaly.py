@@ -1,14 +1,13 @@
 """Anomaly mode: `mg.detect_anomaly()` raises at the first op whose output
 (forward) or gradient (backward) holds NaN or inf, naming the op, its
 inputs' shapes and the user's line that created it."""
-import threading
-
 import numpy as np
 import pytest
 
 import minigrad as mg
 import minigrad.functions as F
 from minigrad.core import anomaly
+from tests.test_threads import another_thread_inside
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")   # NumPy's own NaN warnings
 
@@ -110,21 +109,7 @@ def test_finite_training_step_is_unchanged_under_anomaly_mode():
 
 
 def test_anomaly_mode_is_per_thread():
-    inside, leave, seen = threading.Event(), threading.Event(), []
-
-    def hold():
-        with mg.detect_anomaly():
-            inside.set()
-            leave.wait()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    inside.wait()
-    try:
+    with another_thread_inside(mg.detect_anomaly):
         assert not mg.is_anomaly_enabled()
         y = F.log(mg.Variable(np.array([-1.0])))   # this thread did not ask: no error
-        seen.append(np.isnan(y.data).all())
-    finally:
-        leave.set()
-        thread.join()
-    assert seen == [True]
+    assert np.isnan(y.data).all()

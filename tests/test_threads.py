@@ -1,6 +1,7 @@
 """Two threads using minigrad at once each get what they get alone: the
 random generator is per thread (see minigrad/rng.py), and nothing else
 module-global is shared between two training loops."""
+import contextlib
 import sys
 import threading
 
@@ -59,22 +60,30 @@ def run_in_threads(*jobs):
     return results
 
 
-def grad_mode_is_per_thread():
-    """Whether `no_grad()` in one thread leaves another thread recording."""
+@contextlib.contextmanager
+def another_thread_inside(make_context):
+    """Run the block while another thread sits inside `make_context()`."""
     inside, leave = threading.Event(), threading.Event()
 
-    def hold_no_grad():
-        with mg.no_grad():
+    def hold():
+        with make_context():
             inside.set()
             leave.wait()
 
-    thread = threading.Thread(target=hold_no_grad)
+    thread = threading.Thread(target=hold)
     thread.start()
     inside.wait()
-    seen = mg.is_grad_enabled()
-    leave.set()
-    thread.join()
-    return seen
+    try:
+        yield
+    finally:
+        leave.set()
+        thread.join()
+
+
+def grad_mode_is_per_thread():
+    """Whether `no_grad()` in one thread leaves another thread recording."""
+    with another_thread_inside(mg.no_grad):
+        return mg.is_grad_enabled()
 
 
 def test_two_threads_draw_dropout_masks_and_each_gets_what_it_gets_alone(busy_switching):
