@@ -409,10 +409,6 @@ DATA = [
 ]
 
 
-def in_tmp(name):
-    return lambda tmp_path: str(tmp_path / name)
-
-
 SERIALIZATION = [
     ("save_object", lambda tmp: mg.save(object(), tmp / "a.npz"), TypeError,
      ["save: expected a dict of name -> array", "got object"]),
