@@ -6,8 +6,15 @@ import numpy as np
 from ..core import Function, Variable
 
 
+def _check_axis_type(op, axis):
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis {axis!r} ({type(axis).__name__}) is not valid; expected an int "
+                        "or a tuple of ints")
+
+
 def _normalize_axis(op, axis, ndim):
     """`axis` as a non-negative int, or a clear error naming the op."""
+    _check_axis_type(op, axis)
     if not -ndim <= axis < ndim:
         raise ValueError(f"{op}: axis {axis} is out of range for an array of {ndim} dimensions")
     return axis % ndim
@@ -228,8 +235,12 @@ def _shape_of(x):
 
 def _axis_tuple(op, axis, ndim):
     """`axis` (an int or a sequence) as a tuple of distinct non-negative axes."""
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    axes = tuple(_normalize_axis(op, int(a), ndim) for a in axes)
+    if isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:
+        _check_axis_type(op, axis)
+        axes = (axis,)
+    axes = tuple(_normalize_axis(op, a, ndim) for a in axes)
     if len(set(axes)) != len(axes):
         raise ValueError(f"{op}: repeated axis in {axis}")
     return axes
@@ -410,8 +421,32 @@ class Pad(Function):
         return {"pad_width": self.widths, "value": self.value}
 
 
-def pad(x, pad_width, value=0):
-    """x padded with the constant `value`, as np.pad(x, pad_width,
-    constant_values=value): pad_width is an int, a (before, after) pair, or
-    one pair per axis."""
-    return Pad(_pad_widths(pad_width, len(_shape_of(x))), value)(x)
+PAD_MODES = ("constant", "reflect", "edge", "wrap")
+
+
+def _pad_source(n, before, after, mode):
+    """For np.pad's index-moving modes: which element of an axis of length n
+    each position of the padded axis copies (np.pad of arange(n))."""
+    return np.pad(np.arange(n), (before, after), mode=mode)
+
+
+def pad(x, pad_width, mode="constant", value=0):
+    """x padded as np.pad(x, pad_width, mode, constant_values=value):
+    pad_width is an int, a (before, after) pair, or one pair per axis.
+    mode "constant" surrounds x by `value`; "reflect", "edge" and "wrap"
+    copy elements of x, built as a gather per padded axis, so the gradient
+    adds up at the elements that the padding repeats."""
+    if mode not in PAD_MODES:
+        raise ValueError(f"pad: mode {mode!r} is not supported; expected one of {PAD_MODES}")
+    shape = _shape_of(x)
+    widths = _pad_widths(pad_width, len(shape))
+    if mode == "constant":
+        return Pad(widths, value)(x)
+    for axis, ((before, after), n) in enumerate(zip(widths, shape)):
+        if before == after == 0:
+            continue
+        if n == 0:
+            raise ValueError(f"pad: cannot pad axis {axis} of size 0 (shape {shape}) in mode {mode!r}; "
+                             "there is nothing to copy")
+        x = get_item(x, (slice(None),) * axis + (_pad_source(n, before, after, mode),))
+    return x
