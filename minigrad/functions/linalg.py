@@ -180,8 +180,10 @@ class Einsum(Function):
         present = "".join(c for c in letters if c in seen)
         g = Einsum(others, present)(gy, *[v for j, v in enumerate(self.inputs) if j != k])
         if present != letters:  # letters only x_k has: the gradient is constant along them
-            g = broadcast_to(reshape(g, tuple(sizes[c] if c in seen else 1 for c in letters)),
-                             tuple(sizes[c] for c in letters))
+            g = reshape(g, tuple(g.shape[present.index(c)] if c in seen else 1 for c in letters))
+        full = tuple(sizes[c] for c in letters)
+        if g.shape != full:  # ... and along axes where the others broadcast a length 1
+            g = broadcast_to(g, full)
         if len(letters) != len(part):  # a repeated letter: x_k's diagonal
             position = {c: i for i, c in enumerate(letters)}
             index = tuple(np.arange(sizes[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
