@@ -134,11 +134,13 @@ def swapaxes(x, axis1, axis2):
     return transpose(x, order)
 
 
-def permute(x, *axes):
-    """x with its axes in the order `axes` (a tuple, or the axes as
-    arguments), as torch.permute; the same as transpose(x, axes)."""
-    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-        axes = axes[0]
+def permute(x, axes, *more_axes):
+    """x with its axes in the order `axes`, as torch.permute (a tuple, or
+    the axes as arguments: permute(x, 2, 0, 1)); the same as transpose(x, axes)."""
+    if more_axes:
+        axes = (axes,) + more_axes
+    elif isinstance(axes, (int, np.integer)):
+        axes = (axes,)
     return transpose(x, tuple(axes))
 
 
