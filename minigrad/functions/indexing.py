@@ -193,9 +193,29 @@ def masked_fill(x, mask, value):
                          f"{shape}") from None
     if _shape_of(value) != ():
         raise ValueError(f"masked_fill: value must be a number or 0-d, got shape {_shape_of(value)}")
-    if not isinstance(value, Variable):
-        value = np.asarray(value, dtype=x.dtype if isinstance(x, Variable) else None)
-    return where(mask, value, x)
+    if isinstance(value, Variable) and value.requires_grad:
+        return where(mask, value, x)  # value gets the gradient summed over the filled places
+    return MaskedFill(mask, value.data if isinstance(value, Variable) else value)(x)
+
+
+class MaskedFill(Function):
+    """y = value where mask, else x (value a constant).   gx = 0 where mask,
+    else gy: the same op with value 0. One op each way, where `where`
+    would also form a gradient for the constant."""
+    __slots__ = ("mask", "value")
+
+    def __init__(self, mask, value):
+        self.mask = mask
+        self.value = value
+
+    def forward(self, x):
+        return np.where(self.mask, np.asarray(self.value, dtype=x.dtype), x)
+
+    def backward(self, gy):
+        return MaskedFill(self.mask, 0)(gy)
+
+    def settings(self):
+        return {"value": self.value}
 
 
 # -- triangles and diagonals -----------------------------------------------------

@@ -206,7 +206,7 @@ class Var(Reduction):
     def backward(self, gy):
         (x,) = self.inputs
         centered = x - mean(x, self.axes, keepdims=True)
-        return expand_reduced(gy, self.x_shape, self.axes) * centered * (2 / (self.count() - self.ddof))
+        return reshape(gy * (2 / (self.count() - self.ddof)), keepdims_shape(self.x_shape, self.axes)) * centered
 
     def settings(self):
         return dict(super().settings(), ddof=self.ddof)
@@ -269,6 +269,9 @@ class PNorm(Reduction):
 
     def forward(self, x):
         axes = self.prepare(x)
+        if self.p == 2 and axes == (x.ndim - 1,) and x.dtype.kind == "f":
+            y = np.sqrt(np.einsum("...i,...i->...", x, x))  # no temporary x * x
+            return y[..., None] if self.keepdims else y
         if self.p == 2:
             return np.sqrt(np.sum(x * x, axis=axes, keepdims=self.keepdims))
         return np.sum(np.abs(x) ** self.p, axis=axes, keepdims=self.keepdims) ** (1 / self.p)
@@ -276,11 +279,13 @@ class PNorm(Reduction):
     def backward(self, gy):
         (x,) = self.inputs
         y = self.output_variable()
-        safe_y = expand_reduced(where(y.data == 0, np.ones((), y.dtype), y), self.x_shape, self.axes)
-        g = expand_reduced(gy, self.x_shape, self.axes)
+        safe_y = where(y.data == 0, np.ones((), y.dtype), y) if not y.data.all() else y
+        # Scale on the reduced shape first, then one full-size product that
+        # broadcasts it back (Mul's backward sums over the broadcast axes).
+        reduced = keepdims_shape(self.x_shape, self.axes)
         if self.p == 2:
-            return g * x / safe_y
-        return g * np.sign(x.data) * _abs(x) ** (self.p - 1) / safe_y ** (self.p - 1)
+            return reshape(gy / safe_y, reduced) * x
+        return reshape(gy / safe_y ** (self.p - 1), reduced) * (np.sign(x.data) * _abs(x) ** (self.p - 1))
 
     def settings(self):
         return dict(super().settings(), ord=self.p)
