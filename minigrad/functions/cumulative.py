@@ -10,11 +10,17 @@ from .reorder import moveaxis
 from .shape import _normalize_axis, _shape_of, expand_dims, reshape
 
 
-def _flat_or_axis(op, x, axis):
-    """(x, axis) with axis None meaning x flattened, axis 0."""
+def _running(op, run, x, axis):
+    """run(x, axis) for a running op: axis None runs over x flattened; a
+    0-d x with axis 0 or -1 runs over its one element and stays 0-d, as
+    in PyTorch."""
     if axis is None:
-        return reshape(x, (-1,)), 0
-    return x, _normalize_axis(op, axis, max(len(_shape_of(x)), 1))
+        return run(reshape(x, (-1,)), 0)
+    ndim = len(_shape_of(x))
+    axis = _normalize_axis(op, axis, max(ndim, 1))
+    if ndim == 0:
+        return reshape(run(reshape(x, (1,)), 0), ())
+    return run(x, axis)
 
 
 class Cumsum(Function):
@@ -104,29 +110,25 @@ class LogCumSumExp(Function):
 
 def cumsum(x, axis=None):
     """Running sum along `axis` (None: over x flattened), as np.cumsum."""
-    x, axis = _flat_or_axis("cumsum", x, axis)
-    return Cumsum(axis)(x)
+    return _running("cumsum", lambda v, a: Cumsum(a)(v), x, axis)
 
 
 def cumprod(x, axis=None):
     """Running product along `axis` (None: over x flattened), as np.cumprod.
     Its gradient is exact where x holds zeros."""
-    x, axis = _flat_or_axis("cumprod", x, axis)
-    return Cumprod(axis)(x)
+    return _running("cumprod", lambda v, a: Cumprod(a)(v), x, axis)
 
 
 def logcumsumexp(x, axis):
     """Running log(sum(exp(x))) along `axis` without overflow, as torch.logcumsumexp
     (axis None: over x flattened)."""
-    x, axis = _flat_or_axis("logcumsumexp", x, axis)
-    return LogCumSumExp(axis)(x)
+    return _running("logcumsumexp", lambda v, a: LogCumSumExp(a)(v), x, axis)
 
 
-def _running_extreme(op, accumulate, x, axis):
+def _gather_running_extreme(accumulate, x, axis):
     """The running maximum (or minimum) as x gathered at the position of
     the running extreme, so the gradient goes to that element (the latest
     one among ties, as PyTorch's)."""
-    x, axis = _flat_or_axis(op, x, axis)
     data = x.data if isinstance(x, Variable) else np.asarray(x)
     if data.size == 0:
         return TakeAlongAxis(axis, np.zeros(data.shape, dtype=np.intp))(x)
@@ -139,10 +141,10 @@ def _running_extreme(op, accumulate, x, axis):
 def cummax(x, axis):
     """Running maximum along `axis` (values), as torch.cummax(...).values
     (axis None: over x flattened)."""
-    return _running_extreme("cummax", np.maximum.accumulate, x, axis)
+    return _running("cummax", lambda v, a: _gather_running_extreme(np.maximum.accumulate, v, a), x, axis)
 
 
 def cummin(x, axis):
     """Running minimum along `axis` (values), as torch.cummin(...).values
     (axis None: over x flattened)."""
-    return _running_extreme("cummin", np.minimum.accumulate, x, axis)
+    return _running("cummin", lambda v, a: _gather_running_extreme(np.minimum.accumulate, v, a), x, axis)

@@ -137,6 +137,15 @@ def _parse_einsum(subscripts, shapes):
             raise ValueError(f"einsum: operand of shape {shape} has {len(shape)} dimensions but "
                              f"subscripts {part!r} name {named}")
         spans.append(len(shape) - named if "..." in part else 0)
+    sizes = {}
+    for k, (part, shape) in enumerate(zip(ins, shapes)):
+        before, _, after = part.partition("...")
+        for c, n in zip(before + after, shape[:len(before)] + shape[len(shape) - len(after):]):
+            if sizes.get(c, (1,))[0] not in (1, n) and n != 1:
+                raise ValueError(f"einsum: letter {c!r} has size {sizes[c][0]} in operand {sizes[c][1]} "
+                                 f"but {n} in operand {k} (shape {shape}) of {subscripts!r}")
+            if n != 1 or c not in sizes:
+                sizes[c] = (n, k)
     broadcast = "".join(spare[:max(spans, default=0)])
     ins = [p.replace("...", broadcast[len(broadcast) - n:]) for p, n in zip(ins, spans)]
     if not arrow:
