@@ -8,10 +8,7 @@ from hypothesis import strategies as st
 
 import minigrad.functions as F
 from . import Case, OpSpec, array
-
-
-def sides(min_dims=1, max_dims=3, lo=2, hi=4):
-    return st.lists(st.integers(lo, hi), min_size=min_dims, max_size=max_dims).map(tuple)
+from .reduction_more import sides
 
 
 def ints(draw, shape, lo, hi):

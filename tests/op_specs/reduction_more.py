@@ -9,8 +9,10 @@ import minigrad.functions as F
 from . import Case, OpSpec, array, distinct_array, with_axis
 
 
-def sides(min_dims=1, max_dims=3, lo=2):
-    return st.lists(st.integers(lo, 4), min_size=min_dims, max_size=max_dims).map(tuple)
+def sides(min_dims=1, max_dims=3, lo=2, hi=4):
+    """Shapes of min_dims to max_dims axes, each of lo to hi elements (the
+    spec modules of issue 11 share it)."""
+    return st.lists(st.integers(lo, hi), min_size=min_dims, max_size=max_dims).map(tuple)
 
 
 @st.composite
