@@ -6,14 +6,14 @@ from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minim
 from .reduction import (sum, mean, max, min, logsumexp, var, std, prod, amax, amin, norm, argmax, argmin,
                         any, all)
 from .cumulative import cumsum, cumprod, logcumsumexp, cummax, cummin
-from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_dims, squeeze, flatten,
-                    concat, stack, split, pad)
 from .reorder import flip, roll, tile, repeat, moveaxis, swapaxes, permute, unsqueeze, chunk, unbind
 from .indexing import (take_along_axis, gather, scatter_add, index_add, masked_fill, tril, triu, diag,
                        diagonal, trace)
 from .sorting import sort, argsort, topk, median
-from .linalg import (matmul, linear, einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve,
-                     cholesky)
+from .linalg import einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve, cholesky
+from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_dims, squeeze, flatten,
+                    concat, stack, split, pad)
+from .linalg import matmul, linear
 from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax, log_softmax,
                          identity)
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
