@@ -231,7 +231,7 @@ class Prod(Reduction):
         others = reshape(ProdOthers()(moved), tuple(self.x_shape[a] for a in order))
         if order != sorted(order):
             others = transpose(others, tuple(int(i) for i in np.argsort(order)))
-        return expand_reduced(gy, self.x_shape, self.axes) * others
+        return reshape(gy, keepdims_shape(self.x_shape, self.axes)) * others  # Mul broadcasts
 
 
 class ProdOthers(Function):
