@@ -120,20 +120,37 @@ SCRIPT = """
     if (data.nodes <= MAX_READABLE_NODES) {
       scale = Math.max(readableScale(), Math.min(scale, 1.5 * readableScale()));
     }
-    centred(scale);
+    centred(scale);                         // top first: the forward pass starts there
+    var first = svg.querySelector("g.node[id^='f']");
+    if (first && box.width * scale > pane.clientWidth) {
+      var r = first.getBoundingClientRect(), p = pane.getBoundingClientRect();
+      setView(scale, view.x + (p.left + p.width / 2) - (r.left + r.width / 2), view.y);
+    }
     follow();
   }
-  function follow() {                       // pan the current function (or the first input) into view
+  function follow() {                       // pan the current step (or the first input) into view
     var event = events[current];
-    var target = event.function ? $(event.function) : $(data.start);
-    if (!target) { return; }
-    var r = target.getBoundingClientRect(), p = pane.getBoundingClientRect();
-    var inside = r.left >= p.left + PAD && r.right <= p.right - PAD && r.top >= p.top + PAD &&
-                 r.bottom <= p.bottom - PAD;
-    if (inside) { return; }
-    var dx = (p.left + p.width / 2) - (r.left + r.width / 2);
-    var dy = (p.top + p.height / 2) - (r.top + r.height / 2);
-    setView(view.scale, view.x + dx, view.y + dy);
+    var ids = event.function ? [event.function].concat(event.active) : [data.start];
+    var r = null, own = $(ids[0]) && $(ids[0]).getBoundingClientRect();
+    ids.forEach(function (id) {
+      var el = $(id);
+      if (!el) { return; }
+      var b = el.getBoundingClientRect();
+      r = r === null ? {left: b.left, top: b.top, right: b.right, bottom: b.bottom}
+                     : {left: Math.min(r.left, b.left), top: Math.min(r.top, b.top),
+                        right: Math.max(r.right, b.right), bottom: Math.max(r.bottom, b.bottom)};
+    });
+    if (r === null) { return; }
+    var p = pane.getBoundingClientRect();
+    var lo = {x: p.left + PAD, y: p.top + PAD}, hi = {x: p.right - PAD, y: p.bottom - PAD};
+    function shift(a, b, min, max, a1, b1) {  // the least move that brings [a, b] inside [min, max],
+      if (b - a > max - min) { a = a1; b = b1; }  // or else the node itself [a1, b1]
+      if (b - a > max - min) { return (min + max) / 2 - (a + b) / 2; }
+      return a < min ? min - a : b > max ? max - b : 0;
+    }
+    var dx = shift(r.left, r.right, lo.x, hi.x, own.left, own.right);
+    var dy = shift(r.top, r.bottom, lo.y, hi.y, own.top, own.bottom);
+    if (dx || dy) { setView(view.scale, view.x + dx, view.y + dy); }
   }
   pane.addEventListener("wheel", function (e) {
     e.preventDefault();
@@ -161,6 +178,11 @@ SCRIPT = """
 
   // -- the replay --------------------------------------------------------------
   function lines(vid) { return $(vid).querySelectorAll("text"); }
+  function centre(text) {                   // keep a line centred whatever it comes to hold
+    var b = text.getBBox();
+    text.setAttribute("x", b.x + b.width / 2);
+    text.setAttribute("text-anchor", "middle");
+  }
   function valueLine(vid) { return lines(vid)[data.slots[vid][0]]; }
   function gradLine(vid) {
     var k = data.slots[vid][1];
@@ -278,6 +300,10 @@ SCRIPT = """
     else if (e.key in zooms) { zoomCentre(zooms[e.key]); e.preventDefault(); }
     else if (e.key === "0") { fit(); }
     else if (e.key === "1") { readable(); }
+  });
+  Object.keys(data.slots).forEach(function (vid) {
+    centre(valueLine(vid));
+    if (gradLine(vid)) { centre(gradLine(vid)); }
   });
   show(0);
   startView();
