@@ -148,18 +148,29 @@ def _forward_events(graph, names):
             text.append(f"{names[y]} = {_compact(y.data)}")
         values = [[graph.variable_ids[y], _compact(y.data), _full(y.data)] for y in outputs]
         arrays = [[f"{names[y]} {y.shape}", _full(y.data)] for y in outputs]
-        active = [eid for eid, tail, head in graph.edges() if fid in (tail, head)]
         events.append(_event(f"Forward {number}: {op.name}", "forward", text, function=fid,
-                             values=values, active=active, arrays=arrays))
+                             values=values, arrays=arrays, **_around(graph, fid)))
     return events
 
 
-def _event(title, phase, text, function=None, values=(), nodes=(), edges=(), active=(), arrays=()):
+def _event(title, phase, text, function=None, values=(), nodes=(), edges=(), active=(), focus=(),
+           arrays=()):
     """One JSON-ready event: `values` and `nodes` are [id, short text, full
-    text] updates of value and gradient lines, `edges` [id, short text]."""
+    text] updates of value and gradient lines, `edges` [id, short text];
+    `active` the edges to highlight, `focus` the nodes to keep in view."""
     return {"title": title, "phase": phase, "function": function, "values": list(values),
-            "nodes": list(nodes), "edges": list(edges), "active": list(active), "text": text,
-            "arrays": list(arrays)}
+            "nodes": list(nodes), "edges": list(edges), "active": list(active), "focus": list(focus),
+            "text": text, "arrays": list(arrays)}
+
+
+def _around(graph, fid):
+    """The edges of function `fid` (active) and it with its neighbours (focus)."""
+    active, focus = [], [fid]
+    for eid, tail, head in graph.edges():
+        if fid in (tail, head):
+            active.append(eid)
+            focus.append(head if tail == fid else tail)
+    return {"active": active, "focus": focus}
 
 
 def _events(trace, graph, names):
@@ -226,8 +237,8 @@ def _step_event(trace, k, number, graph, names, totals, target, uses):
                 f"much {arriving} changes when that input changes (the local derivative of {op})"
                 + (", added up over the outputs." if len(live) > 1 else "."))
     if drawn.math.derivative:
-        text.append(f"The local derivatives of {op}, from the docstring of {type(f).__name__} "
-                    f"({drawn.math.forward}): {drawn.math.derivative}")
+        text.append(f"The local derivatives of {op} (from the docstring of {type(f).__name__}): "
+                    f"{drawn.math.derivative}")
     else:
         text.append(f"The docstring of {type(f).__name__} states no derivative; its backward "
                     f"method computes the products.")
@@ -260,9 +271,8 @@ def _step_event(trace, k, number, graph, names, totals, target, uses):
     for g, key, _ in graph.operands:
         if g is f:
             text.append(f"{key} is a constant (drawn dashed): it needs no gradient.")
-    active = [eid for eid, tail, head in graph.edges() if fid in (tail, head)]
     return _event(f"Backward {number}: {op}", "backward", text, function=fid, nodes=nodes,
-                  edges=edges, active=active, arrays=arrays)
+                  edges=edges, arrays=arrays, **_around(graph, fid))
 
 
 def _listing(names):

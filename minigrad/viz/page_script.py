@@ -130,7 +130,7 @@ SCRIPT = """
   }
   function follow() {                       // pan the current step (or the first input) into view
     var event = events[current];
-    var ids = event.function ? [event.function].concat(event.active) : [data.start];
+    var ids = event.function ? event.focus : [data.start];
     var r = null, own = $(ids[0]) && $(ids[0]).getBoundingClientRect();
     ids.forEach(function (id) {
       var el = $(id);
