@@ -383,7 +383,8 @@ def test_every_op_states_its_derivative_in_its_docstring():
     ("Tanh", "y = tanh(x).", "dy/dx = 1 - y**2"),
     ("Linear", "y = x @ W.T + b", "gx = gy @ W; gW = gy^T x (over all leading axes); gb = sum gy"),
     ("SoftmaxCrossEntropy", "loss = -1/M", "gx = (softmax(x) * sum_c t_c - t) * gy / M; gt = "),
-    ("Conv2d", "y[n] = W2 @ cols[n]", "gx = col2im(W2^T @ gy[n]); gW = sum_n gy[n] @ cols[n]^T; gb = "),
+    ("Conv2d", "y[n, g] = W[g] @ cols[n, g] + b", "gx = col2im(W[g]^T @ gy[n, g]); gW[g] = sum_n gy[n, g]"),
+    ("MaxUnpool", "y = zeros (N, C, H*W)", "gx[n, c, k] = gy[n, c, indices[n, c, k]]"),
     ("TanhGrad", "gx = gy * (1 - y**2)", "d gx/d gy = 1 - y**2; d gx/d y = -2 y gy"),
 ])
 def test_op_math_splits_the_docstring_into_forward_and_derivative(name, forward, derivative):

@@ -10,14 +10,14 @@ from the outputs to the leaves uses an explicit stack, so a graph of any
 depth can be drawn.
 
 Some ops hold an array operand as a setting rather than as an input: the
-integer labels of softmax_cross_entropy. They are drawn as constant inputs
+integer labels of softmax_cross_entropy, the indices of max_unpool2d. They are drawn as constant inputs
 of their op all the same (ids "c0", "c1", ...), so the picture shows every
 operand of the loss.
 """
 import numpy as np
 
 # Array settings that are operands of their op: drawn as constant inputs.
-OPERAND_SETTINGS = ("labels",)
+OPERAND_SETTINGS = ("labels", "indices")
 
 
 class Graph:

@@ -25,8 +25,8 @@ import numpy as np
 
 from ..core import Function
 
-# dy/dx, dloss/dp, d gx/d gy   |   gx =, gW =, gcols =, gx_i =, ggy =
-_DERIVATIVE = re.compile(r"\bd ?[A-Za-z]\w* ?/ ?d ?[A-Za-z]|\bg{1,2}(?:[A-Za-z]|cols)(?:_i)? ?=")
+# dy/dx, dloss/dp, d gx/d gy   |   gx =, gW =, gcols =, gx_i =, ggy =, gx[n, c, k] =
+_DERIVATIVE = re.compile(r"\bd ?[A-Za-z]\w* ?/ ?d ?[A-Za-z]|\bg{1,2}(?:[A-Za-z]|cols)(?:_i)?(?:\[[^\]]*\])? ?=")
 _GAP = re.compile(r"\s{3,}")   # formulas side by side on one line
 
 
