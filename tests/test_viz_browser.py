@@ -257,8 +257,10 @@ def test_a_3_layer_mlp_opens_readable_and_zooms_and_pans(browser, tmp_path):
         current = browser.find_elements(By.CSS_SELECTOR, "#graph g.node.current")
         if current:
             inside = browser.execute_script("""
-                var r = arguments[0].getBoundingClientRect(), p = document.getElementById('graph').getBoundingClientRect();
-                return r.left >= p.left && r.right <= p.right && r.top >= p.top && r.bottom <= p.bottom;""", current[0])
+                var r = arguments[0].getBoundingClientRect();
+                var p = document.getElementById('graph').getBoundingClientRect();
+                return r.left >= p.left && r.right <= p.right && r.top >= p.top && r.bottom <= p.bottom;
+                """, current[0])
             assert inside, f"{current[0].get_attribute('id')} is out of view"
 
     # The labels are a constant input of the loss, drawn without a gradient line.

@@ -24,7 +24,7 @@ from collections import Counter
 
 import numpy as np
 
-from .dot import (GraphvizNotFoundError, check_show, draw, grad_text, is_constant, module_clusters, parameter_names,
+from .dot import (GraphvizNotFoundError, check_show, draw, is_constant, module_clusters, parameter_names,
                   run_dot, value_names, value_rows)
 from .graph import Graph
 from .labels import format_array
@@ -74,7 +74,8 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
     show = tuple(dict.fromkeys(("name",) + check_show(show) + ("value", "grad")))
     param_names = parameter_names(params)
     names = value_names(graph, param_names)
-    events = _forward_events(graph, names) + _events(trace, graph, names)
+    around = _neighbourhoods(graph)
+    events = _forward_events(graph, names, around) + _events(trace, graph, names, around)
 
     values = {vid: [_compact(x.data)] for x, vid in graph.variable_ids.items()}
     grads = {vid: [UNKNOWN_GRAD] for x, vid in graph.variable_ids.items() if not is_constant(x)}
@@ -126,7 +127,7 @@ def _full(a):
     return format_array(a, PANEL_ELEMENTS, digits=PANEL_DIGITS)
 
 
-def _forward_events(graph, names):
+def _forward_events(graph, names, around):
     """The forward pass, one event per function in the order they ran."""
     leaves = [names[x] for x in graph.variables if x.creator is None]
     text = [f"The forward pass starts from the values we know: {_listing(leaves)}"
@@ -149,7 +150,7 @@ def _forward_events(graph, names):
         values = [[graph.variable_ids[y], _compact(y.data), _full(y.data)] for y in outputs]
         arrays = [[f"{names[y]} {y.shape}", _full(y.data)] for y in outputs]
         events.append(_event(f"Forward {number}: {op.name}", "forward", text, function=fid,
-                             values=values, arrays=arrays, **_around(graph, fid)))
+                             values=values, arrays=arrays, **around[fid]))
     return events
 
 
@@ -163,17 +164,18 @@ def _event(title, phase, text, function=None, values=(), nodes=(), edges=(), act
             "text": text, "arrays": list(arrays)}
 
 
-def _around(graph, fid):
-    """The edges of function `fid` (active) and it with its neighbours (focus)."""
-    active, focus = [], [fid]
+def _neighbourhoods(graph):
+    """{function id: {"active": its edges, "focus": it and its neighbours}},
+    in one pass over the edges."""
+    around = {fid: {"active": [], "focus": [fid]} for fid in graph.function_ids.values()}
     for eid, tail, head in graph.edges():
-        if fid in (tail, head):
-            active.append(eid)
-            focus.append(head if tail == fid else tail)
-    return {"active": active, "focus": focus}
+        fid, other = (tail, head) if tail in around else (head, tail)
+        around[fid]["active"].append(eid)
+        around[fid]["focus"].append(other)
+    return around
 
 
-def _events(trace, graph, names):
+def _events(trace, graph, names, around):
     """The replay as a list of JSON-ready events (see the module docstring)."""
     target = _target(graph, names)
     totals = {}   # Variable -> gradient accumulated so far
@@ -186,7 +188,7 @@ def _events(trace, graph, names):
                 del totals[x]   # a new pass: pending gradients start empty, .grad keeps adding
             events.append(_begin_event(starts[k], graph, names, totals, target))
         if k < len(trace.steps):
-            events.append(_step_event(trace, k, k + 1, graph, names, totals, target, uses))
+            events.append(_step_event(trace, k, k + 1, graph, names, totals, target, uses, around))
     return events
 
 
@@ -214,7 +216,7 @@ def _begin_event(seeds, graph, names, totals, target):
                   arrays=arrays)
 
 
-def _step_event(trace, k, number, graph, names, totals, target, uses):
+def _step_event(trace, k, number, graph, names, totals, target, uses, around):
     """Backward step `number` of the page: step k of the trace. `uses`
     counts the edges leaving each Variable."""
     step = trace.steps[k]
@@ -272,7 +274,7 @@ def _step_event(trace, k, number, graph, names, totals, target, uses):
         if g is f:
             text.append(f"{key} is a constant (drawn dashed): it needs no gradient.")
     return _event(f"Backward {number}: {op}", "backward", text, function=fid, nodes=nodes,
-                  edges=edges, arrays=arrays, **_around(graph, fid))
+                  edges=edges, arrays=arrays, **around[fid])
 
 
 def _listing(names):
