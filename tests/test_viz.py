@@ -555,3 +555,10 @@ def test_show_draws_a_variable_or_a_module_on_an_example_input():
     with viz.trace_backward() as trace:
         pass
     assert viz.show(trace) is trace
+
+
+def test_a_trace_in_a_notebook_without_graphviz_says_how_to_install(tmp_path, monkeypatch):
+    trace = traced(small_net()[0])
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    note = trace._repr_html_()
+    assert note.startswith("<pre>") and "apt install graphviz" in note
