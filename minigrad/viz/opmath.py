@@ -13,7 +13,8 @@ the second starting at the first derivative in the text:
         \"\"\"
 
 A derivative is written `dy/dx` (or `d gx/d gy`, `dloss/dp`) or as the
-gradient an input receives, `gx = ...` (`ga`, `gW`, `gcols`, `ggy`). The
+gradient an input receives, `gx = ...` (`ga`, `gW`, `gcols`, `gx_k`, `ggy`,
+`gx[n, c, k]`). The
 pictures show these texts, so the docstring stays the one place where an
 op's math is written.
 """
@@ -25,8 +26,8 @@ import numpy as np
 
 from ..core import Function
 
-# dy/dx, dloss/dp, d gx/d gy   |   gx =, gW =, gcols =, gx_i =, ggy =, gx[n, c, k] =
-_DERIVATIVE = re.compile(r"\bd ?[A-Za-z]\w* ?/ ?d ?[A-Za-z]|\bg{1,2}(?:[A-Za-z]|cols)(?:_i)?(?:\[[^\]]*\])? ?=")
+# dy/dx, dloss/dp, d gx/d gy   |   gx =, gW =, gcols =, gx_k =, ggy =, gx[n, c, k] =
+_DERIVATIVE = re.compile(r"\bd ?[A-Za-z]\w* ?/ ?d ?[A-Za-z]|\bg{1,2}(?:[A-Za-z]|cols)(?:_\w)?(?:\[[^\]]*\])? ?=")
 _GAP = re.compile(r"\s{3,}")   # formulas side by side on one line
 
 
