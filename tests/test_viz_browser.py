@@ -274,3 +274,24 @@ def test_a_3_layer_mlp_opens_readable_and_zooms_and_pans(browser, tmp_path):
     assert too_wide == 0
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_a_graph_of_more_than_40_nodes_opens_whole_and_steps(browser, tmp_path):
+    x = mg.Variable(np.array([0.5, -0.25]), name="x")
+    y = x
+    for k in range(30):                             # 30 ops, 31 values: 61 nodes
+        y = F.tanh(y) if k % 2 else y * 1.5
+    L = y.sum()
+    with viz.trace_backward() as trace:
+        L.backward()
+    page = trace.to_html(tmp_path / "chain.html", rankdir="LR")
+    browser.get(page.resolve().as_uri())
+    assert page_data(browser)["nodes"] > 40
+    left, top, width, height = svg_rect(browser)
+    p = browser.execute_script("var r = document.getElementById('graph').getBoundingClientRect();"
+                               "return [r.left, r.top, r.width, r.height];")
+    assert left >= p[0] - 1 and left + width <= p[0] + p[2] + 1     # fitted: the whole chain in view
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
+    assert current_function(browser) == Graph(trace.outputs).function_ids[trace.steps[-1].function]
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
