@@ -113,7 +113,8 @@ class BackwardTrace:
         value and then each gradient appears on its node (and edge) as it
         is computed, and the formula and chain rule of the step are written
         out. The picture zooms (wheel, + / -) and pans (drag). `show`,
-        `params`, `rankdir`, `cluster_modules` are as for `to_dot`.
+        `params`, `rankdir`, `cluster_modules` are as for `to_dot` (the
+        name, value and gradient lines are always drawn).
         Needs Graphviz's `dot` (else GraphvizNotFoundError). Returns the path."""
         return write_page(self, path, show=show, params=params, rankdir=rankdir,
                           cluster_modules=cluster_modules, title=title)
