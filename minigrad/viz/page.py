@@ -77,7 +77,6 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
     around = _neighbourhoods(graph)
     events = _forward_events(graph, names, around) + _events(trace, graph, names, around)
 
-    values = {vid: [_compact(x.data)] for x, vid in graph.variable_ids.items()}
     grads = {vid: [UNKNOWN_GRAD] for x, vid in graph.variable_ids.items() if not is_constant(x)}
     edge_labels = {}
     for event in events:
@@ -91,7 +90,7 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
     def rows(x):
         vid = graph.variable_ids[x]
         grad = max(grads[vid], key=len) if vid in grads else None   # sized for its longest text
-        lines = value_rows(names[x], x.data, show, values[vid][0], grad)
+        lines = value_rows(names[x], x.data, show, _compact(x.data), grad)
         slots[vid] = [[style for _, style in lines].index("value"), len(lines) - 1 if grad else -1]
         return lines
 
