@@ -4,6 +4,6 @@ from .core import (Variable, Function, Config, using_config, no_grad, enable_gra
                    GradcheckError)
 from .rng import manual_seed, get_rng
 from .serialization import save, load
-from . import functions, nn, optim, data, train, viz
+from . import functions, nn, optim, data, train, viz, onnx
 
 __version__ = "0.1.0"

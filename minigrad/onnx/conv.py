@@ -1,0 +1,46 @@
+"""Converters for convolution and the im2col that pooling is built on."""
+from ..functions import conv as C
+from .registry import converts
+
+
+def _pads(fn):
+    """((top, bottom), (left, right)) from an op's `pads`, or its symmetric `pad` pair."""
+    pads = getattr(fn, "pads", None)
+    return pads if pads is not None else tuple((p, p) for p in fn.pad)
+
+
+@converts(C.Conv2d)
+def conv2d(g, node):
+    fn, dtype = node.fn, node.out.dtype
+    (top, bottom), (left, right) = _pads(fn)
+    inputs = [g.x(node, i, dtype) for i in range(len(node.inputs))]
+    return g.emit("Conv", inputs, kernel_shape=list(fn.kernel), strides=list(fn.stride),
+                  pads=[top, left, bottom, right], dilations=list(getattr(fn, "dilation", (1, 1))),
+                  group=int(getattr(fn, "groups", 1)))
+
+
+@converts(C.Im2col)
+def im2col(g, node):
+    """cols (N, C*kh*kw, oh*ow): the padded image, one strided Slice per
+    kernel offset (i, j), the kh*kw slices stacked after the channels."""
+    fn, dtype = node.fn, node.out.dtype
+    (kh, kw), (sh, sw) = fn.kernel, fn.stride
+    (dh, dw) = getattr(fn, "dilation", (1, 1))
+    (top, bottom), (left, right) = _pads(fn)
+    _, _, h, w = node.inputs[0].shape
+    x = g.x(node, 0)
+    if top or bottom or left or right:
+        x = g.emit("Pad", [x, g.ints([0, 0, top, left, 0, 0, bottom, right]), g.constant(fn.pad_value, dtype)],
+                   mode="constant")
+    oh = (h + top + bottom - dh * (kh - 1) - 1) // sh + 1
+    ow = (w + left + right - dw * (kw - 1) - 1) // sw + 1
+    pieces = []
+    for i in range(kh):
+        for j in range(kw):
+            starts = [i * dh, j * dw]
+            ends = [i * dh + sh * (oh - 1) + 1, j * dw + sw * (ow - 1) + 1]
+            piece = g.emit("Slice", [x, g.ints(starts), g.ints(ends), g.ints([2, 3]), g.ints([sh, sw])])
+            pieces.append(g.unsqueeze(piece, [2]))
+    stacked = g.emit("Concat", pieces, axis=2) if len(pieces) > 1 else pieces[0]
+    return g.emit("Reshape", [stacked, g.shape(node.out, for_reshape=True)])
+

@@ -1,0 +1,95 @@
+"""Converters for elementwise ops: arithmetic, math, activations. Most are
+one ONNX node, listed in tables; the rest are a few nodes each."""
+import math
+
+from ..functions import activation as A, arithmetic as R, elementwise as E, math as M
+from .registry import converts
+from .trace import ExportError
+
+# minigrad op -> the ONNX op that computes the same thing elementwise.
+UNARY = {
+    M.Exp: "Exp", M.Log: "Log", M.Sqrt: "Sqrt", M.Sin: "Sin", M.Cos: "Cos", M.Tan: "Tan", M.Tanh: "Tanh",
+    M.Abs: "Abs", R.Neg: "Neg", A.Sigmoid: "Sigmoid", A.ReLU: "Relu", A.Softplus: "Softplus",
+    A.Hardswish: "HardSwish", E.Asin: "Asin", E.Acos: "Acos", E.Atan: "Atan", E.Sinh: "Sinh", E.Cosh: "Cosh",
+    E.Asinh: "Asinh", E.Acosh: "Acosh", E.Atanh: "Atanh", E.Erf: "Erf", E.Sign: "Sign", E.Floor: "Floor",
+    E.Ceil: "Ceil",
+}
+BINARY = {R.Add: "Add", R.Sub: "Sub", R.Mul: "Mul", R.Div: "Div", R.Pow: "Pow", M.Maximum: "Max", M.Minimum: "Min"}
+# op with a Python number c -> (ONNX op, whether c is the first operand)
+WITH_CONSTANT = {
+    R.AddConstant: ("Add", False), R.RSubConstant: ("Sub", True), R.MulConstant: ("Mul", False),
+    R.DivConstant: ("Div", False), R.RDivConstant: ("Div", True), R.PowConstant: ("Pow", False),
+    R.RPowConstant: ("Pow", True),
+}
+# op -> (ONNX op, {ONNX attribute: the op's slot holding it})
+WITH_ATTRIBUTES = {A.LeakyReLU: ("LeakyRelu", {"alpha": "slope"}), A.ELU: ("Elu", {"alpha": "alpha"})}
+
+
+@converts(*UNARY)
+def unary(g, node):
+    return g.emit(UNARY[type(node.fn)], [g.x(node, 0)])
+
+
+@converts(*BINARY)
+def binary(g, node):
+    dtype = node.out.dtype  # ONNX wants both operands in the result's type
+    return g.emit(BINARY[type(node.fn)], [g.x(node, 0, dtype), g.x(node, 1, dtype)])
+
+
+@converts(*WITH_CONSTANT)
+def with_constant(g, node):
+    op_type, constant_first = WITH_CONSTANT[type(node.fn)]
+    x, c = g.x(node, 0, node.out.dtype), g.constant(node.fn.c, node.out.dtype)
+    return g.emit(op_type, [c, x] if constant_first else [x, c])
+
+
+@converts(*WITH_ATTRIBUTES)
+def with_attributes(g, node):
+    op_type, slots = WITH_ATTRIBUTES[type(node.fn)]
+    return g.emit(op_type, [g.x(node, 0)], **{a: float(getattr(node.fn, s)) for a, s in slots.items()})
+
+
+@converts(A.Softmax, A.LogSoftmax)
+def softmax(g, node):
+    return g.emit(type(node.fn).__name__, [g.x(node, 0)], axis=node.fn.axis)
+
+
+@converts(M.Clip, A.Hardtanh)
+def clip(g, node):
+    dtype = node.out.dtype
+    bounds = ["" if b is None else g.constant(b, dtype) for b in (node.fn.lo, node.fn.hi)]
+    return g.emit("Clip", [g.x(node, 0)] + bounds)
+
+
+@converts(A.Hardsigmoid)
+def hardsigmoid(g, node):
+    return g.emit("HardSigmoid", [g.x(node, 0)], alpha=1 / 6, beta=0.5)
+
+
+@converts(A.NormalCdf)
+def normal_cdf(g, node):
+    """Phi(x) = (1 + erf(x / sqrt(2))) / 2"""
+    dtype = node.out.dtype
+    erf = g.emit("Erf", [g.emit("Mul", [g.x(node, 0), g.constant(1 / math.sqrt(2), dtype)])])
+    return g.emit("Mul", [g.emit("Add", [erf, g.constant(1, dtype)]), g.constant(0.5, dtype)])
+
+
+@converts(A.GELUTanh)
+def gelu_tanh(g, node):
+    """x/2 (1 + tanh(c (x + k x**3)))"""
+    dtype, x = node.out.dtype, g.x(node, 0)
+    cube = g.emit("Mul", [g.emit("Mul", [x, x]), x])
+    inner = g.emit("Add", [x, g.emit("Mul", [cube, g.constant(A._GELU_K, dtype)])])
+    t = g.emit("Tanh", [g.emit("Mul", [inner, g.constant(A._GELU_C, dtype)])])
+    return g.emit("Mul", [g.emit("Mul", [x, g.constant(0.5, dtype)]), g.emit("Add", [t, g.constant(1, dtype)])])
+
+
+@converts(M.Where)
+def where(g, node):
+    cond = node.fn.cond
+    if cond.shape != node.twin.cond.shape or (cond != node.twin.cond).any():
+        raise ExportError("onnx.export: the condition of 'where' (shape {}) changes with the input's values or batch "
+                          "size; ONNX would freeze the traced one. Compute it with minigrad ops, or export with "
+                          "dynamic_batch=False if only its shape changes".format(cond.shape))
+    dtype = node.out.dtype
+    return g.emit("Where", [g.constant(cond, bool), g.x(node, 0, dtype), g.x(node, 1, dtype)])

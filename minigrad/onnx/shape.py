@@ -1,0 +1,127 @@
+"""Converters for ops that move elements: reshape, transpose, broadcasting,
+indexing, concat, split, pad. Target shapes come from the traced output,
+with the batch-sized axes computed at run time (see GraphBuilder.shape)."""
+import numpy as np
+
+from ..functions import shape as S
+from .graph import INT_MAX, INT_MIN
+from .registry import converts
+from .trace import ExportError
+
+
+@converts(S.Reshape)
+def reshape(g, node):
+    return g.emit("Reshape", [g.x(node, 0), g.shape(node.out, for_reshape=True)])
+
+
+@converts(S.Transpose)
+def transpose(g, node):
+    ndim = len(node.inputs[0].shape)
+    axes = node.fn.axes
+    perm = list(range(ndim))[::-1] if axes is None else [a % ndim for a in axes]
+    return g.emit("Transpose", [g.x(node, 0)], perm=perm)
+
+
+@converts(S.BroadcastTo)
+def broadcast_to(g, node):
+    return g.emit("Expand", [g.x(node, 0), g.shape(node.out)])
+
+
+@converts(S.SumTo)
+def sum_to(g, node):
+    axes, lead = S._sum_to_axes(node.inputs[0].shape, node.out.shape)
+    y = g.reduce("ReduceSum", g.x(node, 0), list(axes), keepdims=True)
+    return g.emit("Reshape", [y, g.shape(node.out, for_reshape=True)]) if lead else y
+
+
+@converts(S.Concat)
+def concat(g, node):
+    return g.emit("Concat", [g.x(node, i, node.out.dtype) for i in range(len(node.inputs))], axis=node.fn.axis)
+
+
+@converts(S.Split)
+def split(g, node):
+    axis = node.fn.axis
+    if axis in node.inputs[0].dynamic:
+        raise ExportError(f"onnx.export: 'split' cuts axis {axis}, whose size grows with the batch; the cut points "
+                          "would be frozen. Export with dynamic_batch=False")
+    sizes = [shape[axis] for shape in node.fn.shapes]
+    return g.emit("Split", [g.x(node, 0), g.ints(sizes)], outputs=len(sizes), axis=axis) if len(sizes) > 1 \
+        else [g.emit("Identity", [g.x(node, 0)])]
+
+
+@converts(S.Pad)
+def pad(g, node):
+    widths = node.fn.widths
+    if not widths:
+        return g.emit("Identity", [g.x(node, 0)])
+    pads = [b for b, _ in widths] + [e for _, e in widths]
+    return g.emit("Pad", [g.x(node, 0), g.ints(pads), g.constant(node.fn.value, node.out.dtype)], mode="constant")
+
+
+def _is_int(p):
+    return isinstance(p, (int, np.integer)) and not isinstance(p, bool)
+
+
+@converts(S.GetItem)
+def get_item(g, node):
+    """x[index] as Slice (slices and integers), Gather (one integer array),
+    Squeeze (the integers' axes) and Unsqueeze (None)."""
+    index = node.fn.index
+    parts = list(index) if isinstance(index, tuple) else [index]
+    twin_index = node.twin.index
+    twin_parts = list(twin_index) if isinstance(twin_index, tuple) else [twin_index]
+    arrays = [i for i, p in enumerate(parts) if isinstance(p, (list, np.ndarray))]
+    for i in arrays:
+        if not np.array_equal(np.asarray(parts[i]), np.asarray(twin_parts[i])):
+            raise ExportError("onnx.export: an index array of 'get_item' changes with the input's values or batch "
+                              "size; ONNX would freeze the traced one")
+    ndim = len(node.inputs[0].shape)
+    if Ellipsis in parts:
+        at = parts.index(Ellipsis)
+        used = sum(1 for p in parts if p is not None and p is not Ellipsis)
+        parts[at:at + 1] = [slice(None)] * (ndim - used)
+    parts += [slice(None)] * (ndim - sum(1 for p in parts if p is not None))
+    if len(arrays) > 1 or any(np.asarray(parts[i]).dtype.kind not in "iub" or
+                              (np.asarray(parts[i]).dtype.kind == "b" and np.ndim(parts[i]) != 1) for i in arrays):
+        raise ExportError(f"onnx.export: 'get_item' with index {index!r} has no ONNX mapping; supported: integers, "
+                          "slices, None, Ellipsis and one integer (or 1-D boolean) array")
+    x = original = g.x(node, 0)
+    starts, ends, axes, steps, squeeze, unsqueeze, gather = [], [], [], [], [], [], None
+    axis = out_axis = 0
+    for p in parts:
+        if p is None:
+            unsqueeze.append(out_axis)
+            out_axis += 1
+            continue
+        if _is_int(p):
+            p = int(p)
+            starts.append(p), ends.append(INT_MAX if p == -1 else p + 1), axes.append(axis), steps.append(1)
+            squeeze.append(axis)
+        elif isinstance(p, slice):
+            step = 1 if p.step is None else int(p.step)
+            if (p.start, p.stop, step) != (None, None, 1):
+                starts.append((0 if step > 0 else INT_MAX) if p.start is None else int(p.start))
+                ends.append((INT_MAX if step > 0 else INT_MIN) if p.stop is None else int(p.stop))
+                axes.append(axis), steps.append(step)
+            out_axis += 1
+        else:
+            array = np.asarray(p)
+            if array.dtype.kind == "b":
+                array = np.flatnonzero(array)
+            gather = (axis, array.astype(np.int64))
+            out_axis += array.ndim
+        axis += 1
+    if axes:
+        x = g.emit("Slice", [x, g.ints(starts), g.ints(ends), g.ints(axes), g.ints(steps)])
+    shift = 0
+    if gather is not None:
+        at, array = gather
+        x = g.emit("Gather", [x, g.constant(array, np.int64)], axis=at)
+        shift = array.ndim - 1
+        squeeze = [a + shift if a > at else a for a in squeeze]
+    if squeeze:
+        x = g.squeeze(x, squeeze)
+    if unsqueeze:
+        x = g.unsqueeze(x, unsqueeze)
+    return x if x != original else g.emit("Identity", [x])
