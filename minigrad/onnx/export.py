@@ -134,7 +134,7 @@ def export(model, example_input, path, input_names=None, output_names=None, dyna
     _check_supported(trace)
     input_names = _names(input_names, len(trace.inputs), "input", "input_names")
     output_names = _names(output_names, len(trace.outputs), "output", "output_names")
-    g = GraphBuilder(onnx, opset, input_names[0], batch_axis)
+    g = GraphBuilder(onnx, opset, trace.inputs, input_names[0], batch_axis)
     for name in input_names + output_names:
         g.reserve(name)
     for v, name in zip(trace.inputs, input_names):

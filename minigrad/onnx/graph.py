@@ -6,6 +6,8 @@ name of each output; `emit` adds one ONNX node and returns its output name.
 """
 import numpy as np
 
+from .trace import reads_input
+
 INT_MAX = np.iinfo(np.int64).max
 INT_MIN = np.iinfo(np.int64).min
 
@@ -13,8 +15,9 @@ INT_MIN = np.iinfo(np.int64).min
 class GraphBuilder:
     """Collects ONNX nodes and initializers for one export."""
 
-    def __init__(self, onnx, opset, batch_input=None, batch_axis=0):
+    def __init__(self, onnx, opset, inputs, batch_input=None, batch_axis=0):
         self.onnx = onnx
+        self.inputs = inputs       # the graph inputs (Values)
         self.opset = opset
         self.nodes = []
         self.initializers = []
@@ -95,6 +98,11 @@ class GraphBuilder:
                 raise AssertionError(f"onnx.export: no ONNX name yet for a value of kind {value.kind}")
             self.names[id(value)] = name
         return name
+
+    def input_of(self, node):
+        """The graph input (a Value) whose array `node` uses as its index, or None."""
+        x = reads_input(node.fn, [v.var for v in self.inputs])
+        return None if x is None else next(v for v in self.inputs if v.var is x)
 
     # -- shapes -----------------------------------------------------------------------
     def batch_size(self):

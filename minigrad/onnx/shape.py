@@ -72,13 +72,17 @@ def get_item(g, node):
     twin_index = node.twin.index
     twin_parts = list(twin_index) if isinstance(twin_index, tuple) else [twin_index]
     arrays = [i for i, p in enumerate(parts) if isinstance(p, (list, np.ndarray))]
+    looked_up = g.input_of(node)
     for i in arrays:
+        if looked_up is not None and parts[i] is looked_up.var.data:
+            continue  # the indices are a graph input: Gather reads them at run time
         if not np.array_equal(np.asarray(parts[i]), np.asarray(twin_parts[i])):
             raise ExportError("onnx.export: an index array of 'get_item' changes with the input's values or batch "
                               "size; ONNX would freeze the traced one")
     ndim = len(node.inputs[0].shape)
-    if Ellipsis in parts:
-        at = parts.index(Ellipsis)
+    ellipsis = [i for i, p in enumerate(parts) if p is Ellipsis]
+    if ellipsis:
+        at = ellipsis[0]
         used = sum(1 for p in parts if p is not None and p is not Ellipsis)
         parts[at:at + 1] = [slice(None)] * (ndim - used)
     parts += [slice(None)] * (ndim - sum(1 for p in parts if p is not None))
@@ -117,7 +121,8 @@ def get_item(g, node):
     shift = 0
     if gather is not None:
         at, array = gather
-        x = g.emit("Gather", [x, g.constant(array, np.int64)], axis=at)
+        indices = g.value(looked_up) if looked_up is not None else g.constant(array, np.int64)
+        x = g.emit("Gather", [x, indices], axis=at)
         shift = array.ndim - 1
         squeeze = [a + shift if a > at else a for a in squeeze]
     if squeeze:

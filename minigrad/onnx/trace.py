@@ -120,6 +120,17 @@ class Run:
         self.functions = functions
 
 
+def reads_input(f, inputs):
+    """The input Variable whose array `f` uses as its index (an Embedding
+    lookup: weight[indices]), or None."""
+    index = getattr(f, "index", None)
+    for part in index if isinstance(index, tuple) else (index,):
+        for x in inputs:
+            if part is x.data:
+                return x
+    return None
+
+
 def _dynamic_dims(value, batch1, batch2, consumer):
     """{axis: size / batch} for the axes of value that grow with the batch."""
     s1, s2 = value.var.data.shape, value.twin.data.shape
@@ -153,7 +164,13 @@ class Trace:
     `outputs` (Values), and `needed`, the nodes the ONNX graph must compute."""
 
     def __init__(self, fn, arrays1, arrays2, batch1, batch2, weight_names):
-        run1, run2 = Run(fn, arrays1), Run(fn, arrays2)
+        run1 = Run(fn, arrays1)
+        try:
+            run2 = Run(fn, arrays2)
+        except (ValueError, IndexError, TypeError) as e:
+            raise ExportError(f"onnx.export: the model ran on the example input but failed on a second one with its "
+                              f"rows in another order and batch size {batch2} (to find the batch-sized axes): {e}. "
+                              "Export with dynamic_batch=False if the model works on one batch size only") from e
         self._check_same(run1, run2)
         values = {}
         self.inputs = []
@@ -163,7 +180,7 @@ class Trace:
         self.nodes = []
         for f1, f2 in zip(run1.functions, run2.functions):
             node = Node(f1, f2, [self._leaf(values, a, b, f1, weight_names) for a, b in zip(f1.inputs, f2.inputs)])
-            live = any(v.live for v in node.inputs)
+            live = any(v.live for v in node.inputs) or reads_input(f1, run1.inputs) is not None
             for k, (w1, w2) in enumerate(zip(f1.outputs, f2.outputs)):
                 y1, y2 = w1(), w2()
                 if y1 is None or y2 is None:
