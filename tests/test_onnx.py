@@ -241,3 +241,15 @@ def test_supported_ops_lists_the_table():
     ops = mg.onnx.supported_ops()
     assert {"linear", "matmul", "conv2d", "softmax", "standardize", "reshape"} <= set(ops)
     assert ops == sorted(ops)
+
+
+def test_readme_example_runs(tmp_path, monkeypatch):
+    """The README's ONNX example (a ```py block: test_readme.py runs only
+    ```python blocks, which must not need optional packages)."""
+    import re
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    (block,) = [b for b in re.findall(r"```py\n(.*?)```", readme, flags=re.S) if "mg.onnx.export" in b]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "README.md onnx example", "exec"), {"__name__": "readme"})
+    assert (tmp_path / "model.onnx").exists()
