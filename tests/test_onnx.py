@@ -110,6 +110,30 @@ def test_attention_exports(name, tmp_path):
     roundtrip(_seeded(build)(), _data(*shape), _data(*other, seed=1), tmp_path)
 
 
+def test_activations_and_norms(tmp_path):
+    model = _seeded(lambda: nn.Sequential(
+        nn.Linear(6, 12), nn.SiLU(), nn.Linear(12, 12), nn.Mish(), nn.Linear(12, 12), nn.SELU(), nn.CELU(2.0),
+        nn.Softsign(), nn.LogSigmoid(), nn.Linear(12, 12), nn.Hardswish(), nn.Hardsigmoid(), nn.ReLU6(),
+        nn.Hardtanh(-0.5, 0.5), nn.GLU(), nn.Unflatten(1, (2, 3, 1)), nn.GroupNorm(2, 2), nn.InstanceNorm2d(2),
+        nn.Flatten(), nn.BatchNorm1d(6)))()
+    roundtrip(model, _data(4, 6) * 3, _data(7, 6, seed=1) * 3, tmp_path)
+
+
+def test_elementwise_functions(tmp_path):
+    def f(x):
+        p = F.exp(x) + 0.5
+        return (F.log2(p) + F.log10(p) + F.log1p(p) + F.expm1(x) + F.exp2(x) + F.rsqrt(p) + F.cbrt(x) + F.erf(x)
+                + F.erfc(x) + F.atan(x) + F.sinh(x) + F.cosh(x) + F.asinh(x) + F.sqrt(p) + F.sin(x) * F.cos(x)
+                + F.abs(x) + F.round(x * 4) + F.round(x, 1) + F.trunc(x * 3) + F.floor(x) - F.ceil(x) + F.sign(x)
+                + 2.0 ** x + 1.0 / p - (3.0 - x) + F.minimum(x, p) * F.leaky_relu(x) / F.elu(x + 3.0)) ** 2
+    roundtrip(f, _data(3, 5), _data(6, 5, seed=1), tmp_path)
+
+
+def test_outputs_that_are_inputs_weights_or_repeated(tmp_path):
+    w = mg.Variable(_data(3, seed=2))
+    roundtrip(lambda x: (x, x * w, x * w, w * 2.0), _data(2, 3), _data(5, 3, seed=1), tmp_path)
+
+
 def test_lstm_with_initial_state(tmp_path):
     lstm = _seeded(lambda: nn.LSTM(4, 5))()
     state = lambda n, seed: (_data(1, n, 5, seed=seed), _data(1, n, 5, seed=seed + 1))  # noqa: E731

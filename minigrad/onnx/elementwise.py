@@ -25,6 +25,37 @@ WITH_CONSTANT = {
 WITH_ATTRIBUTES = {A.LeakyReLU: ("LeakyRelu", {"alpha": "slope"}), A.ELU: ("Elu", {"alpha": "alpha"})}
 
 
+# op -> how to write it with a few ONNX nodes: f(g, x, c), c(value) a constant in x's dtype
+COMPOSED = {
+    E.Log2: lambda g, x, c: g.emit("Mul", [g.emit("Log", [x]), c(1 / math.log(2))]),
+    E.Log10: lambda g, x, c: g.emit("Mul", [g.emit("Log", [x]), c(1 / math.log(10))]),
+    E.Log1p: lambda g, x, c: g.emit("Log", [g.emit("Add", [x, c(1)])]),
+    E.Expm1: lambda g, x, c: g.emit("Sub", [g.emit("Exp", [x]), c(1)]),
+    E.Exp2: lambda g, x, c: g.emit("Pow", [c(2), x]),
+    E.Erfc: lambda g, x, c: g.emit("Sub", [c(1), g.emit("Erf", [x])]),
+    E.Rsqrt: lambda g, x, c: g.emit("Reciprocal", [g.emit("Sqrt", [x])]),
+    E.Cbrt: lambda g, x, c: g.emit("Mul", [g.emit("Sign", [x]), g.emit("Pow", [g.emit("Abs", [x]), c(1 / 3)])]),
+    E.Trunc: lambda g, x, c: g.emit("Mul", [g.emit("Sign", [x]), g.emit("Floor", [g.emit("Abs", [x])])]),
+}
+
+
+@converts(*COMPOSED)
+def composed(g, node):
+    """log1p and expm1 lose their extra accuracy near 0 (ONNX has no such ops)."""
+    dtype = node.out.dtype
+    return COMPOSED[type(node.fn)](g, g.x(node, 0), lambda value: g.constant(value, dtype))
+
+
+@converts(E.Round)
+def round_(g, node):
+    """Round half to even, as NumPy; decimals d: round(x * 10**d) / 10**d."""
+    x, d = g.x(node, 0), node.fn.decimals
+    if d == 0:
+        return g.emit("Round", [x])
+    scale = g.constant(10.0 ** d, node.out.dtype)
+    return g.emit("Div", [g.emit("Round", [g.emit("Mul", [x, scale])]), scale])
+
+
 @converts(*UNARY)
 def unary(g, node):
     return g.emit(UNARY[type(node.fn)], [g.x(node, 0)])
