@@ -277,3 +277,10 @@ def test_readme_example_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     exec(compile(block, "README.md onnx example", "exec"), {"__name__": "readme"})
     assert (tmp_path / "model.onnx").exists()
+
+
+def test_transposed_convolution_needs_opset_18(tmp_path):
+    model = _seeded(lambda: nn.Sequential(nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1), nn.Tanh()))()
+    roundtrip(model, _data(2, 3, 5, 5), _data(3, 3, 5, 5, seed=1), tmp_path, opset=18)
+    with pytest.raises(mg.onnx.ExportError, match="opset 18"):
+        mg.onnx.export(model, _data(2, 3, 5, 5), tmp_path / "m17.onnx")

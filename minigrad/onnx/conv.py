@@ -1,6 +1,7 @@
 """Converters for convolution and the im2col that pooling is built on."""
 from ..functions import conv as C
 from .registry import converts
+from .trace import ExportError
 
 
 def _pads(fn):
@@ -44,3 +45,16 @@ def im2col(g, node):
     stacked = g.emit("Concat", pieces, axis=2) if len(pieces) > 1 else pieces[0]
     return g.emit("Reshape", [stacked, g.shape(node.out, for_reshape=True)])
 
+
+
+@converts(C.Col2im)
+def col2im(g, node):
+    """ONNX's Col2Im (opset 18 on): the columns added back onto their patches."""
+    fn = node.fn
+    if g.opset < 18:
+        raise ExportError(f"onnx.export: 'col2im' (the scatter of a transposed convolution) needs ONNX's Col2Im, "
+                          f"from opset 18 on; export with opset=18 (got opset={g.opset})")
+    (top, bottom), (left, right) = _pads(fn)
+    return g.emit("Col2Im", [g.x(node, 0), g.ints(fn.x_shape[2:]), g.ints(fn.kernel)],
+                  dilations=list(getattr(fn, "dilation", (1, 1))), pads=[top, left, bottom, right],
+                  strides=list(fn.stride))
