@@ -200,6 +200,14 @@ def test_ops_of_functions_on_shapes_and_indices(tmp_path):
     roundtrip(f, _data(3, 4, 5), _data(6, 4, 5, seed=1), tmp_path)
 
 
+@pytest.mark.parametrize("index", [
+    (slice(None), slice(None, None, -1), -1), (Ellipsis, slice(-3, None)), (slice(None), np.array([True, False, True, True])),
+    (slice(None), 2, slice(1, -1, 2)), (slice(None), None, np.array([[0, 3], [1, 1]]), 0)],
+    ids=["reversed", "ellipsis", "boolean", "int_and_step", "array_and_none"])
+def test_get_item(index, tmp_path):
+    roundtrip(lambda x: x[index] * 1.0, _data(3, 4, 5), _data(5, 4, 5, seed=1), tmp_path)
+
+
 def test_fixed_batch_and_opset_18(tmp_path):
     model = _seeded(lambda: nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6), nn.Softmax(dim=-1)))()
     x = _data(3, 4)

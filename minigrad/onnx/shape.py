@@ -63,68 +63,84 @@ def _is_int(p):
     return isinstance(p, (int, np.integer)) and not isinstance(p, bool)
 
 
-@converts(S.GetItem)
-def get_item(g, node):
-    """x[index] as Slice (slices and integers), Gather (one integer array),
-    Squeeze (the integers' axes) and Unsqueeze (None)."""
-    index = node.fn.index
-    parts = list(index) if isinstance(index, tuple) else [index]
-    twin_index = node.twin.index
-    twin_parts = list(twin_index) if isinstance(twin_index, tuple) else [twin_index]
-    arrays = [i for i, p in enumerate(parts) if isinstance(p, (list, np.ndarray))]
-    looked_up = g.input_of(node)
-    for i in arrays:
-        if looked_up is not None and parts[i] is looked_up.var.data:
-            continue  # the indices are a graph input: Gather reads them at run time
-        if not np.array_equal(np.asarray(parts[i]), np.asarray(twin_parts[i])):
-            raise ExportError("onnx.export: an index array of 'get_item' changes with the input's values or batch "
-                              "size; ONNX would freeze the traced one")
-    ndim = len(node.inputs[0].shape)
+def _parts(index):
+    return list(index) if isinstance(index, tuple) else [index]
+
+
+def _slice_bounds(p):
+    """(start, end, step) of an integer or slice index for ONNX's Slice,
+    with Python's meaning on an axis of any size (None as INT_MAX or
+    INT_MIN); None for a slice that keeps the whole axis."""
+    if _is_int(p):
+        return int(p), INT_MAX if p == -1 else int(p) + 1, 1
+    step = 1 if p.step is None else int(p.step)
+    if (p.start, p.stop, step) == (None, None, 1):
+        return None
+    start = (0 if step > 0 else INT_MAX) if p.start is None else int(p.start)
+    end = (INT_MAX if step > 0 else INT_MIN) if p.stop is None else int(p.stop)
+    return start, end, step
+
+
+def _index_plan(parts, ndim):
+    """What x[parts] does, axis by axis: the Slice bounds [(axis, (start,
+    end, step))], the gathered (axis, integer array) or None, the input
+    axes to squeeze (integer indices), the output axes to unsqueeze (None)."""
     ellipsis = [i for i, p in enumerate(parts) if p is Ellipsis]
     if ellipsis:
-        at = ellipsis[0]
         used = sum(1 for p in parts if p is not None and p is not Ellipsis)
-        parts[at:at + 1] = [slice(None)] * (ndim - used)
+        parts[ellipsis[0]:ellipsis[0] + 1] = [slice(None)] * (ndim - used)
     parts += [slice(None)] * (ndim - sum(1 for p in parts if p is not None))
-    if len(arrays) > 1 or any(np.asarray(parts[i]).dtype.kind not in "iub" or
-                              (np.asarray(parts[i]).dtype.kind == "b" and np.ndim(parts[i]) != 1) for i in arrays):
-        raise ExportError(f"onnx.export: 'get_item' with index {index!r} has no ONNX mapping; supported: integers, "
-                          "slices, None, Ellipsis and one integer (or 1-D boolean) array")
-    x = original = g.x(node, 0)
-    starts, ends, axes, steps, squeeze, unsqueeze, gather = [], [], [], [], [], [], None
+    slices, gather, squeeze, unsqueeze = [], None, [], []
     axis = out_axis = 0
     for p in parts:
         if p is None:
             unsqueeze.append(out_axis)
             out_axis += 1
             continue
-        if _is_int(p):
-            p = int(p)
-            starts.append(p), ends.append(INT_MAX if p == -1 else p + 1), axes.append(axis), steps.append(1)
-            squeeze.append(axis)
-        elif isinstance(p, slice):
-            step = 1 if p.step is None else int(p.step)
-            if (p.start, p.stop, step) != (None, None, 1):
-                starts.append((0 if step > 0 else INT_MAX) if p.start is None else int(p.start))
-                ends.append((INT_MAX if step > 0 else INT_MIN) if p.stop is None else int(p.stop))
-                axes.append(axis), steps.append(step)
-            out_axis += 1
+        if _is_int(p) or isinstance(p, slice):
+            bounds = _slice_bounds(p)
+            if bounds is not None:
+                slices.append((axis, bounds))
+            if _is_int(p):
+                squeeze.append(axis)
+            else:
+                out_axis += 1
         else:
             array = np.asarray(p)
-            if array.dtype.kind == "b":
-                array = np.flatnonzero(array)
-            gather = (axis, array.astype(np.int64))
-            out_axis += array.ndim
+            gather = (axis, (np.flatnonzero(array) if array.dtype.kind == "b" else array).astype(np.int64))
+            out_axis += gather[1].ndim
         axis += 1
-    if axes:
+    return slices, gather, squeeze, unsqueeze
+
+
+@converts(S.GetItem)
+def get_item(g, node):
+    """x[index] as Slice (slices and integers), Gather (one integer array,
+    or the graph input itself for an Embedding lookup), Squeeze (the
+    integers' axes) and Unsqueeze (None)."""
+    index = node.fn.index
+    parts, twin_parts = _parts(index), _parts(node.twin.index)
+    arrays = [i for i, p in enumerate(parts) if isinstance(p, (list, np.ndarray))]
+    looked_up = g.input_of(node)
+    kinds = [(np.asarray(parts[i]).dtype.kind, np.ndim(parts[i])) for i in arrays]
+    if len(arrays) > 1 or any(kind not in "iub" or (kind == "b" and ndim != 1) for kind, ndim in kinds):
+        raise ExportError(f"onnx.export: 'get_item' with index {index!r} has no ONNX mapping; supported: integers, "
+                          "slices, None, Ellipsis and one integer (or 1-D boolean) array")
+    for i in arrays:
+        if looked_up is None and not np.array_equal(np.asarray(parts[i]), np.asarray(twin_parts[i])):
+            raise ExportError("onnx.export: an index array of 'get_item' changes with the input's values or batch "
+                              "size; ONNX would freeze the traced one")
+    slices, gather, squeeze, unsqueeze = _index_plan(parts, len(node.inputs[0].shape))
+    x = original = g.x(node, 0)
+    if slices:
+        axes, bounds = zip(*slices)
+        starts, ends, steps = zip(*bounds)
         x = g.emit("Slice", [x, g.ints(starts), g.ints(ends), g.ints(axes), g.ints(steps)])
-    shift = 0
     if gather is not None:
         at, array = gather
         indices = g.value(looked_up) if looked_up is not None else g.constant(array, np.int64)
         x = g.emit("Gather", [x, indices], axis=at)
-        shift = array.ndim - 1
-        squeeze = [a + shift if a > at else a for a in squeeze]
+        squeeze = [a + array.ndim - 1 if a > at else a for a in squeeze]
     if squeeze:
         x = g.squeeze(x, squeeze)
     if unsqueeze:
