@@ -201,7 +201,8 @@ def test_ops_of_functions_on_shapes_and_indices(tmp_path):
 
 
 @pytest.mark.parametrize("index", [
-    (slice(None), slice(None, None, -1), -1), (Ellipsis, slice(-3, None)), (slice(None), np.array([True, False, True, True])),
+    (slice(None), slice(None, None, -1), -1), (Ellipsis, slice(-3, None)),
+    (slice(None), np.array([True, False, True, True])),
     (slice(None), 2, slice(1, -1, 2)), (slice(None), None, np.array([[0, 3], [1, 1]]), 0)],
     ids=["reversed", "ellipsis", "boolean", "int_and_step", "array_and_none"])
 def test_get_item(index, tmp_path):
