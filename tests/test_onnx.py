@@ -184,9 +184,37 @@ def test_cnn_exports(tmp_path):
     roundtrip(cnn, _data(2, 3, 16, 16), _data(5, 3, 16, 16, seed=1), tmp_path)
 
 
-def test_pooling_with_overlapping_windows(tmp_path):
-    model = lambda x: F.max_pool2d(x, 3, stride=2, pad=1) + F.avg_pool2d(x, 3, stride=2, pad=1)  # noqa: E731
-    roundtrip(model, _data(2, 3, 9, 9), _data(4, 3, 9, 9, seed=1), tmp_path)
+def test_cnn_with_dilation_groups_and_adaptive_pooling(tmp_path):
+    cnn = _seeded(lambda: nn.Sequential(
+        nn.Conv2d(4, 8, 3, padding="same", dilation=2), nn.ReLU(), nn.Conv2d(8, 8, 3, stride=2, groups=4),
+        nn.BatchNorm2d(8), nn.Tanh(), nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.MaxPool2d(2, ceil_mode=True),
+        nn.AdaptiveAvgPool2d((3, 2)), nn.Flatten(), nn.Linear(8 * 3 * 2, 4)))()
+    roundtrip(cnn, _data(2, 4, 13, 13), _data(3, 4, 13, 13, seed=1), tmp_path)
+
+
+@pytest.mark.parametrize("pool", [
+    lambda x: F.max_pool2d(x, 3, stride=2, pad=1) + F.avg_pool2d(x, 3, stride=2, pad=1),
+    lambda x: F.max_pool2d(x, 2, stride=1, dilation=2) * 2.0,
+    lambda x: F.avg_pool2d(x, 3, stride=2, pad=1, ceil_mode=True, count_include_pad=False),
+    lambda x: F.avg_pool2d(x, 2, divisor_override=3),
+    lambda x: F.adaptive_avg_pool2d(x, 1) - F.adaptive_max_pool2d(x, 3),
+    lambda x: F.adaptive_avg_pool2d(x, (4, 2)),
+], ids=["overlapping", "dilated_max", "ceil_no_pad_count", "divisor", "adaptive_divisible", "adaptive_bins"])
+def test_pooling(pool, tmp_path):
+    roundtrip(pool, _data(2, 3, 9, 9), _data(4, 3, 9, 9, seed=1), tmp_path)
+
+
+def test_one_dimensional_layers(tmp_path):
+    model = _seeded(lambda: nn.Sequential(nn.Conv1d(3, 6, 3, padding=1, dilation=1), nn.ReLU(), nn.MaxPool1d(2),
+                                          nn.Conv1d(6, 6, 3, groups=3, stride=2), nn.AvgPool1d(2)))()
+    roundtrip(model, _data(2, 3, 20), _data(5, 3, 20, seed=1), tmp_path)
+
+
+@pytest.mark.parametrize("mode", ["nearest", "bilinear"])
+def test_upsample(mode, tmp_path):
+    def model(x):
+        return F.interpolate(x, scale_factor=2, mode=mode) + F.interpolate(x, size=(3, 7), mode=mode)[..., :1, :1]
+    roundtrip(model, _data(2, 3, 5, 6), _data(3, 3, 5, 6, seed=1), tmp_path)
 
 
 def test_ops_of_functions_on_shapes_and_indices(tmp_path):
@@ -289,7 +317,9 @@ def test_readme_example_runs(tmp_path, monkeypatch):
 
 
 def test_transposed_convolution_needs_opset_18(tmp_path):
-    model = _seeded(lambda: nn.Sequential(nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1), nn.Tanh()))()
+    model = _seeded(lambda: nn.Sequential(nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1), nn.Tanh(),
+                                          nn.ConvTranspose2d(4, 4, 3, stride=2, output_padding=1, groups=2,
+                                                             dilation=2)))()
     roundtrip(model, _data(2, 3, 5, 5), _data(3, 3, 5, 5, seed=1), tmp_path, opset=18)
     with pytest.raises(mg.onnx.ExportError, match="opset 18"):
         mg.onnx.export(model, _data(2, 3, 5, 5), tmp_path / "m17.onnx")

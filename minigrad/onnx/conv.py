@@ -1,23 +1,21 @@
-"""Converters for convolution and the im2col that pooling is built on."""
-from ..functions import conv as C
+"""Converters for convolution, the im2col that pooling is built on, and resizing."""
+from ..functions import conv as C, resize as Z
 from .registry import converts
 from .trace import ExportError
 
 
-def _pads(fn):
-    """((top, bottom), (left, right)) from an op's `pads`, or its symmetric `pad` pair."""
-    pads = getattr(fn, "pads", None)
-    return pads if pads is not None else tuple((p, p) for p in fn.pad)
+def _onnx_pads(fn):
+    """ONNX's [top, left, bottom, right] from an op's ((top, bottom), (left, right))."""
+    (top, bottom), (left, right) = fn.pads
+    return [top, left, bottom, right]
 
 
 @converts(C.Conv2d)
 def conv2d(g, node):
     fn, dtype = node.fn, node.out.dtype
-    (top, bottom), (left, right) = _pads(fn)
     inputs = [g.x(node, i, dtype) for i in range(len(node.inputs))]
-    return g.emit("Conv", inputs, kernel_shape=list(fn.kernel), strides=list(fn.stride),
-                  pads=[top, left, bottom, right], dilations=list(getattr(fn, "dilation", (1, 1))),
-                  group=int(getattr(fn, "groups", 1)))
+    return g.emit("Conv", inputs, kernel_shape=list(fn.kernel), strides=list(fn.stride), pads=_onnx_pads(fn),
+                  dilations=list(fn.dilation), group=int(fn.groups))
 
 
 @converts(C.Im2col)
@@ -26,8 +24,8 @@ def im2col(g, node):
     kernel offset (i, j), the kh*kw slices stacked after the channels."""
     fn, dtype = node.fn, node.out.dtype
     (kh, kw), (sh, sw) = fn.kernel, fn.stride
-    (dh, dw) = getattr(fn, "dilation", (1, 1))
-    (top, bottom), (left, right) = _pads(fn)
+    (dh, dw) = fn.dilation
+    (top, bottom), (left, right) = fn.pads
     _, _, h, w = node.inputs[0].shape
     x = g.x(node, 0)
     if top or bottom or left or right:
@@ -54,7 +52,15 @@ def col2im(g, node):
     if g.opset < 18:
         raise ExportError(f"onnx.export: 'col2im' (the scatter of a transposed convolution) needs ONNX's Col2Im, "
                           f"from opset 18 on; export with opset=18 (got opset={g.opset})")
-    (top, bottom), (left, right) = _pads(fn)
     return g.emit("Col2Im", [g.x(node, 0), g.ints(fn.x_shape[2:]), g.ints(fn.kernel)],
-                  dilations=list(getattr(fn, "dilation", (1, 1))), pads=[top, left, bottom, right],
-                  strides=list(fn.stride))
+                  dilations=list(fn.dilation), pads=_onnx_pads(fn), strides=list(fn.stride))
+
+
+@converts(Z.RepeatCells)
+def repeat_cells(g, node):
+    """np.repeat(x, k, axis): k copies side by side on a new axis after
+    `axis`, merged into it."""
+    axis = node.fn.axis
+    x = g.unsqueeze(g.x(node, 0), [axis + 1])
+    copies = g.emit("Concat", [x] * node.fn.k, axis=axis + 1)
+    return g.emit("Reshape", [copies, g.shape(node.out, for_reshape=True)])
