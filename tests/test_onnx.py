@@ -237,6 +237,15 @@ def test_get_item(index, tmp_path):
     roundtrip(lambda x: x[index] * 1.0, _data(3, 4, 5), _data(5, 4, 5, seed=1), tmp_path)
 
 
+@pytest.mark.parametrize("index, message", [
+    ((0, slice(None), np.array([1, 2])), "not next to it"),
+    ((slice(None), np.array([[0], [1]]), np.array([[0, 1]])), r"<int64 array of shape \(2, 1\)>.*no ONNX mapping"),
+])
+def test_get_item_that_gather_cannot_write_is_refused(index, message, tmp_path):
+    with pytest.raises(mg.onnx.ExportError, match=message):
+        mg.onnx.export(lambda x: x[index] * 1.0, _data(3, 4, 5), tmp_path / "m.onnx")
+
+
 def test_fixed_batch_and_opset_18(tmp_path):
     model = _seeded(lambda: nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6), nn.Softmax(dim=-1)))()
     x = _data(3, 4)

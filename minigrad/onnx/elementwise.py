@@ -117,10 +117,13 @@ def gelu_tanh(g, node):
 
 @converts(M.Where)
 def where(g, node):
-    cond = node.fn.cond
-    if cond.shape != node.twin.cond.shape or (cond != node.twin.cond).any():
-        raise ExportError("onnx.export: the condition of 'where' (shape {}) changes with the input's values or batch "
-                          "size; ONNX would freeze the traced one. Compute it with minigrad ops, or export with "
-                          "dynamic_batch=False if only its shape changes".format(cond.shape))
+    cond, twin = node.fn.cond, node.twin.cond
+    if cond.shape != twin.shape:
+        raise ExportError(f"onnx.export: the condition of 'where' has shape {cond.shape} at one batch size and "
+                          f"{twin.shape} at another; ONNX would freeze the traced one. Build it with minigrad ops, "
+                          "or export with dynamic_batch=False")
+    if (cond != twin).any():
+        raise ExportError(f"onnx.export: the condition of 'where' (shape {cond.shape}) changes with the input's "
+                          "values (a mask computed in NumPy from x.data?); ONNX would freeze the traced one")
     dtype = node.out.dtype
     return g.emit("Where", [g.constant(cond, bool), g.x(node, 0, dtype), g.x(node, 1, dtype)])

@@ -81,6 +81,16 @@ def _slice_bounds(p):
     return start, end, step
 
 
+def _describe(parts):
+    """An index for messages: arrays by dtype and shape, not by value."""
+    def one(p):
+        if isinstance(p, (list, np.ndarray)):
+            a = np.asarray(p)
+            return f"<{a.dtype} array of shape {a.shape}>"
+        return "..." if p is Ellipsis else repr(p)
+    return "(" + ", ".join(one(p) for p in parts) + ")"
+
+
 def _index_plan(parts, ndim):
     """What x[parts] does, axis by axis: the Slice bounds [(axis, (start,
     end, step))], the gathered (axis, integer array) or None, the input
@@ -90,6 +100,14 @@ def _index_plan(parts, ndim):
         used = sum(1 for p in parts if p is not None and p is not Ellipsis)
         parts[ellipsis[0]:ellipsis[0] + 1] = [slice(None)] * (ndim - used)
     parts += [slice(None)] * (ndim - sum(1 for p in parts if p is not None))
+    advanced = [i for i, p in enumerate(parts) if isinstance(p, (list, np.ndarray))]
+    if advanced:
+        advanced += [i for i, p in enumerate(parts) if _is_int(p)]
+        if max(advanced) - min(advanced) + 1 != len(advanced):
+            # NumPy then moves the indexed axes to the front; Gather would leave them in place.
+            raise ExportError(f"onnx.export: 'get_item' with index {_describe(parts)} mixes an index array with "
+                              "integers or arrays that are not next to it; ONNX's Gather cannot place the result "
+                              "as NumPy does. Index in two steps")
     slices, gather, squeeze, unsqueeze = [], None, [], []
     axis = out_axis = 0
     for p in parts:
@@ -124,8 +142,8 @@ def get_item(g, node):
     looked_up = g.input_of(node)
     kinds = [(np.asarray(parts[i]).dtype.kind, np.ndim(parts[i])) for i in arrays]
     if len(arrays) > 1 or any(kind not in "iub" or (kind == "b" and ndim != 1) for kind, ndim in kinds):
-        raise ExportError(f"onnx.export: 'get_item' with index {index!r} has no ONNX mapping; supported: integers, "
-                          "slices, None, Ellipsis and one integer (or 1-D boolean) array")
+        raise ExportError(f"onnx.export: 'get_item' with index {_describe(parts)} has no ONNX mapping; supported: "
+                          "integers, slices, None, Ellipsis and one integer (or 1-D boolean) array")
     for i in arrays:
         if looked_up is None and not np.array_equal(np.asarray(parts[i]), np.asarray(twin_parts[i])):
             raise ExportError("onnx.export: an index array of 'get_item' changes with the input's values or batch "
