@@ -276,9 +276,16 @@ def test_unsupported_op_is_named_with_the_supported_list(tmp_path):
         mg.onnx.export(lambda x: F.fmod(x, 2.0 + x * x), _data(2, 3), tmp_path / "m.onnx")
 
 
-def test_mask_computed_from_the_input_values_is_refused(tmp_path):
+@pytest.mark.parametrize("dynamic_batch", [True, False])
+def test_mask_computed_from_the_input_values_is_refused(dynamic_batch, tmp_path):
+    with pytest.raises(mg.onnx.ExportError, match="built in NumPy, outside the graph"):
+        mg.onnx.export(lambda x: F.where(x.data > 0, x, x * 0.1), _data(4, 3), tmp_path / "m.onnx",
+                       dynamic_batch=dynamic_batch)
+
+
+def test_constant_computed_from_the_input_values_is_refused(tmp_path):
     with pytest.raises(mg.onnx.ExportError, match="changes with the input's values"):
-        mg.onnx.export(lambda x: F.where(x.data > 0, x, x * 0.1), _data(4, 3), tmp_path / "m.onnx")
+        mg.onnx.export(lambda x: x * np.abs(x.data), _data(4, 3), tmp_path / "m.onnx", dynamic_batch=False)
 
 
 def test_control_flow_on_values_is_refused(tmp_path):

@@ -118,12 +118,11 @@ def gelu_tanh(g, node):
 @converts(M.Where)
 def where(g, node):
     cond, twin = node.fn.cond, node.twin.cond
-    if cond.shape != twin.shape:
-        raise ExportError(f"onnx.export: the condition of 'where' has shape {cond.shape} at one batch size and "
-                          f"{twin.shape} at another; ONNX would freeze the traced one. Build it with minigrad ops, "
-                          "or export with dynamic_batch=False")
-    if (cond != twin).any():
-        raise ExportError(f"onnx.export: the condition of 'where' (shape {cond.shape}) changes with the input's "
-                          "values (a mask computed in NumPy from x.data?); ONNX would freeze the traced one")
+    if cond.shape != twin.shape or (cond != twin).any():
+        change = f"has shape {cond.shape} and {twin.shape} at two batch sizes" if cond.shape != twin.shape \
+            else f"(shape {cond.shape}) changes with the input's values"
+        raise ExportError(f"onnx.export: the condition of 'where' {change}: it was built in NumPy, outside the "
+                          "graph (from x.data, or for one batch size), and ONNX would freeze the traced one. Build "
+                          "it with minigrad ops (or export with dynamic_batch=False if only the batch size matters)")
     dtype = node.out.dtype
     return g.emit("Where", [g.constant(cond, bool), g.x(node, 0, dtype), g.x(node, 1, dtype)])
