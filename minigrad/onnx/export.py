@@ -10,7 +10,7 @@ from ..nn import Module
 from . import conv, elementwise, linalg, shape  # noqa: F401  (they fill the converter table)
 from .graph import GraphBuilder
 from .registry import CONVERTERS, op_name, supported_ops
-from .trace import ExportError, Trace, UnsupportedOpError, grown
+from .trace import ExportError, Trace, UnsupportedOpError, second_input
 
 
 def _import_onnx():
@@ -74,7 +74,7 @@ def _dims(value, batch_axis_name):
 
 
 def _run_model(model, arrays, batch_axis, grow, weight_names):
-    arrays2 = [grown(a, batch_axis, grow) if a.ndim > batch_axis else a for a in arrays]
+    arrays2 = [second_input(a, batch_axis, grow) for a in arrays]
     batch1 = arrays[0].shape[batch_axis] if arrays[0].ndim > batch_axis else 1
     return Trace(model, arrays, arrays2, batch1, batch1 + 1 if grow else batch1, weight_names)
 

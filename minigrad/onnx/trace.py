@@ -150,6 +150,32 @@ def _dynamic_dims(value, batch1, batch2, consumer):
     return dynamic
 
 
+# Settings that follow the arrays' shapes, so legitimately differ between
+# the runs (the converters read sizes from the traced Values instead).
+SHAPE_SETTINGS = {"shape", "x_shape", "index"}
+
+
+def _same(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(a, b)
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and (a == b or (a != a and b != b))  # NaN settings are the same setting
+
+
+def _check_settings(node):
+    """A clear error if a setting of the node (a number such as c in x + c,
+    an axis, clip bounds) differs between the runs: Python computed it from
+    the input's values, and ONNX would freeze the traced one."""
+    twin_settings = node.twin.settings()
+    for key, value in node.fn.settings().items():
+        if key not in SHAPE_SETTINGS and not _same(value, twin_settings.get(key)):
+            raise ExportError(
+                f"onnx.export: '{node.name}' has {key}={value!r} in one run and {twin_settings.get(key)!r} in the "
+                "other: Python computed it from the input's values (e.g. float(x.data.mean())), and ONNX would "
+                "freeze the traced one. Compute it with minigrad ops")
+
+
 def _equal(a, b):
     return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
 
@@ -199,6 +225,8 @@ class Trace:
                 consumer = v.producer.name if v.producer is not None else "the model"
                 v.dynamic = _dynamic_dims(v, batch1, batch2, consumer)
         self.needed = self._needed()
+        for node in self.needed:
+            _check_settings(node)
 
     @staticmethod
     def _check_same(run1, run2):
@@ -245,12 +273,17 @@ class Trace:
         return [n for n in self.nodes if id(n) in needed]
 
 
-def grown(array, axis, grow):
+def second_input(array, axis, grow):
     """The second example input: rows along `axis` in another order
-    (1, 2, ..., B-1, 0), and one more row (a copy of row 0) if `grow`."""
-    n = array.shape[axis]
-    order = np.roll(np.arange(n), -1)
-    if grow:
-        order = np.concatenate([order, [0]])
-    return np.take(array, order, axis=axis)
+    (1, 2, ..., B-1, 0), one more row (a copy of row 0) if `grow`, and
+    float values each scaled by a factor in [0.9, 1) (sign and range kept),
+    so that anything computed from the values in NumPy differs between the
+    runs and is caught."""
+    if array.ndim > axis:
+        order = np.roll(np.arange(array.shape[axis]), -1)
+        array = np.take(array, np.concatenate([order, [0]]) if grow else order, axis=axis)
+    if array.dtype.kind == "f":
+        factors = np.random.default_rng(0).uniform(0.9, 1.0, array.shape)
+        array = (array * factors).astype(array.dtype)
+    return array
 
