@@ -346,3 +346,19 @@ def test_transposed_convolution_needs_opset_18(tmp_path):
     roundtrip(model, _data(2, 3, 5, 5), _data(3, 3, 5, 5, seed=1), tmp_path, opset=18)
     with pytest.raises(mg.onnx.ExportError, match="opset 18"):
         mg.onnx.export(model, _data(2, 3, 5, 5), tmp_path / "m17.onnx")
+
+
+def test_without_the_onnx_package_export_says_what_to_install(monkeypatch, tmp_path):
+    import sys
+    monkeypatch.setitem(sys.modules, "onnx", None)  # `import onnx` now raises ImportError
+    with pytest.raises(ImportError, match="needs the onnx package: pip install onnx"):
+        mg.onnx.export(nn.Linear(2, 2), _data(1, 2), tmp_path / "m.onnx")
+
+
+def test_bad_names_and_opset(tmp_path):
+    with pytest.raises(ValueError, match="output_names"):
+        mg.onnx.export(nn.Linear(2, 2), _data(1, 2), tmp_path / "m.onnx", output_names=["a", "b"])
+    with pytest.raises(ValueError, match="opset 13 is not supported"):
+        mg.onnx.export(nn.Linear(2, 2), _data(1, 2), tmp_path / "m.onnx", opset=13)
+    with pytest.raises(ValueError, match=r"input 0 of shape \(2,\) has no batch axis 0"):
+        mg.onnx.export(nn.Linear(2, 2), _data(2), tmp_path / "m.onnx")

@@ -9,7 +9,7 @@ from ..core import Variable
 from ..nn import Module
 from . import conv, elementwise, linalg, shape  # noqa: F401  (they fill the converter table)
 from .graph import GraphBuilder
-from .registry import CONVERTERS, op_name, supported_ops
+from .registry import CONVERTERS, supported_ops
 from .trace import ExportError, Trace, UnsupportedOpError, second_input
 
 
@@ -38,9 +38,10 @@ def _batch_axis(model, dynamic_batch):
 
 
 def _example_arrays(model, example_input):
-    """The example inputs as a tuple of ndarrays; float ones take the model's
-    parameter dtype (as a Module does with a constant input)."""
-    inputs = example_input if isinstance(example_input, (tuple, list)) else (example_input,)
+    """The example inputs (a tuple holds several, as PyTorch's args) as a
+    list of ndarrays; float ones take the model's parameter dtype (as a
+    Module does with a constant input)."""
+    inputs = example_input if isinstance(example_input, tuple) else (example_input,)
     dtype = None
     if isinstance(model, Module):
         dtype = next((p.data.dtype for p in model.parameters()), None)
@@ -73,10 +74,29 @@ def _dims(value, batch_axis_name):
     return dims
 
 
-def _run_model(model, arrays, batch_axis, grow, weight_names):
+def _trace(model, arrays, dynamic_batch):
+    """The Trace of two runs of model in eval mode (its training flags are
+    restored after), and the batch axis."""
+    grow = dynamic_batch is not False
+    batch_axis = _batch_axis(model, dynamic_batch) if grow else 0
+    if grow:
+        for i, a in enumerate(arrays):
+            if a.ndim <= batch_axis or a.shape[batch_axis] == 0:
+                raise ValueError(f"onnx.export: input {i} of shape {a.shape} has no batch axis {batch_axis} with "
+                                 "samples in it; pass dynamic_batch=False or another batch axis")
+    weight_names, modes = {}, []
+    if isinstance(model, Module):
+        weight_names = {id(p): name for name, p in model.named_parameters()}
+        modes = [(m, m.training) for m in model.modules()]
+        model.eval()
     arrays2 = [second_input(a, batch_axis, grow) for a in arrays]
     batch1 = arrays[0].shape[batch_axis] if arrays[0].ndim > batch_axis else 1
-    return Trace(model, arrays, arrays2, batch1, batch1 + 1 if grow else batch1, weight_names)
+    try:
+        trace = Trace(model, arrays, arrays2, batch1, batch1 + 1 if grow else batch1, weight_names)
+    finally:
+        for m, training in modes:
+            object.__setattr__(m, "training", training)
+    return trace, batch_axis
 
 
 def _check_supported(trace):
@@ -94,43 +114,28 @@ def export(model, example_input, path, input_names=None, output_names=None, dyna
     """Write `model` (a Module, or a function of Variables) as an ONNX model
     at `path` and return the `onnx.ModelProto`.
 
-    One forward pass on `example_input` (an array, or a tuple of arrays for
-    several inputs) is traced, in eval mode, and its ops are written as ONNX
-    nodes; parameters become initializers under their state_dict names.
-    With dynamic_batch=True the batch axis of every input (axis 0, or 1 for
-    models of layers with batch_first=False, as PyTorch's RNN, LSTM, GRU,
-    MultiheadAttention and Transformer layers; or the axis given as an int)
-    is symbolic, so the model runs on any batch size. Inputs and outputs are
-    named `input_names` / `output_names` (default "input", "output", or
+    One forward pass on `example_input` (an array or Variable, or a tuple
+    of them for several inputs) is traced, in eval mode, and its ops are
+    written as ONNX nodes; parameters become initializers under their
+    state_dict names. With dynamic_batch=True the batch axis of every input
+    (axis 0, or 1 for models of layers with batch_first=False, as PyTorch's
+    RNN, LSTM, GRU, MultiheadAttention and Transformer layers; or the axis
+    given as an int) is symbolic, so the model runs on any batch size; other
+    sizes (an RNN's sequence length) are the example's. Inputs and outputs
+    are named `input_names` / `output_names` (default "input", "output", or
     "input_0", ... for several); outputs are the Variables the model
-    returns, nested tuples flattened. `opset` is the ONNX opset (17 or later).
+    returns, nested tuples flattened. `opset` is the ONNX opset (17 or
+    later; transposed convolutions need 18).
 
     Raises UnsupportedOpError naming any op without an ONNX mapping, and
     ExportError where the trace would not compute what the model computes
-    (Python control flow or NumPy masks that depend on the input's values).
-    Needs the `onnx` package (`pip install onnx`).
+    (Python control flow, NumPy masks or numbers that depend on the input's
+    values). Needs the `onnx` package (`pip install onnx`).
     """
     onnx = _import_onnx()
     if opset < 17:
         raise ValueError(f"onnx.export: opset {opset} is not supported; expected 17 or later")
-    arrays = _example_arrays(model, example_input)
-    batch_axis = _batch_axis(model, dynamic_batch) if dynamic_batch is not False else 0
-    if dynamic_batch is not False:
-        for i, a in enumerate(arrays):
-            if a.ndim <= batch_axis or a.shape[batch_axis] == 0:
-                raise ValueError(f"onnx.export: input {i} of shape {a.shape} has no batch axis {batch_axis} with "
-                                 "samples in it; pass dynamic_batch=False or another batch axis")
-    weight_names = {}
-    modes = []
-    if isinstance(model, Module):
-        weight_names = {id(p): name for name, p in model.named_parameters()}
-        modes = [(m, m.training) for m in model.modules()]
-        model.eval()
-    try:
-        trace = _run_model(model, arrays, batch_axis, dynamic_batch is not False, weight_names)
-    finally:
-        for m, training in modes:
-            object.__setattr__(m, "training", training)
+    trace, batch_axis = _trace(model, _example_arrays(model, example_input), dynamic_batch)
     _check_supported(trace)
     input_names = _names(input_names, len(trace.inputs), "input", "input_names")
     output_names = _names(output_names, len(trace.outputs), "output", "output_names")
@@ -147,12 +152,11 @@ def export(model, example_input, path, input_names=None, output_names=None, dyna
                 g.names[id(value)] = name
     _name_outputs(g, trace, output_names)
     _check_inputs_used(g, input_names, output_names)
-    graph_inputs = [onnx.helper.make_tensor_value_info(name, g.tensor_type(v.dtype), _dims(v, "batch"))
-                    for v, name in zip(trace.inputs, input_names)]
-    graph_outputs = [onnx.helper.make_tensor_value_info(name, g.tensor_type(v.dtype), _dims(v, "batch"))
-                     for v, name in zip(trace.outputs, output_names)]
-    graph = onnx.helper.make_graph(g.nodes, type(model).__name__ if isinstance(model, Module) else "model",
-                                   graph_inputs, graph_outputs, g.initializers)
+    signature = [[onnx.helper.make_tensor_value_info(name, g.tensor_type(v.dtype), _dims(v, "batch"))
+                  for v, name in zip(values, names)]
+                 for values, names in ((trace.inputs, input_names), (trace.outputs, output_names))]
+    graph_name = type(model).__name__ if isinstance(model, Module) else getattr(model, "__name__", "model")
+    graph = onnx.helper.make_graph(g.nodes, graph_name, *signature, g.initializers)
     proto = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", opset)],
                                    producer_name="minigrad")
     onnx.checker.check_model(proto)

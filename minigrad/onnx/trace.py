@@ -1,7 +1,8 @@
 """The graph to export: one forward pass recorded twice, and what each array is.
 
 Export runs the model twice, on the example input and on a second input
-with one more sample along the batch axis and its rows in another order:
+with one more sample along the batch axis, its rows in another order and
+its values scaled a little (see `second_input`):
 
     run 1:  x (B, ...)    ─► Functions f1, f2, ... (in creation order) ─► outputs
     run 2:  x (B+1, ...)  ─► the same Functions, one by one              ─► outputs
@@ -13,10 +14,11 @@ Comparing the two runs array by array tells what the ONNX graph needs:
 - an array that does not depend on the inputs and is equal in both runs is
   a constant: it becomes an initializer (parameters keep their names), and
   ops on parameters alone are folded into one;
-- a constant that differs between the runs came from the input's values
-  (a mask computed in NumPy, say): ONNX would freeze it, so export refuses,
-  unless it is one number repeated over a shape that grows with the batch
-  (the zero initial state of an RNN), which becomes ConstantOfShape.
+- a constant or a setting (the c of x + c) that differs between the runs
+  came from the input's values (a mask computed in NumPy, say): ONNX would
+  freeze it, so export refuses, unless it is one number repeated over a
+  shape that grows with the batch (the zero initial state of an RNN),
+  which becomes ConstantOfShape.
 """
 from fractions import Fraction
 
