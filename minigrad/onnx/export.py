@@ -112,7 +112,8 @@ def _check_supported(trace):
 
 def export(model, example_input, path, input_names=None, output_names=None, dynamic_batch=True, opset=17):
     """Write `model` (a Module, or a function of Variables) as an ONNX model
-    at `path` and return the `onnx.ModelProto`.
+    at `path` (a str or Path; None writes nothing) and return the
+    `onnx.ModelProto`.
 
     One forward pass on `example_input` (an array or Variable, or a tuple
     of them for several inputs) is traced, in eval mode, and its ops are
@@ -157,8 +158,10 @@ def export(model, example_input, path, input_names=None, output_names=None, dyna
                  for values, names in ((trace.inputs, input_names), (trace.outputs, output_names))]
     graph_name = type(model).__name__ if isinstance(model, Module) else getattr(model, "__name__", "model")
     graph = onnx.helper.make_graph(g.nodes, graph_name, *signature, g.initializers)
-    proto = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", opset)],
-                                   producer_name="minigrad")
+    opsets = [onnx.helper.make_opsetid("", opset)]
+    # The oldest IR version that has this opset: runtimes older than the onnx package still load it.
+    proto = onnx.helper.make_model(graph, opset_imports=opsets, producer_name="minigrad",
+                                   ir_version=onnx.helper.find_min_ir_version_for(opsets))
     onnx.checker.check_model(proto)
     if path is not None:
         onnx.save(proto, str(path))
