@@ -91,24 +91,50 @@ def _describe(parts):
     return "(" + ", ".join(one(p) for p in parts) + ")"
 
 
+def _outer_blocks(arrays):
+    """Several index arrays as sequential gathers, when they index in outer
+    product form (x[:, rows[:, :, None, None], cols[None, None]]: each array
+    varies along its own run of the broadcast axes, in order, and those runs
+    cover them all): each array reduced to its run, else None."""
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    blocks, next_axis = [], 0
+    for a in arrays:
+        padded = (1,) * (len(shape) - a.ndim) + a.shape
+        varying = [k for k, n in enumerate(padded) if n != 1]
+        if not varying or varying != list(range(varying[0], varying[-1] + 1)) or varying[0] < next_axis:
+            return None
+        blocks.append(a.reshape([padded[k] for k in varying]))
+        next_axis = varying[-1] + 1
+    covered = sum(b.ndim for b in blocks)
+    return blocks if covered == len(shape) else None
+
+
 def _index_plan(parts, ndim):
     """What x[parts] does, axis by axis: the Slice bounds [(axis, (start,
-    end, step))], the gathered (axis, integer array) or None, the input
-    axes to squeeze (integer indices), the output axes to unsqueeze (None)."""
+    end, step))], the gathers [(axis, integer array)] (one, or several in
+    outer product form), the input axes to squeeze (integer indices), the
+    output axes to unsqueeze (None)."""
     ellipsis = [i for i, p in enumerate(parts) if p is Ellipsis]
     if ellipsis:
         used = sum(1 for p in parts if p is not None and p is not Ellipsis)
         parts[ellipsis[0]:ellipsis[0] + 1] = [slice(None)] * (ndim - used)
     parts += [slice(None)] * (ndim - sum(1 for p in parts if p is not None))
-    advanced = [i for i, p in enumerate(parts) if isinstance(p, (list, np.ndarray))]
-    if advanced:
-        advanced += [i for i, p in enumerate(parts) if _is_int(p)]
+    arrays = [i for i, p in enumerate(parts) if isinstance(p, (list, np.ndarray))]
+    blocks = None
+    if arrays:
+        advanced = arrays + [i for i, p in enumerate(parts) if _is_int(p)]
         if max(advanced) - min(advanced) + 1 != len(advanced):
             # NumPy then moves the indexed axes to the front; Gather would leave them in place.
             raise ExportError(f"onnx.export: 'get_item' with index {_describe(parts)} mixes an index array with "
                               "integers or arrays that are not next to it; ONNX's Gather cannot place the result "
                               "as NumPy does. Index in two steps")
-    slices, gather, squeeze, unsqueeze = [], None, [], []
+        indices = [np.asarray(parts[i]) for i in arrays]
+        indices = [np.flatnonzero(a) if a.dtype.kind == "b" else a for a in indices]
+        blocks = indices if len(indices) == 1 else _outer_blocks(indices)
+        if blocks is None or (len(arrays) > 1 and len(advanced) > len(arrays)):
+            raise ExportError(f"onnx.export: 'get_item' with index {_describe(parts)} has no ONNX mapping; several "
+                              "index arrays export only in outer product form, without integers among them")
+    slices, gathers, squeeze, unsqueeze = [], [], [], []
     axis = out_axis = 0
     for p in parts:
         if p is None:
@@ -124,40 +150,42 @@ def _index_plan(parts, ndim):
             else:
                 out_axis += 1
         else:
-            array = np.asarray(p)
-            gather = (axis, (np.flatnonzero(array) if array.dtype.kind == "b" else array).astype(np.int64))
-            out_axis += gather[1].ndim
+            block = blocks[len(gathers)].astype(np.int64)
+            gathers.append((axis, block))
+            out_axis += block.ndim
         axis += 1
-    return slices, gather, squeeze, unsqueeze
+    return slices, gathers, squeeze, unsqueeze
 
 
 @converts(S.GetItem)
 def get_item(g, node):
-    """x[index] as Slice (slices and integers), Gather (one integer array,
-    or the graph input itself for an Embedding lookup), Squeeze (the
-    integers' axes) and Unsqueeze (None)."""
+    """x[index] as Slice (slices and integers), Gather (an integer array,
+    or several in outer product form, or the graph input itself for an
+    Embedding lookup), Squeeze (the integers' axes) and Unsqueeze (None)."""
     index = node.fn.index
     parts, twin_parts = _parts(index), _parts(node.twin.index)
     arrays = [i for i, p in enumerate(parts) if isinstance(p, (list, np.ndarray))]
     looked_up = g.input_of(node)
     kinds = [(np.asarray(parts[i]).dtype.kind, np.ndim(parts[i])) for i in arrays]
-    if len(arrays) > 1 or any(kind not in "iub" or (kind == "b" and ndim != 1) for kind, ndim in kinds):
+    if any(kind not in "iub" or (kind == "b" and ndim != 1) for kind, ndim in kinds) or \
+            (looked_up is not None and len(arrays) > 1):
         raise ExportError(f"onnx.export: 'get_item' with index {_describe(parts)} has no ONNX mapping; supported: "
-                          "integers, slices, None, Ellipsis and one integer (or 1-D boolean) array")
+                          "integers, slices, None, Ellipsis, integer arrays and 1-D boolean arrays")
     for i in arrays:
         if looked_up is None and not np.array_equal(np.asarray(parts[i]), np.asarray(twin_parts[i])):
             raise ExportError("onnx.export: an index array of 'get_item' changes with the input's values or batch "
                               "size; ONNX would freeze the traced one")
-    slices, gather, squeeze, unsqueeze = _index_plan(parts, len(node.inputs[0].shape))
+    slices, gathers, squeeze, unsqueeze = _index_plan(parts, len(node.inputs[0].shape))
     x = original = g.x(node, 0)
     if slices:
         axes, bounds = zip(*slices)
         starts, ends, steps = zip(*bounds)
         x = g.emit("Slice", [x, g.ints(starts), g.ints(ends), g.ints(axes), g.ints(steps)])
-    if gather is not None:
-        at, array = gather
+    for at, array in reversed(gathers):  # the last axis first: the earlier axes stay where they are
         indices = g.value(looked_up) if looked_up is not None else g.constant(array, np.int64)
         x = g.emit("Gather", [x, indices], axis=at)
+    if gathers:  # at most one gather when there are integers (see _index_plan)
+        at, array = gathers[0]
         squeeze = [a + array.ndim - 1 if a > at else a for a in squeeze]
     if squeeze:
         x = g.squeeze(x, squeeze)
