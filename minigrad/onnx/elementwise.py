@@ -46,6 +46,37 @@ def composed(g, node):
     return COMPOSED[type(node.fn)](g, g.x(node, 0), lambda value: g.constant(value, dtype))
 
 
+def _remainder(g, a, b, c):
+    """fmod, then + b where the result is nonzero and its sign differs from b's (Python's %)"""
+    r = g.emit("Mod", [a, b], fmod=1)
+    wrong_sign = g.emit("And", [g.emit("Not", [g.emit("Equal", [r, c(0)])]),
+                                g.emit("Less", [g.emit("Mul", [r, b]), c(0)])])
+    return g.emit("Where", [wrong_sign, g.emit("Add", [r, b]), r])
+
+
+def _logaddexp(g, a, b, c):
+    """m + log(exp(a - m) + exp(b - m)), m = max(a, b)"""
+    m = g.emit("Max", [a, b])
+    total = g.emit("Add", [g.emit("Exp", [g.emit("Sub", [a, m])]), g.emit("Exp", [g.emit("Sub", [b, m])])])
+    return g.emit("Add", [m, g.emit("Log", [total])])
+
+
+# two-input op -> how to write it with a few ONNX nodes: f(g, a, b, c)
+BINARY_COMPOSED = {
+    E.Fmod: lambda g, a, b, c: g.emit("Mod", [a, b], fmod=1),
+    E.Remainder: _remainder,
+    E.Hypot: lambda g, a, b, c: g.emit("Sqrt", [g.emit("Add", [g.emit("Mul", [a, a]), g.emit("Mul", [b, b])])]),
+    E.LogAddExp: _logaddexp,
+}
+
+
+@converts(*BINARY_COMPOSED)
+def binary_composed(g, node):
+    dtype = node.out.dtype
+    return BINARY_COMPOSED[type(node.fn)](g, g.x(node, 0, dtype), g.x(node, 1, dtype),
+                                          lambda value: g.constant(value, dtype))
+
+
 @converts(E.Round)
 def round_(g, node):
     """Round half to even, as NumPy; decimals d: round(x * 10**d) / 10**d."""
