@@ -133,11 +133,11 @@ def reads_input(f, inputs):
     return None
 
 
-def _dynamic_dims(value, batch1, batch2, consumer):
+def _dynamic_dims(value, batch1, batch2, what):
     """{axis: size / batch} for the axes of value that grow with the batch."""
     s1, s2 = value.var.data.shape, value.twin.data.shape
     if len(s1) != len(s2):
-        raise ExportError(f"onnx.export: an input of '{consumer}' has {len(s1)} dimensions at batch size {batch1} "
+        raise ExportError(f"onnx.export: {what} has {len(s1)} dimensions at batch size {batch1} "
                           f"but {len(s2)} at batch size {batch2}; export with dynamic_batch=False")
     dynamic = {}
     for axis, (a, b) in enumerate(zip(s1, s2)):
@@ -146,7 +146,7 @@ def _dynamic_dims(value, batch1, batch2, consumer):
         ratio = Fraction(a, batch1)
         if ratio * batch2 != b:
             raise ExportError(
-                f"onnx.export: axis {axis} of an array of '{consumer}' has size {a} at batch size {batch1} and "
+                f"onnx.export: axis {axis} of {what} has size {a} at batch size {batch1} and "
                 f"{b} at batch size {batch2}, not proportional to the batch size; export with dynamic_batch=False")
         dynamic[axis] = ratio
     return dynamic
@@ -196,8 +196,9 @@ class Trace:
         try:
             run2 = Run(fn, arrays2)
         except (ValueError, IndexError, TypeError) as e:
-            raise ExportError(f"onnx.export: the model ran on the example input but failed on a second one with its "
-                              f"rows in another order and batch size {batch2} (to find the batch-sized axes): {e}. "
+            raise ExportError(f"onnx.export: the model ran on the example input but failed on a second one (its rows "
+                              f"reordered, its values scaled by 0.9 to 1, batch size {batch2}) that finds what "
+                              f"depends on the input: {e}. "
                               "Export with dynamic_batch=False if the model works on one batch size only") from e
         self._check_same(run1, run2)
         values = {}
@@ -224,8 +225,8 @@ class Trace:
         self._keep = (run1, run2)  # the Variables stay alive while the trace is read
         for v in values.values():
             if v.kind != "weight":
-                consumer = v.producer.name if v.producer is not None else "the model"
-                v.dynamic = _dynamic_dims(v, batch1, batch2, consumer)
+                what = f"the output of '{v.producer.name}'" if v.producer is not None else f"a {v.kind} array"
+                v.dynamic = _dynamic_dims(v, batch1, batch2, what)
         self.needed = self._needed()
         for node in self.needed:
             _check_settings(node)
