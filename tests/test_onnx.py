@@ -365,3 +365,41 @@ def test_bad_names_and_opset(tmp_path):
         mg.onnx.export(nn.Linear(2, 2), _data(1, 2), tmp_path / "m.onnx", opset=13)
     with pytest.raises(ValueError, match=r"input 0 of shape \(\) has no batch axis 0"):
         mg.onnx.export(lambda x: x * 2.0, np.float32(3), tmp_path / "m.onnx")
+
+
+# -- the exported graph against PyTorch's own layers (the same weights) -----------------------------
+TORCH_PAIRS = {
+    "lstm": (lambda t: t.nn.LSTM(5, 6, num_layers=2), lambda: nn.LSTM(5, 6, num_layers=2), (4, 3, 5), (4, 6, 5)),
+    "gru_batch_first": (lambda t: t.nn.GRU(5, 6, batch_first=True, bidirectional=True),
+                        lambda: nn.GRU(5, 6, batch_first=True, bidirectional=True), (2, 4, 5), (5, 4, 5)),
+    "transformer": (lambda t: t.nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, batch_first=True),
+                    lambda: nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, batch_first=True),
+                    (2, 5, 16), (3, 5, 16)),
+    "cnn": (lambda t: t.nn.Sequential(t.nn.Conv2d(3, 4, 3, padding=1, groups=1), t.nn.BatchNorm2d(4), t.nn.ReLU(),
+                                      t.nn.Conv2d(4, 4, 3, dilation=2, groups=2), t.nn.MaxPool2d(2),
+                                      t.nn.AdaptiveAvgPool2d(2)),
+            lambda: nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+                                  nn.Conv2d(4, 4, 3, dilation=2, groups=2), nn.MaxPool2d(2), nn.AdaptiveAvgPool2d(2)),
+            (2, 3, 12, 12), (4, 3, 12, 12)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TORCH_PAIRS))
+def test_exported_model_matches_pytorch(name, tmp_path):
+    torch = pytest.importorskip("torch")
+    build_torch, build_ours, shape, other = TORCH_PAIRS[name]
+    torch.manual_seed(0)
+    theirs, ours = build_torch(torch).eval(), build_ours()
+    with torch.no_grad():
+        for module in theirs.modules():  # non-trivial running statistics
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.running_mean.uniform_(-0.5, 0.5)
+                module.running_var.uniform_(0.5, 1.5)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    path = tmp_path / "model.onnx"
+    mg.onnx.export(ours, _data(*shape), path)
+    x = _data(*other, seed=1)
+    with torch.no_grad():
+        expected = theirs(torch.from_numpy(x))
+    expected = expected[0] if isinstance(expected, tuple) else expected
+    np.testing.assert_allclose(_run_onnx(path, [x])[0], expected.numpy(), rtol=1e-4, atol=2e-5)
