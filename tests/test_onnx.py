@@ -248,6 +248,19 @@ def test_get_item_that_gather_cannot_write_is_refused(index, message, tmp_path):
         mg.onnx.export(lambda x: x[index] * 1.0, _data(3, 4, 5), tmp_path / "m.onnx")
 
 
+def test_batch_sized_constants_broadcasts_and_reshapes(tmp_path):
+    def f(x):
+        n = x.shape[0]
+        twice = F.concat([F.reshape(x, (n, 20)), F.reshape(x, (n, 20)) * 2.0], axis=0)    # (2N, 20)
+        spread = F.broadcast_to(F.expand_dims(twice, 1), (2 * n, 3, 20))                  # Expand to (2N, 3, 20)
+        halves = F.reshape(spread, (n, 2, 3, 20)) + np.ones((n, 2, 3, 20), np.float32)  # ConstantOfShape
+        return F.reshape(halves, (2, n * 3, 20)), F.broadcast_to(F.sum(x, axis=0), x.shape) + x[:, :1]
+    proto = roundtrip(f, _data(3, 4, 5), _data(6, 4, 5, seed=1), tmp_path)
+    ops = {node.op_type for node in proto.graph.node}
+    assert {"ConstantOfShape", "Expand", "Shape"} <= ops
+    assert proto.graph.output[0].type.tensor_type.shape.dim[1].dim_param == "batch*3"
+
+
 def test_fixed_batch_and_opset_18(tmp_path):
     model = _seeded(lambda: nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6), nn.Softmax(dim=-1)))()
     x = _data(3, 4)
