@@ -28,7 +28,8 @@ from .attention import scaled_dot_product_attention
 # Keep this after every import of a public function.
 _accept_torch_names(globals())
 
-# Variable's operators and methods (x + y, x @ W, x[i], x.sum() ...) call these.
-_install(add=add, sub=sub, mul=mul, div=div, neg=neg, pow=pow, matmul=matmul,
-         reshape=reshape, transpose=transpose, sum=sum, mean=mean, max=max, min=min,
-         get_item=get_item, sum_to=sum_to)
+# Variable's operators, methods and NumPy protocols (x + y, x @ W, x[i],
+# x.sum(), np.exp(x) ...) call these: every public function, so an op added
+# above needs no edit here.
+_install(**{_name: _fn for _name, _fn in globals().items()
+            if not _name.startswith("_") and callable(_fn) and not isinstance(_fn, type)})
