@@ -1,6 +1,9 @@
 """Converters for matrix products and reductions."""
+import math
+
 from ..functions import linalg as L, normalization as N, reduction as R
 from .registry import converts
+from .trace import ExportError
 
 REDUCTIONS = {R.Sum: "ReduceSum", R.Mean: "ReduceMean", R.Max: "ReduceMax", R.Min: "ReduceMin",
               R.LogSumExp: "ReduceLogSumExp"}
@@ -31,10 +34,18 @@ def reduction(g, node):
 
 @converts(R.Var)
 def var(g, node):
-    """mean((x - mean(x))**2) over the axes"""
-    x, axes = g.x(node, 0), list(node.fn.axes)
+    """sum((x - mean(x))**2) / (n - ddof) over the axes: the mean of the
+    squares, times n / (n - ddof) when ddof is not 0"""
+    x, axes, ddof = g.x(node, 0), list(node.fn.axes), getattr(node.fn, "ddof", 0)
     centered = g.emit("Sub", [x, g.reduce("ReduceMean", x, axes, True)])
-    return g.reduce("ReduceMean", g.emit("Mul", [centered, centered]), axes, node.fn.keepdims)
+    y = g.reduce("ReduceMean", g.emit("Mul", [centered, centered]), axes, node.fn.keepdims)
+    if not ddof:
+        return y
+    if any(a in node.inputs[0].dynamic for a in axes):
+        raise ExportError(f"onnx.export: 'var' with ddof={ddof} over the batch axis: its divisor n - ddof would be "
+                          "frozen at the traced batch size; export with dynamic_batch=False")
+    n = math.prod(node.inputs[0].shape[a] for a in axes)
+    return g.emit("Mul", [y, g.constant(n / (n - ddof), node.out.dtype)])
 
 
 @converts(N.Standardize)
