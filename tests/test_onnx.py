@@ -248,6 +248,28 @@ def test_get_item_that_gather_cannot_write_is_refused(index, message, tmp_path):
         mg.onnx.export(lambda x: x[index] * 1.0, _data(3, 4, 5), tmp_path / "m.onnx")
 
 
+def test_reordering_indexing_cumulative_and_linear_algebra(tmp_path):
+    W = _data(4, 3, seed=5)
+    order = np.array([[[3, 0, 1, 1], [2, 2, 0, 3], [1, 3, 3, 0], [0, 1, 2, 3]]])
+
+    def f(x):
+        y = F.flip(x, 1) + F.roll(x, 1, axis=2) + F.roll(x, (2, -1), axis=(1, 2))
+        y = y + F.pad(x, ((0, 0), (1, 2), (2, 1)), mode="reflect")[:, 1:-2, 2:-1]
+        y = y + F.pad(x, ((0, 0), (1, 1), (0, 2)), mode="edge")[:, :-2, 2:]
+        y = F.masked_fill(y, np.triu(np.ones((4, 4), dtype=bool), k=1), -1.0) + F.tril(x)
+        y = y + F.take_along_axis(x, order, axis=2) + F.cumsum(x, axis=1) + F.std(x, axis=2, keepdims=True, ddof=1)
+        return (F.einsum("nij,jk->nik", y, W), F.prod(x, axis=-1) + F.norm(x, axis=-1) + F.norm(x, ord=1, axis=1)
+                + F.norm(x, ord=3, axis=2), F.det(x + 4 * np.eye(4, dtype=np.float32)))
+    roundtrip(f, _data(3, 4, 4), _data(5, 4, 4, seed=1), tmp_path)
+
+
+def test_pad_wrap_needs_opset_19(tmp_path):
+    f = lambda x: F.pad(x, ((0, 0), (2, 1)), mode="wrap") * 1.0  # noqa: E731
+    roundtrip(f, _data(2, 5), _data(4, 5, seed=1), tmp_path, opset=19)
+    with pytest.raises(mg.onnx.ExportError, match="opset 19"):
+        mg.onnx.export(f, _data(2, 5), tmp_path / "m17.onnx")
+
+
 def test_batch_sized_constants_broadcasts_and_reshapes(tmp_path):
     def f(x):
         n = x.shape[0]

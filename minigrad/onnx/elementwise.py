@@ -4,7 +4,7 @@ import math
 
 from ..functions import activation as A, arithmetic as R, elementwise as E, math as M
 from .registry import converts
-from .trace import ExportError
+from .shape import baked_array
 
 # minigrad op -> the ONNX op that computes the same thing elementwise.
 UNARY = {
@@ -148,12 +148,5 @@ def gelu_tanh(g, node):
 
 @converts(M.Where)
 def where(g, node):
-    cond, twin = node.fn.cond, node.twin.cond
-    if cond.shape != twin.shape or (cond != twin).any():
-        change = f"has shape {cond.shape} and {twin.shape} at two batch sizes" if cond.shape != twin.shape \
-            else f"(shape {cond.shape}) changes with the input's values"
-        raise ExportError(f"onnx.export: the condition of 'where' {change}: it was built in NumPy, outside the "
-                          "graph (from x.data, or for one batch size), and ONNX would freeze the traced one. Build "
-                          "it with minigrad ops (or export with dynamic_batch=False if only the batch size matters)")
-    dtype = node.out.dtype
+    cond, dtype = baked_array(node, "cond"), node.out.dtype
     return g.emit("Where", [g.constant(cond, bool), g.x(node, 0, dtype), g.x(node, 1, dtype)])

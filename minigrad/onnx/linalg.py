@@ -1,12 +1,12 @@
 """Converters for matrix products and reductions."""
 import math
 
-from ..functions import linalg as L, normalization as N, reduction as R
+from ..functions import cumulative as U, linalg as L, normalization as N, reduction as R
 from .registry import converts
 from .trace import ExportError
 
 REDUCTIONS = {R.Sum: "ReduceSum", R.Mean: "ReduceMean", R.Max: "ReduceMax", R.Min: "ReduceMin",
-              R.LogSumExp: "ReduceLogSumExp"}
+              R.LogSumExp: "ReduceLogSumExp", R.Prod: "ReduceProd"}
 
 
 @converts(L.MatMul)
@@ -57,3 +57,31 @@ def standardize(g, node):
     var = g.reduce("ReduceMean", g.emit("Mul", [centered, centered]), axes, True)
     rstd = g.emit("Reciprocal", [g.emit("Sqrt", [g.emit("Add", [var, g.constant(node.fn.eps, dtype)])])])
     return g.emit("Mul", [centered, rstd])
+
+
+@converts(R.PNorm)
+def p_norm(g, node):
+    """(sum |x|**p)**(1/p) over the axes: ReduceL2 and ReduceL1 for p = 2 and 1"""
+    fn, x, axes = node.fn, g.x(node, 0), list(node.fn.axes)
+    if fn.p in (1, 2):
+        return g.reduce(f"ReduceL{int(fn.p)}", x, axes, fn.keepdims)
+    p = g.constant(fn.p, node.out.dtype)
+    total = g.reduce("ReduceSum", g.emit("Pow", [g.emit("Abs", [x]), p]), axes, fn.keepdims)
+    return g.emit("Pow", [total, g.emit("Reciprocal", [p])])
+
+
+@converts(U.Cumsum)
+def cumsum(g, node):
+    return g.emit("CumSum", [g.x(node, 0), g.ints([node.fn.axis])], reverse=int(node.fn.reverse))
+
+
+@converts(L.Einsum)
+def einsum(g, node):
+    dtype = node.out.dtype
+    return g.emit("Einsum", [g.x(node, i, dtype) for i in range(len(node.inputs))],
+                  equation=",".join(node.fn.ins) + "->" + node.fn.out)
+
+
+@converts(L.Det)
+def det(g, node):
+    return g.emit("Det", [g.x(node, 0)])

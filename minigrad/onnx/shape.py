@@ -3,7 +3,7 @@ indexing, concat, split, pad. Target shapes come from the traced output,
 with the batch-sized axes computed at run time (see GraphBuilder.shape)."""
 import numpy as np
 
-from ..functions import shape as S
+from ..functions import indexing as I, reorder as O, shape as S
 from .graph import INT_MAX, INT_MIN
 from .registry import converts
 from .trace import ExportError
@@ -57,6 +57,80 @@ def pad(g, node):
         return g.emit("Identity", [g.x(node, 0)])
     pads = [b for b, _ in widths] + [e for _, e in widths]
     return g.emit("Pad", [g.x(node, 0), g.ints(pads), g.constant(node.fn.value, node.out.dtype)], mode="constant")
+
+
+# np.pad's copying modes -> ONNX Pad's mode, and the first opset that has it
+PAD_MODES = {"reflect": ("reflect", 11), "edge": ("edge", 11), "wrap": ("wrap", 19)}
+
+
+@converts(S.PadCopy)
+def pad_copy(g, node):
+    widths, mode = node.fn.widths, node.fn.mode
+    if not widths:
+        return g.emit("Identity", [g.x(node, 0)])
+    onnx_mode, since = PAD_MODES[mode]
+    if g.opset < since:
+        raise ExportError(f"onnx.export: 'pad_copy' with mode={mode!r} needs ONNX's Pad mode {onnx_mode!r}, from "
+                          f"opset {since} on; export with opset={since} (got opset={g.opset})")
+    pads = [b for b, _ in widths] + [e for _, e in widths]
+    return g.emit("Pad", [g.x(node, 0), g.ints(pads)], mode=onnx_mode)
+
+
+@converts(O.Flip)
+def flip(g, node):
+    axes = list(node.fn.axes)
+    if not axes:
+        return g.emit("Identity", [g.x(node, 0)])
+    n = len(axes)
+    return g.emit("Slice", [g.x(node, 0), g.ints([-1] * n), g.ints([INT_MIN] * n), g.ints(axes), g.ints([-1] * n)])
+
+
+@converts(O.Roll)
+def roll(g, node):
+    """Along each axis, the last `shift` cells moved to the front: two Slices and a Concat."""
+    fn, shape = node.fn, node.inputs[0].shape
+    shifts = fn.shift if isinstance(fn.shift, tuple) else (fn.shift,)
+    axes = fn.axis if isinstance(fn.axis, tuple) else (fn.axis,)
+    x = g.x(node, 0)
+    for shift, axis in zip(shifts, axes):
+        if axis in node.inputs[0].dynamic:
+            raise ExportError(f"onnx.export: 'roll' along axis {axis}, whose size grows with the batch; export with "
+                              "dynamic_batch=False")
+        cut = shape[axis] - shift % shape[axis] if shape[axis] else 0
+        if cut in (0, shape[axis]):
+            continue
+        tail = g.emit("Slice", [x, g.ints([cut]), g.ints([INT_MAX]), g.ints([axis])])
+        head = g.emit("Slice", [x, g.ints([0]), g.ints([cut]), g.ints([axis])])
+        x = g.emit("Concat", [tail, head], axis=axis)
+    return x if x != g.x(node, 0) else g.emit("Identity", [x])
+
+
+def baked_array(node, slot):
+    """The node's array setting `slot` (a mask, indices), checked to be the
+    same in both runs: ONNX holds it as a constant."""
+    array, twin = getattr(node.fn, slot), getattr(node.twin, slot)
+    if np.shape(array) != np.shape(twin) or not np.array_equal(array, twin):
+        change = "shape" if np.shape(array) != np.shape(twin) else "values"
+        raise ExportError(f"onnx.export: the {slot} of '{node.name}' (shape {np.shape(array)}) changes its {change} "
+                          "between the two runs: it was built in NumPy, outside the graph (from x.data, or for one "
+                          "batch size), and ONNX would freeze the traced one. Build it with minigrad ops (or export "
+                          "with dynamic_batch=False if only the batch size matters)")
+    return np.asarray(array)
+
+
+@converts(I.MaskedFill)
+def masked_fill(g, node):
+    mask, dtype = baked_array(node, "mask"), node.out.dtype
+    return g.emit("Where", [g.constant(mask, bool), g.constant(node.fn.value, dtype), g.x(node, 0)])
+
+
+@converts(I.TakeAlongAxis)
+def take_along_axis(g, node):
+    """GatherElements, the indices broadcast to the output's shape first (as NumPy does)."""
+    indices = g.constant(baked_array(node, "indices"), np.int64)
+    if node.fn.indices.shape != node.out.shape:
+        indices = g.emit("Expand", [indices, g.shape(node.out)])
+    return g.emit("GatherElements", [g.x(node, 0), indices], axis=node.fn.axis)
 
 
 def _is_int(p):
