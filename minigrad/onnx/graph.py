@@ -23,6 +23,7 @@ class GraphBuilder:
         self.initializers = []
         self.names = {}            # id(Value) -> ONNX name
         self._used = set()
+        self._counts = {}          # hint -> the last number given to it
         self._constants = {}       # cache key -> initializer name
         self._batch = None
         self._batch_input = batch_input  # ONNX name of an input with a batch axis
@@ -31,10 +32,11 @@ class GraphBuilder:
     # -- names ----------------------------------------------------------------------
     def fresh(self, hint):
         """A new unique name starting with `hint`."""
-        name, k = hint, 1
+        name, k = hint, self._counts.get(hint, 1)
         while name in self._used:
             k += 1
             name = f"{hint}_{k}"
+        self._counts[hint] = k  # the next search starts here: linear, not quadratic, in the graph's size
         self._used.add(name)
         return name
 
