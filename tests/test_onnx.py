@@ -67,7 +67,7 @@ MLPS = {
     "flatten_linear": (lambda: nn.Sequential(nn.Flatten(), nn.Linear(12, 8), nn.LeakyReLU(0.1), nn.Linear(8, 2),
                                              nn.ELU()), (2, 3, 4), (5, 3, 4)),
     "linear_on_3d": (lambda: nn.Sequential(nn.Linear(6, 8), nn.Softplus(), nn.LayerNorm(8)), (2, 5, 6), (4, 5, 6)),
-    "mlp_module": (lambda: nn.MLP([6, 8, 8, 3]) if hasattr(nn, "MLP") else nn.Linear(6, 3), (3, 6), (2, 6)),
+    "mlp_module": (lambda: nn.MLP([6, 8, 8, 3]), (3, 6), (2, 6)),
 }
 RECURRENT = {
     "lstm_two_layers": (lambda: nn.LSTM(5, 6, num_layers=2), (3, 4, 5), (3, 9, 5)),
