@@ -1,5 +1,6 @@
 """Converters for ops that move elements: reshape, transpose, broadcasting,
-indexing, concat, split, pad. Target shapes come from the traced output,
+concat, split, pad, reordering (flip, roll) and indexing (get_item,
+masked_fill, take_along_axis). Target shapes come from the traced output,
 with the batch-sized axes computed at run time (see GraphBuilder.shape)."""
 import numpy as np
 
@@ -55,8 +56,12 @@ def pad(g, node):
     widths = node.fn.widths
     if not widths:
         return g.emit("Identity", [g.x(node, 0)])
-    pads = [b for b, _ in widths] + [e for _, e in widths]
-    return g.emit("Pad", [g.x(node, 0), g.ints(pads), g.constant(node.fn.value, node.out.dtype)], mode="constant")
+    return g.emit("Pad", [g.x(node, 0), _pads(g, widths), g.constant(node.fn.value, node.out.dtype)], mode="constant")
+
+
+def _pads(g, widths):
+    """ONNX's pads (every axis's before, then every axis's after) from (before, after) pairs."""
+    return g.ints([b for b, _ in widths] + [e for _, e in widths])
 
 
 # np.pad's copying modes -> ONNX Pad's mode, and the first opset that has it
@@ -72,8 +77,7 @@ def pad_copy(g, node):
     if g.opset < since:
         raise ExportError(f"onnx.export: 'pad_copy' with mode={mode!r} needs ONNX's Pad mode {onnx_mode!r}, from "
                           f"opset {since} on; export with opset={since} (got opset={g.opset})")
-    pads = [b for b, _ in widths] + [e for _, e in widths]
-    return g.emit("Pad", [g.x(node, 0), g.ints(pads)], mode=onnx_mode)
+    return g.emit("Pad", [g.x(node, 0), _pads(g, widths)], mode=onnx_mode)
 
 
 @converts(O.Flip)
