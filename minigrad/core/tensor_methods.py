@@ -212,6 +212,8 @@ def register_hook(self, fn):
     if not self.requires_grad:
         raise RuntimeError("register_hook: this Variable does not require grad, so it never "
                            "receives a gradient")
+    if not callable(fn):
+        raise TypeError(f"register_hook: expected a function fn(grad), got {type(fn).__name__} {fn!r}")
     hooks = _hooks_of(self)
     key = hooks.next_key
     hooks.next_key += 1

@@ -255,7 +255,11 @@ class Module:
         """Cast every parameter (and its gradient) and every floating-point
         buffer to the float `dtype`, in place; returns self. Integer buffers
         (num_batches_tracked) keep their dtype, as in PyTorch."""
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"{type(self).__name__}.to: {dtype!r} is not a dtype; expected a floating dtype "
+                            "such as np.float32 (minigrad runs on NumPy and has no devices)") from None
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: expected a floating dtype, got {dtype}")
         for p in self.parameters():
