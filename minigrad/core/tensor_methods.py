@@ -15,6 +15,7 @@ import numpy as np
 
 from .function import Function
 from .operators import ops
+from .creation import as_dtype
 from .variable import Variable, shape_args
 
 # method name -> name of the op in minigrad.functions that computes x.method(*args, **kwargs)
@@ -126,7 +127,7 @@ class AsType(Function):
 def astype(self, dtype):
     """x cast to `dtype`, differentiably between float dtypes; a cast to an
     integer or bool dtype gives a Variable that requires no grad."""
-    dtype = np.dtype(dtype)
+    dtype = as_dtype("astype", dtype)
     if dtype.kind not in "fc":
         return Variable(self.data.astype(dtype), requires_grad=False)
     return AsType(dtype)(self)

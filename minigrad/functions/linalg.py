@@ -257,6 +257,10 @@ def dot(a, b):
     sa, sb = _shape(a), _shape(b)
     if len(sa) == 0 or len(sb) == 0:
         return a * b
+    kb = 0 if len(sb) == 1 else len(sb) - 2
+    if sa[-1] != sb[kb]:
+        raise ValueError(f"dot: shapes {sa} and {sb} are not aligned: {sa[-1]} (dim {len(sa) - 1} of a) "
+                         f"!= {sb[kb]} (dim {kb} of b)")
     if len(sb) == 1 or len(sb) == 2 or len(sa) == 1:
         if len(sa) > 2 and len(sb) == 2:
             return tensordot(a, b, ([len(sa) - 1], [0]))
@@ -269,6 +273,9 @@ def inner(a, b):
     sa, sb = _shape(a), _shape(b)
     if len(sa) == 0 or len(sb) == 0:
         return a * b
+    if sa[-1] != sb[-1]:
+        raise ValueError(f"inner: shapes {sa} and {sb} are not aligned: {sa[-1]} (last dim of a) "
+                         f"!= {sb[-1]} (last dim of b)")
     return tensordot(a, b, ([len(sa) - 1], [len(sb) - 1]))
 
 
