@@ -430,10 +430,10 @@ LOSSES += [
      ["binary_cross_entropy_with_logits: pos_weight of shape (4,) does not broadcast to the input's shape (2, 3)"]),
     ("bce_shapes", lambda: F.binary_cross_entropy(ones(3) * 0.5, np.ones(4)), ValueError,
      ["binary_cross_entropy: p has shape (3,) but t has shape (4,); expected the same shape"]),
-    ("cross_entropy_module_reduction", lambda: nn.CrossEntropyLoss(reduction="avg"), ValueError,
-     ["CrossEntropyLoss: reduction must be one of 'mean', 'sum', 'none', got 'avg'"]),
-    ("kl_div_module_reduction", lambda: nn.KLDivLoss(reduction="avg"), ValueError,
-     ["KLDivLoss: reduction must be one of 'mean', 'sum', 'none', 'batchmean', got 'avg'"]),
+    ("nll_loss_module_reduction", lambda: nn.NLLLoss(reduction="avg")(ones(2, 3), np.array([0, 1])), ValueError,
+     ["nll_loss: reduction must be one of 'mean', 'sum', 'none', got 'avg'"]),
+    ("kl_div_module_reduction", lambda: nn.KLDivLoss(reduction="avg")(ones(2, 3), ones(2, 3)), ValueError,
+     ["kl_div: reduction must be one of 'mean', 'sum', 'none', 'batchmean', got 'avg'"]),
 ]
 
 LAYERS = [
