@@ -128,6 +128,15 @@ def _parse_einsum(subscripts, shapes):
         if bad or part.replace("...", "").count(".") or part.count("...") > 1:
             raise ValueError(f"einsum: subscripts {subscripts!r} are not valid; expected letters and at "
                              "most one '...' per operand")
+    out_letters = output.replace("...", "")
+    missing = sorted(set(out_letters) - set("".join(ins)))
+    if missing:
+        raise ValueError(f"einsum: output letter(s) {', '.join(map(repr, missing))} of {subscripts!r} appear in "
+                         "no input; expected every output letter to name an input axis")
+    repeated = sorted(c for c in set(out_letters) if out_letters.count(c) > 1)
+    if repeated:
+        raise ValueError(f"einsum: output letter(s) {', '.join(map(repr, repeated))} of {subscripts!r} appear "
+                         "more than once; expected each output letter once")
     used = set(spec)
     spare = [c for c in _LETTERS if c not in used]
     spans = []
