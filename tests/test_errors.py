@@ -524,6 +524,12 @@ LAYERS += [
      ["Unflatten: dimension 1 of the input (shape (2, 6)) has size 6, which cannot be split into (2, 2)"]),
     ("maxpool_kernel_zero", lambda: nn.MaxPool2d(0)(ones32(1, 1, 4, 4)), ValueError,
      ["max_pool2d: kernel_size must be an int >= 1 or 2 of them, got 0"]),
+    ("module_apply_not_callable", lambda: nn.Linear(2, 2).apply(3), TypeError,
+     ["Linear.apply: expected a function fn(module), got int 3"]),
+    ("init_uniform_bounds", lambda: nn.init.uniform_(nn.Parameter(np.ones(2)), 1, 0), ValueError,
+     ["uniform_: low=1 must not exceed high=0"]),
+    ("init_normal_std", lambda: nn.init.normal_(nn.Parameter(np.ones(2)), std=-1), ValueError,
+     ["normal_: std must be >= 0, got -1"]),
 ]
 
 OPTIMISERS = [
@@ -543,6 +549,8 @@ OPTIMISERS = [
      ["SGD: a parameter appears twice in the parameter list"]),
     ("sgd_group_not_dict", lambda: sgd().add_param_group([1]), TypeError,
      ["SGD: a param group must be a dict with a 'params' entry, got [1]"]),
+    ("sgd_closure_not_callable", lambda: sgd().step(3), TypeError,
+     ["SGD.step: closure must be a function that recomputes the loss, got int 3"]),
     ("adam_beta1", lambda: optim.Adam(params(), betas=(1.5, 0.9)), ValueError,
      ["Adam: invalid beta1 1.5; expected beta1 in [0.0, 1.0)"]),
     ("adam_betas_single", lambda: optim.Adam(params(), betas=(0.9,)), ValueError,
@@ -714,6 +722,14 @@ TRAINING = [
     ("early_stopping_monitor", lambda: EarlyStopping(monitor="val_loss").on_epoch_end(None, 0, {"loss": 1.0}),
      ValueError, ["EarlyStopping: monitor 'val_loss' is not among the logged values ['loss']",
                   "pass fit a val_loader"]),
+    ("fit_loss_fn_not_callable", lambda: fit(nn.Linear(2, 2), sgd(), 3, [], progress=False), TypeError,
+     ["fit: loss_fn must be callable, got int 3"]),
+    ("fit_arguments_swapped", lambda: fit(nn.Linear(2, 2), F.mse_loss, sgd(), [], progress=False), TypeError,
+     ["fit: loss_fn must be callable, got SGD"]),
+    ("fit_optimizer", lambda: fit(nn.Linear(2, 2), 3, F.mse_loss, [], progress=False), TypeError,
+     ["fit: optimizer must have step() and zero_grad() (an Optimizer), got int 3"]),
+    ("fit_loader_not_iterable", lambda: fit(nn.Linear(2, 2), sgd(), F.mse_loss, 3, progress=False), TypeError,
+     ["fit: train_loader must be an iterable of (x, t) batches (a DataLoader), got int 3"]),
 ]
 
 GRADCHECK = [

@@ -56,12 +56,16 @@ def _fan(shape, mode):
 def normal_(p, std=0.01, mean=0.0):
     """Fill with draws from N(mean, std^2); default N(0, 0.01^2)."""
     array = _array(p)
+    if not std >= 0:
+        raise ValueError(f"normal_: std must be >= 0, got {std}")
     return _fill(p, get_rng().normal(mean, std, array.shape))
 
 
 def uniform_(p, low=0.0, high=1.0):
     """Fill with draws from U(low, high)."""
     array = _array(p)
+    if not low <= high:
+        raise ValueError(f"uniform_: low={low} must not exceed high={high}")
     return _fill(p, get_rng().uniform(low, high, array.shape))
 
 

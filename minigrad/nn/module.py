@@ -229,6 +229,9 @@ class Module:
 
     def apply(self, fn):
         """Call `fn(module)` on every sub-module and then on self; returns self."""
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}.apply: expected a function fn(module), got "
+                            f"{type(fn).__name__} {fn!r}")
         for child in self.children():
             child.apply(fn)
         fn(self)
