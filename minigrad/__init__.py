@@ -4,6 +4,7 @@ from .core import (Variable, Function, Config, using_config, no_grad, enable_gra
                    GradcheckError)
 from .rng import manual_seed, get_rng
 from .serialization import save, load
+from .core.dlpack import from_dlpack
 from . import functions, nn, optim, data, train, viz
 
 __version__ = "0.1.0"
