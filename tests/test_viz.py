@@ -9,7 +9,6 @@ import pytest
 import minigrad as mg
 import minigrad.functions as F
 from minigrad import viz
-from minigrad.core import backprop
 from minigrad.viz.labels import format_array
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
@@ -304,7 +303,7 @@ def test_observer_is_removed_even_when_backward_fails():
     with pytest.raises(ArithmeticError):
         with viz.trace_backward():
             y.backward()
-    assert backprop._observers == []
+    assert mg.Config.observers == ()
 
 
 # -- to_html (without a browser: see test_viz_browser.py) -------------------------------

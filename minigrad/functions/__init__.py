@@ -17,7 +17,10 @@ from .elementwise import (asin, acos, atan, atan2, sinh, cosh, asinh, acosh, ata
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
                    binary_cross_entropy, huber_loss, accuracy, cross_entropy, nll_loss, mse_loss,
                    l1_loss, smooth_l1_loss, binary_cross_entropy_with_logits, kl_div, one_hot)
-from .conv import conv2d, conv_transpose2d, max_pool2d, avg_pool2d, im2col, col2im
+from .conv import conv1d, conv2d, conv_transpose2d, im2col, col2im
+from .pooling import (max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
+                      max_unpool2d)
+from .resize import interpolate
 from .normalization import dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm
 from .attention import scaled_dot_product_attention
 
@@ -25,7 +28,8 @@ from .attention import scaled_dot_product_attention
 # Keep this after every import of a public function.
 _accept_torch_names(globals())
 
-# Variable's operators and methods (x + y, x @ W, x[i], x.sum() ...) call these.
-_install(add=add, sub=sub, mul=mul, div=div, neg=neg, pow=pow, matmul=matmul,
-         reshape=reshape, transpose=transpose, sum=sum, mean=mean, max=max, min=min,
-         get_item=get_item, sum_to=sum_to)
+# Variable's operators, methods and NumPy protocols (x + y, x @ W, x[i],
+# x.sum(), np.exp(x) ...) call these: every public function, so an op added
+# above needs no edit here.
+_install(**{_name: _fn for _name, _fn in globals().items()
+            if not _name.startswith("_") and callable(_fn) and not isinstance(_fn, type)})

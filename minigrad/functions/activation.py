@@ -161,12 +161,45 @@ class Softmax(Function):
 
     def forward(self, x):
         axis = self.axis = _normalize_axis(self.name, self.axis, x.ndim)
-        e = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)) if x.size else np.exp(x)
-        return e / np.sum(e, axis=axis, keepdims=True)
+        if not x.size:
+            return np.exp(x)
+        e = x - np.max(x, axis=axis, keepdims=True)
+        np.exp(e, out=e)   # in place: one array for the whole forward
+        e /= np.sum(e, axis=axis, keepdims=True)
+        return e
 
     def backward(self, gy):
-        y = self.output_variable()
-        return y * (gy - (gy * y).sum(axis=self.axis, keepdims=True))
+        return SoftmaxGrad(self.axis)(self.output_variable(), gy)
+
+
+class SoftmaxGrad(Function):
+    """gx = y * (gy - s), s = sum(gy * y, axis): the backward of softmax as
+    one op (it runs on every backward pass through attention and
+    classifiers; fused, its arrays are updated in place).
+
+        d gx/d gy: ggy = y * (ggx - sum(ggx * y))   (a softmax backward again)
+        d gx/d y:  gy_ = ggx * (gy - s) - gy * sum(ggx * y)
+    """
+    __slots__ = ("axis",)
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, y, gy):
+        gx = gy * y
+        s = np.sum(gx, axis=self.axis, keepdims=True)
+        gx -= y * s
+        return gx
+
+    def backward(self, ggx):
+        y, gy = self.inputs
+        axis = self.axis
+        t = (ggx * y).sum(axis=axis, keepdims=True)
+        s = (gy * y).sum(axis=axis, keepdims=True)
+        return ggx * (gy - s) - gy * t, SoftmaxGrad(axis)(y, ggx)
+
+    def settings(self):
+        return {"axis": self.axis}
 
     def settings(self):
         return {"axis": self.axis}

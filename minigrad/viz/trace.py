@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core import Variable, no_grad
-from ..core import backprop
+from ..core.config import observing
 from ..core.operators import ops
 from .page import write_page
 
@@ -52,11 +52,14 @@ class BackwardTrace:
 
     # -- the context manager ---------------------------------------------------------
     def __enter__(self):
-        backprop._observers.append(self)
+        # Observers are per thread (Config.observers): a backward pass run
+        # by another thread meanwhile is not recorded here.
+        self._observing = observing(self)
+        self._observing.__enter__()
         return self
 
     def __exit__(self, *exc_info):
-        backprop._observers.remove(self)
+        self._observing.__exit__(*exc_info)
         return False
 
     # -- the observer protocol of core/backprop.py ---------------------------------------
