@@ -153,3 +153,77 @@ def test_search_finds_a_function(site, browser):
         lambda d: d.find_elements(By.CSS_SELECTOR, "ul.search li a"))
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ul.search li a")]
     assert any("api/core.html" in href for href in links), links
+
+
+# -- what "Coming from PyTorch" says, checked -------------------------------------------------
+
+def _needs(*names):
+    import minigrad.functions as F
+    missing = [name for name in names if not hasattr(F, name)]
+    if missing:
+        pytest.skip(f"minigrad.functions has no {', '.join(missing)} yet")
+
+
+def test_pytorch_page_claims_transpose_and_swapaxes():
+    torch = pytest.importorskip("torch")
+    _needs("swapaxes", "permute")
+    import numpy as np
+    import minigrad as mg
+    a = np.arange(24.0).reshape(2, 3, 4)
+    x = mg.Variable(a)
+    np.testing.assert_array_equal(x.transpose().data, a.transpose())
+    np.testing.assert_array_equal(x.T.data, a.T)
+    np.testing.assert_array_equal(x.swapaxes(0, 1).data, torch.from_numpy(a).transpose(0, 1).numpy())
+    np.testing.assert_array_equal(x.permute(2, 0, 1).data, torch.from_numpy(a).permute(2, 0, 1).numpy())
+
+
+def test_pytorch_page_claims_pad_lists_the_first_axis_first():
+    torch = pytest.importorskip("torch")
+    import numpy as np
+    import minigrad as mg
+    import minigrad.functions as F
+    a = np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5)
+    top, bottom, left, right = 1, 2, 3, 0
+    ours = F.pad(mg.Variable(a), ((0, 0), (0, 0), (top, bottom), (left, right))).data
+    theirs = torch.nn.functional.pad(torch.from_numpy(a), (left, right, top, bottom)).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_pytorch_page_claims_max_values_and_population_variance():
+    torch = pytest.importorskip("torch")
+    import numpy as np
+    import minigrad as mg
+    import minigrad.functions as F
+    _needs("argmax")
+    a = np.random.default_rng(0).standard_normal((3, 4))
+    x = mg.Variable(a)
+    np.testing.assert_array_equal(x.max(axis=1).data, a.max(axis=1))
+    np.testing.assert_array_equal(x.argmax(axis=1), a.argmax(axis=1))
+    np.testing.assert_allclose(F.var(x).data, torch.from_numpy(a).var(correction=0).numpy())
+    try:
+        sample = F.var(x, ddof=1)
+    except TypeError:
+        pytest.skip("var has no ddof= yet")
+    np.testing.assert_allclose(sample.data, torch.from_numpy(a).var().numpy())
+    np.testing.assert_allclose(F.var(x, correction=1).data, torch.from_numpy(a).var().numpy())
+
+
+def test_pytorch_page_claims_the_in_place_rules():
+    import numpy as np
+    import minigrad as mg
+    p = mg.Variable(np.ones(3))
+    (p * p).sum().backward()
+    same = p
+    with mg.no_grad():
+        p -= 0.5 * p.grad
+    assert p is same
+    np.testing.assert_array_equal(p.data, np.zeros(3))
+    with pytest.raises(RuntimeError, match="no_grad"):
+        p += 1.0
+    h = p * 2.0
+    before = h
+    h += 1.0                       # a non-leaf while recording: recorded and rebound
+    assert h is not before and h.creator is not None
+    a = np.ones(3)
+    a -= 0.5 * p.grad.data
+    np.testing.assert_array_equal(a, np.zeros(3))
