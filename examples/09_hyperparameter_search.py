@@ -170,14 +170,19 @@ def start_workers(args, n_trials):
     shares = [n_trials // args.workers + (i < n_trials % args.workers) for i in range(args.workers)]
     common = [sys.executable, str(SCRIPT), "--storage", args.storage, "--study-name", args.study_name,
               "--out", str(args.out)] + (["--quick"] if args.quick else [])
-    workers = [subprocess.Popen(common + ["--worker", "--trials", str(share), "--seed", str(args.seed * 1000 + i)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for i, share in enumerate(shares) if share > 0]
-    for worker in workers:
-        out, err = worker.communicate()
-        print(out, end="")
-        if worker.returncode != 0:
-            raise SystemExit(f"09_hyperparameter_search: a worker failed (exit {worker.returncode}):\n{err[-2000:]}")
+    workers = []
+    for i, share in enumerate(shares):
+        if share > 0:   # each writes to its own log file: no pipe to fill up while another is awaited
+            log = args.out / f"worker-{i}.log"
+            with open(log, "w") as f:
+                command = common + ["--worker", "--trials", str(share), "--seed", str(args.seed * 1000 + i)]
+                workers.append((subprocess.Popen(command, stdout=f, stderr=subprocess.STDOUT, text=True), log))
+    exits = [(worker.wait(), log) for worker, log in workers]
+    for code, log in exits:
+        text = log.read_text()
+        if code != 0:
+            raise SystemExit(f"09_hyperparameter_search: a worker failed (exit {code}), see {log}:\n{text[-2000:]}")
+        print(text, end="")
 
 
 def shared_study(args, objective, test, n_trials):
