@@ -59,12 +59,15 @@ def write_pages(examples, gallery, out):
              "with no download, prints the figures it is about and writes its picture. Every picture here "
              "is made from the committed code by `python examples/make_gallery.py`.", ""]
     toctree = ["```{toctree}", ":hidden:", ""]
+    cards = ["````{container} lesson-grid", ""]
     for path in lessons:
         title, cells = _title_and_cells(path)
         pictures = _pictures(path.stem, gallery)
         (out / f"{path.stem}.md").write_text(_page(path, title, cells, pictures))
         toctree.append(path.stem)
-        index += [f"## [{title}]({path.stem}.md)", ""]
+        cards += ["```{container} lesson-card", ""]
         if pictures:
-            index += [f"[![{title}](../gallery/{pictures[0].name})]({path.stem}.md)", ""]
-    (out / "index.md").write_text("\n".join(index + toctree + ["```", ""]))
+            cards += [f"[![{title}](../gallery/{pictures[0].name})]({path.stem}.md)", ""]
+        cards += [f"[{title}]({path.stem}.md)", "```", ""]
+    cards += ["````", ""]
+    (out / "index.md").write_text("\n".join(index + cards + toctree + ["```", ""]))

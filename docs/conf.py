@@ -34,7 +34,8 @@ suppress_warnings = ["myst.header"]   # lessons may step from # to ### in a cell
 
 html_theme = "furo"
 html_title = f"minigrad {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["gallery.css"]
 html_show_sourcelink = False
 
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True,
