@@ -8,7 +8,10 @@ import ast
 import re
 from pathlib import Path
 
-import jupytext
+try:
+    import jupytext
+except ImportError:
+    raise ImportError('the lesson gallery reads the lessons with jupytext: pip install -e ".[docs]"') from None
 
 LESSON = re.compile(r"^(\d\d_\w+|demo)\.py$")
 

@@ -28,7 +28,7 @@ release = version = minigrad.__version__
 
 extensions = ["sphinx.ext.autodoc", "sphinx.ext.mathjax", "myst_parser"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "gallery/*.txt", "README.md"]
+exclude_patterns = ["_build"]
 myst_heading_anchors = 3
 suppress_warnings = ["myst.header"]   # lessons may step from # to ### in a cell
 
