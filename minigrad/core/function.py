@@ -39,6 +39,38 @@ class Function:
 
     __slots__ = ("inputs", "outputs", "generation", "seq", "_self_ref", "__weakref__")
 
+    def __init_subclass__(cls, **kwargs):
+        # PyTorch's habit: static `forward(ctx, *xs)` / `backward(ctx, *gys)`.
+        # The instance plays ctx, so such a class works as written; resolved
+        # once, when the class is made, not per call.
+        super().__init_subclass__(**kwargs)
+        for method in ("forward", "backward"):
+            function = cls.__dict__.get(method)
+            if isinstance(function, staticmethod):
+                setattr(cls, method, _with_ctx(function.__func__))
+
+    def save_for_backward(self, *arrays):
+        """PyTorch's `ctx.save_for_backward(...)`, called in forward: keeps
+        these arrays for backward, where `saved_tensors` returns them."""
+        self._saved_arrays = arrays
+
+    @property
+    def saved_tensors(self):
+        """What forward saved, as Variables for a backward written with ops:
+        an input's (or output's) own array is that Variable itself, so the
+        backward stays differentiable; any other array is a constant."""
+        saved = getattr(self, "_saved_arrays", None)
+        if saved is None:
+            raise RuntimeError(f"{self.name}: saved_tensors read, but forward called no save_for_backward")
+        outputs = [ref() for ref in self.outputs]
+        known = [x for x in (*self.inputs, *outputs) if x is not None]
+        return tuple(_saved_variable(a, known) for a in saved)
+
+    @property
+    def needs_input_grad(self):
+        """PyTorch's `ctx.needs_input_grad`: one bool per input."""
+        return tuple(x.requires_grad for x in self.inputs)
+
     @classmethod
     def apply(cls, *inputs, **settings):
         """`MyFunction.apply(x, y, alpha=2)` is `MyFunction(alpha=2)(x, y)`."""
@@ -130,6 +162,23 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
+
+
+def _saved_variable(array, known):
+    for x in known:
+        if x.data is array:
+            return x
+    return as_variable(array)
+
+
+def _with_ctx(function):
+    """A static `f(ctx, *args)` as a method whose instance is the ctx."""
+    def method(self, *args):
+        return function(self, *args)
+
+    method.__name__ = function.__name__
+    method.__doc__ = function.__doc__
+    return method
 
 
 def as_variable(x):
