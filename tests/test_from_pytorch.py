@@ -149,3 +149,63 @@ def test_polynomial_nn_matches_pytorch(name):
     expected, init = torch_polynomial_nn(steps, use_optim=name == "polynomial_optim")
     got = port(name).run(steps=steps, init=init)
     assert got == pytest.approx(expected, rel=RTOL)
+
+
+# ---- the 60-minute blitz: LeNet --------------------------------------------------
+
+class TorchNet(torch.nn.Module):
+    def __init__(self):
+        super(TorchNet, self).__init__()
+        self.conv1 = torch.nn.Conv2d(1, 6, 5)
+        self.conv2 = torch.nn.Conv2d(6, 16, 5)
+        self.fc1 = torch.nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = torch.nn.Linear(120, 84)
+        self.fc3 = torch.nn.Linear(84, 10)
+
+    def forward(self, x):
+        F = torch.nn.functional
+        x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        x = self.fc3(x)
+        return x
+
+
+def torch_lenet(data, steps):
+    net = TorchNet()
+    init = arrays(net.state_dict())
+    input = torch.tensor(data["input"])
+    out = net(input)
+    net.zero_grad()
+    out.backward(torch.tensor(data["grad"]))
+    output = net(input)
+    target = torch.tensor(data["target"]).view(1, -1)
+    criterion = torch.nn.MSELoss()
+    loss = criterion(output, target)
+    net.zero_grad()
+    loss.backward()
+    learning_rate = 0.01
+    for f in net.parameters():
+        f.data.sub_(f.grad.data * learning_rate)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
+    for step in range(steps):
+        optimizer.zero_grad()
+        output = net(input)
+        loss = criterion(output, target)
+        loss.backward()
+        optimizer.step()
+    return loss.item(), init
+
+
+def test_lenet_blitz_matches_pytorch():
+    g = np.random.default_rng(3)
+    data = {"input": g.standard_normal((1, 1, 32, 32)).astype(np.float32),
+            "grad": g.standard_normal((1, 10)).astype(np.float32),
+            "target": g.standard_normal(10).astype(np.float32)}
+    torch.manual_seed(3)
+    steps = 10
+    expected, init = torch_lenet(data, steps)
+    got = port("lenet_blitz").run(steps=steps, init=init, data=data)
+    assert got == pytest.approx(expected, rel=RTOL)

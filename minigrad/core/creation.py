@@ -148,14 +148,16 @@ def normal(mean=0.0, std=1.0, size=None, dtype=None, requires_grad=False):
     mean, std = _like(mean), _like(std)
     if np.any(std < 0):
         raise ValueError(f"normal: std must be >= 0, got {std.min()}")
+    size = None if size is None else _shape("normal", size)
     try:
-        shape = np.broadcast_shapes(mean.shape, std.shape, *(() if size is None else [_shape("normal", size)]))
+        shape = np.broadcast_shapes(mean.shape, std.shape)
+        if size is not None:
+            if np.broadcast_shapes(shape, size) != size:
+                raise ValueError
+            shape = size
     except ValueError:
-        raise ValueError(f"normal: mean of shape {mean.shape}, std of shape {std.shape} and size {size} "
-                         "do not broadcast together") from None
-    if size is not None and shape != _shape("normal", size):
-        raise ValueError(f"normal: mean of shape {mean.shape} and std of shape {std.shape} do not "
-                         f"broadcast to size {tuple(size)}")
+        raise ValueError(f"normal: mean of shape {mean.shape} and std of shape {std.shape} do not broadcast"
+                         + ("" if size is None else f" to size {size}")) from None
     noise = _random("normal", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, False).data
     return _variable("normal", (mean + std * noise).astype(noise.dtype, copy=False), requires_grad)
 
