@@ -13,10 +13,9 @@ from minigrad.data import DataLoader, TensorDataset, datasets
 
 def load_data_digits(batch_size, n_train=1500):
     """The digits as d2l's `load_data_fashion_mnist` hands Fashion-MNIST out:
-    a training and a test iterator of (X, y) minibatches (ndarrays), pixels
-    scaled to [0, 1]. In order, so that PyTorch can read the same batches."""
+    a training and a test iterator of (X, y) minibatches (ndarrays, pixels
+    in [0, 1]). In order, so that PyTorch can read the same batches."""
     X, y = datasets.digits()
-    X = (X / 16.0).astype(np.float32)
     train = TensorDataset(X[:n_train], y[:n_train])
     test = TensorDataset(X[n_train:], y[n_train:])
     return DataLoader(train, batch_size, shuffle=False), DataLoader(test, batch_size, shuffle=False)
