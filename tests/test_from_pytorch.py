@@ -209,3 +209,135 @@ def test_lenet_blitz_matches_pytorch():
     expected, init = torch_lenet(data, steps)
     got = port("lenet_blitz").run(steps=steps, init=init, data=data)
     assert got == pytest.approx(expected, rel=RTOL)
+
+
+# ---- Dive into Deep Learning: softmax regression from scratch --------------------
+
+def torch_softmax_regression(init, batches, num_epochs):
+    W = torch.tensor(init["W"], requires_grad=True)
+    b = torch.tensor(init["b"], requires_grad=True)
+
+    def softmax(X):
+        X_exp = torch.exp(X)
+        partition = X_exp.sum(1, keepdim=True)
+        return X_exp / partition
+
+    def net(X):
+        return softmax(torch.matmul(X.reshape((-1, W.shape[0])), W) + b)
+
+    def cross_entropy(y_hat, y):
+        return - torch.log(y_hat[range(len(y_hat)), y])
+
+    def sgd(params, lr, batch_size):
+        with torch.no_grad():
+            for param in params:
+                param -= lr * param.grad / batch_size
+                param.grad.zero_()
+
+    for epoch in range(num_epochs):
+        total, count = 0.0, 0
+        for X, y in batches:
+            X, y = torch.from_numpy(X), torch.from_numpy(y)
+            y_hat = net(X)
+            l = cross_entropy(y_hat, y)
+            l.sum().backward()
+            sgd([W, b], 0.1, X.shape[0])
+            total += float(l.sum().detach())
+            count += y.numel()
+    return total / count
+
+
+def test_softmax_regression_d2l_matches_pytorch():
+    pytest.importorskip("sklearn")
+    module = port("softmax_regression_d2l")
+    g = np.random.default_rng(4)
+    init = {"W": (0.01 * g.standard_normal((64, 10))).astype(np.float32), "b": np.zeros(10, np.float32)}
+    train_iter, _ = module.load_data_digits(256)
+    num_epochs = 3
+    expected = torch_softmax_regression(init, list(train_iter), num_epochs)
+    got = module.run(num_epochs=num_epochs, init=init)
+    assert got == pytest.approx(expected, rel=RTOL)
+
+
+# ---- PyTorch-GAN's WGAN-GP: the gradient penalty, second order ---------------------
+
+def torch_wgan_gp(module, seed):
+    """The same training in PyTorch, on the port's data and options;
+    returns (last critic loss, initial weights)."""
+    nn, opt, img_shape = torch.nn, module.opt, module.img_shape
+
+    class Generator(nn.Module):
+        def __init__(self):
+            super(Generator, self).__init__()
+
+            def block(in_feat, out_feat, normalize=True):
+                layers = [nn.Linear(in_feat, out_feat)]
+                if normalize:
+                    layers.append(nn.BatchNorm1d(out_feat, 0.8))
+                layers.append(nn.LeakyReLU(0.2, inplace=True))
+                return layers
+
+            self.model = nn.Sequential(*block(opt.latent_dim, 16, normalize=False), *block(16, 32),
+                                       *block(32, 64), nn.Linear(64, int(np.prod(img_shape))), nn.Tanh())
+
+        def forward(self, z):
+            img = self.model(z)
+            return img.view(img.shape[0], *img_shape)
+
+    class Discriminator(nn.Module):
+        def __init__(self):
+            super(Discriminator, self).__init__()
+            self.model = nn.Sequential(nn.Linear(int(np.prod(img_shape)), 32), nn.LeakyReLU(0.2, inplace=True),
+                                       nn.Linear(32, 16), nn.LeakyReLU(0.2, inplace=True), nn.Linear(16, 1))
+
+        def forward(self, img):
+            return self.model(img.view(img.shape[0], -1))
+
+    Tensor = torch.FloatTensor
+
+    def compute_gradient_penalty(D, real_samples, fake_samples):
+        alpha = Tensor(np.random.random((real_samples.size(0), 1, 1, 1)))
+        interpolates = (alpha * real_samples + ((1 - alpha) * fake_samples)).requires_grad_(True)
+        d_interpolates = D(interpolates)
+        fake = Tensor(real_samples.shape[0], 1).fill_(1.0)
+        gradients = torch.autograd.grad(outputs=d_interpolates, inputs=interpolates, grad_outputs=fake,
+                                        create_graph=True, retain_graph=True, only_inputs=True)[0]
+        gradients = gradients.view(gradients.size(0), -1)
+        return ((gradients.norm(2, dim=1) - 1) ** 2).mean()
+
+    np.random.seed(seed)
+    lambda_gp = 10
+    generator, discriminator = Generator(), Discriminator()
+    init = {"generator": arrays(generator.state_dict()), "discriminator": arrays(discriminator.state_dict())}
+    imgs_all, _ = module.real_images(seed=seed)
+    optimizer_G = torch.optim.Adam(generator.parameters(), lr=opt.lr, betas=(opt.b1, opt.b2))
+    optimizer_D = torch.optim.Adam(discriminator.parameters(), lr=opt.lr, betas=(opt.b1, opt.b2))
+    for epoch in range(opt.n_epochs):
+        for i, start in enumerate(range(0, len(imgs_all), opt.batch_size)):
+            imgs = torch.from_numpy(imgs_all[start:start + opt.batch_size])
+            real_imgs = imgs.type(Tensor)
+            optimizer_D.zero_grad()
+            z = Tensor(np.random.normal(0, 1, (imgs.shape[0], opt.latent_dim)))
+            fake_imgs = generator(z)
+            real_validity = discriminator(real_imgs)
+            fake_validity = discriminator(fake_imgs)
+            gradient_penalty = compute_gradient_penalty(discriminator, real_imgs.data, fake_imgs.data)
+            d_loss = -torch.mean(real_validity) + torch.mean(fake_validity) + lambda_gp * gradient_penalty
+            d_loss.backward()
+            optimizer_D.step()
+            optimizer_G.zero_grad()
+            if i % opt.n_critic == 0:
+                fake_imgs = generator(z)
+                fake_validity = discriminator(fake_imgs)
+                g_loss = -torch.mean(fake_validity)
+                g_loss.backward()
+                optimizer_G.step()
+    return d_loss.item(), init
+
+
+def test_wgan_gp_matches_pytorch():
+    module = port("wgan_gp")
+    torch.manual_seed(5)
+    expected, init = torch_wgan_gp(module, seed=5)
+    got = module.run(seed=5, init=init)
+    assert got == pytest.approx(expected, rel=RTOL)
