@@ -173,3 +173,28 @@ def test_grad_accepts_only_inputs():
     (g,) = mg.grad((x * x).sum(), x, create_graph=True, retain_graph=True, only_inputs=True)
     np.testing.assert_allclose(g.data, 2 * X)
     assert x.grad is None
+
+
+def test_size_is_numpys_count_and_pytorchs_call():
+    import pickle
+    x = mg.Variable(np.zeros((2, 3)))
+    assert x.size == 6 and isinstance(x.size, int) and x.size * 2 == 12 and f"{x.size}" == "6"
+    assert x.size() == (2, 3) and x.size(0) == 2 and x.size(-1) == 3
+    assert mg.Variable(np.float64(1.0)).size() == () and mg.Variable(np.float64(1.0)).size == 1
+    assert type(pickle.loads(pickle.dumps(x.size))) is int
+    with pytest.raises(IndexError, match=r"size: dim 2 is out of range for shape \(2, 3\) \(expected an int in \[-2, 1\]\)"):
+        x.size(2)
+    # the gradient penalty's habit, through the graph
+    g = x.view(x.size(0), -1)
+    assert g.shape == (2, 3)
+
+
+def test_grad_fn_and_is_leaf():
+    x = mg.Variable(X)
+    c = mg.tensor(X)
+    y = (x * c).sum()
+    assert x.is_leaf and c.is_leaf and not y.is_leaf
+    assert x.grad_fn is None and y.grad_fn is y.creator
+    with mg.no_grad():
+        z = x * 2
+    assert z.is_leaf and z.grad_fn is None

@@ -75,8 +75,8 @@ def run(seed=0, steps=5, init=None, data=None, verbose=False):
     loss = criterion(output, target)
     if verbose:
         print(loss)
-        print(loss.creator)  # MSELoss
-        print(loss.creator.inputs[0].creator)  # Linear
+        print(loss.grad_fn)  # MSELoss
+        print(loss.grad_fn.inputs[0].creator)  # the op that made its input
 
     net.zero_grad()     # zeroes the gradient buffers of all parameters
     if verbose:

@@ -74,7 +74,7 @@ def real_images(n=96, seed=0):
 def compute_gradient_penalty(D, real_samples, fake_samples):
     """Calculates the gradient penalty loss for WGAN GP"""
     # Random weight term for interpolation between real and fake samples
-    alpha = mg.tensor(np.random.random((real_samples.shape[0], 1, 1, 1)), dtype=np.float32)
+    alpha = mg.tensor(np.random.random((real_samples.shape[0], 1, 1, 1)), dtype=np.float32)  # an ndarray: .shape
     # Get random interpolation between real and fake samples
     interpolates = (alpha * real_samples + ((1 - alpha) * fake_samples)).requires_grad_(True)
     d_interpolates = D(interpolates)
@@ -88,7 +88,7 @@ def compute_gradient_penalty(D, real_samples, fake_samples):
         retain_graph=True,
         only_inputs=True,
     )[0]
-    gradients = gradients.view(gradients.shape[0], -1)
+    gradients = gradients.view(gradients.size(0), -1)
     gradient_penalty = ((gradients.norm(2, dim=1) - 1) ** 2).mean()
     return gradient_penalty
 
