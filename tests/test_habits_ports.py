@@ -83,6 +83,28 @@ def test_ctx_style_saved_other_array_is_a_constant_and_needs_input_grad():
     assert y.grad is None
 
 
+class MulConstant(mg.Function):
+    """PyTorch's docs' example: a number argument, kept on ctx."""
+
+    @staticmethod
+    def forward(ctx, tensor, constant):
+        ctx.constant = constant
+        return tensor * constant
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output * ctx.constant, None
+
+
+def test_ctx_style_number_argument_kept_on_ctx():
+    x = mg.Variable(X)
+    y = MulConstant.apply(x, 2.5)
+    y.sum().backward()
+    np.testing.assert_allclose(y.data, 2.5 * X)
+    np.testing.assert_allclose(x.grad.data, np.full_like(X, 2.5))
+    assert mg.gradgradcheck(lambda v: MulConstant.apply(v, 2.5) ** 2, X)
+
+
 def test_ctx_style_saved_tensors_without_save_is_a_clear_error():
     class Forgetful(mg.Function):
         @staticmethod
