@@ -220,3 +220,32 @@ def test_grad_fn_and_is_leaf():
     with mg.no_grad():
         z = x * 2
     assert z.is_leaf and z.grad_fn is None
+
+
+class SinCos(mg.Function):
+    """Two outputs, both saved, as PyTorch users write it."""
+
+    @staticmethod
+    def forward(ctx, x):
+        s, c = np.sin(x), np.cos(x)
+        ctx.save_for_backward(s, c)
+        return s, c
+
+    @staticmethod
+    def backward(ctx, gs, gc):
+        s, c = ctx.saved_tensors
+        return gs * c - gc * s
+
+
+def test_ctx_style_saved_output_gone_is_an_error_only_where_it_would_be_wrong():
+    x = mg.Variable(X)
+    s = SinCos.apply(x)[0]            # the cos output is dropped at once
+    (g,) = mg.grad(s.sum(), x)        # first order: the saved array is right (cos gets zeros)
+    np.testing.assert_allclose(g.data, np.cos(X))
+    s = SinCos.apply(x)[0]
+    with pytest.raises(RuntimeError, match=r"sin_cos: output\(s\) \[1\] are no longer alive"):
+        mg.grad(s.sum(), x, create_graph=True)
+    s, c = SinCos.apply(x)            # both kept: second order is right
+    (g,) = mg.grad(s.sum(), x, create_graph=True)
+    (gg,) = mg.grad(g.sum(), x)
+    np.testing.assert_allclose(gg.data, -np.sin(X))

@@ -50,7 +50,7 @@ class Function:
         for method in ("forward", "backward"):
             function = cls.__dict__.get(method)
             if isinstance(function, staticmethod):
-                setattr(cls, method, _with_ctx(function.__func__))
+                setattr(cls, method, _with_ctx(function.__func__, method))
 
     def save_for_backward(self, *arrays):
         """PyTorch's `ctx.save_for_backward(...)`, called in forward: keeps
@@ -61,13 +61,23 @@ class Function:
     def saved_tensors(self):
         """What forward saved, as Variables for a backward written with ops:
         an input's (or output's) own array is that Variable itself, so the
-        backward stays differentiable; any other array is a constant."""
+        backward stays differentiable; any other array is a constant (as in
+        PyTorch, an intermediate saved in forward is not differentiated
+        again: save inputs and outputs for a backward of any order)."""
         saved = getattr(self, "_saved_arrays", None)
         if saved is None:
             raise RuntimeError(f"{self.name}: saved_tensors read, but forward called no save_for_backward")
         outputs = [ref() for ref in self.outputs]
         known = [x for x in (*self.inputs, *outputs) if x is not None]
-        return tuple(_saved_variable(a, known) for a in saved)
+        variables = tuple(_saved_variable(a, known) for a in saved)
+        unmatched = any(all(v is not x for x in known) for v in variables)
+        if unmatched and Config.enable_backprop and any(y is None for y in outputs):
+            # A saved output whose Variable is gone would come back as a
+            # constant: a silently wrong higher derivative.
+            dead = [i for i, y in enumerate(outputs) if y is None]
+            raise RuntimeError(f"{self.name}: output(s) {dead} are no longer alive, so a saved output cannot "
+                               "be differentiated again; keep a reference to every output")
+        return variables
 
     @property
     def needs_input_grad(self):
@@ -177,10 +187,19 @@ def _saved_variable(array, known):
     return as_variable(array)
 
 
-def _with_ctx(function):
-    """A static `f(ctx, *args)` as a method whose instance is the ctx."""
-    def method(self, *args):
-        return function(self, *args)
+def _with_ctx(function, kind):
+    """A static `f(ctx, *args)` as a method whose instance is the ctx. As
+    PyTorch's, backward gets zeros (not None) for an output that received no
+    gradient, so forward notes its outputs' shapes and dtypes."""
+    if kind == "forward":
+        def method(self, *xs):
+            ys = function(self, *xs)
+            self._output_like = [(np.shape(y), np.result_type(y)) for y in (ys if type(ys) is tuple else (ys,))]
+            return ys
+    else:
+        def method(self, *gys):
+            gys = [constant(np.zeros(*like)) if gy is None else gy for gy, like in zip(gys, self._output_like)]
+            return function(self, *gys)
 
     method.__name__ = function.__name__
     method.__doc__ = function.__doc__
