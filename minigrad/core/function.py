@@ -13,6 +13,10 @@ Calling an instance, `y = Square()(x)`, runs forward and (unless under
 that has already been recorded is copied before it records again, so
 `sq = Square(); sq(a) + sq(b)` is two nodes and both get their gradients.
 
+PyTorch's style works too: static `forward(ctx, *xs)` and
+`backward(ctx, *gys)`, with `ctx.save_for_backward(...)` in forward and
+`ctx.saved_tensors` in backward (the instance is the ctx).
+
 Broadcasting is undone by the engine, not by each op: a backward may return
 a gradient of the broadcast shape and the engine sums it back to the input's
 shape with `sum_to`.
@@ -70,7 +74,7 @@ class Function:
         outputs = [ref() for ref in self.outputs]
         known = [x for x in (*self.inputs, *outputs) if x is not None]
         variables = tuple(_saved_variable(a, known) for a in saved)
-        unmatched = any(all(v is not x for x in known) for v in variables)
+        unmatched = any(v is not None and all(v is not x for x in known) for v in variables)
         if unmatched and Config.enable_backprop and any(y is None for y in outputs):
             # A saved output whose Variable is gone would come back as a
             # constant: a silently wrong higher derivative.
@@ -181,6 +185,8 @@ class Function:
 
 
 def _saved_variable(array, known):
+    if array is None:   # PyTorch lets None be saved
+        return None
     for x in known:
         if x.data is array:
             return x
