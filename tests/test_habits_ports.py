@@ -249,3 +249,14 @@ def test_ctx_style_saved_output_gone_is_an_error_only_where_it_would_be_wrong():
     (g,) = mg.grad(s.sum(), x, create_graph=True)
     (gg,) = mg.grad(g.sum(), x)
     np.testing.assert_allclose(gg.data, -np.sin(X))
+
+
+def test_init_normal_takes_mean_then_std_as_pytorch():
+    w = nn.Parameter(np.zeros((400, 300), dtype=np.float32))
+    mg.manual_seed(0)
+    nn.init.normal_(w, 0.0, 0.02)          # DCGAN's habit: mean 0, std 0.02
+    assert abs(w.data.mean()) < 1e-3 and abs(w.data.std() - 0.02) < 1e-3
+    nn.init.normal_(w, 1.0, std=0.5)
+    assert abs(w.data.mean() - 1.0) < 0.01 and abs(w.data.std() - 0.5) < 0.01
+    nn.init.normal_(w, std=0.3)
+    assert abs(w.data.mean()) < 0.01 and abs(w.data.std() - 0.3) < 0.01
