@@ -259,6 +259,45 @@ def test_softmax_regression_d2l_matches_pytorch():
     assert got == pytest.approx(expected, rel=RTOL)
 
 
+def torch_softmax_regression_concise(batches, num_epochs):
+    """Returns (final loss, initial weights)."""
+    nn = torch.nn
+    net = nn.Sequential(nn.Flatten(), nn.Linear(64, 10))
+
+    def init_weights(m):
+        if type(m) == nn.Linear:
+            nn.init.normal_(m.weight, std=0.01)
+
+    net.apply(init_weights)
+    init = arrays(net.state_dict())
+    loss = nn.CrossEntropyLoss(reduction='none')
+    trainer = torch.optim.SGD(net.parameters(), lr=0.1)
+    for epoch in range(num_epochs):
+        net.train()
+        total, count = 0.0, 0
+        for X, y in batches:
+            X, y = torch.from_numpy(X), torch.from_numpy(y)
+            y_hat = net(X)
+            l = loss(y_hat, y)
+            trainer.zero_grad()
+            l.mean().backward()
+            trainer.step()
+            total += float(l.sum().detach())
+            count += y.numel()
+    return total / count, init
+
+
+def test_softmax_regression_d2l_concise_matches_pytorch():
+    pytest.importorskip("sklearn")
+    module = port("softmax_regression_d2l")
+    train_iter, _ = module.load_data_digits(256)
+    torch.manual_seed(6)
+    num_epochs = 3
+    expected, init = torch_softmax_regression_concise(list(train_iter), num_epochs)
+    got = module.run_concise(num_epochs=num_epochs, init=init)
+    assert got == pytest.approx(expected, rel=RTOL)
+
+
 # ---- PyTorch-GAN's WGAN-GP: the gradient penalty, second order ---------------------
 
 def torch_wgan_gp(module, seed):
