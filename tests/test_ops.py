@@ -107,14 +107,15 @@ def drawn_cases(spec):
     return _DRAWN[spec.name]
 
 
-def is_edge_case(case):
-    """An input that is 0-d or empty."""
-    return any(np.ndim(a) == 0 or np.size(a) == 0 for a in case.arrays)
+def is_edge_case(case, scalar_inputs=()):
+    """An input that is 0-d or empty (inputs 0-d by design aside)."""
+    return any((np.ndim(a) == 0 and i not in scalar_inputs) or np.size(a) == 0
+               for i, a in enumerate(case.arrays))
 
 
-def is_trivial(case):
+def is_trivial(case, scalar_inputs=()):
     """An edge case, or one where no input has more than one element."""
-    return is_edge_case(case) or max(np.size(a) for a in case.arrays) <= 1
+    return is_edge_case(case, scalar_inputs) or max(np.size(a) for a in case.arrays) <= 1
 
 
 # Of one spec's cases: the strategies aim at about 1 in 20, but Hypothesis's
@@ -133,7 +134,7 @@ def all_drawn_cases():
 def test_drawn_cases_are_mostly_non_trivial(spec):
     cases = drawn_cases(spec)
     shapes = [tuple(np.shape(a) for a in case.arrays) for case in cases]
-    trivial = [s for case, s in zip(cases, shapes) if is_trivial(case)]
+    trivial = [s for case, s in zip(cases, shapes) if is_trivial(case, spec.scalar_inputs)]
     assert len(trivial) <= TRIVIAL_AT_MOST * len(cases), (
         f"op spec {spec.name!r}: {len(trivial)} of its {len(cases)} drawn cases are trivial "
         f"(an input 0-d or empty, or no input with 2 or more elements): {trivial}. Draw shapes with "

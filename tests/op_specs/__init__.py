@@ -35,6 +35,7 @@ class OpSpec:
     atol: float = 1e-5
     rtol: float = 1e-3
     forward_atol: float = 1e-10
+    scalar_inputs: tuple = ()       # inputs 0-d by design (masked_fill's value): not edge cases
 
     def __post_init__(self):
         if not self.covers:

@@ -234,7 +234,7 @@ SPECS = [
     OpSpec("index_add", lambda x, src, axis, index: F.index_add(x, axis, index, src), ref_index_add,
            index_add_cases()),
     OpSpec("masked_fill", lambda x, value, mask: F.masked_fill(x, mask, value), ref_masked_fill,
-           masked_fill_cases()),
+           masked_fill_cases(), scalar_inputs=(1,)),
     OpSpec("tril", F.tril, np.tril, triangle_cases()),
     OpSpec("triu", F.triu, np.triu, triangle_cases()),
     OpSpec("diag", F.diag, np.diag, diag_cases()),
