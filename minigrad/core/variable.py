@@ -7,6 +7,8 @@
 Following `creator` and `inputs` from an output walks the whole graph back
 to its leaves; `backward()` does exactly that (see `backprop.py`).
 """
+import math
+
 import numpy as np
 
 from .config import using_config
@@ -281,7 +283,7 @@ class Size(int):
     the length of axis `dim`."""
 
     def __new__(cls, shape):
-        size = int.__new__(cls, int(np.prod(shape, dtype=np.int64)))
+        size = int.__new__(cls, math.prod(shape))
         size.shape = shape
         return size
 
