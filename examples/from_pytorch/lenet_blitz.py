@@ -52,7 +52,7 @@ def run(seed=0, steps=5, init=None, data=None, verbose=False):
     params = list(net.parameters())
     if verbose:
         print(len(params))
-        print(params[0].shape)  # conv1's .weight
+        print(params[0].size())  # conv1's .weight
 
     input = mg.randn(1, 1, 32, 32)
     if data is not None:
