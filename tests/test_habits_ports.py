@@ -260,3 +260,59 @@ def test_init_normal_takes_mean_then_std_as_pytorch():
     assert abs(w.data.mean() - 1.0) < 0.01 and abs(w.data.std() - 0.5) < 0.01
     nn.init.normal_(w, std=0.3)
     assert abs(w.data.mean()) < 0.01 and abs(w.data.std() - 0.3) < 0.01
+
+
+class MyCube(mg.Function):
+    """PyTorch 2's style: forward without ctx, then setup_context (from
+    PyTorch's docs on extending torch.func)."""
+
+    @staticmethod
+    def forward(x):
+        result = x ** 3
+        dx = 3 * x ** 2
+        return result, dx
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        x, = inputs
+        result, dx = output
+        ctx.save_for_backward(x, dx)
+
+    @staticmethod
+    def backward(ctx, grad_output, grad_dx):
+        x, dx = ctx.saved_tensors
+        return grad_output * dx + grad_dx * 6 * x
+
+
+def test_setup_context_style_function_against_pytorch():
+    torch = pytest.importorskip("torch")
+
+    class TorchCube(torch.autograd.Function):
+        @staticmethod
+        def forward(x):
+            result = x ** 3
+            dx = 3 * x ** 2
+            return result, dx
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            x, = inputs
+            result, dx = output
+            ctx.save_for_backward(x, dx)
+
+        @staticmethod
+        def backward(ctx, grad_output, grad_dx):
+            x, dx = ctx.saved_tensors
+            return grad_output * dx + grad_dx * 6 * x
+
+    xt = torch.tensor(X, requires_grad=True)
+    yt, dxt = TorchCube.apply(xt)
+    (gt,) = torch.autograd.grad((yt * yt).sum(), xt, create_graph=True)
+    (ggt,) = torch.autograd.grad(gt.sum(), xt)
+    x = mg.Variable(X)
+    y, dx = MyCube.apply(x)
+    (g,) = mg.grad((y * y).sum(), x, create_graph=True)
+    (gg,) = mg.grad(g.sum(), x)
+    np.testing.assert_allclose(g.data, gt.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(gg.data, ggt.numpy(), rtol=1e-12)
+    assert mg.gradgradcheck(lambda v: (lambda y, dx: y + dx)(*MyCube.apply(v)), X)

@@ -50,11 +50,15 @@ class Function:
         # PyTorch's habit: static `forward(ctx, *xs)` / `backward(ctx, *gys)`.
         # The instance plays ctx, so such a class works as written; resolved
         # once, when the class is made, not per call.
+        # PyTorch 2's variant, `forward(*xs)` with a separate
+        # `setup_context(ctx, inputs, output)`, works as well.
         super().__init_subclass__(**kwargs)
+        setup = cls.__dict__.get("setup_context")
+        setup = setup.__func__ if isinstance(setup, staticmethod) else None
         for method in ("forward", "backward"):
             function = cls.__dict__.get(method)
             if isinstance(function, staticmethod):
-                setattr(cls, method, _with_ctx(function.__func__, method))
+                setattr(cls, method, _with_ctx(function.__func__, method, setup))
 
     def save_for_backward(self, *arrays):
         """PyTorch's `ctx.save_for_backward(...)`, called in forward: keeps
@@ -193,13 +197,19 @@ def _saved_variable(array, known):
     return as_variable(array)
 
 
-def _with_ctx(function, kind):
-    """A static `f(ctx, *args)` as a method whose instance is the ctx. As
-    PyTorch's, backward gets zeros (not None) for an output that received no
-    gradient, so forward notes its outputs' shapes and dtypes."""
+def _with_ctx(function, kind, setup_context=None):
+    """A static `f(ctx, *args)` as a method whose instance is the ctx (or,
+    with `setup_context`, a static `forward(*xs)` followed by
+    `setup_context(ctx, xs, output)`). As PyTorch's, backward gets zeros
+    (not None) for an output that received no gradient, so forward notes its
+    outputs' shapes and dtypes."""
     if kind == "forward":
         def method(self, *xs):
-            ys = function(self, *xs)
+            if setup_context is None:
+                ys = function(self, *xs)
+            else:
+                ys = function(*xs)
+                setup_context(self, xs, ys)
             self._output_like = [(np.shape(y), np.result_type(y)) for y in (ys if type(ys) is tuple else (ys,))]
             return ys
     else:
