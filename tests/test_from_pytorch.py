@@ -8,6 +8,7 @@ weights PyTorch draws are copied into the minigrad program (`init=`).
 """
 import importlib.util
 import math
+import random
 from pathlib import Path
 
 import numpy as np
@@ -148,6 +149,61 @@ def test_polynomial_nn_matches_pytorch(name):
     steps = 300
     expected, init = torch_polynomial_nn(steps, use_optim=name == "polynomial_optim")
     got = port(name).run(steps=steps, init=init)
+    assert got == pytest.approx(expected, rel=RTOL)
+
+
+class TorchPolynomial3(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = torch.nn.Parameter(torch.randn(()))
+        self.b = torch.nn.Parameter(torch.randn(()))
+        self.c = torch.nn.Parameter(torch.randn(()))
+        self.d = torch.nn.Parameter(torch.randn(()))
+
+    def forward(self, x):
+        return self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+
+
+class TorchDynamicNet(TorchPolynomial3):
+    def __init__(self):
+        super().__init__()
+        self.e = torch.nn.Parameter(torch.randn(()))
+
+    def forward(self, x):
+        y = self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+        for exp in range(4, random.randint(4, 6)):
+            y = y + self.e * x ** exp
+        return y
+
+
+def torch_polynomial_module(steps, dynamic, seed):
+    """Returns (final loss, initial weights)."""
+    random.seed(seed)
+    x = torch.linspace(-math.pi, math.pi, 2000)
+    y = torch.sin(x)
+    model = TorchDynamicNet() if dynamic else TorchPolynomial3()
+    init = arrays(model.state_dict())
+    criterion = torch.nn.MSELoss(reduction='sum')
+    if dynamic:
+        optimizer = torch.optim.SGD(model.parameters(), lr=1e-8, momentum=0.9)
+    else:
+        optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
+    for t in range(steps):
+        y_pred = model(x)
+        loss = criterion(y_pred, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return loss.item(), init
+
+
+@pytest.mark.parametrize("dynamic", [False, True], ids=["Polynomial3", "DynamicNet"])
+def test_polynomial_module_matches_pytorch(dynamic):
+    torch.manual_seed(7)
+    steps = 300
+    expected, init = torch_polynomial_module(steps, dynamic, seed=7)
+    module = port("polynomial_module")
+    got = (module.run_dynamic if dynamic else module.run)(seed=7, steps=steps, init=init)
     assert got == pytest.approx(expected, rel=RTOL)
 
 
