@@ -7,6 +7,6 @@ from .core import (Variable, Function, Config, using_config, no_grad, enable_gra
 from .core import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .rng import manual_seed, get_rng
 from .serialization import save, load
-from . import functions, nn, optim, data, train, viz
+from . import functions, nn, optim, data, train, viz, onnx
 
 __version__ = "0.1.0"
