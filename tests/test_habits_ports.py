@@ -44,7 +44,7 @@ class ScaleByConstant(mg.Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        scale = np.full_like(x, 3.0)
+        scale = mg.full_like(x, 3.0)
         ctx.save_for_backward(scale)
         return scale * x + y
 
@@ -103,6 +103,46 @@ def test_ctx_style_number_argument_kept_on_ctx():
     np.testing.assert_allclose(y.data, 2.5 * X)
     np.testing.assert_allclose(x.grad.data, np.full_like(X, 2.5))
     assert mg.gradgradcheck(lambda v: MulConstant.apply(v, 2.5) ** 2, X)
+
+
+class MyReLU(mg.Function):
+    """The older "Learning PyTorch with Examples" custom ReLU: forward on
+    tensors, with a tensor method."""
+
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return input.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, = ctx.saved_tensors
+        return grad_output * (input > 0)
+
+
+def test_ctx_style_forward_computes_on_variables_without_recording():
+    seen = {}
+
+    class Spy(mg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            seen["type"], seen["requires_grad"] = type(x), x.requires_grad
+            y = x * 2
+            seen["recorded"] = y.creator is not None
+            return y
+
+        @staticmethod
+        def backward(ctx, gy):
+            return 2 * gy
+
+    x = mg.Variable(X)
+    y = Spy.apply(x)
+    assert seen == {"type": mg.Variable, "requires_grad": False, "recorded": False}
+    assert type(y.data) is np.ndarray and y.creator is not None
+    r = MyReLU.apply(x)
+    np.testing.assert_array_equal(r.data, np.maximum(X, 0))
+    r.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, (X > 0).astype(float))
 
 
 def test_ctx_style_saved_tensors_without_save_is_a_clear_error():

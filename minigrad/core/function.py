@@ -15,7 +15,8 @@ that has already been recorded is copied before it records again, so
 
 PyTorch's style works too: static `forward(ctx, *xs)` and
 `backward(ctx, *gys)`, with `ctx.save_for_backward(...)` in forward and
-`ctx.saved_tensors` in backward (the instance is the ctx).
+`ctx.saved_tensors` in backward (the instance is the ctx); its forward, as
+PyTorch's, computes on Variables (constants: nothing is recorded).
 
 Broadcasting is undone by the engine, not by each op: a backward may return
 a gradient of the broadcast shape and the engine sums it back to the input's
@@ -29,7 +30,7 @@ import weakref
 import numpy as np
 
 from . import anomaly as _anomaly
-from .config import Config
+from .config import Config, no_grad
 from .variable import Variable, constant, numeric_array, _new_object
 
 # Creation numbers (`seq`). Safe across threads without a lock: next() on an
@@ -60,10 +61,11 @@ class Function:
             if isinstance(function, staticmethod):
                 setattr(cls, method, _with_ctx(function.__func__, method, setup))
 
-    def save_for_backward(self, *arrays):
+    def save_for_backward(self, *tensors):
         """PyTorch's `ctx.save_for_backward(...)`, called in forward: keeps
-        these arrays for backward, where `saved_tensors` returns them."""
-        self._saved_arrays = arrays
+        these Variables (or arrays) for backward, where `saved_tensors`
+        returns them."""
+        self._saved_arrays = tuple(t.data if isinstance(t, Variable) else t for t in tensors)
 
     @property
     def saved_tensors(self):
@@ -188,6 +190,10 @@ class Function:
         return f"<{type(self).__name__}>"
 
 
+def _array_of(y):
+    return y.data if isinstance(y, Variable) else y
+
+
 def _saved_variable(array, known):
     if array is None:   # PyTorch lets None be saved
         return None
@@ -200,16 +206,20 @@ def _saved_variable(array, known):
 def _with_ctx(function, kind, setup_context=None):
     """A static `f(ctx, *args)` as a method whose instance is the ctx (or,
     with `setup_context`, a static `forward(*xs)` followed by
-    `setup_context(ctx, xs, output)`). As PyTorch's, backward gets zeros
-    (not None) for an output that received no gradient, so forward notes its
-    outputs' shapes and dtypes."""
+    `setup_context(ctx, xs, output)`). As in PyTorch, forward computes on
+    tensors (constant Variables sharing the input arrays, nothing recorded),
+    and backward gets zeros (not None) for an output that received no
+    gradient, so forward notes its outputs' shapes and dtypes."""
     if kind == "forward":
         def method(self, *xs):
-            if setup_context is None:
-                ys = function(self, *xs)
-            else:
-                ys = function(*xs)
-                setup_context(self, xs, ys)
+            with no_grad():
+                xs = tuple(constant(x) for x in xs)
+                if setup_context is None:
+                    ys = function(self, *xs)
+                else:
+                    ys = function(*xs)
+                    setup_context(self, xs, ys)
+            ys = tuple(map(_array_of, ys)) if type(ys) is tuple else _array_of(ys)
             self._output_like = [(np.shape(y), np.result_type(y)) for y in (ys if type(ys) is tuple else (ys,))]
             return ys
     else:
