@@ -4,7 +4,7 @@ import builtins
 
 import numpy as np
 
-from ..core import Function, Variable
+from ..core import Config, Function, Variable
 from .math import abs as _abs, exp, sqrt, where
 from .shape import (_axis_tuple, _normalize_axis, _shape_of, broadcast_to, concat, expand_dims, reshape,
                     squeeze, transpose)
@@ -214,8 +214,8 @@ class Var(Reduction):
 
 class Prod(Reduction):
     """y = product of x over axes.   gx_i = gy * (product of the other
-    elements of its slice), computed from running products, so zeros in x
-    are exact (no division by x)."""
+    elements of its slice): gy * y / x_i when no product is 0 (nor
+    overflows), else from running products, so zeros in x are exact."""
     __slots__ = ()
 
     def forward(self, x):
@@ -223,6 +223,12 @@ class Prod(Reduction):
 
     def backward(self, gy):
         (x,) = self.inputs
+        y = self.output_variable()
+        if not Config.enable_backprop and y.data.all() and np.isfinite(y.data).all():
+            # No zero in x (a zero makes its product 0): gx = gy * y / x. Only
+            # when this backward is not recorded: differentiated again, y / x
+            # cancels catastrophically near x = 0, the running products do not.
+            return reshape(gy * y, keepdims_shape(self.x_shape, self.axes)) / x
         rest = [a for a in range(len(self.x_shape)) if a not in self.axes]
         order = rest + list(self.axes)
         n = int(np.prod([self.x_shape[a] for a in self.axes]))
