@@ -7,8 +7,6 @@
 Following `creator` and `inputs` from an output walks the whole graph back
 to its leaves; `backward()` does exactly that (see `backprop.py`).
 """
-import math
-
 import numpy as np
 
 from .config import using_config
@@ -68,7 +66,8 @@ class Variable:
     def size(self):
         """NumPy's element count, an int; PyTorch's habit may also call it:
         `x.size()` is the shape, `x.size(0)` the length of axis 0."""
-        return Size(self.data.shape)
+        data = self.data
+        return Size(data.size, data.shape)
 
     @property
     def dtype(self):
@@ -282,8 +281,8 @@ class Size(int):
     that can also be called as PyTorch's `x.size(dim=None)`: the shape, or
     the length of axis `dim`."""
 
-    def __new__(cls, shape):
-        size = int.__new__(cls, math.prod(shape))
+    def __new__(cls, count, shape):
+        size = int.__new__(cls, count)
         size.shape = shape
         return size
 
