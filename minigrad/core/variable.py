@@ -64,7 +64,10 @@ class Variable:
 
     @property
     def size(self):
-        return self.data.size
+        """NumPy's element count, an int; PyTorch's habit may also call it:
+        `x.size()` is the shape, `x.size(0)` the length of axis 0."""
+        data = self.data
+        return Size(data.size, data.shape)
 
     @property
     def dtype(self):
@@ -271,6 +274,29 @@ class Variable:
 
 def _data(x):
     return x.data if isinstance(x, Variable) else x
+
+
+class Size(int):
+    """`x.size`: the number of elements (an int, as NumPy's `ndarray.size`)
+    that can also be called as PyTorch's `x.size(dim=None)`: the shape, or
+    the length of axis `dim`."""
+
+    def __new__(cls, count, shape):
+        size = int.__new__(cls, count)
+        size.shape = shape
+        return size
+
+    def __call__(self, dim=None):
+        if dim is None:
+            return self.shape
+        try:
+            return self.shape[dim]
+        except (IndexError, TypeError):
+            raise IndexError(f"size: dim {dim!r} is out of range for shape {self.shape} "
+                             f"(expected an int in [{-len(self.shape)}, {len(self.shape) - 1}])") from None
+
+    def __reduce__(self):
+        return int, (int(self),)
 
 
 def shape_args(args):
