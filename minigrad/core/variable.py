@@ -194,10 +194,24 @@ class Variable:
         return ops.reshape(self, shape_args(shape))
 
     def transpose(self, *axes):
+        """NumPy's transpose: `axes` is the new order of all the axes (none:
+        reversed). PyTorch's `transpose(dim0, dim1)`, which swaps two axes, is
+        `swapaxes`; a two-axis call that would mean something else in
+        PyTorch (the identity of a matrix, or too few axes) is an error, not
+        a silent no-op."""
         if len(axes) == 0:
             axes = None
         elif len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
             axes = axes[0]
+        elif len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            normalized = tuple(int(a) % self.ndim if self.ndim else a for a in axes)
+            if self.ndim != 2 or normalized == (0, 1):
+                a, b = axes
+                raise ValueError(
+                    f"transpose: x.transpose({a}, {b}) on a Variable of shape {self.shape} is NumPy's "
+                    f"transpose, which takes the new order of all {self.ndim} axes"
+                    + (" (here the identity)" if self.ndim == 2 else "")
+                    + f"; to swap two axes as PyTorch's transpose does, use x.swapaxes({a}, {b})")
         return ops.transpose(self, axes)
 
     def __getitem__(self, index):
