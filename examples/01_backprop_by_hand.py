@@ -64,10 +64,8 @@ def main(argv=None):
     report("max |backprop - by hand|", f"{worst_hand:.2e}")
 
     _common.render_graph(args.out / "graph.png", loss, show=("name", "value", "grad"), rankdir="LR")
-    page = args.out / "backward_steps.html"
-    trace.to_html(page)
+    _common.write_backward_page(trace, args.out / "backward_steps.html")
     report("backward steps", len(trace.steps))
-    print(f"wrote {page} (open it in a browser and step through the backward pass)")
 
 
 if __name__ == "__main__":
