@@ -1,19 +1,26 @@
+# %% [markdown]
+# # Lesson 7: overfitting and regularisation
+#
+# A big network (three hidden layers of 256 units) trained on only 100
+# digits learns them by heart: training accuracy reaches 1.0 while test
+# accuracy stays well below. Three remedies, each trained from the same
+# start, each narrowing the gap a little (100 images are still only 100
+# images: more data is the remedy none of them replaces):
+#
+#   weight decay    an L2 penalty on the weights (SGD's `weight_decay`);
+#   dropout         Dropout(0.5) after each hidden layer, off at evaluation;
+#   early stopping  stop when the loss on a validation split (never the test
+#                   set) has not improved for a while, and keep the best
+#                   weights seen.
+#
+# Prints train and test accuracy and their gap for each, and draws the
+# curves of train against test accuracy per epoch.
+
+# %%
 """Lesson 7: overfitting and regularisation.
 
-A big network (three hidden layers of 256 units) trained on only 100
-digits learns them by heart: training accuracy reaches 1.0 while test
-accuracy stays well below. Three remedies, each trained from the same
-start, each narrowing the gap a little (100 images are still only 100
-images: more data is the remedy none of them replaces):
-
-  weight decay    an L2 penalty on the weights (SGD's `weight_decay`);
-  dropout         Dropout(0.5) after each hidden layer, off at evaluation;
-  early stopping  stop when the loss on a validation split (never the test
-                  set) has not improved for a while, and keep the best
-                  weights seen.
-
-Prints train and test accuracy and their gap for each, and draws the
-curves of train against test accuracy per epoch.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import _common
 from _common import F, mg, plt, report
@@ -25,6 +32,7 @@ HIDDEN = [256] * 3
 LR = 0.05
 
 
+# %%
 def big_network(dropout=0.0):
     layers = []
     for n_in, n_out in zip([64] + HIDDEN, HIDDEN):
@@ -35,10 +43,12 @@ def big_network(dropout=0.0):
     return nn.Sequential(*layers)
 
 
+# %%
 def loader(x, t, shuffle=False):
     return DataLoader(TensorDataset(x, t), batch_size=50, shuffle=shuffle)
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("07_overfitting", __doc__, argv)
     epochs = 15 if args.quick else 150
@@ -86,5 +96,6 @@ def main(argv=None):
     _common.save_figure(fig, args.out / "overfitting.png")
 
 
+# %%
 if __name__ == "__main__":
     main()
