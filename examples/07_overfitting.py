@@ -125,8 +125,8 @@ def main(argv=None):
         report(f"{name} gap smallest", gaps[name].min())
         report(f"{name} gap largest", gaps[name].max())
         if VARIANTS[name].get("early_stopping"):
-            report(f"{name} epochs run", run, digits=1)
-            report(f"{name} best epoch", run - patience, digits=1)
+            report(f"{name} stopped after epochs", run, digits=1)
+            report(f"{name} best epoch (weights kept)", run - patience, digits=1)
     plain = gaps["no regularisation"].mean()
     for name in VARIANTS:
         if name != "no regularisation":
