@@ -15,16 +15,18 @@
 # Which 100 images the network gets moves the gap by a couple of points,
 # as much as a remedy does, so every variant is trained on a few draws of
 # the images (`--seeds`, 3 by default) and the lesson prints the mean gap
-# and its range. What the full run shows (the figures below the picture in
-# the README come from it):
+# and its range. What the full run shows (the README's picture is from it):
 #
-# - weight decay and dropout narrow the gap by a point or so on average,
-#   less than the spread from one draw of the images to the next;
-# - early stopping picks its weights after about a tenth of the epochs, with
-#   the training accuracy already at 1.0: it saves the training time but
-#   does not narrow the gap;
-# - five times more data narrows it by more than half. 100 images are only
-#   100 images: more data is the remedy none of the others replaces.
+# - without a remedy the gap is 10.8 points on average (9.5 to 11.8);
+# - weight decay and dropout narrow it by 1.6 and 1.4 points on average,
+#   about half the spread from one draw of the images to the next (2.8 and
+#   3.0 points): a real but small help;
+# - early stopping keeps the weights of epoch 14 or so (of 80) and stops ten
+#   epochs later, with the training accuracy already at 1.0: it saves most
+#   of the training time but does not narrow the gap (11.3 points);
+# - five times more data narrows it by two thirds, to 3.6 points. 100
+#   images are only 100 images: more data is the remedy none of the others
+#   replaces.
 #
 # The picture shows train and test accuracy per epoch for the first draw,
 # and the gap of every draw.
@@ -159,7 +161,7 @@ def draw_gaps(ax, gaps):
     for k, (name, gap) in enumerate(gaps.items()):
         ax.bar(k, 100 * gap.mean(), color="tab:blue", alpha=0.4)
         ax.plot([k] * len(gap), 100 * gap, "o", color="black", markersize=4)
-    ax.set_xticks(range(len(gaps)), [name.replace(" ", "\n") for name in gaps], fontsize=8)
+    ax.set_xticks(range(len(gaps)), [name.replace(" ", "\n") for name in gaps], fontsize=7, rotation=30)
     ax.set(title="train - test accuracy (points)", ylabel="gap (mean, and each draw)")
 
 

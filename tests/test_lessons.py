@@ -154,3 +154,41 @@ def test_make_gallery_remakes_a_picture(tmp_path, monkeypatch, capsys):
     assert "max |backprop - by hand|" in figures
     with pytest.raises(SystemExit):
         gallery.main(["no_such_lesson", "--list"])
+
+
+def test_transformer(tmp_path, monkeypatch, capsys):
+    figures, text = run_example("14_transformer", tmp_path, monkeypatch, capsys)
+    uniform = figures["loss of a uniform guess"]
+    assert figures["first step loss"] > 0.9 * uniform
+    assert figures["last 20 steps loss"] < 0.7 * uniform   # it has learned which characters follow which
+    assert figures["validation loss"] < 0.7 * uniform
+    assert figures["largest attention weight above the diagonal"] == 0   # the causal mask holds
+    assert figures["attention rows summing to 1 within"] < 1e-5
+    samples = re.findall(r"--- sample at temperature [\d.]+ ---\n(.*?)\n---", text, flags=re.S)
+    assert len(samples) == 2 and all(sample.startswith("Quoth the Raven") for sample in samples)
+    assert all(len(sample) > len("Quoth the Raven") + 50 for sample in samples)
+    assert_png(tmp_path / "transformer.png")
+
+
+def test_transformer_text_is_shipped_with_its_licence():
+    data = EXAMPLES / "data"
+    text = (data / "poems.txt").read_text(encoding="utf-8")
+    assert 10_000 < len(text.encode()) < 300_000
+    readme = (data / "README.md").read_text()
+    assert "poems.txt" in readme and "public domain" in readme.lower()
+
+
+def test_causal_mask_blocks_the_future(monkeypatch):
+    """Changing a later character changes no earlier position's scores."""
+    lesson = load_example("14_transformer", monkeypatch)
+    import minigrad as mg
+    mg.manual_seed(0)
+    model = lesson.CharTransformer(vocabulary=10, context=8, d_model=16, nhead=2, num_layers=2)
+    model.eval()
+    idx = np.array([[1, 2, 3, 4, 5, 6, 7, 8]])
+    changed = idx.copy()
+    changed[0, 5] = 0
+    with mg.no_grad():
+        before, after = model(idx).data, model(changed).data
+    assert np.allclose(before[0, :5], after[0, :5], atol=1e-6)
+    assert not np.allclose(before[0, 5:], after[0, 5:])
