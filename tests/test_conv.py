@@ -5,6 +5,7 @@ import pytest
 
 import minigrad as mg
 import minigrad.functions as F
+from minigrad import nn
 
 
 def test_conv2d_keeps_float32_end_to_end():
@@ -148,3 +149,118 @@ def test_max_pool_shares_the_gradient_among_tied_maxima():
     np.testing.assert_allclose(g.data, v.grad.data / np.kron([[1, 2], [3, 4]], np.ones((2, 2))))
     (h,) = mg.grad((g * g).sum(), a)
     assert h is None or not np.any(h.data)
+
+
+# -- options: errors and behaviour -------------------------------------------------
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: F.conv2d(np.zeros((1, 4, 5, 5)), np.zeros((6, 2, 3, 3)), groups=3),
+     r"conv2d: groups=3 must divide the input channels \(4, x shape \(1, 4, 5, 5\)\) and the output channels \(6"),
+    (lambda: F.conv2d(np.zeros((1, 4, 5, 5)), np.zeros((6, 4, 3, 3)), groups=2),
+     r"conv2d: x has 4 channels .* W expects 4 input channels per group \(groups=2; expected 2\)"),
+    (lambda: F.conv_transpose2d(np.zeros((1, 2, 3, 3)), np.zeros((2, 1, 3, 3)), groups=3),
+     r"conv_transpose2d: groups=3 must divide the input channels \(2"),
+    (lambda: F.conv2d(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), dilation=3),
+     r"conv2d: kernel \(3, 3\) dilated by \(3, 3\) spans \(7, 7\) and is larger than the padded input \(5, 5\)"),
+    (lambda: F.conv1d(np.zeros((1, 1, 5)), np.zeros((1, 1, 3)), pad=1, dilation=4),
+     r"conv1d: kernel 3 dilated by 4 spans 9 and is larger than the padded input 7 \(input shape \(1, 1, 5\), pad 1\)"),
+    (lambda: F.max_pool2d(np.zeros((1, 1, 2, 2)), 2, dilation=2), r"max_pool2d: kernel \(2, 2\) dilated by"),
+    (lambda: F.max_pool2d(np.zeros((1, 1, 4, 4)), 0), r"max_pool2d: kernel_size must be an int >= 1 or 2 of them, got 0"),
+    (lambda: F.max_pool2d(np.zeros((1, 1, 4, 4)), 2, stride=(1, 0)), r"max_pool2d: stride must be .* got \(1, 0\)"),
+    (lambda: F.avg_pool1d(np.zeros((1, 1, 4)), 2, stride=0), r"avg_pool1d: stride must be an int >= 1, got 0"),
+    (lambda: F.max_pool1d(np.zeros((1, 1, 4, 4)), 2), r"max_pool1d: expected a 3-D input \(N, C, L\)"),
+    (lambda: F.conv1d(np.zeros((1, 2, 5)), np.zeros((1, 2, 3)), stride=(1, 2)), r"conv1d: stride must be an int >= 1"),
+    (lambda: F.conv_transpose2d(np.zeros((1, 2, 3, 3)), np.zeros((2, 1, 3, 3)), stride=2, output_padding=2),
+     r"conv_transpose2d: output_padding \(2, 2\) must be smaller than stride \(2, 2\) or dilation \(1, 1\)"),
+    (lambda: F.conv_transpose2d(np.zeros((1, 2, 3, 3)), np.zeros((2, 1, 3, 3)), output_padding=(0, 1), dilation=(1, 2)),
+     None),  # allowed: below the dilation
+    (lambda: F.avg_pool2d(np.zeros((1, 1, 4, 4)), 2, divisor_override=0), r"avg_pool2d: divisor_override must be"),
+    (lambda: F.conv2d(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), stride=2, padding="same"),
+     r"conv2d: pad='same' needs stride 1, got stride \(2, 2\)"),
+    (lambda: F.conv1d(np.zeros((1, 1, 5)), np.zeros((1, 1, 3)), pad="full"),
+     r"conv1d: pad must be an int, one per spatial axis, 'same' or 'valid', got 'full'"),
+    (lambda: F.adaptive_avg_pool2d(np.zeros((1, 4, 4)), 2), r"adaptive_avg_pool2d: expected a 4-D input"),
+    (lambda: F.adaptive_max_pool2d(np.zeros((1, 1, 4, 4)), (2, 0)), r"adaptive_max_pool2d: output_size must hold"),
+    (lambda: F.max_unpool2d(np.zeros((1, 1, 2, 2)), np.array([[[[0, 1], [2, 99]]]]), 2),
+     r"max_unpool2d: index 99 is out of range for an output plane of size \(4, 4\)"),
+    (lambda: F.max_unpool2d(np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 2, 2)), 2), r"max_unpool2d: indices must be integers"),
+    (lambda: F.max_unpool2d(np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 2, 2), int), 2, output_size=(9, 4)),
+     r"max_unpool2d: output_size \(9, 4\) must end with two ints, each within stride"),
+    (lambda: F.interpolate(np.zeros((1, 1, 4, 4)), scale_factor=2, mode="linear"),
+     r"interpolate: mode 'linear' needs a 3-D \(N, C, L\) input, got shape \(1, 1, 4, 4\)"),
+    (lambda: F.interpolate(np.zeros((1, 1, 4)), size=2, mode="bilinear"), r"interpolate: mode 'bilinear' needs a 4-D"),
+    (lambda: F.interpolate(np.zeros((1, 1, 4, 4)), mode="bilinear"), r"interpolate: pass exactly one of size and scale"),
+    (lambda: F.interpolate(np.zeros((1, 1, 4, 4)), size=2, scale_factor=2), r"interpolate: pass exactly one"),
+    (lambda: F.interpolate(np.zeros((1, 1, 4, 4)), size=2, align_corners=True), r"align_corners can only be set"),
+    (lambda: F.interpolate(np.zeros((1, 1, 4, 4)), size=2, mode="bicubic"), r"mode 'bicubic' is not supported"),
+    (lambda: F.interpolate(np.zeros((1, 1, 4, 4)), size=(2, 3, 4)), r"interpolate: size must be .* 2 of them"),
+    (lambda: F.interpolate(np.zeros((1, 1, 4, 4)), scale_factor=0.1), r"interpolate: scale_factor 0.1 makes an empty"),
+])
+def test_bad_options_give_a_clear_error(call, message):
+    if message is None:
+        call()
+        return
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("build,message", [
+    (lambda: nn.Conv2d(3, 4, kernel_size=0), r"Conv2d: kernel_size must be an int >= 1 or 2 of them, got 0"),
+    (lambda: nn.Conv2d(3, 4, 3, groups=2), r"Conv2d: groups=2 must divide in_channels \(3\) and out_channels \(4\)"),
+    (lambda: nn.Conv1d(3, 4, 3, stride=0), r"Conv1d: stride must be an int >= 1, got 0"),
+    (lambda: nn.Conv2d(3, 4, 3, padding=-1), r"Conv2d: padding must be an int >= 0"),
+    (lambda: nn.ConvTranspose2d(2, 4, 3, dilation=(1, 0)), r"ConvTranspose2d: dilation must be"),
+    (lambda: nn.Conv2d(3, 4, 3, stride=2, padding="same"), r"Conv2d: padding='same' needs stride 1"),
+    (lambda: nn.ConvTranspose2d(3, 4, 3, padding="same"), r"ConvTranspose2d: padding must be an int >= 0"),
+    (lambda: nn.Conv2d(3, 4, 3, padding_mode="reflect"), r"Conv2d: padding_mode 'reflect' is not supported"),
+    (lambda: nn.ConvTranspose2d(2, 2, 3, output_padding=1)(np.zeros((1, 2, 3, 3))),
+     r"conv_transpose2d: output_padding \(1, 1\) must be smaller than stride \(1, 1\)"),
+    (lambda: nn.Conv1d(2, 2, 3)(np.zeros((1, 2, 5, 5))), r"Conv1d: expected input \(N, 2, L\)"),
+])
+def test_bad_layer_settings_give_a_clear_error(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
+
+
+def test_depthwise_conv_is_one_batched_product(monkeypatch):
+    # groups == channels: one matmul over a group axis, no Python loop over groups.
+    rng = np.random.default_rng(6)
+    x, W = mg.Variable(rng.standard_normal((2, 8, 5, 5))), mg.Variable(rng.standard_normal((8, 1, 3, 3)))
+    shapes, matmul = [], np.matmul
+    monkeypatch.setattr(np, "matmul", lambda a, b, **kwargs: shapes.append((a.shape, b.shape)) or matmul(a, b, **kwargs))
+    F.conv2d(x, W, pad=1, groups=8)
+    assert shapes == [((8, 1, 9), (2, 8, 9, 25))]
+
+
+def test_pool_and_conv_options_keep_float32():
+    rng = np.random.default_rng(7)
+    x = mg.Variable(rng.standard_normal((2, 4, 7, 7)).astype(np.float32))
+    W = mg.Variable(rng.standard_normal((4, 1, 3, 3)).astype(np.float32))
+    y = F.conv2d(x, W, pad=2, dilation=2, groups=4)
+    y = F.avg_pool2d(y, 3, 2, 1, ceil_mode=True, count_include_pad=False)
+    y = F.interpolate(F.adaptive_max_pool2d(y, (3, 2)), scale_factor=2, mode="bilinear")
+    y = F.conv_transpose2d(y, W, stride=2, output_padding=1, groups=4)
+    assert y.dtype == np.float32
+    y.sum().backward()
+    assert x.grad.dtype == W.grad.dtype == np.float32
+
+
+def test_max_pool_indices_are_a_constant_int64_variable():
+    x = mg.Variable(np.arange(16.0).reshape(1, 1, 4, 4))
+    y, indices = F.max_pool2d(x, 2, return_indices=True)
+    assert isinstance(indices, mg.Variable) and indices.dtype == np.int64 and not indices.requires_grad
+    np.testing.assert_array_equal(indices.data[0, 0], [[5, 7], [13, 15]])
+    back = F.max_unpool2d(y, indices, 2)
+    np.testing.assert_array_equal(back.data[0, 0], np.where(np.isin(np.arange(16), [5, 7, 13, 15]),
+                                                            np.arange(16.0), 0).reshape(4, 4))
+
+
+def test_an_empty_batch_passes_through_the_options():
+    x = mg.Variable(np.zeros((0, 4, 6, 6)))
+    y = F.conv2d(x, mg.Variable(np.ones((4, 2, 3, 3))), groups=2, dilation=2)
+    y = F.max_pool2d(F.conv_transpose2d(y, np.ones((4, 1, 3, 3)), groups=4, stride=2, output_padding=1), 3, 2, 1,
+                     ceil_mode=True)
+    y = F.interpolate(F.adaptive_avg_pool2d(y, 3), scale_factor=1.5, mode="bilinear")
+    assert y.shape == (0, 4, 4, 4)
+    y.sum().backward()
+    assert x.grad.shape == x.shape

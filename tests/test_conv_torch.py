@@ -137,3 +137,159 @@ def test_dropout_eval_is_identity_and_p_one_gives_zeros():
                          lambda x: tF.dropout(x, 0.4, training=False), x)
     assert_matches_torch(lambda x: F.dropout(x, 1.0, training=True),
                          lambda x: tF.dropout(x, 1.0, training=True), x)
+
+
+# -- convolution options ---------------------------------------------------------------
+
+CONV_OPTIONS = [  # (stride, pad, dilation, groups)
+    (1, 0, 2, 1),
+    (2, 1, (2, 1), 2),
+    ((1, 2), (2, 1), 1, 4),     # depthwise: groups == channels
+    (1, 2, 2, 4),
+]
+
+
+@pytest.mark.parametrize("stride,pad,dilation,groups", CONV_OPTIONS)
+def test_conv2d_dilation_and_groups(stride, pad, dilation, groups):
+    x, W, b = randn(2, 4, 7, 6), randn(8, 4 // groups, 3, 2), randn(8)
+    assert_matches_torch(lambda x, W, b: F.conv2d(x, W, b, stride, pad, dilation, groups),
+                         lambda x, W, b: tF.conv2d(x, W, b, stride, pad, dilation, groups), x, W, b)
+
+
+@pytest.mark.parametrize("stride,pad,dilation,groups", [(1, 0, 1, 1), (2, 1, 2, 2), (1, 2, 3, 4), (3, 1, 1, 4)])
+def test_conv1d(stride, pad, dilation, groups):
+    x, W, b = randn(2, 4, 11), randn(4, 4 // groups, 3), randn(4)
+    assert_matches_torch(lambda x, W, b: F.conv1d(x, W, b, stride, pad, dilation, groups),
+                         lambda x, W, b: tF.conv1d(x, W, b, stride, pad, dilation, groups), x, W, b)
+
+
+@pytest.mark.parametrize("stride,pad,output_padding,groups,dilation", [
+    (2, 1, 1, 1, 1),
+    ((2, 3), (1, 0), (1, 2), 2, 1),
+    (1, 1, 1, 2, 2),          # output_padding below the dilation
+    (2, 0, 0, 4, (2, 1)),
+])
+def test_conv_transpose2d_options(stride, pad, output_padding, groups, dilation):
+    x, W, b = randn(2, 4, 3, 4), randn(4, 3, 3, 2), randn(3 * groups)  # W (in, out/groups, kh, kw)
+    assert_matches_torch(
+        lambda x, W, b: F.conv_transpose2d(x, W, b, stride, pad, output_padding, groups, dilation),
+        lambda x, W, b: tF.conv_transpose2d(x, W, b, stride, pad, output_padding, groups, dilation), x, W, b)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")  # torch's note about its own copy
+@pytest.mark.parametrize("padding", ["same", "valid"])
+@pytest.mark.parametrize("kernel,dilation", [((3, 4), 1), ((2, 2), (2, 3)), ((4, 1), 2)])
+def test_conv_padding_same_and_valid(padding, kernel, dilation):
+    # "same" with an even total puts the extra cell after, as PyTorch.
+    x, W, x1, W1 = randn(2, 3, 7, 6), randn(4, 3, *kernel), randn(2, 3, 9), randn(2, 3, kernel[0])
+    assert_matches_torch(lambda x, W: F.conv2d(x, W, padding=padding, dilation=dilation),
+                         lambda x, W: tF.conv2d(x, W, padding=padding, dilation=dilation), x, W)
+    d = dilation if isinstance(dilation, int) else dilation[0]
+    assert_matches_torch(lambda x, W: F.conv1d(x, W, pad=padding, dilation=d),
+                         lambda x, W: tF.conv1d(x, W, padding=padding, dilation=d), x1, W1)
+
+
+def test_conv_functions_take_padding_as_pytorch_names_it():
+    x, W = randn(1, 2, 5, 5), randn(3, 2, 3, 3)
+    np.testing.assert_array_equal(F.conv2d(x, W, padding=1).data, F.conv2d(x, W, pad=1).data)
+    np.testing.assert_allclose(F.conv2d(x, W, padding=1).data, tF.conv2d(torch.tensor(x), torch.tensor(W), padding=1))
+    np.testing.assert_array_equal(F.max_pool2d(x, 3, padding=1).data, F.max_pool2d(x, 3, pad=1).data)
+    with pytest.raises(TypeError, match="conv2d: got both pad= and padding="):
+        F.conv2d(x, W, pad=1, padding=1)
+
+
+# -- pooling options -------------------------------------------------------------------
+
+POOL_OPTIONS = [  # (kernel, stride, pad, ceil_mode)
+    (2, None, 0, True),
+    (3, 2, 1, True),
+    ((3, 2), (2, 3), (1, 1), True),
+    (2, 3, 0, False),
+]
+
+
+@pytest.mark.parametrize("kernel,stride,pad,ceil_mode", POOL_OPTIONS)
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_max_pool2d_options_and_indices(kernel, stride, pad, ceil_mode, dilation):
+    x = randn(2, 3, 7, 8)
+    assert_matches_torch(lambda x: F.max_pool2d(x, kernel, stride, pad, dilation, ceil_mode),
+                         lambda x: tF.max_pool2d(x, kernel, stride, pad, dilation, ceil_mode), x)
+    y, indices = F.max_pool2d(x, kernel, stride, pad, dilation, ceil_mode, return_indices=True)
+    t, t_indices = tF.max_pool2d(torch.tensor(x), kernel, stride, pad, dilation, ceil_mode, return_indices=True)
+    assert indices.dtype == np.int64
+    np.testing.assert_array_equal(indices.data, t_indices.numpy())
+    np.testing.assert_array_equal(y.data, t.numpy())
+
+
+@pytest.mark.parametrize("kernel,stride,pad,ceil_mode", POOL_OPTIONS)
+@pytest.mark.parametrize("count_include_pad", [True, False])
+def test_avg_pool2d_options(kernel, stride, pad, ceil_mode, count_include_pad):
+    x = randn(2, 3, 7, 8)
+    assert_matches_torch(lambda x: F.avg_pool2d(x, kernel, stride, pad, ceil_mode, count_include_pad),
+                         lambda x: tF.avg_pool2d(x, kernel, stride, pad, ceil_mode, count_include_pad), x)
+
+
+def test_avg_pool2d_divisor_override():
+    x = randn(2, 3, 6, 6)
+    assert_matches_torch(lambda x: F.avg_pool2d(x, 3, 2, 1, divisor_override=5),
+                         lambda x: tF.avg_pool2d(x, 3, 2, 1, divisor_override=5), x)
+
+
+@pytest.mark.parametrize("kernel,stride,pad,dilation,ceil_mode", [(2, None, 0, 1, False), (3, 2, 1, 2, True),
+                                                                 (4, 3, 2, 1, True)])
+def test_pools_1d(kernel, stride, pad, dilation, ceil_mode):
+    x = randn(2, 3, 10)
+    assert_matches_torch(lambda x: F.max_pool1d(x, kernel, stride, pad, dilation, ceil_mode),
+                         lambda x: tF.max_pool1d(x, kernel, stride, pad, dilation, ceil_mode), x)
+    _, indices = F.max_pool1d(x, kernel, stride, pad, dilation, ceil_mode, return_indices=True)
+    _, t_indices = tF.max_pool1d(torch.tensor(x), kernel, stride, pad, dilation, ceil_mode, return_indices=True)
+    np.testing.assert_array_equal(indices.data, t_indices.numpy())
+    for count_include_pad in (True, False):
+        assert_matches_torch(lambda x: F.avg_pool1d(x, kernel, stride, pad, ceil_mode, count_include_pad),
+                             lambda x: tF.avg_pool1d(x, kernel, stride, pad, ceil_mode, count_include_pad), x)
+
+
+@pytest.mark.parametrize("output_size", [1, (3, 4), (5, 3), (2, None), 7, (4, 4)])
+def test_adaptive_pools(output_size):
+    x = randn(2, 3, 7, 8)  # bins of unequal sizes that overlap
+    assert_matches_torch(lambda x: F.adaptive_avg_pool2d(x, output_size),
+                         lambda x: tF.adaptive_avg_pool2d(x, output_size), x)
+    assert_matches_torch(lambda x: F.adaptive_max_pool2d(x, output_size),
+                         lambda x: tF.adaptive_max_pool2d(x, output_size), x)
+    _, indices = F.adaptive_max_pool2d(x, output_size, return_indices=True)
+    _, t_indices = tF.adaptive_max_pool2d(torch.tensor(x), output_size, return_indices=True)
+    np.testing.assert_array_equal(indices.data, t_indices.numpy())
+
+
+@pytest.mark.parametrize("kernel,stride,pad,output_size", [(2, None, 0, None), (3, 2, 1, (7, 8)),
+                                                           (2, 2, 0, (2, 3, 7, 9))])
+def test_max_unpool2d_inverts_max_pool2d(kernel, stride, pad, output_size):
+    x = randn(2, 3, 7, 8)
+    size = x.shape if output_size is not None else (2, 3, 6, 8)
+    x = x[:, :, :size[2], :size[3]]
+    y, indices = F.max_pool2d(x, kernel, stride, pad, return_indices=True)
+    t_indices = torch.tensor(indices.data)
+    assert_matches_torch(lambda y: F.max_unpool2d(y, indices, kernel, stride, pad, output_size),
+                         lambda y: tF.max_unpool2d(y, t_indices, kernel, stride, pad, output_size), y.data)
+
+
+# -- interpolate -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape,mode,align_corners", [
+    ((2, 3, 5), "nearest", None), ((2, 3, 5, 4), "nearest", None),
+    ((2, 3, 5), "linear", None), ((2, 3, 5), "linear", True),
+    ((2, 3, 5, 4), "bilinear", False), ((2, 3, 5, 4), "bilinear", True)])
+@pytest.mark.parametrize("resize", [{"size": 9}, {"size": 3}, {"scale_factor": 2.0}, {"scale_factor": 0.75},
+                                    {"scale_factor": 1.7}, {"size": 1}])
+def test_interpolate(shape, mode, align_corners, resize):
+    x = randn(*shape)
+    assert_matches_torch(lambda x: F.interpolate(x, mode=mode, align_corners=align_corners, **resize),
+                         lambda x: tF.interpolate(x, mode=mode, align_corners=align_corners, **resize), x)
+
+
+def test_interpolate_with_a_size_or_a_factor_per_axis():
+    x = randn(1, 2, 4, 6)
+    for resize in ({"size": (7, 3)}, {"scale_factor": (1.5, 0.5)}):
+        for mode in ("nearest", "bilinear"):
+            assert_matches_torch(lambda x: F.interpolate(x, mode=mode, **resize),
+                                 lambda x: tF.interpolate(x, mode=mode, **resize), x)

@@ -6,21 +6,17 @@ sigmoid, elu, softmax) and is written with ops, so it differentiates again.
 import math
 
 import numpy as np
+import scipy.special
 
-from ..core import Function, as_variable
-from .math import exp, tanh, where
-from .reduction import stable_logsumexp
-from .shape import _normalize_axis
-
-_erfc = np.frompyfunc(math.erfc, 1, 1)
+from ..core import Function, as_array, as_variable
+from .math import abs, exp, python_number, tanh, where
+from .shape import _normalize_axis, reshape, split
 
 
 def _normal_cdf_array(x):
-    """Phi(x) = P(Z <= x) for a standard normal Z, as 0.5 * erfc(-x / sqrt 2)
-    (erfc keeps the left tail accurate). NumPy has no erf, so this takes
-    math.erfc element by element: exact to double precision, ~0.1 us each."""
-    dtype = x.dtype if x.dtype.kind == "f" else np.float64
-    return np.asarray(0.5 * _erfc(-x * math.sqrt(0.5)), dtype=dtype)
+    """Phi(x) = P(Z <= x) for a standard normal Z (scipy.special.ndtr:
+    accurate in both tails), in x's floating dtype."""
+    return scipy.special.ndtr(x if x.dtype.kind == "f" else x.astype(np.float64))
 
 
 def _normal_pdf(x):
@@ -118,22 +114,6 @@ class NormalCdf(Function):
         return gy * _normal_pdf(x)
 
 
-class GELU(Function):
-    """y = x Phi(x) (exact, with erf).   dy/dx = Phi(x) + x phi(x)"""
-    __slots__ = ()
-
-    @property
-    def name(self):
-        return "gelu"
-
-    def forward(self, x):
-        return x * _normal_cdf_array(x)
-
-    def backward(self, gy):
-        (x,) = self.inputs
-        return gy * (NormalCdf()(x) + x * _normal_pdf(x))
-
-
 _GELU_C = math.sqrt(2 / math.pi)
 _GELU_K = 0.044715
 
@@ -148,7 +128,7 @@ class GELUTanh(Function):
         return "gelu_tanh"
 
     def forward(self, x):
-        return 0.5 * x * (1 + np.tanh(_GELU_C * (x + _GELU_K * x ** 3)))
+        return 0.5 * x * (1 + np.tanh(_GELU_C * (x + _GELU_K * (x * x * x))))  # x*x*x: no slow pow
 
     def backward(self, gy):
         (x,) = self.inputs
@@ -181,12 +161,45 @@ class Softmax(Function):
 
     def forward(self, x):
         axis = self.axis = _normalize_axis(self.name, self.axis, x.ndim)
-        e = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)) if x.size else np.exp(x)
-        return e / np.sum(e, axis=axis, keepdims=True)
+        if not x.size:
+            return np.exp(x)
+        e = x - np.max(x, axis=axis, keepdims=True)
+        np.exp(e, out=e)   # in place: one array for the whole forward
+        e /= np.sum(e, axis=axis, keepdims=True)
+        return e
 
     def backward(self, gy):
-        y = self.output_variable()
-        return y * (gy - (gy * y).sum(axis=self.axis, keepdims=True))
+        return SoftmaxGrad(self.axis)(self.output_variable(), gy)
+
+
+class SoftmaxGrad(Function):
+    """gx = y * (gy - s), s = sum(gy * y, axis): the backward of softmax as
+    one op (it runs on every backward pass through attention and
+    classifiers; fused, its arrays are updated in place).
+
+        d gx/d gy: ggy = y * (ggx - sum(ggx * y))   (a softmax backward again)
+        d gx/d y:  gy_ = ggx * (gy - s) - gy * sum(ggx * y)
+    """
+    __slots__ = ("axis",)
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, y, gy):
+        gx = gy * y
+        s = np.sum(gx, axis=self.axis, keepdims=True)
+        gx -= y * s
+        return gx
+
+    def backward(self, ggx):
+        y, gy = self.inputs
+        axis = self.axis
+        t = (ggx * y).sum(axis=axis, keepdims=True)
+        s = (gy * y).sum(axis=axis, keepdims=True)
+        return ggx * (gy - s) - gy * t, SoftmaxGrad(axis)(y, ggx)
+
+    def settings(self):
+        return {"axis": self.axis}
 
     def settings(self):
         return {"axis": self.axis}
@@ -201,13 +214,66 @@ class LogSoftmax(Function):
 
     def forward(self, x):
         axis = self.axis = _normalize_axis(self.name, self.axis, x.ndim)
-        return x - stable_logsumexp(x, axis, keepdims=True)
+        m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+        shifted = x - np.where(np.isfinite(m), m, 0).astype(m.dtype, copy=False)
+        # (x - m) - log(s), not x - (m + log s): in float32 at large logits
+        # m + log s would round away the small log s.
+        with np.errstate(divide="ignore"):
+            return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
     def backward(self, gy):
         return gy - exp(self.output_variable()) * gy.sum(axis=self.axis, keepdims=True)
 
     def settings(self):
         return {"axis": self.axis}
+
+
+class Hardtanh(Function):
+    """y = min(max(x, lo), hi).   dy/dx = 1 where lo < x < hi, else 0
+    (0 at the kinks, as PyTorch's)"""
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo, hi):
+        self.lo = lo
+        self.hi = hi
+
+    def forward(self, x):
+        return np.clip(x, self.lo, self.hi)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * ((x.data > self.lo) & (x.data < self.hi))
+
+    def settings(self):
+        return {"lo": self.lo, "hi": self.hi}
+
+
+class Hardsigmoid(Function):
+    """y = min(max(x/6 + 1/2, 0), 1).   dy/dx = 1/6 where -3 < x < 3, else 0"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.clip(x / 6 + 0.5, 0, 1)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (((x.data > -3) & (x.data < 3)) / 6).astype(gy.dtype, copy=False)
+
+
+class Hardswish(Function):
+    """y = x min(max(x + 3, 0), 6) / 6.
+    dy/dx = x/3 + 1/2 where -3 < x < 3, 0 where x <= -3, 1 where x >= 3
+    (PyTorch's values at the kinks)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return x * np.clip(x + 3, 0, 6) / 6
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        inside = (x.data > -3) & (x.data < 3)
+        outside = (x.data >= 3).astype(x.dtype)
+        return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
 def sigmoid(x):
@@ -222,19 +288,21 @@ def relu(x):
 
 def leaky_relu(x, slope=0.2):
     """x where x > 0, slope * x elsewhere."""
-    return LeakyReLU(slope)(x)
+    return LeakyReLU(python_number(slope))(x)
 
 
 def elu(x, alpha=1.0):
     """x where x > 0, alpha * (exp(x) - 1) elsewhere."""
-    return ELU(alpha)(x)
+    return ELU(python_number(alpha))(x)
 
 
 def gelu(x, approximate="none"):
     """x * Phi(x), Phi the standard normal CDF (exact, with erf, as PyTorch's
     default); approximate="tanh" uses PyTorch's tanh approximation."""
     if approximate == "none":
-        return GELU()(x)
+        # Built from ops: the backward of the product reuses Phi(x), so Phi
+        # (the costly part) is computed once per forward and backward, not twice.
+        return x * NormalCdf()(x)
     if approximate == "tanh":
         return GELUTanh()(x)
     raise ValueError(f"gelu: approximate={approximate!r} is not supported; expected 'none' or 'tanh'")
@@ -258,3 +326,93 @@ def log_softmax(x, axis=-1):
 def identity(x):
     """x itself (as a Variable): the "no activation" activation."""
     return as_variable(x)
+
+
+def relu6(x):
+    """min(max(x, 0), 6); its derivative at 0 and 6 is taken as 0 (PyTorch's)."""
+    return Hardtanh(0.0, 6.0)(x)
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """x limited to [min_val, max_val]; derivative 0 at the kinks (PyTorch's)."""
+    min_val, max_val = python_number(min_val), python_number(max_val)
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val={min_val} is greater than max_val={max_val}")
+    return Hardtanh(min_val, max_val)(x)
+
+
+def hardsigmoid(x):
+    """min(max(x/6 + 1/2, 0), 1), a piecewise-linear sigmoid."""
+    return Hardsigmoid()(x)
+
+
+def hardswish(x):
+    """x * hardsigmoid(x) (MobileNetV3's)."""
+    return Hardswish()(x)
+
+
+def silu(x):
+    """x * sigmoid(x) (also called swish)."""
+    return x * sigmoid(x)
+
+
+def mish(x):
+    """x * tanh(softplus(x))."""
+    return x * tanh(softplus(x))
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    """scale * elu(x, alpha) with the self-normalising constants
+    alpha = 1.6733, scale = 1.0507 (PyTorch's)."""
+    return elu(x, _SELU_ALPHA) * _SELU_SCALE
+
+
+def celu(x, alpha=1.0):
+    """max(0, x) + min(0, alpha (exp(x/alpha) - 1)) = alpha elu(x/alpha); alpha != 0."""
+    alpha = python_number(alpha)
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (it divides x)")
+    return elu(x) if alpha == 1 else elu(x / alpha) * alpha
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    return x / (abs(x) + 1)
+
+
+def logsigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
+    return -softplus(-x)
+
+
+def glu(x, axis=-1):
+    """The gated linear unit a * sigmoid(b), where a and b are the first and
+    second halves of x along `axis` (its size must be even); the output has
+    half that size."""
+    shape = np.shape(as_array(x))
+    a = _normalize_axis("glu", axis, len(shape))
+    if shape[a] % 2:
+        raise ValueError(f"glu: axis {axis} of the input of shape {shape} has size {shape[a]}; "
+                         "expected an even size to cut in halves")
+    first, second = split(x, 2, a)
+    return first * sigmoid(second)
+
+
+def prelu(x, weight):
+    """x where x > 0, weight * x elsewhere, with a learnt slope: `weight`
+    holds 1 slope, or one per channel (axis 1 of x, as PyTorch's)."""
+    shape = np.shape(as_array(x))
+    n = np.size(as_array(weight))
+    channels = shape[1] if len(shape) >= 2 else 1
+    if n == 1:
+        slope = reshape(weight, ())
+    elif n == channels:
+        slope = reshape(weight, (n,) + (1,) * (len(shape) - 2))
+    else:
+        raise ValueError(f"prelu: weight has {n} elements but the input of shape {shape} has {channels} "
+                         f"channel(s) (axis 1); expected 1 or {channels}")
+    return where(as_array(x) > 0, x, slope * x)

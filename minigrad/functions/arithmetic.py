@@ -163,8 +163,9 @@ class Neg(Function):
 class Pow(Function):
     """y = a ** b.   dy/da = b * a**(b-1), dy/db = y * log(a)
 
-    The gradient for b needs a > 0 where it is nonzero; it is set to 0
-    where a == 0 (as PyTorch does) instead of becoming NaN.
+    At the edges the gradients are PyTorch's: dy/da = 0 where b == 0 (also
+    at 0**0, not 0 * inf = NaN); dy/db = 0 where a == 0 and b >= 0, -inf where a == 0
+    and b < 0, NaN where a < 0 (log of a negative number).
     """
     __slots__ = ()
 
@@ -173,11 +174,20 @@ class Pow(Function):
 
     def backward(self, gy):
         a, b = self.inputs
-        y = self.output_variable()
-        ga = gy * b * a ** (b - 1)
-        positive = a.data > 0
-        safe_a = where(positive, a, 1.0)
-        gb = where(positive, gy * y * log(safe_a), 0.0)
+        ga = gb = None
+        # Infinities and NaNs at the edges are the intended results (PyTorch's),
+        # not accidents to warn about.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if self.needs_grad(0):
+                # At 0**0, b * a**(b-1) = 0 * inf = NaN: take b = 1 there, then 0.
+                zero_zero = (b.data == 0) & (a.data == 0)
+                safe_b = where(zero_zero, 1.0, b)
+                ga = where(zero_zero, 0.0, gy * safe_b * a ** (safe_b - 1))
+            if self.needs_grad(1):
+                # 0 ** b for b >= 0 does not move with b: log(0) = -inf must not
+                # enter (0 * -inf = NaN), so log(1) stands in for it there.
+                flat = (a.data == 0) & (b.data >= 0)
+                gb = where(flat, 0.0, gy * self.output_variable() * log(where(flat, 1.0, a)))
         return ga, gb
 
 

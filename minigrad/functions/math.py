@@ -113,7 +113,8 @@ class Abs(Function):
 
 
 class Clip(Function):
-    """y = min(max(x, lo), hi).   dy/dx = 1 where lo <= x <= hi, else 0"""
+    """y = min(max(x, lo), hi).   dy/dx = 1 where lo <= x <= hi, else 0
+    (so 0 everywhere when lo > hi, as PyTorch's)"""
     __slots__ = ("lo", "hi")
 
     def __init__(self, lo, hi):
@@ -121,8 +122,7 @@ class Clip(Function):
         self.hi = hi
 
     def forward(self, x):
-        if self.lo is not None and self.hi is not None and self.lo > self.hi:
-            raise ValueError(f"clip: lo={self.lo} is greater than hi={self.hi}")
+        # lo > hi gives hi everywhere, as np.clip and torch.clamp.
         return np.clip(x, self.lo, self.hi)
 
     def backward(self, gy):
@@ -147,11 +147,50 @@ class Where(Function):
         self.cond = cond
 
     def forward(self, a, b):
-        return np.where(self.cond, a, b)
+        try:
+            return np.where(self.cond, a, b)
+        except ValueError:
+            raise ValueError(f"where: shapes {self.cond.shape} (cond), {np.shape(a)} (a) and {np.shape(b)} (b) "
+                             "do not broadcast together; expected each trailing dimension to be equal or 1"
+                             ) from None
 
     def backward(self, gy):
         zero = Variable(np.zeros((), dtype=gy.dtype))
         return where(self.cond, gy, zero), where(self.cond, zero, gy)
+
+
+def _tie_weights(a, b, dtype):
+    """The share of the gradient that a gets from maximum(a, b): 1 where
+    a > b, 1/2 at ties, 0 where a < b (NaNs: 1, as PyTorch's)."""
+    return (np.where(a == b, 0.5, 1.0) * ~(a < b)).astype(dtype, copy=False)
+
+
+class Maximum(Function):
+    """y = max(a, b).   dy/da = 1 where a > b, 1/2 where a = b, 0 where a < b;
+    dy/db the same with a and b swapped"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.maximum(a, b)
+
+    def backward(self, gy):
+        a, b = self.inputs
+        return ((gy * _tie_weights(a.data, b.data, gy.dtype)) if self.needs_grad(0) else None,
+                (gy * _tie_weights(b.data, a.data, gy.dtype)) if self.needs_grad(1) else None)
+
+
+class Minimum(Function):
+    """y = min(a, b).   dy/da = 1 where a < b, 1/2 where a = b, 0 where a > b;
+    dy/db the same with a and b swapped"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.minimum(a, b)
+
+    def backward(self, gy):
+        a, b = self.inputs
+        return ((gy * _tie_weights(-a.data, -b.data, gy.dtype)) if self.needs_grad(0) else None,
+                (gy * _tie_weights(-b.data, -a.data, gy.dtype)) if self.needs_grad(1) else None)
 
 
 def exp(x):
@@ -195,8 +234,8 @@ def abs(x):
 
 
 def clip(x, lo, hi):
-    """x limited to [lo, hi] (either may be None)."""
-    return Clip(lo, hi)(x)
+    """x limited to [lo, hi] (either may be None); hi wherever lo > hi."""
+    return Clip(python_number(lo), python_number(hi))(x)
 
 
 def where(cond, a, b):
@@ -207,14 +246,21 @@ def where(cond, a, b):
 
 
 def maximum(a, b):
-    """Elementwise maximum; at ties the gradient goes to a."""
-    a_data = a.data if isinstance(a, Variable) else np.asarray(a)
-    b_data = b.data if isinstance(b, Variable) else np.asarray(b)
-    return where(a_data >= b_data, a, b)
+    """Elementwise maximum, a and b broadcast; at ties each gets half the
+    gradient (as PyTorch's)."""
+    return Maximum()(a, b)
 
 
 def minimum(a, b):
-    """Elementwise minimum; at ties the gradient goes to a."""
-    a_data = a.data if isinstance(a, Variable) else np.asarray(a)
-    b_data = b.data if isinstance(b, Variable) else np.asarray(b)
-    return where(a_data <= b_data, a, b)
+    """Elementwise minimum, a and b broadcast; at ties each gets half the
+    gradient (as PyTorch's)."""
+    return Minimum()(a, b)
+
+
+def python_number(value):
+    """A NumPy scalar (or 0-d array) setting as a Python number, so it stays
+    weak in NumPy's promotion: np.float64(0.5) must not turn float32 data
+    into float64. Anything else is returned as is."""
+    if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
+        return value.item()
+    return value

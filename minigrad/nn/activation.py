@@ -1,7 +1,11 @@
 """Activation layers: Modules wrapping the functions of
-`minigrad.functions` so they can sit inside a Sequential. No parameters."""
+`minigrad.functions` so they can sit inside a Sequential. No parameters,
+except PReLU's learnt slopes."""
+import numpy as np
+
 from .. import functions as F
 from .module import Module
+from .parameter import Parameter
 
 
 class Identity(Module):
@@ -101,3 +105,117 @@ class LogSoftmax(Softmax):
 
     def forward(self, x):
         return F.log_softmax(x, axis=self.dim)
+
+
+class ReLU6(Module):
+    """y = min(max(x, 0), 6)."""
+
+    def forward(self, x):
+        return F.relu6(x)
+
+
+class Hardtanh(Module):
+    """y = x limited to [min_val, max_val]."""
+
+    def __init__(self, min_val=-1.0, max_val=1.0):
+        super().__init__()
+        if min_val > max_val:
+            raise ValueError(f"Hardtanh: min_val={min_val} is greater than max_val={max_val}")
+        self.min_val = min_val
+        self.max_val = max_val
+
+    def forward(self, x):
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class Hardsigmoid(Module):
+    """y = min(max(x/6 + 1/2, 0), 1)."""
+
+    def forward(self, x):
+        return F.hardsigmoid(x)
+
+
+class Hardswish(Module):
+    """y = x * hardsigmoid(x)."""
+
+    def forward(self, x):
+        return F.hardswish(x)
+
+
+class SiLU(Module):
+    """y = x * sigmoid(x)."""
+
+    def forward(self, x):
+        return F.silu(x)
+
+
+class Mish(Module):
+    """y = x * tanh(softplus(x))."""
+
+    def forward(self, x):
+        return F.mish(x)
+
+
+class SELU(Module):
+    """y = scale * elu(x, alpha), alpha = 1.6733, scale = 1.0507."""
+
+    def forward(self, x):
+        return F.selu(x)
+
+
+class CELU(ELU):
+    """y = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+
+    def forward(self, x):
+        return F.celu(x, self.alpha)
+
+
+class Softsign(Module):
+    """y = x / (1 + |x|)."""
+
+    def forward(self, x):
+        return F.softsign(x)
+
+
+class LogSigmoid(Module):
+    """y = log(sigmoid(x))."""
+
+    def forward(self, x):
+        return F.logsigmoid(x)
+
+
+class GLU(Module):
+    """y = a * sigmoid(b), a and b the halves of x along `dim` (the last by
+    default): (..., 2n, ...) -> (..., n, ...)."""
+
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.glu(x, axis=self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class PReLU(Module):
+    """y = x if x > 0 else weight * x, with learnt slopes.
+
+    weight: (num_parameters,), filled with `init` (0.25), as PyTorch's:
+    one slope shared by every channel, or one per channel (axis 1 of x).
+    """
+
+    def __init__(self, num_parameters=1, init=0.25):
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.weight = Parameter(np.full((num_parameters,), init, dtype=np.float32))
+
+    def forward(self, x):
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"

@@ -47,14 +47,24 @@ class Embedding(Module):
 
     weight: (num_embeddings, embedding_dim). Default initialisation: N(0, 1),
     as PyTorch's (there is no ReLU to suit here). The gradient adds up into
-    the rows that were looked up.
+    the rows that were looked up. padding_idx (negative counts from the
+    end, as PyTorch's): that row starts at zeros and gets no gradient, so
+    it stays whatever it is.
     """
 
-    def __init__(self, num_embeddings, embedding_dim):
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None):
         super().__init__()
         self.num_embeddings = check_size("Embedding", "num_embeddings", num_embeddings)
         self.embedding_dim = check_size("Embedding", "embedding_dim", embedding_dim)
+        if padding_idx is not None:
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError(f"Embedding: padding_idx={padding_idx} is out of range for {num_embeddings} "
+                                 f"embeddings; expected {-num_embeddings} <= padding_idx < {num_embeddings}")
+            padding_idx %= num_embeddings
+        self.padding_idx = padding_idx
         self.weight = init.normal_(new_parameter((num_embeddings, embedding_dim)), std=1.0)
+        if padding_idx is not None:
+            self.weight.data[padding_idx] = 0
 
     def forward(self, indices):
         indices = indices.data if isinstance(indices, Variable) else np.asarray(indices)
@@ -64,10 +74,16 @@ class Embedding(Module):
             bad = indices.min() if indices.min() < 0 else indices.max()
             raise IndexError(f"Embedding: index {bad} is out of range for {self.num_embeddings} "
                              f"embeddings; expected 0 <= index < {self.num_embeddings}")
-        return F.get_item(self.weight, indices)
+        rows = F.get_item(self.weight, indices)
+        if self.padding_idx is None:
+            return rows
+        # The padding row's value, as a constant: no gradient reaches it.
+        padding = (indices == self.padding_idx)[..., None]
+        return F.where(padding, self.weight.data[self.padding_idx], rows)
 
     def extra_repr(self):
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        padding = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{padding}"
 
 
 class Flatten(Module):

@@ -1,5 +1,5 @@
 """Normalisation and regularisation layers: BatchNorm1d, BatchNorm2d,
-LayerNorm, Dropout. Each passes its module's `training` flag to the
+LayerNorm, GroupNorm, InstanceNorm2d, Dropout, Dropout2d. Each passes its module's `training` flag to the
 function explicitly, so `model.eval()` alone switches them."""
 import numbers
 
@@ -77,6 +77,62 @@ class BatchNorm2d(_BatchNorm):
     input_ndims = (4,)
 
 
+class InstanceNorm2d(_BatchNorm):
+    """Instance normalisation of (N, C, H, W) images or one (C, H, W) image:
+    each channel of each image is normalised over its H x W positions
+    (population variance), then scaled by weight and shifted by bias
+    (affine=True; ones and zeros). With track_running_stats=True, training
+    also moves running_mean / running_var (buffers, PyTorch's names) towards
+    the batch average of the instance statistics, and eval mode normalises
+    with them. Defaults as PyTorch's: affine=False, track_running_stats=False."""
+    input_ndims = (3, 4)
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats)
+
+    def forward(self, x):
+        shape = x.shape
+        if len(shape) not in self.input_ndims or shape[-3] != self.num_features:
+            raise ValueError(f"InstanceNorm2d: expected a 4-D (N, C, H, W) or 3-D (C, H, W) input with "
+                             f"C = num_features = {self.num_features}, got shape {shape}")
+        unbatched = len(shape) == 3
+        if unbatched:
+            x = F.reshape(x, (1,) + tuple(shape))
+        y = F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                            use_input_stats=self.training or self.running_mean is None,
+                            momentum=0.0 if self.momentum is None else self.momentum, eps=self.eps)
+        return F.reshape(y, shape) if unbatched else y
+
+
+class GroupNorm(Module):
+    """Group normalisation of x (N, C, ...): the C channels are cut into
+    num_groups groups; each sample's group is normalised over its channels
+    and positions (population variance), then each channel is scaled by
+    weight (C,) (ones) and shifted by bias (C,) (zeros) when affine=True."""
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True):
+        super().__init__()
+        if num_groups <= 0 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_channels={num_channels} is not divisible by num_groups={num_groups}; "
+                             "expected groups of equal size")
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        self.weight = init.ones_(new_parameter((num_channels,))) if affine else None
+        self.bias = new_parameter((num_channels,)) if affine else None
+
+    def forward(self, x):
+        shape = x.shape
+        if len(shape) < 2 or shape[1] != self.num_channels:
+            raise ValueError(f"GroupNorm: expected an input (N, C, ...) with C = num_channels = "
+                             f"{self.num_channels}, got shape {shape}")
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
 class LayerNorm(Module):
     """Normalise over the trailing `normalized_shape` dimensions of each sample:
     y = (x - mean) / sqrt(var + eps) * weight + bias (population variance).
@@ -111,7 +167,7 @@ class Dropout(Module):
     def __init__(self, p=0.5):
         super().__init__()
         if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p is the probability of zeroing an element and must be "
+            raise ValueError(f"{type(self).__name__}: p is the probability of zeroing an element and must be "
                              f"a number in [0, 1], got {p!r}")
         self.p = float(p)
 
@@ -120,3 +176,12 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}"
+
+
+class Dropout2d(Dropout):
+    """Channel dropout for (N, C, H, W) images: in training, zero each whole
+    channel x[n, c] with probability p and scale the others by 1 / (1 - p);
+    in eval, the identity."""
+
+    def forward(self, x):
+        return F.dropout2d(x, self.p, training=self.training)

@@ -1,0 +1,535 @@
+"""More elementwise functions: inverse trigonometric and hyperbolic functions,
+logarithms and exponentials in other bases, erf, roots, two-argument
+functions (atan2, hypot, logaddexp, fmod, ...), rounding (zero gradient),
+and tests of values (isnan, logical_and, ...: boolean ndarrays, no gradient).
+
+A one-input op here states its local derivative f'(x) (in terms of x and
+its output y, built from ops so it differentiates again) and `Unary`
+multiplies it by the incoming gradient.
+"""
+import math
+
+import numpy as np
+import scipy.special
+
+from ..core import Function, as_array, as_variable
+from .arithmetic import add, div, mul, pow, sub
+from .math import exp, sqrt
+
+_LN2 = math.log(2)
+_LN10 = math.log(10)
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
+
+class Unary(Function):
+    """y = f(x) elementwise.   dx = gy * f'(x), with f'(x) given by
+    `derivative(x, y)` in each subclass."""
+    __slots__ = ()
+
+    def backward(self, gy):
+        return gy * self.derivative(self.inputs[0], self.output_variable())
+
+
+class Asin(Unary):
+    """y = arcsin(x).   dy/dx = 1 / sqrt(1 - x**2)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.arcsin(x)
+
+    def derivative(self, x, y):
+        return 1 / sqrt(1 - x * x)
+
+
+class Acos(Unary):
+    """y = arccos(x).   dy/dx = -1 / sqrt(1 - x**2)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.arccos(x)
+
+    def derivative(self, x, y):
+        return -1 / sqrt(1 - x * x)
+
+
+class Atan(Unary):
+    """y = arctan(x).   dy/dx = 1 / (1 + x**2)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.arctan(x)
+
+    def derivative(self, x, y):
+        return 1 / (x * x + 1)
+
+
+class Sinh(Unary):
+    """y = sinh(x).   dy/dx = cosh(x)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.sinh(x)
+
+    def derivative(self, x, y):
+        return cosh(x)
+
+
+class Cosh(Unary):
+    """y = cosh(x).   dy/dx = sinh(x)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.cosh(x)
+
+    def derivative(self, x, y):
+        return sinh(x)
+
+
+class Asinh(Unary):
+    """y = arsinh(x).   dy/dx = 1 / sqrt(x**2 + 1)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.arcsinh(x)
+
+    def derivative(self, x, y):
+        return 1 / sqrt(x * x + 1)
+
+
+class Acosh(Unary):
+    """y = arcosh(x), x >= 1.   dy/dx = 1 / sqrt(x**2 - 1)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.arccosh(x)
+
+    def derivative(self, x, y):
+        return 1 / sqrt(x * x - 1)
+
+
+class Atanh(Unary):
+    """y = artanh(x), |x| < 1.   dy/dx = 1 / (1 - x**2)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.arctanh(x)
+
+    def derivative(self, x, y):
+        return 1 / (1 - x * x)
+
+
+class Log2(Unary):
+    """y = log2(x).   dy/dx = 1 / (x ln 2)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.log2(x)
+
+    def derivative(self, x, y):
+        return 1 / (x * _LN2)
+
+
+class Log10(Unary):
+    """y = log10(x).   dy/dx = 1 / (x ln 10)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.log10(x)
+
+    def derivative(self, x, y):
+        return 1 / (x * _LN10)
+
+
+class Log1p(Unary):
+    """y = log(1 + x) (accurate for small x).   dy/dx = 1 / (1 + x)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.log1p(x)
+
+    def derivative(self, x, y):
+        return 1 / (x + 1)
+
+
+class Expm1(Unary):
+    """y = exp(x) - 1 (accurate for small x).   dy/dx = exp(x) = y + 1"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.expm1(x)
+
+    def derivative(self, x, y):
+        return y + 1
+
+
+class Exp2(Unary):
+    """y = 2**x.   dy/dx = y ln 2"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.exp2(x)
+
+    def derivative(self, x, y):
+        return y * _LN2
+
+
+class Erf(Unary):
+    """y = erf(x) = 2/sqrt(pi) integral_0^x exp(-t**2) dt (scipy.special.erf).
+    dy/dx = 2/sqrt(pi) exp(-x**2)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return scipy.special.erf(x)
+
+    def derivative(self, x, y):
+        return exp(x * x * -1.0) * _TWO_OVER_SQRT_PI
+
+
+class Erfc(Unary):
+    """y = erfc(x) = 1 - erf(x) (scipy.special.erfc: accurate in the right tail).
+    dy/dx = -2/sqrt(pi) exp(-x**2)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return scipy.special.erfc(x)
+
+    def derivative(self, x, y):
+        return exp(x * x * -1.0) * -_TWO_OVER_SQRT_PI
+
+
+class Rsqrt(Unary):
+    """y = 1 / sqrt(x).   dy/dx = -1/2 x**(-3/2) = -y**3 / 2"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return 1 / np.sqrt(x)
+
+    def derivative(self, x, y):
+        return y * y * y * -0.5
+
+
+class Cbrt(Unary):
+    """y = x**(1/3), real for negative x too.   dy/dx = 1 / (3 y**2)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.cbrt(x)
+
+    def derivative(self, x, y):
+        return 1 / (y * y * 3)
+
+
+class Step(Function):
+    """A piecewise-constant function (sign, floor, ...): its gradient is 0
+    everywhere (also at the jumps, as PyTorch's)."""
+    __slots__ = ()
+
+    def backward(self, gy):
+        return as_variable(np.zeros(gy.shape, dtype=gy.dtype))
+
+
+class Sign(Step):
+    """y = -1, 0 or 1 as x < 0, x = 0, x > 0.   dy/dx = 0"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.sign(x)
+
+
+class Floor(Step):
+    """y = the largest integer <= x.   dy/dx = 0"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.floor(x)
+
+
+class Ceil(Step):
+    """y = the smallest integer >= x.   dy/dx = 0"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.ceil(x)
+
+
+class Round(Step):
+    """y = x rounded to `decimals` places, halves to even (NumPy's and PyTorch's).
+    dy/dx = 0"""
+    __slots__ = ("decimals",)
+
+    def __init__(self, decimals):
+        self.decimals = decimals
+
+    def forward(self, x):
+        return np.round(x, self.decimals)
+
+    def settings(self):
+        return {"decimals": self.decimals}
+
+
+class Trunc(Step):
+    """y = x rounded towards 0.   dy/dx = 0"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.trunc(x)
+
+
+class Atan2(Function):
+    """z = atan2(y, x), the angle of the point (x, y) in (-pi, pi].
+    dz/dy = x / (x**2 + y**2),   dz/dx = -y / (x**2 + y**2)"""
+    __slots__ = ()
+
+    def forward(self, y, x):
+        return np.arctan2(y, x)
+
+    def backward(self, gz):
+        y, x = self.inputs
+        g = gz / (x * x + y * y)
+        return (g * x if self.needs_grad(0) else None), (g * -y if self.needs_grad(1) else None)
+
+
+class Hypot(Function):
+    """h = sqrt(a**2 + b**2) (without overflow).   dh/da = a / h, dh/db = b / h"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.hypot(a, b)
+
+    def backward(self, gh):
+        a, b = self.inputs
+        g = gh / self.output_variable()
+        return (g * a if self.needs_grad(0) else None), (g * b if self.needs_grad(1) else None)
+
+
+class LogAddExp(Function):
+    """y = log(exp(a) + exp(b)) (without overflow).
+    dy/da = exp(a - y), dy/db = exp(b - y)"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.logaddexp(a, b)
+
+    def backward(self, gy):
+        a, b = self.inputs
+        y = self.output_variable()
+        return ((gy * exp(a - y)) if self.needs_grad(0) else None,
+                (gy * exp(b - y)) if self.needs_grad(1) else None)
+
+
+class Fmod(Function):
+    """r = a - trunc(a / b) b, the C remainder (sign of a).
+    dr/da = 1, dr/db = -trunc(a / b) (piecewise constant)"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.fmod(a, b)
+
+    def backward(self, gr):
+        a, b = self.inputs
+        gb = gr * -np.trunc(a.data / b.data).astype(gr.dtype) if self.needs_grad(1) else None
+        return gr, gb
+
+
+class Remainder(Function):
+    """r = a - floor(a / b) b, Python's % (sign of b).
+    dr/da = 1, dr/db = -floor(a / b) (piecewise constant)"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.remainder(a, b)
+
+    def backward(self, gr):
+        a, b = self.inputs
+        gb = gr * -np.floor(a.data / b.data).astype(gr.dtype) if self.needs_grad(1) else None
+        return gr, gb
+
+
+# -- public functions ----------------------------------------------------------
+
+def asin(x):
+    """Inverse sine, in [-pi/2, pi/2]; x in [-1, 1]."""
+    return Asin()(x)
+
+
+def acos(x):
+    """Inverse cosine, in [0, pi]; x in [-1, 1]."""
+    return Acos()(x)
+
+
+def atan(x):
+    """Inverse tangent, in (-pi/2, pi/2)."""
+    return Atan()(x)
+
+
+def atan2(y, x):
+    """The angle of the point (x, y), in (-pi, pi]; y and x broadcast."""
+    return Atan2()(y, x)
+
+
+def sinh(x):
+    """Hyperbolic sine."""
+    return Sinh()(x)
+
+
+def cosh(x):
+    """Hyperbolic cosine."""
+    return Cosh()(x)
+
+
+def asinh(x):
+    """Inverse hyperbolic sine."""
+    return Asinh()(x)
+
+
+def acosh(x):
+    """Inverse hyperbolic cosine; x >= 1."""
+    return Acosh()(x)
+
+
+def atanh(x):
+    """Inverse hyperbolic tangent; x in (-1, 1)."""
+    return Atanh()(x)
+
+
+def log2(x):
+    """Base-2 logarithm."""
+    return Log2()(x)
+
+
+def log10(x):
+    """Base-10 logarithm."""
+    return Log10()(x)
+
+
+def log1p(x):
+    """log(1 + x), accurate for small x."""
+    return Log1p()(x)
+
+
+def expm1(x):
+    """exp(x) - 1, accurate for small x."""
+    return Expm1()(x)
+
+
+def exp2(x):
+    """2 ** x."""
+    return Exp2()(x)
+
+
+def erf(x):
+    """The error function (scipy.special.erf)."""
+    return Erf()(x)
+
+
+def erfc(x):
+    """The complementary error function 1 - erf(x) (scipy.special.erfc)."""
+    return Erfc()(x)
+
+
+def square(x):
+    """x ** 2."""
+    return pow(x, 2)
+
+
+def reciprocal(x):
+    """1 / x."""
+    return div(1.0, x)
+
+
+def rsqrt(x):
+    """1 / sqrt(x)."""
+    return Rsqrt()(x)
+
+
+def cbrt(x):
+    """The real cube root (negative for negative x)."""
+    return Cbrt()(x)
+
+
+def hypot(a, b):
+    """sqrt(a**2 + b**2) without overflow; a and b broadcast."""
+    return Hypot()(a, b)
+
+
+def logaddexp(a, b):
+    """log(exp(a) + exp(b)) without overflow; a and b broadcast."""
+    return LogAddExp()(a, b)
+
+
+def lerp(a, b, w):
+    """a + w (b - a): linear interpolation from a (w = 0) to b (w = 1); w is
+    a number or an array, all three broadcast (PyTorch's torch.lerp)."""
+    return add(a, mul(w, sub(b, a)))
+
+
+def fmod(a, b):
+    """The remainder of a / b with the sign of a (C's fmod, torch.fmod)."""
+    return Fmod()(a, b)
+
+
+def remainder(a, b):
+    """The remainder of a / b with the sign of b (Python's %, torch.remainder)."""
+    return Remainder()(a, b)
+
+
+def sign(x):
+    """-1, 0 or 1 by the sign of x; zero gradient."""
+    return Sign()(x)
+
+
+def floor(x):
+    """Round down; zero gradient."""
+    return Floor()(x)
+
+
+def ceil(x):
+    """Round up; zero gradient."""
+    return Ceil()(x)
+
+
+def round(x, decimals=0):
+    """Round to `decimals` places, halves to even; zero gradient."""
+    return Round(decimals)(x)
+
+
+def trunc(x):
+    """Round towards zero; zero gradient."""
+    return Trunc()(x)
+
+
+# -- tests of values: boolean ndarrays, not differentiable -------------------------
+
+def isnan(x):
+    """Where x is NaN, as a boolean ndarray (nd)."""
+    return np.isnan(as_array(x))
+
+
+def isinf(x):
+    """Where x is +inf or -inf, as a boolean ndarray (nd)."""
+    return np.isinf(as_array(x))
+
+
+def isfinite(x):
+    """Where x is neither NaN nor infinite, as a boolean ndarray (nd)."""
+    return np.isfinite(as_array(x))
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Where |a - b| <= atol + rtol |b|, as a boolean ndarray (nd)."""
+    return np.isclose(as_array(a), as_array(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def logical_and(a, b):
+    """a and b (nonzero is true), as a boolean ndarray (nd)."""
+    return np.logical_and(as_array(a), as_array(b))
+
+
+def logical_or(a, b):
+    """a or b (nonzero is true), as a boolean ndarray (nd)."""
+    return np.logical_or(as_array(a), as_array(b))
+
+
+def logical_not(x):
+    """not x (nonzero is true), as a boolean ndarray (nd)."""
+    return np.logical_not(as_array(x))
