@@ -5,7 +5,8 @@
     python examples/make_gallery.py --list          # what it would make
 
 Each example runs as its own process, as a reader would run it
-(`python examples/<name>.py --out out/gallery/<name>`), and the picture it
+(`python examples/<name>.py --out out/gallery/<name>`, with one BLAS
+thread), and the picture it
 writes is copied to docs/gallery/<picture>.png; the figures it prints go to
 out/gallery/<name>/figures.txt, so the text beside a picture can be checked
 against the run that drew it. Lesson 12's picture is the page it serves, with
@@ -14,6 +15,7 @@ chromium with chromium-driver). The full runs take several minutes on two cores;
 `--quick` makes the small runs the tests use (pictures not for committing).
 """
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -45,6 +47,11 @@ PICTURES = {
     "15_backprop_by_hand_layers": ("15_backprop_by_hand_layers", "backprop_by_hand_layers.png"),
 }
 
+# The examples' matrices are small: BLAS threads cost more than they save
+# (many times over on a busy machine), and with one thread the figures do
+# not depend on how many cores the machine has.
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
 # The cells lesson 12's picture draws: a 7, as (row, column) of the 8x8 grid.
 SEVEN = [(1, c) for c in range(1, 7)] + [(2, 6), (3, 5), (4, 4), (5, 4), (6, 3), (7, 3)]
 
@@ -54,7 +61,7 @@ def run_example(name, out, quick):
     out.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, str(EXAMPLES / f"{name}.py"), "--out", str(out)] + (["--quick"] if quick else [])
     print("running", " ".join(command[1:]), flush=True)
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **ONE_BLAS_THREAD})
     (out / "figures.txt").write_text(result.stdout)
     if result.returncode != 0:
         raise SystemExit(f"make_gallery: {name} failed (exit {result.returncode}):\n{result.stderr[-3000:]}")
