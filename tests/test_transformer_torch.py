@@ -198,7 +198,10 @@ def test_multihead_attention_initialisation_is_pytorchs():
     assert np.abs(mha.in_proj_weight.data).max() > 0.9 * xavier_bound
     assert np.abs(mha.out_proj.weight.data).max() <= 1 / 8
     assert not mha.in_proj_bias.data.any() and not mha.out_proj.bias.data.any()
-    assert nn.MultiheadAttention.casts_input and nn.TransformerEncoderLayer.casts_input
+    assert nn.TransformerEncoderLayer.casts_input
+    # MultiheadAttention casts all three constant inputs itself (query, key, value).
+    q, kv = np.ones((2, 1, mha.embed_dim)), np.ones((3, 1, mha.embed_dim))
+    assert mha(q, kv, kv)[0].dtype == np.float32
 
 
 # -- scaled_dot_product_attention -------------------------------------------------

@@ -10,12 +10,15 @@ def _as_list(xs):
     return [xs] if isinstance(xs, Variable) else list(xs)
 
 
-def grad(outputs, inputs, grad_outputs=None, create_graph=False):
+def grad(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=None, allow_unused=True):
     """d(outputs)/d(inputs) as a list of Variables, one per input.
 
-    `grad_outputs` seeds each output's gradient (ones when None). An input
-    the outputs do not depend on gets None. With `create_graph=True` the
-    returned gradients are part of a graph and can be differentiated again.
+    `grad_outputs` seeds each output's gradient (ones when None; a list may
+    hold None for an output). An input the outputs do not depend on gets
+    None, or, with `allow_unused=False`, is an error. With
+    `create_graph=True` the returned gradients are part of a graph and can
+    be differentiated again. `retain_graph` is accepted for PyTorch's habit
+    and changes nothing: the graph is always kept.
     """
     outputs = _as_list(outputs)
     inputs = _as_list(inputs)
@@ -38,7 +41,14 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False):
             raise ValueError(
                 f"grad: grad_output of shape {gy.shape} does not match output of shape {y.shape}")
         seeds.append(gy)
-    return backprop.backward(outputs, seeds, create_graph=create_graph, inputs=inputs)
+    gxs = backprop.backward(outputs, seeds, create_graph=create_graph, inputs=inputs)
+    if not allow_unused:
+        unused = [i for i, g in enumerate(gxs) if g is None]
+        if unused:
+            raise RuntimeError(
+                f"grad: inputs {unused} are not used in computing the outputs; pass "
+                "allow_unused=True to get None for them")
+    return gxs
 
 
 def _leaf(x):

@@ -18,15 +18,21 @@ import heapq
 
 import numpy as np
 
+from . import anomaly as _anomaly
 from .config import Config
 from .operators import ops
 
-# Observers of the backward pass (`minigrad.viz.trace_backward` adds one while
-# it records). Read once per backward call; empty, it costs one `is None` test
-# per function. An observer has `begin(outputs, grad_outputs)`, called before
-# the first step, and `step(function, gys, gxs)`, called after each function
-# has sent its gradients.
-_observers = []
+# Observers of the backward pass live in `Config.observers`, per thread
+# (`minigrad.viz.trace_backward` adds one while it records). Read once per
+# backward call; empty, it costs one `is None` test per function. An observer
+# has `begin(outputs, grad_outputs)`, called before the first step, and
+# `step(function, gys, gxs)`, called after each function has sent its gradients.
+#
+# Hooks (`x.register_hook(fn)`, `x.retain_grad()`) live in the Variable's
+# `_hooks` slot, None for almost every Variable: one test per function.
+# A leaf's hooks see its whole gradient of the pass, so a hooked leaf's
+# contributions are summed in `hooked_leaves` (or `capture`) and delivered at
+# the end.
 
 
 def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, inputs=None):
@@ -43,6 +49,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
     generations = []  # heap of -generation, one entry per non-empty bucket
     queued = set()    # functions already in a bucket (multi-output ones ask)
     owned = set()     # sums made here and held in one place only: safe to add into
+    hooked_leaves = {}  # leaf with hooks -> its gradient of this pass so far
     in_place = not create_graph
 
     def accumulate(old, gx):
@@ -60,13 +67,17 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         if not x.requires_grad and (capture is None or x not in capture):
             return
         if gx.data.shape != x.data.shape:
-            gx = ops.sum_to(gx, x.data.shape)
+            gx = _sum_to_input(x, gx)
         if capture is not None and x in capture:
             capture[x] = gx if capture[x] is None else accumulate(capture[x], gx)
         creator = x.creator
         if creator is None:
             if capture is None:
-                x.grad = gx if x.grad is None else accumulate(x.grad, gx)
+                if x._hooks is None:
+                    x.grad = gx if x.grad is None else accumulate(x.grad, gx)
+                else:
+                    old = hooked_leaves.get(x)
+                    hooked_leaves[x] = gx if old is None else accumulate(old, gx)
             return
         if x in pending:
             pending[x] = accumulate(pending[x], gx)
@@ -83,7 +94,9 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
             pending[x] = gx
 
     retain = retain_grad and capture is None
-    observer = _observers[-1] if _observers else None
+    observers = Config.observers
+    observer = observers[-1] if observers else None
+    check_anomaly = _anomaly.backward_checker() if _anomaly.active else None
     saved = Config.enable_backprop
     Config.enable_backprop = create_graph
     try:
@@ -102,7 +115,9 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                 gy = pending.pop(y)
                 if owned:
                     owned.discard(gy)  # backward may pass it on as is: no more adds into it
-                if retain:
+                if y._hooks is not None:
+                    gy = y._hooks.run(y, gy, retain)
+                elif retain:
                     y.grad = gy if y.grad is None else y.grad + gy
                 gxs = function.backward(gy)
             else:
@@ -111,7 +126,9 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                     y = ref()
                     gy = None if y is None else pending.pop(y, None)
                     owned.discard(gy)
-                    if gy is not None and retain:
+                    if gy is not None and y._hooks is not None:
+                        gy = y._hooks.run(y, gy, retain)
+                    elif gy is not None and retain:
                         y.grad = gy if y.grad is None else y.grad + gy
                     gys.append(gy)
                 gxs = function.backward(*gys)
@@ -120,12 +137,25 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                 gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
             if len(gxs) != len(xs):
                 raise RuntimeError(
-                    f"{function.name}: backward returned {len(gxs)} gradients for {len(xs)} inputs")
-            for x, gx in zip(xs, gxs):
-                if gx is not None:
-                    send(x, gx if hasattr(gx, "creator") else _as_gradient(gx))
+                    f"{function.name}: backward returned {len(gxs)} gradients for {len(xs)} inputs; "
+                    f"{type(function).__name__}.backward must return one per input (None for no gradient)")
+            if check_anomaly is not None:
+                check_anomaly(function, gxs)
+            try:
+                for x, gx in zip(xs, gxs):
+                    if gx is not None:
+                        send(x, gx if hasattr(gx, "creator") else _as_gradient(function, gxs, gx))
+            except _BadGradientShape as e:
+                raise _bad_shape_error(function, e.args[0], e.args[1]) from None
             if observer is not None:
                 observer.step(function, (gy,) if len(outputs) == 1 else gys, gxs)
+        for x, gx in hooked_leaves.items():
+            gx = x._hooks.run(x, gx, False)
+            x.grad = gx if x.grad is None else accumulate(x.grad, gx)
+        if capture is not None:  # as PyTorch: a leaf's hooks apply, a non-leaf's come later
+            for x, gx in capture.items():
+                if gx is not None and x.creator is None and x._hooks is not None:
+                    capture[x] = x._hooks.run(x, gx, False)
     finally:
         Config.enable_backprop = saved
     if capture is not None:
@@ -133,7 +163,34 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
     return None
 
 
-def _as_gradient(gx):
-    # A user-defined backward may return a plain ndarray; accept it.
+class _BadGradientShape(Exception):
+    """A gradient that does not sum to its input's shape: (input, gradient)."""
+
+
+def _sum_to_input(x, gx):
+    """gx summed to x's shape, undoing broadcasting."""
+    target, shape = x.data.shape, gx.data.shape
+    lead = len(shape) - len(target)
+    if lead < 0 or any(t != s and t != 1 for t, s in zip(target, shape[lead:])):
+        raise _BadGradientShape(x, gx)
+    return ops.sum_to(gx, target)
+
+
+def _bad_shape_error(function, x, gx):
+    index = next(i for i, xi in enumerate(function.inputs) if xi is x)
+    return ValueError(
+        f"{type(function).__name__}.backward: the gradient for input {index} has shape "
+        f"{gx.data.shape}, which does not reduce to the input's shape {x.data.shape}; expected "
+        "the input's shape or one it broadcasts to")
+
+
+def _as_gradient(function, gxs, gx):
+    """A gradient a backward returned as an ndarray or number, as a Variable."""
     from .variable import Variable
-    return Variable(np.asarray(gx))
+    if isinstance(gx, (np.ndarray, np.generic, int, float)) and np.asarray(gx).dtype.kind in "biufc":
+        return Variable(np.asarray(gx))
+    index = next(i for i, g in enumerate(gxs) if g is gx)
+    x = function.inputs[index]
+    raise TypeError(
+        f"{type(function).__name__}.backward returned a {type(gx).__name__} as the gradient for "
+        f"input {index} (shape {x.data.shape}); expected a Variable, an ndarray or None")

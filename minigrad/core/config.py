@@ -1,20 +1,37 @@
-"""Global switches: whether graphs are recorded, and whether layers train.
+"""Per-thread switches: whether graphs are recorded, whether layers train,
+and who watches the backward pass.
 
-`no_grad()` / `enable_grad()` flip `Config.enable_backprop`; `Config.train`
-tells ops such as dropout and batch_norm whether they are in training mode
-(modules pass their own `training` flag explicitly instead).
+They live in ONE object, `Config`, an instance of a `threading.local`
+subclass whose class attributes are the defaults (as Chainer's
+`chainer.config`): each thread starts from the defaults and its changes are
+its own, so two threads can train two models at once, one of them under
+`no_grad()` or `test_mode()`, without seeing each other's switches. Nothing
+else in core is module-global and mutable.
+
+    enable_backprop  ops record the graph (`no_grad()` / `enable_grad()`)
+    train            ops such as dropout and batch_norm are in training mode
+                     (`test_mode()`); modules pass their own `training` flag
+    observers        watchers of the backward pass, innermost last
+                     (`minigrad.viz.trace_backward` adds one while it records)
 """
 import contextlib
+import threading
 
 
-class Config:
+class _ThreadConfig(threading.local):
+    """The switches of the current thread; class attributes are the defaults."""
+
     enable_backprop = True
     train = True
+    observers = ()
+
+
+Config = _ThreadConfig()
 
 
 @contextlib.contextmanager
 def using_config(name, value):
-    """Temporarily set `Config.<name>` to `value`."""
+    """Temporarily set `Config.<name>` to `value` in this thread."""
     old = getattr(Config, name)
     setattr(Config, name, value)
     try:
@@ -24,21 +41,35 @@ def using_config(name, value):
 
 
 def no_grad():
-    """Context manager: ops run but record no graph (inference, updates)."""
+    """Context manager (or decorator): ops run but record no graph
+    (inference, parameter updates). Per thread."""
     return using_config("enable_backprop", False)
 
 
 def enable_grad():
-    """Context manager: record the graph again, e.g. inside `no_grad()`."""
+    """Context manager (or decorator): record the graph again, e.g. inside
+    `no_grad()`. Per thread."""
     return using_config("enable_backprop", True)
 
 
+def set_grad_enabled(mode):
+    """Context manager setting whether ops record the graph to `mode`, as
+    PyTorch's `torch.set_grad_enabled(mode)`."""
+    return using_config("enable_backprop", bool(mode))
+
+
 def is_grad_enabled():
-    """True when ops record the graph."""
+    """True when ops record the graph in this thread."""
     return Config.enable_backprop
 
 
 def test_mode():
     """Context manager: ops that behave differently in training (dropout,
-    batch_norm) use their inference behaviour."""
+    batch_norm) use their inference behaviour. Per thread."""
     return using_config("train", False)
+
+
+def observing(observer):
+    """Context manager: `observer` watches the backward passes run in this
+    thread (innermost wins). See core/backprop.py for its two methods."""
+    return using_config("observers", Config.observers + (observer,))

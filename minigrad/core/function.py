@@ -9,21 +9,27 @@ Subclass it and write two methods side by side:
                          the backward pass can itself be differentiated.
 
 Calling an instance, `y = Square()(x)`, runs forward and (unless under
-`no_grad()`) links y to the function and the function to x.
+`no_grad()`) links y to the function and the function to x. An instance
+that has already been recorded is copied before it records again, so
+`sq = Square(); sq(a) + sq(b)` is two nodes and both get their gradients.
 
 Broadcasting is undone by the engine, not by each op: a backward may return
 a gradient of the broadcast shape and the engine sums it back to the input's
 shape with `sum_to`.
 """
+import copy
 import itertools
 import re
 import weakref
 
 import numpy as np
 
+from . import anomaly as _anomaly
 from .config import Config
-from .variable import Variable, constant, _new_object
+from .variable import Variable, constant, numeric_array, _new_object
 
+# Creation numbers (`seq`). Safe across threads without a lock: next() on an
+# itertools.count is one C call under the GIL (tests/test_threads.py checks it).
 _creation_order = itertools.count()
 
 
@@ -34,13 +40,26 @@ def _output(y):
 class Function:
     """Base class of every op. See the module docstring."""
 
-    __slots__ = ("inputs", "outputs", "generation", "seq", "__weakref__")
+    __slots__ = ("inputs", "outputs", "generation", "seq", "_self_ref", "__weakref__")
+
+    @classmethod
+    def apply(cls, *inputs, **settings):
+        """`MyFunction.apply(x, y, alpha=2)` is `MyFunction(alpha=2)(x, y)`."""
+        return cls(**settings)(*inputs)
 
     def __call__(self, *inputs):
         # This is the hot path of every op: keep it free of avoidable work.
+        if self.__weakref__ is not None:
+            # Recorded before (`sq = Square(); sq(a) + sq(b)`): this call gets
+            # a copy, made before forward, which may store state on self that
+            # the first node's backward still needs. Slots have no defaults
+            # and subclasses need not call an __init__ of ours, so the mark is
+            # the one slot Python always fills: __weakref__ stays None until
+            # a weak reference exists, and recording makes one (_self_ref).
+            self = copy.copy(self)
         for x in inputs:
             if type(x) is not Variable:
-                inputs = as_variables(inputs)
+                inputs = as_variables(inputs, self)
                 break
         xs = [x.data for x in inputs]
         try:
@@ -53,7 +72,7 @@ class Function:
             outputs = None
             y = _new_object(Variable)
             y.data = ys if type(ys) is np.ndarray else np.asarray(ys)
-            y.name = y.grad = y.creator = None
+            y.name = y.grad = y.creator = y._hooks = None
             y.generation = 0
             y.requires_grad = False
         if Config.enable_backprop:
@@ -67,6 +86,7 @@ class Function:
                     if x.requires_grad and x.generation > generation:
                         generation = x.generation
             if generation >= 0:
+                self._self_ref = weakref.ref(self)
                 self.generation = generation
                 self.seq = next(_creation_order)
                 self.inputs = inputs
@@ -81,6 +101,8 @@ class Function:
                         o.generation = generation + 1
                         o.requires_grad = True
                     self.outputs = [weakref.ref(o) for o in outputs]
+        if _anomaly.active:  # detect_anomaly(): when off, this test is all it costs
+            _anomaly.check_forward(self, inputs, y if outputs is None else outputs)
         return y if outputs is None else outputs
 
     def forward(self, *xs):
@@ -122,9 +144,10 @@ def as_variable(x):
     return x if isinstance(x, Variable) else Variable(x, requires_grad=False)
 
 
-def as_variables(inputs):
+def as_variables(inputs, function=None):
     """Inputs as Variables. Python scalars take the dtype of the first
-    floating Variable input, so float32 stays float32."""
+    floating Variable input, so float32 stays float32. An input that is not
+    numbers (None, a string, a ragged list) is a TypeError naming the op."""
     for x in inputs:
         if not isinstance(x, Variable):
             break
@@ -135,14 +158,15 @@ def as_variables(inputs):
         if isinstance(x, Variable) and x.data.dtype.kind in "fc":
             like = x.data.dtype
             break
-    return [x if isinstance(x, Variable) else _constant(x, like) for x in inputs]
+    name = "Variable" if function is None else function.name
+    return [x if isinstance(x, Variable) else _constant(x, like, name) for x in inputs]
 
 
-def _constant(x, like_dtype):
+def _constant(x, like_dtype, name):
     if isinstance(x, (bool, int, float, complex, np.generic)) and not isinstance(x, np.ndarray):
         if like_dtype is not None and not isinstance(x, complex):
             return constant(np.asarray(x, dtype=like_dtype))
-    return Variable(x, requires_grad=False)
+    return constant(x if type(x) is np.ndarray and x.dtype.kind in "biufc" else numeric_array(name, x))
 
 
 def _snake_case(name):

@@ -9,6 +9,7 @@ to its leaves; `backward()` does exactly that (see `backprop.py`).
 """
 import numpy as np
 
+from .config import using_config
 from .operators import ops
 from . import backprop
 
@@ -27,19 +28,19 @@ class Variable:
     requires_grad False record no graph. Set it to False to freeze a leaf.
     """
 
-    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "__weakref__")
-    # NumPy must hand `ndarray + Variable` to Variable.__radd__, not loop.
-    __array_ufunc__ = None
+    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "_hooks",
+                 "__weakref__")
+    # NumPy's protocols (__array_ufunc__, __array_function__) come from the table
+    # in core/numpy_protocol.py, the in-place operators from core/inplace.py and
+    # the methods that are just ops (x.exp(), x.sum(dim=1) ...) from the table
+    # in core/tensor_methods.py.
 
     def __init__(self, data, name=None, requires_grad=True):
         if type(data) is not np.ndarray:
             if isinstance(data, Variable):
                 data = data.data
             else:
-                try:
-                    data = np.asarray(data)
-                except ValueError as e:  # ragged nested lists
-                    raise TypeError(f"Variable: cannot make an array from {type(data).__name__}: {e}") from None
+                data = numeric_array("Variable", data)
         if data.dtype.kind not in "biufc":
             raise TypeError(
                 f"Variable: data of dtype {data.dtype} is not numeric; "
@@ -50,6 +51,7 @@ class Variable:
         self.creator = None
         self.generation = 0
         self.requires_grad = requires_grad
+        self._hooks = None
 
     # -- array-like attributes ---------------------------------------------
     @property
@@ -84,9 +86,52 @@ class Variable:
             extra += f", creator={type(self.creator).__name__}"
         return f"Variable({body}{extra})"
 
+    # -- conversions: to NumPy and to Python numbers -----------------------------
+    def numpy(self):
+        """The data, an ndarray (shared, not copied)."""
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        # np.asarray(x), matplotlib and every NumPy function that converts.
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            if copy is False:
+                raise ValueError(f"np.asarray: a Variable of dtype {self.data.dtype} cannot become "
+                                 f"{np.dtype(dtype)} without a copy, and copy=False was asked")
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def tolist(self):
+        """The data as nested Python lists of numbers."""
+        return self.data.tolist()
+
     def item(self):
         """The value of a one-element Variable as a Python number."""
-        return self.data.item()
+        return self._one_element("item").item()
+
+    def _one_element(self, what):
+        if self.data.size != 1:
+            raise ValueError(
+                f"{what}: only a Variable with one element converts to a Python number; "
+                f"this one has shape {self.data.shape} ({self.data.size} elements)")
+        return self.data
+
+    def __float__(self):
+        return float(self._one_element("float").item())
+
+    def __int__(self):
+        return int(self._one_element("int").item())
+
+    def __bool__(self):
+        return bool(self._one_element("bool").item())
+
+    def __complex__(self):
+        return complex(self._one_element("complex").item())
+
+    def __format__(self, spec):
+        # f"{loss:.3f}" formats the number; plain f"{x}" shows the repr.
+        if not spec:
+            return repr(self)
+        return format(self._one_element("format").item(), spec)
 
     # -- gradients -----------------------------------------------------------
     def cleargrad(self):
@@ -98,15 +143,23 @@ class Variable:
         requires no gradient, as in PyTorch)."""
         return Variable(self.data, name=self.name, requires_grad=False)
 
-    def backward(self, grad=None, retain_grad=False, create_graph=False):
+    def backward(self, grad=None, retain_grad=False, create_graph=False, gradient=None,
+                 retain_graph=None, inputs=None):
         """Fill `.grad` of every leaf this Variable depends on with d(self)/d(leaf).
 
         `grad` seeds the output gradient (ones when None, which equals the
-        backward of `self.sum()`). Leaf gradients accumulate across calls.
-        `retain_grad=True` keeps `.grad` on intermediate Variables too.
-        `create_graph=True` records the backward pass, so the gradients are
-        differentiable again (second and higher derivatives).
+        backward of `self.sum()`); `gradient` is PyTorch's name for it.
+        Leaf gradients accumulate across calls. `retain_grad=True` keeps
+        `.grad` on intermediate Variables too. `create_graph=True` records
+        the backward pass, so the gradients are differentiable again (second
+        and higher derivatives). `retain_graph` is accepted for PyTorch's
+        habit and changes nothing: the graph is always kept. `inputs` (a
+        Variable or a list of them) limits which Variables receive `.grad`.
         """
+        if gradient is not None:
+            if grad is not None:
+                raise TypeError("backward: got both grad= and gradient= (PyTorch's name for grad); pass one")
+            grad = gradient
         if not self.requires_grad:
             raise RuntimeError(
                 "backward: this Variable does not require grad: it was computed from constants "
@@ -120,13 +173,22 @@ class Variable:
                 raise ValueError(
                     f"backward: grad has shape {grad.shape} but the output has shape "
                     f"{self.shape}; expected the same shape")
-        backprop.backward([self], [grad], retain_grad=retain_grad, create_graph=create_graph)
+        if inputs is None:
+            backprop.backward([self], [grad], retain_grad=retain_grad, create_graph=create_graph)
+            return
+        inputs = [inputs] if isinstance(inputs, Variable) else list(inputs)
+        for i, x in enumerate(inputs):
+            if not isinstance(x, Variable):
+                raise TypeError(f"backward: inputs[{i}] is a {type(x).__name__}; expected Variables")
+        gxs = backprop.backward([self], [grad], create_graph=create_graph, inputs=inputs)
+        with using_config("enable_backprop", create_graph):
+            for x, gx in zip(inputs, gxs):
+                if gx is not None:
+                    x.grad = gx if x.grad is None else x.grad + gx
 
     # -- shape and reduction methods (the ops live in minigrad.functions) ----
     def reshape(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = shape[0]
-        return ops.reshape(self, shape)
+        return ops.reshape(self, shape_args(shape))
 
     def transpose(self, *axes):
         if len(axes) == 0:
@@ -134,18 +196,6 @@ class Variable:
         elif len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
             axes = axes[0]
         return ops.transpose(self, axes)
-
-    def sum(self, axis=None, keepdims=False):
-        return ops.sum(self, axis, keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return ops.mean(self, axis, keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return ops.max(self, axis, keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        return ops.min(self, axis, keepdims)
 
     def __getitem__(self, index):
         return ops.get_item(self, index)
@@ -194,8 +244,16 @@ class Variable:
         return self
 
     # Comparisons are not differentiable: they return boolean ndarrays, handy
-    # as masks for `where`. `==` keeps identity semantics so Variables can be
-    # dictionary keys (the backward pass relies on it).
+    # as masks for `where`. Variables stay hashable by identity, so they are
+    # still dictionary keys (the backward pass relies on it): a dict or set
+    # compares hashes, then identity, before it would call `==`, and the
+    # id-based hashes of two live objects differ.
+    def __eq__(self, other):
+        return self.data == _data(other)
+
+    def __ne__(self, other):
+        return self.data != _data(other)
+
     def __lt__(self, other):
         return self.data < _data(other)
 
@@ -213,6 +271,31 @@ class Variable:
 
 def _data(x):
     return x.data if isinstance(x, Variable) else x
+
+
+def shape_args(args):
+    """A shape given as f(2, 3) or as f((2, 3)), as a tuple."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+def numeric_array(op, x):
+    """np.asarray(x), or a TypeError naming `op` when x is not numbers
+    (None, a string, a ragged list ...)."""
+    try:
+        a = np.asarray(x)
+    except ValueError as e:  # ragged nested lists
+        raise TypeError(f"{op}: cannot make an array from {_describe(x)}: {e}") from None
+    if a.dtype.kind not in "biufc":
+        raise TypeError(f"{op}: data of dtype {a.dtype} is not numeric: got {_describe(x)}; expected "
+                        "a Variable, an ndarray or numbers (bool, int, float, complex)")
+    return a
+
+
+def _describe(x):
+    text = repr(x)
+    return f"{type(x).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
 
 
 def as_array(x, dtype=None):
@@ -236,4 +319,5 @@ def constant(data):
     v.creator = None
     v.generation = 0
     v.requires_grad = False
+    v._hooks = None
     return v

@@ -3,7 +3,14 @@ from ..core.operators import install as _install
 from ._torch_names import accept_torch_names as _accept_torch_names
 from .arithmetic import add, sub, mul, div, neg, pow
 from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minimum, where
-from .reduction import sum, mean, max, min, logsumexp, var
+from .reduction import (sum, mean, max, min, logsumexp, var, std, prod, amax, amin, norm, argmax, argmin,
+                        any, all)
+from .cumulative import cumsum, cumprod, logcumsumexp, cummax, cummin
+from .reorder import flip, roll, tile, repeat, moveaxis, swapaxes, permute, unsqueeze, chunk, unbind
+from .indexing import (take_along_axis, gather, scatter_add, index_add, masked_fill, tril, triu, diag,
+                       diagonal, trace)
+from .sorting import sort, argsort, topk, median
+from .linalg import einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve, cholesky
 from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_dims, squeeze, flatten,
                     concat, stack, split, pad)
 from .linalg import matmul, linear
@@ -28,7 +35,8 @@ from .attention import scaled_dot_product_attention
 # Keep this after every import of a public function.
 _accept_torch_names(globals())
 
-# Variable's operators and methods (x + y, x @ W, x[i], x.sum() ...) call these.
-_install(add=add, sub=sub, mul=mul, div=div, neg=neg, pow=pow, matmul=matmul,
-         reshape=reshape, transpose=transpose, sum=sum, mean=mean, max=max, min=min,
-         get_item=get_item, sum_to=sum_to)
+# Variable's operators, methods and NumPy protocols (x + y, x @ W, x[i],
+# x.sum(), np.exp(x) ...) call these: every public function, so an op added
+# above needs no edit here.
+_install(**{_name: _fn for _name, _fn in globals().items()
+            if not _name.startswith("_") and callable(_fn) and not isinstance(_fn, type)})

@@ -14,7 +14,7 @@ from ..functions.attention import attention, causal_keep, split_mask
 from ..functions.shape import _shape_of as _shape
 from . import init
 from .linear import Linear
-from .module import Module
+from .module import Module, cast_input
 from .parameter import new_parameter
 
 
@@ -43,7 +43,6 @@ class MultiheadAttention(Module):
     (3E, E) Xavier uniform, in_proj_bias (3E,) zeros, out_proj.weight (E, E)
     U(-1/sqrt(E), 1/sqrt(E)), out_proj.bias (E,) zeros.
     """
-    casts_input = True
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
                  kdim=None, vdim=None, batch_first=False):
@@ -76,7 +75,11 @@ class MultiheadAttention(Module):
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
         self_attention = query is key and key is value  # then one matmul projects all three
-        query, key, value = as_variable(query), as_variable(key), as_variable(value)
+        # Constant inputs take the parameters' dtype (all three, so this layer
+        # casts them itself rather than by casts_input, which sees only query).
+        query = as_variable(cast_input(self, query))
+        key, value = (query, query) if self_attention else (as_variable(cast_input(self, key)),
+                                                            as_variable(cast_input(self, value)))
         unbatched = self._check_inputs(query, key, value)
         if unbatched:  # as a batch of 1
             query, key, value = (F.reshape(x, (1,) + x.shape if self.batch_first else (x.shape[0], 1, x.shape[1]))

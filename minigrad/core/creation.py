@@ -1,0 +1,199 @@
+"""Creation helpers with PyTorch's habits: `mg.tensor`, `mg.zeros(2, 3)`,
+`mg.randn(4, requires_grad=True)` ...
+
+Each returns a Variable that requires no grad unless `requires_grad=True`
+(only floating dtypes may), and takes `dtype=`. Floating results are float32
+unless `dtype=` says otherwise. Shapes are given as PyTorch and NumPy users
+write them: `zeros(2, 3)` and `zeros((2, 3))` alike. Random ones draw from
+minigrad's generator (`mg.manual_seed` seeds it).
+"""
+import numpy as np
+
+from .. import rng
+from .variable import Variable, shape_args
+
+_DEFAULT_FLOAT = np.dtype(np.float32)
+
+
+def _variable(what, data, requires_grad):
+    if requires_grad and data.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"{what}: only floating-point Variables can require grad; this one has dtype "
+            f"{data.dtype} (pass dtype=np.float32)")
+    return Variable(data, requires_grad=bool(requires_grad))
+
+
+def _shape(what, shape):
+    """zeros(2, 3) and zeros((2, 3)) alike: the shape as a tuple of ints."""
+    shape = shape_args(shape)
+    if not all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape):
+        raise TypeError(f"{what}: a shape is non-negative ints, got {tuple(shape)}")
+    return tuple(int(n) for n in shape)
+
+
+def _float_dtype(dtype):
+    return _DEFAULT_FLOAT if dtype is None else np.dtype(dtype)
+
+
+def tensor(data, dtype=None, requires_grad=False):
+    """A new Variable holding a copy of `data`: Python floats become float32,
+    Python ints int64, an ndarray (or NumPy scalar, or Variable) keeps its
+    dtype; `dtype=` overrides."""
+    if isinstance(data, Variable):
+        data = data.data
+    if dtype is not None:
+        array = np.array(data, dtype=dtype)
+    elif isinstance(data, (np.ndarray, np.generic)):
+        array = np.array(data)
+    else:
+        array = np.array(data)
+        kind = array.dtype.kind
+        if kind == "f":
+            array = array.astype(_DEFAULT_FLOAT)
+        elif kind in "iu":
+            array = array.astype(np.int64)
+        elif kind == "c":
+            array = array.astype(np.complex64)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"tensor: expected numbers, got {type(data).__name__} of dtype {array.dtype}")
+    return _variable("tensor", array, requires_grad)
+
+
+def from_numpy(array):
+    """A Variable sharing memory with the ndarray `array` (changing one
+    changes the other); requires no grad."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected an ndarray, got {type(array).__name__}")
+    return Variable(array, requires_grad=False)
+
+
+def zeros(*shape, dtype=None, requires_grad=False):
+    """A Variable of zeros of `shape` (float32 by default)."""
+    return _variable("zeros", np.zeros(_shape("zeros", shape), _float_dtype(dtype)), requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad=False):
+    """A Variable of ones of `shape` (float32 by default)."""
+    return _variable("ones", np.ones(_shape("ones", shape), _float_dtype(dtype)), requires_grad)
+
+
+def empty(*shape, dtype=None, requires_grad=False):
+    """A Variable of `shape` whose values are whatever memory held (float32 by default)."""
+    return _variable("empty", np.empty(_shape("empty", shape), _float_dtype(dtype)), requires_grad)
+
+
+def _fill_dtype(value, dtype):
+    """PyTorch's dtype for full(): bool and int values keep their kind."""
+    if dtype is not None:
+        return np.dtype(dtype)
+    if isinstance(value, (bool, np.bool_)):
+        return np.dtype(bool)
+    if isinstance(value, (int, np.integer)):
+        return np.dtype(np.int64)
+    return _DEFAULT_FLOAT
+
+
+def full(shape, fill_value, dtype=None, requires_grad=False):
+    """A Variable of `shape` filled with `fill_value` (float32 for a float,
+    int64 for an int, bool for a bool, as PyTorch's)."""
+    shape = _shape("full", (shape,) if isinstance(shape, (int, np.integer)) else (shape,))
+    return _variable("full", np.full(shape, fill_value, _fill_dtype(fill_value, dtype)), requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
+    """Evenly spaced values in [start, stop), as np.arange: int64 when all
+    arguments are ints, else float32."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        ints = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+        dtype = np.int64 if ints else _DEFAULT_FLOAT
+    return _variable("arange", np.arange(start, stop, step).astype(dtype), requires_grad)
+
+
+def linspace(start, stop, num=50, dtype=None, requires_grad=False):
+    """`num` evenly spaced values from start to stop inclusive (PyTorch's `steps`)."""
+    return _variable("linspace", np.linspace(start, stop, num).astype(_float_dtype(dtype)),
+                     requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    """The (n, m) identity matrix (m defaults to n)."""
+    return _variable("eye", np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def _random(what, draw, shape, dtype, requires_grad):
+    dtype = _float_dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{what}: draws floats; dtype {dtype} is not a floating dtype")
+    native = dtype if dtype in (np.float32, np.float64) else np.float64
+    data = draw(rng.get_rng(), _shape(what, shape), native).astype(dtype, copy=False)
+    return _variable(what, data, requires_grad)
+
+
+def rand(*shape, dtype=None, requires_grad=False):
+    """Uniform values in [0, 1) of `shape` (float32 by default)."""
+    return _random("rand", lambda g, s, d: g.random(s, dtype=d), shape, dtype, requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad=False):
+    """Standard normal values of `shape` (float32 by default)."""
+    return _random("randn", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, requires_grad)
+
+
+def randint(low, high=None, size=None, dtype=None, requires_grad=False):
+    """Random ints in [low, high) of shape `size` (int64): randint(low, high,
+    size), or randint(high, size) as PyTorch allows."""
+    if size is None and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
+    if high is None or size is None:
+        raise TypeError("randint: expected randint(low, high, size) or randint(high, size)")
+    size = _shape("randint", (size,) if isinstance(size, (int, np.integer)) else (size,))
+    dtype = np.dtype(np.int64 if dtype is None else dtype)
+    data = rng.get_rng().integers(low, high, size).astype(dtype)
+    return _variable("randint", data, requires_grad)
+
+
+def _like(x):
+    return x.data if isinstance(x, Variable) else np.asarray(x)
+
+
+def zeros_like(x, dtype=None, requires_grad=False):
+    """Zeros of x's shape and (unless `dtype=`) dtype."""
+    return _variable("zeros_like", np.zeros_like(_like(x), dtype=dtype), requires_grad)
+
+
+def ones_like(x, dtype=None, requires_grad=False):
+    """Ones of x's shape and (unless `dtype=`) dtype."""
+    return _variable("ones_like", np.ones_like(_like(x), dtype=dtype), requires_grad)
+
+
+def empty_like(x, dtype=None, requires_grad=False):
+    """Uninitialised values of x's shape and (unless `dtype=`) dtype."""
+    return _variable("empty_like", np.empty_like(_like(x), dtype=dtype), requires_grad)
+
+
+def full_like(x, fill_value, dtype=None, requires_grad=False):
+    """`fill_value` everywhere, of x's shape and (unless `dtype=`) dtype."""
+    return _variable("full_like", np.full_like(_like(x), fill_value, dtype=dtype), requires_grad)
+
+
+def _like_float(what, x, dtype):
+    data = _like(x)
+    if dtype is None:
+        dtype = data.dtype if data.dtype.kind == "f" else None
+        if dtype is None:
+            raise TypeError(f"{what}: x has dtype {data.dtype}; pass a floating dtype=")
+    return data.shape, dtype
+
+
+def rand_like(x, dtype=None, requires_grad=False):
+    """Uniform values in [0, 1) of x's shape and (floating) dtype."""
+    shape, dtype = _like_float("rand_like", x, dtype)
+    return rand(shape, dtype=dtype, requires_grad=requires_grad)
+
+
+def randn_like(x, dtype=None, requires_grad=False):
+    """Standard normal values of x's shape and (floating) dtype."""
+    shape, dtype = _like_float("randn_like", x, dtype)
+    return randn(shape, dtype=dtype, requires_grad=requires_grad)
