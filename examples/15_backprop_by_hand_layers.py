@@ -227,9 +227,11 @@ def main(argv=None):
     middle.plot(steps, engine_losses, "--", label="minigrad", color="black")
     middle.set(title="training loss, the two side by side", xlabel="step", ylabel="loss")
     middle.legend()
-    right.semilogy(steps, np.maximum(np.abs(hand_losses - engine_losses), 1e-20), ".", color="tab:purple", markersize=3)
+    difference = np.maximum(np.abs(hand_losses - engine_losses), 1e-20)
+    right.semilogy(steps, difference, ".", color="tab:purple", markersize=3)
     right.axhline(TOLERANCE, color="tab:red", linestyle="--", label=f"{TOLERANCE:g}")
-    right.set(title="|loss by hand - loss by minigrad| (0 drawn at 1e-20)", xlabel="step", ylabel="difference", ylim=(1e-20, 1e-6))
+    right.set(title="|loss by hand - loss by minigrad| (0 drawn at 1e-20)", xlabel="step",
+              ylabel="difference", ylim=(1e-20, 1e-6))
     right.legend()
     _common.save_figure(fig, args.out / "backprop_by_hand_layers.png")
 
