@@ -141,6 +141,27 @@ def randn(*shape, dtype=None, requires_grad=False):
     return _random("randn", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, requires_grad)
 
 
+def normal(mean=0.0, std=1.0, size=None, dtype=None, requires_grad=False):
+    """Normal values with mean `mean` and standard deviation `std` (numbers,
+    or arrays/Variables that broadcast), of shape `size` (the broadcast shape
+    of mean and std when None); float32 by default, as `torch.normal`."""
+    mean, std = _like(mean), _like(std)
+    if np.any(std < 0):
+        raise ValueError(f"normal: std must be >= 0, got {std.min()}")
+    size = None if size is None else _shape("normal", size)
+    try:
+        shape = np.broadcast_shapes(mean.shape, std.shape)
+        if size is not None:
+            if np.broadcast_shapes(shape, size) != size:
+                raise ValueError
+            shape = size
+    except ValueError:
+        raise ValueError(f"normal: mean of shape {mean.shape} and std of shape {std.shape} do not broadcast"
+                         + ("" if size is None else f" to size {size}")) from None
+    noise = _random("normal", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, False).data
+    return _variable("normal", (mean + std * noise).astype(noise.dtype, copy=False), requires_grad)
+
+
 def randint(low, high=None, size=None, dtype=None, requires_grad=False):
     """Random ints in [low, high) of shape `size` (int64): randint(low, high,
     size), or randint(high, size) as PyTorch allows."""
