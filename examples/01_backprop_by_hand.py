@@ -1,18 +1,25 @@
+# %% [markdown]
+# # Lesson 1: backpropagation by hand
+#
+# One neuron with a squared error, small enough to differentiate on paper:
+#
+#     n = w1*x1 + w2*x2 + b        y = tanh(n)        L = (y - t)**2
+#
+# The chain rule gives every gradient from two local derivatives,
+#
+#     dL/dy = 2 (y - t)      dy/dn = 1 - y**2      dL/dn = dL/dy * dy/dn
+#     dL/dw1 = dL/dn * x1    dL/dx1 = dL/dn * w1   dL/db = dL/dn   (and so on)
+#
+# The example prints these hand-derived numbers next to minigrad's backward
+# pass and next to numerical differentiation (central differences), then
+# draws the graph with each node's value and gradient, and writes a page that
+# steps through the backward pass one function at a time.
+
+# %%
 """Lesson 1: backpropagation by hand.
 
-One neuron with a squared error, small enough to differentiate on paper:
-
-    n = w1*x1 + w2*x2 + b        y = tanh(n)        L = (y - t)**2
-
-The chain rule gives every gradient from two local derivatives,
-
-    dL/dy = 2 (y - t)      dy/dn = 1 - y**2      dL/dn = dL/dy * dy/dn
-    dL/dw1 = dL/dn * x1    dL/dx1 = dL/dn * w1   dL/db = dL/dn   (and so on)
-
-The example prints these hand-derived numbers next to minigrad's backward
-pass and next to numerical differentiation (central differences), then
-draws the graph with each node's value and gradient, and writes a page that
-steps through the backward pass one function at a time.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import math
 
@@ -23,6 +30,7 @@ TARGET = 0.5
 INPUTS = {"x1": 2.0, "x2": -1.0, "w1": -0.6, "w2": 0.4, "b": 0.9}
 
 
+# %%
 def neuron_loss(x1, x2, w1, w2, b):
     """The expression of the lesson, with its intermediate values named so
     that the graph picture can label them."""
@@ -35,6 +43,7 @@ def neuron_loss(x1, x2, w1, w2, b):
     return loss
 
 
+# %%
 def gradients_by_hand(x1, x2, w1, w2, b):
     """The chain rule worked out on paper, evaluated with plain floats."""
     y = math.tanh(w1 * x1 + w2 * x2 + b)
@@ -42,6 +51,7 @@ def gradients_by_hand(x1, x2, w1, w2, b):
     return {"x1": dL_dn * w1, "x2": dL_dn * w2, "w1": dL_dn * x1, "w2": dL_dn * x2, "b": dL_dn}
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("01_backprop_by_hand", __doc__, argv)
     leaves = {name: mg.Variable(value, name=name) for name, value in INPUTS.items()}
@@ -64,15 +74,10 @@ def main(argv=None):
     report("max |backprop - by hand|", f"{worst_hand:.2e}")
 
     _common.render_graph(args.out / "graph.png", loss, show=("name", "value", "grad"), rankdir="LR")
-    page = args.out / "backward_steps.html"
+    _common.write_backward_page(trace, args.out / "backward_steps.html")
     report("backward steps", len(trace.steps))
-    try:
-        trace.to_html(page)   # the page's picture is drawn by Graphviz's dot
-    except viz.GraphvizNotFoundError as error:
-        print(f"note: no step-through page: {error}")
-    else:
-        print(f"wrote {page} (open it in a browser and step through the backward pass)")
 
 
+# %%
 if __name__ == "__main__":
     main()

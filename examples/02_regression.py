@@ -1,15 +1,23 @@
-"""Lesson 2: regression. A network with an identity output and the mean
-squared error.
+# %% [markdown]
+# # Lesson 2: regression
+#
+# A network with an identity output and the mean squared error.
+#
+# 1. Simple regression: disease progression one year on against body mass
+#    index, on the diabetes data shipped with scikit-learn (442 patients).
+#    One Linear(1, 1) trained by gradient descent lands on the least-squares
+#    line that the closed-form solution gives.
+# 2. Multiple regression: all ten measurements, a Linear(10, 1), judged by
+#    R^2 on held-out patients.
+# 3. A non-linear curve: noisy samples of sin(x) fitted by a small MLP.
+#
+# The training loop is written out: forward, loss, zero_grad, backward, step.
 
-1. Simple regression: disease progression one year on against body mass
-   index, on the diabetes data shipped with scikit-learn (442 patients).
-   One Linear(1, 1) trained by gradient descent lands on the least-squares
-   line that the closed-form solution gives.
-2. Multiple regression: all ten measurements, a Linear(10, 1), judged by
-   R^2 on held-out patients.
-3. A non-linear curve: noisy samples of sin(x) fitted by a small MLP.
+# %%
+"""Lesson 2: regression.
 
-The training loop is written out: forward, loss, zero_grad, backward, step.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import numpy as np
 from sklearn.datasets import load_diabetes
@@ -20,6 +28,7 @@ from minigrad import nn, optim
 from minigrad.data import datasets
 
 
+# %%
 def train(model, optimizer, x, t, steps):
     """Full-batch gradient descent on the mean squared error; returns the
     loss before each step."""
@@ -34,20 +43,24 @@ def train(model, optimizer, x, t, steps):
     return losses
 
 
+# %%
 def predict(model, x):
     with mg.no_grad():
         return model(mg.Variable(x)).data
 
 
+# %%
 def r_squared(y, t):
     """1 - residual sum of squares / total sum of squares."""
     return 1.0 - float(((y - t) ** 2).sum() / ((t - t.mean()) ** 2).sum())
 
 
+# %%
 def standardized(x, mean, std):
     return ((x - mean) / std).astype(np.float32)
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("02_regression", __doc__, argv)
     mg.manual_seed(0)
@@ -119,5 +132,6 @@ def main(argv=None):
     _common.save_figure(fig, args.out / "regression.png")
 
 
+# %%
 if __name__ == "__main__":
     main()

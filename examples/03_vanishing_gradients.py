@@ -1,14 +1,21 @@
+# %% [markdown]
+# # Lesson 3: activations and vanishing gradients
+#
+# Two deep networks on the digits, ten Linear layers each, identical but for
+# the activation: sigmoid (Xavier initialisation, the one made for it) and
+# ReLU (He initialisation). The sigmoid's derivative is at most 1/4, so the
+# backward pass multiplies the gradient by a small factor at every layer:
+# the first layers receive almost nothing and learn slowly. ReLU passes the
+# gradient through unchanged wherever a unit is active.
+#
+# Prints the gradient norm of every layer's weight on one batch, then
+# trains both networks for a few epochs and prints their losses.
+
+# %%
 """Lesson 3: activations and vanishing gradients.
 
-Two deep networks on the digits, ten Linear layers each, identical but for
-the activation: sigmoid (Xavier initialisation, the one made for it) and
-ReLU (He initialisation). The sigmoid's derivative is at most 1/4, so the
-backward pass multiplies the gradient by a small factor at every layer:
-the first layers receive almost nothing and learn slowly. ReLU passes the
-gradient through unchanged wherever a unit is active.
-
-Prints the gradient norm of every layer's weight on one batch, then
-trains both networks for a few epochs and prints their losses.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import numpy as np
 
@@ -22,6 +29,7 @@ DEPTH, WIDTH = 10, 64
 NETWORKS = {"sigmoid": (F.sigmoid, nn.init.xavier_normal_), "relu": (F.relu, nn.init.he_normal_)}
 
 
+# %%
 def deep_network(activation, initialise):
     model = nn.MLP([64] + [WIDTH] * (DEPTH - 1) + [10], activation=activation)
     for layer in model.layers:
@@ -29,6 +37,7 @@ def deep_network(activation, initialise):
     return model
 
 
+# %%
 def gradient_norms(model, x, t):
     """The norm of d(loss)/d(weight) for each layer, input side first."""
     model.zero_grad()
@@ -36,6 +45,7 @@ def gradient_norms(model, x, t):
     return np.array([np.linalg.norm(layer.weight.grad.data) for layer in model.layers])
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("03_vanishing_gradients", __doc__, argv)
     epochs = 3 if args.quick else 15
@@ -68,5 +78,6 @@ def main(argv=None):
     _common.save_figure(fig, args.out / "vanishing_gradients.png")
 
 
+# %%
 if __name__ == "__main__":
     main()

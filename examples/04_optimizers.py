@@ -1,13 +1,22 @@
-"""Lesson 4: optimisers. SGD, Momentum, AdaGrad, RMSProp and Adam.
+# %% [markdown]
+# # Lesson 4: optimisers
+#
+# SGD, Momentum, AdaGrad, RMSProp and Adam.
+#
+# First on a toy surface, f(x, y) = x**2 / 20 + y**2: a long, flat valley
+# along x. Plain SGD zig-zags across the steep y direction and crawls along
+# x; momentum builds up speed along the valley; AdaGrad, RMSProp and Adam
+# scale each coordinate's step by its own gradient history. Each path starts
+# at (-7, 2) and is drawn over the contours of f.
+#
+# Then on real data: the same small network trained on the scikit-learn
+# digits by each optimiser, with its loss curve per epoch.
 
-First on a toy surface, f(x, y) = x**2 / 20 + y**2: a long, flat valley
-along x. Plain SGD zig-zags across the steep y direction and crawls along
-x; momentum builds up speed along the valley; AdaGrad, RMSProp and Adam
-scale each coordinate's step by its own gradient history. Each path starts
-at (-7, 2) and is drawn over the contours of f.
+# %%
+"""Lesson 4: optimisers.
 
-Then on real data: the same small network trained on the scikit-learn
-digits by each optimiser, with its loss curve per epoch.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import numpy as np
 
@@ -38,10 +47,12 @@ NETWORK_OPTIMISERS = {
 }
 
 
+# %%
 def surface(x, y):
     return x ** 2 / 20 + y ** 2
 
 
+# %%
 def descend(make_optimizer, steps):
     """The points an optimiser visits on `surface`, starting at START."""
     point = mg.Variable(np.array(START))
@@ -55,6 +66,7 @@ def descend(make_optimizer, steps):
     return np.array(path)
 
 
+# %%
 def train_digits(make_optimizer, train, epochs):
     """Per-epoch training loss of one network trained with one optimiser."""
     mg.manual_seed(0)   # every optimiser starts from the same weights
@@ -65,6 +77,7 @@ def train_digits(make_optimizer, train, epochs):
     return history.history["loss"]
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("04_optimizers", __doc__, argv)
     steps, epochs = (30, 3) if args.quick else (30, 20)
@@ -92,5 +105,6 @@ def main(argv=None):
     _common.save_figure(fig, args.out / "optimizers.png")
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,15 +1,22 @@
+# %% [markdown]
+# # Lesson 5: weight initialisation
+#
+# One deep ReLU network (five hidden layers of 100 units) started three ways:
+# normal weights of standard deviation 0.01, Xavier (std sqrt(1/fan_in)
+# with fan_out, made for tanh and sigmoid) and He (std sqrt(2/fan_in), made
+# for ReLU, which zeroes half its inputs). With std 0.01 each layer shrinks
+# the signal about tenfold: the last layers see almost nothing, gradients
+# vanish and the loss stays at log(10) = 2.30. Xavier shrinks it slowly; He
+# keeps the spread of the activations the same in every layer.
+#
+# Prints the spread of each layer's activations and the training losses;
+# draws a histogram of the activations per layer and the loss curves.
+
+# %%
 """Lesson 5: weight initialisation.
 
-One deep ReLU network (five hidden layers of 100 units) started three ways:
-normal weights of standard deviation 0.01, Xavier (std sqrt(1/fan_in)
-with fan_out, made for tanh and sigmoid) and He (std sqrt(2/fan_in), made
-for ReLU, which zeroes half its inputs). With std 0.01 each layer shrinks
-the signal about tenfold: the last layers see almost nothing, gradients
-vanish and the loss stays at log(10) = 2.30. Xavier shrinks it slowly; He
-keeps the spread of the activations the same in every layer.
-
-Prints the spread of each layer's activations and the training losses;
-draws a histogram of the activations per layer and the loss curves.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import numpy as np
 
@@ -27,6 +34,7 @@ INITIALISERS = {
 }
 
 
+# %%
 def network(initialise):
     model = nn.MLP([64] + HIDDEN + [10], activation=F.relu)
     for layer in model.layers:
@@ -34,6 +42,7 @@ def network(initialise):
     return model
 
 
+# %%
 def hidden_activations(model, x):
     """The output of every hidden layer (after its ReLU) on the batch x."""
     activations = []
@@ -45,6 +54,7 @@ def hidden_activations(model, x):
     return activations
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("05_weight_init", __doc__, argv)
     epochs = 3 if args.quick else 20
@@ -82,5 +92,6 @@ def main(argv=None):
     _common.save_figure(fig, args.out / "weight_init.png")
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,17 +1,24 @@
+# %% [markdown]
+# # Lesson 6: batch normalisation
+#
+# The same deep network (five hidden layers of 100 ReLU units) trained with
+# and without a BatchNorm1d after each hidden Linear layer. Batch norm
+# standardises every unit over the mini-batch, then scales and shifts it by
+# learned parameters; training sees well-spread activations in every layer
+# whatever the weights, so it learns faster and tolerates a poor
+# initialisation. Evaluation uses the running averages instead of batch
+# statistics (`model.eval()`).
+#
+# Runs both networks from three starts: weights of std 0.05 (too small for
+# a deep net: the signal fades), He initialisation (right for ReLU) and
+# std 0.3 (too large: the signal grows layer by layer and, without batch
+# norm, training blows up). Draws the training curves.
+
+# %%
 """Lesson 6: batch normalisation.
 
-The same deep network (five hidden layers of 100 ReLU units) trained with
-and without a BatchNorm1d after each hidden Linear layer. Batch norm
-standardises every unit over the mini-batch, then scales and shifts it by
-learned parameters; training sees well-spread activations in every layer
-whatever the weights, so it learns faster and tolerates a poor
-initialisation. Evaluation uses the running averages instead of batch
-statistics (`model.eval()`).
-
-Runs both networks from three starts: weights of std 0.05 (too small for
-a deep net: the signal fades), He initialisation (right for ReLU) and
-std 0.3 (too large: the signal grows layer by layer and, without batch
-norm, training blows up). Draws the training curves.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import numpy as np
 
@@ -30,6 +37,7 @@ STARTS = {
 LR = 0.1
 
 
+# %%
 def network(batch_norm, initialise):
     layers = []
     for n_in, n_out in zip([64] + HIDDEN, HIDDEN):
@@ -44,6 +52,7 @@ def network(batch_norm, initialise):
     return nn.Sequential(*layers)
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("06_batch_norm", __doc__, argv)
     epochs = 3 if args.quick else 15
@@ -70,5 +79,6 @@ def main(argv=None):
     _common.save_figure(fig, args.out / "batch_norm.png")
 
 
+# %%
 if __name__ == "__main__":
     main()

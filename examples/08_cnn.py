@@ -1,18 +1,25 @@
+# %% [markdown]
+# # Lesson 8: a convolutional network on the digits (or on MNIST)
+#
+#     image (1, H, W)
+#     -> Conv2d(1, 16, 5, padding=2) -> ReLU -> MaxPool2d(2)
+#     -> Conv2d(16, 32, 3, padding=1) -> ReLU -> MaxPool2d(2)
+#     -> Flatten -> Linear(32 * H/4 * W/4, 10)
+#
+# Convolutions share one small filter across the whole image, so the
+# network needs far fewer weights than a dense one and keeps what it learns
+# about a stroke wherever the stroke is. Prints the test accuracy and draws
+# the 16 learned first-layer filters.
+#
+# By default it uses scikit-learn's 8x8 digits. `--mnist DIR` uses the MNIST
+# IDX files already in DIR (train-images-idx3-ubyte[.gz] and the rest);
+# nothing is downloaded.
+
+# %%
 """Lesson 8: a convolutional network on the digits (or on MNIST).
 
-    image (1, H, W)
-    -> Conv2d(1, 16, 5, padding=2) -> ReLU -> MaxPool2d(2)
-    -> Conv2d(16, 32, 3, padding=1) -> ReLU -> MaxPool2d(2)
-    -> Flatten -> Linear(32 * H/4 * W/4, 10)
-
-Convolutions share one small filter across the whole image, so the
-network needs far fewer weights than a dense one and keeps what it learns
-about a stroke wherever the stroke is. Prints the test accuracy and draws
-the 16 learned first-layer filters.
-
-By default it uses scikit-learn's 8x8 digits. `--mnist DIR` uses the MNIST
-IDX files already in DIR (train-images-idx3-ubyte[.gz] and the rest);
-nothing is downloaded.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import _common
 from _common import F, mg, plt, report
@@ -21,6 +28,7 @@ from minigrad.data import DataLoader, TensorDataset, datasets
 from minigrad.train import fit
 
 
+# %%
 def add_arguments(parser):
     parser.add_argument("--mnist", metavar="DIR", help="train on the MNIST IDX files in DIR instead")
     parser.add_argument("--limit", type=int, metavar="N",
@@ -29,6 +37,7 @@ def add_arguments(parser):
                         help="passes over the training images (default 10 on the digits, 3 on MNIST)")
 
 
+# %%
 def cnn(height, width):
     return nn.Sequential(
         nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
@@ -36,6 +45,7 @@ def cnn(height, width):
         nn.Flatten(), nn.Linear(32 * (height // 4) * (width // 4), 10))
 
 
+# %%
 def load(args):
     """(train, test) pairs of images (N, 1, H, W) and labels."""
     if args.mnist:
@@ -47,6 +57,7 @@ def load(args):
     return (train[0][:limit], train[1][:limit]), test
 
 
+# %%
 def draw_filters(model, image, path):
     """The 16 first-layer filters (grey levels scaled per filter) and what
     each one makes of `image` (1, H, W): its feature map after the ReLU."""
@@ -69,6 +80,7 @@ def draw_filters(model, image, path):
     _common.save_figure(fig, path)
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("08_cnn", __doc__, argv, add_arguments)
     mg.manual_seed(0)
@@ -87,5 +99,6 @@ def main(argv=None):
     draw_filters(model, x_test[0], args.out / "filters.png")
 
 
+# %%
 if __name__ == "__main__":
     main()

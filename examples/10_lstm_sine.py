@@ -1,13 +1,22 @@
-"""Lesson 10: a recurrent network. An LSTM that predicts a sine wave.
+# %% [markdown]
+# # Lesson 10: a recurrent network
+#
+# An LSTM that predicts a sine wave.
+#
+# A noisy sine wave of period 50 steps. The LSTM reads windows of 40 values
+# and, at every step, predicts the next value; its cell state carries what
+# it has seen so far (where on the wave it is) from step to step. Backprop
+# runs through every step of the window (backpropagation through time).
+#
+# Evaluated on the last 30% of the wave, which training never saw: first
+# one step ahead (the true values are fed in), then free-running (each
+# prediction is fed back in as the next input).
 
-A noisy sine wave of period 50 steps. The LSTM reads windows of 40 values
-and, at every step, predicts the next value; its cell state carries what
-it has seen so far (where on the wave it is) from step to step. Backprop
-runs through every step of the window (backpropagation through time).
+# %%
+"""Lesson 10: a recurrent network.
 
-Evaluated on the last 30% of the wave, which training never saw: first
-one step ahead (the true values are fed in), then free-running (each
-prediction is fed back in as the next input).
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import numpy as np
 
@@ -20,6 +29,7 @@ from minigrad.train import fit
 PERIOD, WINDOW = 50, 40
 
 
+# %%
 class SinePredictor(nn.Module):
     """LSTM(1, hidden) then Linear(hidden, 1) at every step; batch first."""
 
@@ -38,12 +48,14 @@ class SinePredictor(nn.Module):
         return self.head(h), state
 
 
+# %%
 def wave(n, seed=0):
     steps = np.arange(n)
     noise = np.random.default_rng(seed).normal(0.0, 0.05, n)
     return (np.sin(2 * np.pi * steps / PERIOD) + noise).astype(np.float32)
 
 
+# %%
 def windows(series):
     """Every window of WINDOW inputs and its targets, the next values."""
     starts = np.arange(len(series) - WINDOW)
@@ -52,6 +64,7 @@ def windows(series):
     return x, t
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("10_lstm_sine", __doc__, argv)
     mg.manual_seed(0)
@@ -99,5 +112,6 @@ def main(argv=None):
     _common.save_figure(fig, args.out / "lstm_sine.png")
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,9 +1,16 @@
+# %% [markdown]
+# # Lesson 11: classification where no straight line will do
+#
+# Three interleaved spiral arms in the plane. A linear classifier can only
+# cut the plane into three wedges; a network with two hidden layers bends
+# its decision boundary around the arms. Prints the accuracy of both on a
+# fresh spiral (another seed) and draws the boundary each one learned.
+
+# %%
 """Lesson 11: classification where no straight line will do.
 
-Three interleaved spiral arms in the plane. A linear classifier can only
-cut the plane into three wedges; a network with two hidden layers bends
-its decision boundary around the arms. Prints the accuracy of both on a
-fresh spiral (another seed) and draws the boundary each one learned.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import numpy as np
 
@@ -16,6 +23,7 @@ from minigrad.train import fit
 MODELS = {"linear": [2, 3], "MLP 2-64-64-3": [2, 64, 64, 3]}
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("11_spiral", __doc__, argv)
     epochs = 60 if args.quick else 300
@@ -45,5 +53,6 @@ def main(argv=None):
     _common.save_figure(fig, args.out / "spiral.png")
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,18 +1,25 @@
+# %% [markdown]
+# # Lesson 12: serving a trained model
+#
+# Trains a small network on the digits (or loads the one saved by an earlier
+# run), then serves a web page where you draw a digit on an 8x8 grid and see
+# what the network thinks it is, with the probability of each class. Only
+# the standard library's http.server is used:
+#
+#     GET  /             the drawing page
+#     POST /predict      {"pixels": [64 numbers in 0..1]} -> {"digit": 3, "probabilities": [...]}
+#     GET  /sample?i=N   test image N: {"pixels": [...], "label": 7}
+#
+# `python examples/12_serve_digits.py` serves on http://127.0.0.1:8000 until
+# Ctrl-C. With `--quick` it trains briefly, starts the server on a free port,
+# posts test digits to it over HTTP, prints how many it answered right and
+# stops: what the tests run.
+
+# %%
 """Lesson 12: serving a trained model.
 
-Trains a small network on the digits (or loads the one saved by an earlier
-run), then serves a web page where you draw a digit on an 8x8 grid and see
-what the network thinks it is, with the probability of each class. Only
-the standard library's http.server is used:
-
-    GET  /             the drawing page
-    POST /predict      {"pixels": [64 numbers in 0..1]} -> {"digit": 3, "probabilities": [...]}
-    GET  /sample?i=N   test image N: {"pixels": [...], "label": 7}
-
-`python examples/12_serve_digits.py` serves on http://127.0.0.1:8000 until
-Ctrl-C. With `--quick` it trains briefly, starts the server on a free port,
-posts test digits to it over HTTP, prints how many it answered right and
-stops: what the tests run.
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import json
 import threading
@@ -32,12 +39,14 @@ SIZES = [64, 128, 10]
 MODEL_FILE = "digits_mlp.npz"
 
 
+# %%
 def add_arguments(parser):
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8000, help="port to serve on (default: %(default)s)")
     parser.add_argument("--retrain", action="store_true", help="train again even if a saved model exists")
 
 
+# %%
 def train_model(train, epochs):
     mg.manual_seed(0)
     model = nn.MLP(SIZES)
@@ -47,6 +56,7 @@ def train_model(train, epochs):
     return model
 
 
+# %%
 def load_or_train(path, train, epochs, retrain=False):
     """The model saved at `path`, or a new one trained and saved there."""
     model = nn.MLP(SIZES)
@@ -60,12 +70,14 @@ def load_or_train(path, train, epochs, retrain=False):
     return model.eval()
 
 
+# %%
 def predict(model, pixels):
     """Class probabilities for each row of `pixels` (n, 64) in [0, 1]."""
     with mg.no_grad():
         return F.softmax(model(mg.Variable(np.asarray(pixels, dtype=np.float32)))).data
 
 
+# %%
 def parse_pixels(body):
     """The 64 pixel values of a /predict request, or ValueError saying what is wrong."""
     try:
@@ -80,6 +92,7 @@ def parse_pixels(body):
     return pixels
 
 
+# %%
 def make_server(model, samples, host="127.0.0.1", port=8000):
     """A ThreadingHTTPServer answering with `model`; `samples` = (x, t) test
     images offered by /sample. Port 0 picks a free port
@@ -127,6 +140,7 @@ def make_server(model, samples, host="127.0.0.1", port=8000):
     return ThreadingHTTPServer((host, port), Handler)
 
 
+# %%
 def post_json(url, obj):
     request = urllib.request.Request(url, data=json.dumps(obj).encode(),
                                      headers={"Content-Type": "application/json"})
@@ -134,6 +148,7 @@ def post_json(url, obj):
         return json.loads(response.read())
 
 
+# %%
 def check_over_http(server, x, t):
     """Post each test image to the running server; the fraction answered right."""
     host, port = server.server_address[:2]
@@ -142,6 +157,7 @@ def check_over_http(server, x, t):
     return float(np.mean(np.array(answers) == t))
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("12_serve_digits", __doc__, argv, add_arguments)
     train, test = _common.digits_split((0.8, 0.2))
@@ -256,5 +272,6 @@ show();
 """
 
 
+# %%
 if __name__ == "__main__":
     main()

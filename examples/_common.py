@@ -1,8 +1,17 @@
 """What the examples share: the command line, the output folder, figures,
 the printed figures, and the digits split. Import it before minigrad: it
-lets the examples run from a source checkout that was not pip-installed.
+puts the checkout the examples live in first on the import path, so they
+run the code beside them (installed or not).
+
+The lessons are also notebooks: each script is in Jupytext's "percent"
+format (`# %%` code cells, `# %% [markdown]` text cells), so Jupyter (with
+jupytext) and VS Code open it as a notebook. There the command line is the
+`LESSON_ARGS` environment variable (e.g. `--quick`), and each picture is
+shown below the cell as well as written to its file.
 """
 import argparse
+import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -13,10 +22,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-try:
-    import minigrad  # noqa: F401
-except ImportError:  # a checkout without `pip install -e .`
-    sys.path.insert(0, str(ROOT))
+if (ROOT / "minigrad").is_dir() and str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))   # the checkout's own minigrad, not another installed one
 
 import minigrad as mg  # noqa: E402
 import minigrad.functions as F  # noqa: E402
@@ -39,6 +46,8 @@ def parse_args(name, description, argv=None, add_arguments=None):
                         help="folder for the pictures and files (default: %(default)s)")
     if add_arguments is not None:
         add_arguments(parser)
+    if argv is None and in_notebook():   # sys.argv is the kernel's, not ours
+        argv = shlex.split(os.environ.get("LESSON_ARGS", ""))
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     return args
@@ -51,6 +60,18 @@ def report(label, value, digits=4):
     print(f"{label}: {value}", flush=True)
 
 
+def in_notebook():
+    """Whether this runs in a Jupyter kernel (a lesson opened as a notebook)."""
+    return "ipykernel" in sys.modules
+
+
+def show_picture(path):
+    """In a notebook, show the PNG at `path` below the cell; elsewhere nothing."""
+    if in_notebook():
+        from IPython.display import Image, display
+        display(Image(filename=str(path)))
+
+
 def save_figure(fig, path):
     """Lay out a matplotlib figure, write it as a small PNG and say where."""
     if fig.get_layout_engine() is None:
@@ -58,12 +79,14 @@ def save_figure(fig, path):
     fig.savefig(path, dpi=DPI, bbox_inches="tight")
     plt.close(fig)
     print(f"wrote {path}")
+    show_picture(path)
     return path
 
 
 def render_graph(path, *outputs, **to_dot_kwargs):
     """Draw the graph behind `outputs` with viz.render. Without Graphviz's
-    `dot` program, render still writes the `.dot` source; say so and go on."""
+    `dot` program, render still writes the `.dot` source; say so and go on.
+    Returns `path`, or None when there is no picture."""
     try:
         viz.render(*outputs, path=path, **to_dot_kwargs)
     except viz.GraphvizNotFoundError as error:
@@ -71,6 +94,25 @@ def render_graph(path, *outputs, **to_dot_kwargs):
         print(f"wrote {Path(path).with_suffix('.dot')} (the graph's DOT source)")
         return None
     print(f"wrote {path} and its DOT source {Path(path).with_suffix('.dot')}")
+    show_picture(path)
+    return path
+
+
+def write_backward_page(trace, path, **to_html_kwargs):
+    """Write the page that steps through a traced backward pass
+    (`trace.to_html`). The page draws the graph with Graphviz's `dot`;
+    without it, write the graph's `.dot` source instead, say so and go on.
+    Returns `path`, or None when there is no page."""
+    try:
+        trace.to_html(path, **to_html_kwargs)
+    except viz.GraphvizNotFoundError as error:
+        dot_path = Path(path).with_suffix(".dot")
+        drawing = {key: value for key, value in to_html_kwargs.items() if key != "title"}
+        dot_path.write_text(viz.to_dot(*trace.outputs, **drawing).source)
+        print(f"note: {error}")
+        print(f"wrote {dot_path} (the graph's DOT source) instead of the page {path}")
+        return None
+    print(f"wrote {path} (open it in a browser and step through the backward pass)")
     return path
 
 

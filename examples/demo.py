@@ -1,15 +1,22 @@
+# %% [markdown]
+# # minigrad's main demo: a small network trained define-by-run on the digits
+#
+# The network's forward pass is plain Python calling minigrad functions;
+# each call records itself in a graph as it runs (define-by-run), and
+# `loss.backward()` walks that graph back from the loss. `fit` runs the
+# loop over mini-batches with a progress bar.
+#
+# Writes into the output folder (default out/demo):
+#   training_curves.png   loss and accuracy per epoch, training and validation
+#   graph.png, graph.dot  the graph of one forward pass and its loss, with the
+#                         parameters named as the model names them (only
+#                         graph.dot when Graphviz is not installed)
+
+# %%
 """minigrad's main demo: a small network trained define-by-run on the digits.
 
-The network's forward pass is plain Python calling minigrad functions;
-each call records itself in a graph as it runs (define-by-run), and
-`loss.backward()` walks that graph back from the loss. `fit` runs the
-loop over mini-batches with a progress bar.
-
-Writes into the output folder (default out/demo):
-  training_curves.png   loss and accuracy per epoch, training and validation
-  graph.png, graph.dot  the graph of one forward pass and its loss, with the
-                        parameters named as the model names them (only
-                        graph.dot when Graphviz is not installed)
+The text is in the markdown cell above: this script also opens as a
+notebook (Jupytext's percent format).
 """
 import _common
 from _common import F, mg, report
@@ -18,6 +25,7 @@ from minigrad.data import DataLoader, TensorDataset
 from minigrad.train import fit
 
 
+# %%
 class DigitNet(nn.Module):
     """64 pixels -> 100 ReLU units -> 50 ReLU units -> 10 class scores."""
 
@@ -33,6 +41,7 @@ class DigitNet(nn.Module):
         return self.output(h)
 
 
+# %%
 def main(argv=None):
     args = _common.parse_args("demo", __doc__, argv)
     mg.manual_seed(0)
@@ -58,5 +67,6 @@ def main(argv=None):
     _common.render_graph(args.out / "graph.png", loss, params=model)
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -40,7 +40,8 @@ class History:
 
     def plot(self, path, dpi=100):
         """Write the curves to the PNG at `path`: one panel per quantity
-        (loss, each metric), training and validation together. Uses
+        (loss, each metric), training and validation together, against the
+        epoch counted from 1 (as `fit`'s progress bar counts). Uses
         matplotlib's Agg backend directly: no window, no display needed."""
         try:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -52,14 +53,16 @@ class History:
         names += [name[4:] for name in self.history if name.startswith("val_") and name[4:] not in names]
         if not names:
             raise ValueError("History.plot: nothing recorded yet; run fit first")
+        epochs = [epoch + 1 for epoch in self.epochs]   # counted from 1, as the progress bar does
         figure = Figure(figsize=(4.5 * len(names), 3.5))
         FigureCanvasAgg(figure)
         for i, name in enumerate(names):
             axes = figure.add_subplot(1, len(names), i + 1)
             for key, label in ((name, "train"), ("val_" + name, "validation")):
                 if key in self.history:
-                    axes.plot(self.epochs, self.history[key], marker="o", markersize=3, label=label)
+                    axes.plot(epochs, self.history[key], marker="o", markersize=3, label=label)
             axes.set_xlabel("epoch")
+            axes.set_ylabel(name)
             axes.set_title(name)
             axes.grid(alpha=0.3)
             axes.legend()
