@@ -1,0 +1,161 @@
+"""Where arrays live: NumPy on the host ("cpu"), CuPy on a GPU ("cuda").
+
+Ops never name an array module. NumPy hands its ufuncs and most of its
+functions to the array's own module (NEP 13/18: `__array_ufunc__`,
+`__array_function__`), so `np.exp(x)` on a CuPy array runs on the GPU. What
+NumPy cannot dispatch is making an array out of nothing (`np.zeros(shape)`,
+`np.arange`, `np.asarray(a_list)`, a random draw): there an op asks
+`get_array_module(x)` for the module of its data and calls that.
+
+    xp = get_array_module(x)        # numpy, or cupy for a GPU array
+    mask = xp.zeros(x.shape, bool)  # made where x lives
+
+A device is a name ("cpu", "cuda", or one a test registers) with an array
+module, the array types it owns and the two transfers. CuPy is imported
+only when a CuPy array or the "cuda" device is first met.
+"""
+import sys
+
+import numpy as np
+
+from ..rng import get_rng
+
+
+class Device:
+    """One place arrays live: `name`, the array module `xp`, and
+    `to_device(ndarray)` / `to_host(array)` copies."""
+
+    def __init__(self, name, xp, owns, to_device, to_host, seed=None, random=None):
+        self.name = name
+        self.xp = xp
+        self.owns = owns            # owns(type) -> bool: arrays of this type live here
+        self.to_device = to_device
+        self.to_host = to_host
+        self.seed = seed            # seed(n): seed the device's own generator (or None)
+        self.random = random        # random(shape): uniform draws made on the device (or None)
+
+    def __repr__(self):
+        return f"device({self.name!r})"
+
+
+CPU = Device("cpu", np, lambda t: issubclass(t, (np.ndarray, np.generic)),
+             lambda a: a, lambda a: a)
+
+_devices = {"cpu": CPU}     # name -> Device
+_by_type = {np.ndarray: CPU}  # array type -> Device, filled as types are met
+
+
+def register_device(device):
+    """Make `device` known by its name (tests register a strict CPU backend)."""
+    _devices[device.name] = device
+    for t in [t for t, d in _by_type.items() if d.name == device.name]:
+        del _by_type[t]
+    return device
+
+
+def _cuda():
+    try:
+        import cupy
+    except ImportError:
+        raise RuntimeError("device 'cuda': CuPy is not installed; pip install -e \".[cuda]\" "
+                           "(or any cupy-cuda12x wheel) on a machine with an NVIDIA GPU") from None
+
+    def seed(n):
+        cupy.random.seed(n)
+
+    return Device("cuda", cupy, lambda t: t.__module__.split(".")[0] == "cupy",
+                  cupy.asarray, cupy.asnumpy, seed, cupy.random.random)
+
+
+def get_device(name):
+    """The Device called `name` ("cpu", "cuda", "cuda:0" ...; a Device passes through)."""
+    if isinstance(name, Device):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"device: expected a name such as 'cpu' or 'cuda', got {name!r}")
+    base = name.split(":")[0]
+    device = _devices.get(base)
+    if device is None and base == "cuda":
+        device = register_device(_cuda())
+    if device is None:
+        raise ValueError(f"device: unknown device {name!r}; expected one of "
+                         f"{sorted(set(_devices) | {'cuda'})}")
+    return device
+
+
+def device_of(a):
+    """The Device holding array `a` (Python numbers and NumPy scalars: cpu)."""
+    t = type(a)
+    device = _by_type.get(t)
+    if device is None:
+        device = CPU
+        if t.__module__.split(".")[0] == "cupy" and "cuda" not in _devices:
+            get_device("cuda")
+        for d in _devices.values():
+            if d.owns(t):
+                device = d
+                break
+        _by_type[t] = device
+    return device
+
+
+def get_array_module(*arrays):
+    """The array module (numpy, cupy ...) of the first array not on the host,
+    else numpy. For making new arrays where the inputs live."""
+    for a in arrays:
+        if type(a) is not np.ndarray:
+            device = device_of(a)
+            if device is not CPU:
+                return device.xp
+    return np
+
+
+def to_device(a, device):
+    """Array `a` (of any device) on `device`; `a` itself when it is already there."""
+    target = get_device(device)
+    source = device_of(a)
+    if source is target:
+        return a
+    host = source.to_host(a)
+    return target.to_device(host)
+
+
+def to_host(a):
+    """Array `a` as a NumPy ndarray (a copy when it lives on another device)."""
+    if type(a) is np.ndarray:
+        return a
+    return np.asarray(device_of(a).to_host(a))
+
+
+def same_device_error(name, arrays):
+    """A TypeError naming the devices when `arrays` live on different
+    devices, else None (for messages after an op failed)."""
+    names = []
+    for a in arrays:
+        if hasattr(a, "shape") or isinstance(a, np.generic):
+            n = device_of(a).name
+            if n not in names:
+                names.append(n)
+    if len(names) > 1:
+        return TypeError(f"{name}: inputs are on different devices ({' and '.join(names)}); "
+                         f"expected all on one device: move them with .to({names[-1]!r}) or "
+                         f".to({names[0]!r})")
+    return None
+
+
+def random(like, shape):
+    """Uniform [0, 1) float64 draws of `shape` on the device of array `like`,
+    from minigrad's generator on the host, the device's own elsewhere."""
+    device = device_of(like)
+    if device.random is None:
+        return to_device(get_rng().random(shape), device)
+    return device.random(shape)
+
+
+def seed_devices(seed):
+    """Seed the generators of every device in use (CuPy's when it is loaded)."""
+    if "cupy" in sys.modules:
+        get_device("cuda")
+    for device in _devices.values():
+        if device.seed is not None:
+            device.seed(seed)
