@@ -6,6 +6,6 @@ from .core import (Variable, Function, Config, using_config, no_grad, enable_gra
                    randint, zeros_like, ones_like, full_like, empty_like, rand_like, randn_like)
 from .rng import manual_seed, get_rng
 from .serialization import save, load
-from . import functions, nn, optim, data, train, viz
+from . import functions, nn, optim, data, train, viz, cuda
 
 __version__ = "0.1.0"

@@ -25,7 +25,7 @@ class Device:
     """One place arrays live: `name`, the array module `xp`, and
     `to_device(ndarray)` / `to_host(array)` copies."""
 
-    def __init__(self, name, xp, owns, to_device, to_host, seed=None, random=None):
+    def __init__(self, name, xp, owns, to_device, to_host, seed=None, random=None, add_at=None):
         self.name = name
         self.xp = xp
         self.owns = owns            # owns(type) -> bool: arrays of this type live here
@@ -33,6 +33,7 @@ class Device:
         self.to_host = to_host
         self.seed = seed            # seed(n): seed the device's own generator (or None)
         self.random = random        # random(shape): uniform draws made on the device (or None)
+        self.add_at = add_at        # add_at(a, index, values): np.add.at on the device (or None)
 
     def __repr__(self):
         return f"device({self.name!r})"
@@ -63,8 +64,10 @@ def _cuda():
     def seed(n):
         cupy.random.seed(n)
 
+    import cupyx
+
     return Device("cuda", cupy, lambda t: t.__module__.split(".")[0] == "cupy",
-                  cupy.asarray, cupy.asnumpy, seed, cupy.random.random)
+                  cupy.asarray, cupy.asnumpy, seed, cupy.random.random, cupyx.scatter_add)
 
 
 def get_device(name):
@@ -81,6 +84,29 @@ def get_device(name):
         raise ValueError(f"device: unknown device {name!r}; expected one of "
                          f"{sorted(set(_devices) | {'cuda'})}")
     return device
+
+
+def is_device_name(x):
+    """Whether `x` names a device (a Device, "cpu", "cuda", "cuda:1" ...),
+    not a dtype ("float32")."""
+    return isinstance(x, Device) or (isinstance(x, str) and (x.split(":")[0] in _devices or
+                                                             x.split(":")[0] == "cuda"))
+
+
+def to_arguments(who, args, device=None, dtype=None):
+    """The (device, dtype) of PyTorch-style `.to(...)` arguments: a device
+    name, a dtype, or both, positionally or by keyword."""
+    for arg in args:
+        if is_device_name(arg):
+            device = arg
+        elif hasattr(arg, "creator") and hasattr(arg, "data"):  # a Variable: its device and dtype
+            device, dtype = device_of(arg.data), arg.data.dtype
+        else:
+            try:
+                dtype = np.dtype(arg)
+            except TypeError:
+                raise TypeError(f"{who}: expected a device ('cpu', 'cuda') or a dtype, got {arg!r}") from None
+    return (None if device is None else get_device(device)), (None if dtype is None else np.dtype(dtype))
 
 
 def device_of(a):
@@ -108,6 +134,44 @@ def get_array_module(*arrays):
             if device is not CPU:
                 return device.xp
     return np
+
+
+def asarray(x, dtype=None, like=None):
+    """`x` as an array of `dtype`: an array (NumPy or device) keeps its
+    device; Python data and NumPy scalars are made on the device of the
+    array `like` (the host when None). For op arguments such as masks."""
+    if type(x) is np.ndarray:
+        return x if dtype is None else x.astype(dtype, copy=False)
+    device = device_of(x)
+    if device is not CPU:
+        return x if dtype is None else x.astype(dtype, copy=False)
+    xp = np if like is None else get_array_module(like)
+    return xp.asarray(x, dtype=dtype)
+
+
+def index_like(index, like):
+    """An index for array `like` with its integer/boolean arrays and lists
+    made on like's device (they are host data when written by users)."""
+    if type(like) is np.ndarray:
+        return index
+    device = device_of(like)
+    if device is CPU:
+        return index
+
+    def move(p):
+        if type(p) is np.ndarray or isinstance(p, list):
+            return device.to_device(np.asarray(p))
+        return p
+    return tuple(move(p) for p in index) if isinstance(index, tuple) else move(index)
+
+
+def add_at(a, index, values):
+    """a[index] += values with repeated indices adding up (np.add.at), on a's device."""
+    device = CPU if type(a) is np.ndarray else device_of(a)
+    if device.add_at is None:
+        np.add.at(a, index, values)
+    else:
+        device.add_at(a, index, values)
 
 
 def to_device(a, device):

@@ -159,19 +159,12 @@ def to(self, *args, dtype=None, device=None, copy=False):
     `x.to(other)` (other's device and dtype). Differentiable: gradients go
     back to x's device and dtype. Returns x itself when nothing changes
     (unless copy=True)."""
-    for arg in args:
-        if isinstance(arg, (str, backend.Device)):
-            device = arg
-        elif isinstance(arg, Variable):
-            device, dtype = arg.device, arg.dtype
-        else:
-            dtype = arg
+    device, dtype = backend.to_arguments("to", args, device, dtype)
     y = self
     if device is not None:
-        device = backend.get_device(device)
         if copy or device is not backend.device_of(self.data):
             y = ToDevice(device.name)(y)
-    if dtype is not None and np.dtype(dtype) != y.dtype:
+    if dtype is not None and dtype != y.dtype:
         y = astype(y, dtype)
     elif copy and y is self:
         y = ToDevice(y.device)(y)

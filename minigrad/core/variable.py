@@ -321,10 +321,11 @@ def _describe(x):
 
 
 def as_array(x, dtype=None):
-    """`x` as an ndarray (Variables give their data)."""
+    """`x` as an array (Variables give their data; a device array stays on
+    its device; Python data becomes an ndarray)."""
     if isinstance(x, Variable):
         return x.data
-    return np.asarray(x, dtype=dtype)
+    return backend.asarray(x, dtype)
 
 
 _new_object = object.__new__

@@ -1,7 +1,7 @@
 """Reductions over axes: sum, mean, max, min (and more, below)."""
 import numpy as np
 
-from ..core import Function
+from ..core import Function, backend
 from .math import exp
 from .shape import broadcast_to, concat, reshape, _axis_tuple
 
@@ -152,7 +152,8 @@ class Max(Reduction):
         if not k:
             return np.divide(share, share.sum(axis=self.axes, keepdims=True), out=share)
         # Count along the short last axis as one matrix product, then over the rest.
-        ties = (share.reshape(-1, k) @ np.ones(k, dtype)).reshape(self.x_shape[:-1] + (1,))
+        ties = (share.reshape(-1, k) @ backend.get_array_module(share).ones(k, dtype)).reshape(
+            self.x_shape[:-1] + (1,))
         if len(self.axes) > 1:
             ties = fold_small_axes(np.add, ties, self.axes[:-1])
         return np.divide(share, widen_last(ties, k), out=share)
