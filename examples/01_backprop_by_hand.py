@@ -65,9 +65,13 @@ def main(argv=None):
 
     _common.render_graph(args.out / "graph.png", loss, show=("name", "value", "grad"), rankdir="LR")
     page = args.out / "backward_steps.html"
-    trace.to_html(page)
     report("backward steps", len(trace.steps))
-    print(f"wrote {page} (open it in a browser and step through the backward pass)")
+    try:
+        trace.to_html(page)   # the page's picture is drawn by Graphviz's dot
+    except viz.GraphvizNotFoundError as error:
+        print(f"note: no step-through page: {error}")
+    else:
+        print(f"wrote {page} (open it in a browser and step through the backward pass)")
 
 
 if __name__ == "__main__":

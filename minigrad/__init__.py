@@ -4,6 +4,7 @@ from .core import (Variable, Function, Config, using_config, no_grad, enable_gra
                    gradgradcheck, GradcheckError,
                    tensor, from_numpy, zeros, ones, full, empty, arange, linspace, eye, rand, randn,
                    randint, zeros_like, ones_like, full_like, empty_like, rand_like, randn_like)
+from .core import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .rng import manual_seed, get_rng
 from .serialization import save, load
 from . import functions, nn, optim, data, train, viz, cuda

@@ -1,6 +1,14 @@
 """Bad input gives an error a learner can act on: the exception type says
 what kind of mistake it is, and the message names the op, the shapes or
-values involved and what was expected, instead of a bare NumPy traceback."""
+values involved and what was expected, instead of a bare NumPy traceback.
+
+One table, family by family (ops, layers, losses, optimisers, schedulers,
+data, serialization, visualisation, training, gradient checking, engine):
+each row is (id, call, exception type, message fragments that must appear
+in this order). A test checks the table stays a corpus (150 rows or more)
+and covers every family.
+"""
+import os
 import re
 
 import numpy as np
@@ -8,10 +16,18 @@ import pytest
 
 import minigrad as mg
 import minigrad.functions as F
+from minigrad import nn, optim, viz
+from minigrad.data import DataLoader, TensorDataset, datasets, random_split, transforms
+from minigrad.optim import lr_scheduler
+from minigrad.train import EarlyStopping, fit
 
 
 def ones(*shape):
     return mg.Variable(np.ones(shape))
+
+
+def ones32(*shape):
+    return mg.Variable(np.ones(shape, dtype=np.float32))
 
 
 def raises(error, *fragments):
@@ -19,8 +35,43 @@ def raises(error, *fragments):
     return pytest.raises(error, match=".*".join(re.escape(f) for f in fragments))
 
 
+def params(n=3):
+    return [nn.Parameter(np.ones(n))]
+
+
+def sgd(**kwargs):
+    return optim.SGD(params(), lr=kwargs.pop("lr", 0.1), **kwargs)
+
+
+def data(n=3):
+    return TensorDataset(np.ones((n, 2)), np.arange(n))
+
+
+class WrongDerivative(mg.Function):
+    """y = x**2 with the derivative 3 gy instead of 2 x gy: gradcheck must catch it."""
+
+    def forward(self, x):
+        return x * x
+
+    def backward(self, gy):
+        return gy * 3
+
+
+class NoBackward(mg.Function):
+    def forward(self, x):
+        return x * 1
+
+
+class TwoGradients(mg.Function):
+    def forward(self, x):
+        return x * 1
+
+    def backward(self, gy):
+        return gy, gy
+
+
 # (id, call, exception type, message fragments in order)
-CASES = [
+OPS = [
     ("broadcast", lambda: ones(2, 3) + ones(4), ValueError,
      ["add: shapes (2, 3) and (4,) do not broadcast"]),
     ("broadcast_ndarrays", lambda: F.mul(np.ones((2, 3)), np.ones((2, 2))), ValueError,
@@ -98,10 +149,383 @@ CASES = [
 ]
 
 
+
+OPS += [
+    ("add_shapes", lambda: F.add(ones(2, 3), ones(3, 2)), ValueError,
+     ["add: shapes (2, 3) and (3, 2) do not broadcast"]),
+    ("sub_shapes", lambda: ones(4, 1, 3) - ones(2, 4), ValueError, ["sub: shapes (4, 1, 3) and (2, 4)"]),
+    ("div_shapes", lambda: ones(2, 3) / ones(4), ValueError, ["div: shapes (2, 3) and (4,) do not broadcast"]),
+    ("pow_shapes", lambda: ones(2, 3) ** ones(2), ValueError, ["pow: shapes (2, 3) and (2,) do not broadcast"]),
+    ("transpose_short", lambda: F.transpose(ones(2, 3), (0,)), ValueError,
+     ["transpose: axes (0,) are not a permutation of the 2 axes of an array of shape (2, 3)"]),
+    ("transpose_repeated", lambda: ones(2, 3).transpose(0, 0), ValueError,
+     ["transpose: axes (0, 0) are not a permutation", "(2, 3)"]),
+    ("broadcast_to", lambda: F.broadcast_to(ones(2, 3), (4, 3, 2)), ValueError,
+     ["broadcast_to: cannot broadcast shape (2, 3) to (4, 3, 2)"]),
+    ("sum_to", lambda: F.sum_to(ones(2, 3), (3, 3)), ValueError,
+     ["sum_to: cannot sum shape (2, 3) down to (3, 3)"]),
+    ("reshape_two_unknowns", lambda: F.reshape(ones(2, 3), (-1, -1)), ValueError,
+     ["reshape: cannot reshape an array of shape (2, 3)", "into shape (-1, -1)"]),
+    ("get_item_float", lambda: ones(2, 3)[1.5], IndexError, ["get_item: index 1.5 is invalid for shape (2, 3)"]),
+    ("get_item_too_many", lambda: ones(2, 3)[0, 0, 0], IndexError,
+     ["get_item: index (0, 0, 0) is invalid for shape (2, 3)", "too many indices"]),
+    ("get_item_bool_length", lambda: ones(2, 3)[np.array([True, False, True])], IndexError,
+     ["get_item: index", "is invalid for shape (2, 3)", "boolean index did not match"]),
+    ("get_item_array_out_of_range", lambda: ones(2, 3)[np.array([0, 5])], IndexError,
+     ["get_item: index array([0, 5]) is invalid for shape (2, 3)", "index 5 is out of bounds"]),
+    ("min_axis", lambda: F.min(ones(2, 3), axis=3), ValueError,
+     ["min: axis 3 is out of range for an array of 2 dimensions"]),
+    ("var_axis", lambda: F.var(ones(2, 3), axis=5), ValueError,
+     ["var: axis 5 is out of range for an array of 2 dimensions"]),
+    ("logsumexp_axis", lambda: F.logsumexp(ones(2, 3), axis=-4), ValueError,
+     ["logsumexp: axis -4 is out of range for an array of 2 dimensions"]),
+    ("max_of_empty", lambda: F.max(ones(0, 3)), ValueError,
+     ["max: cannot reduce an empty array of shape (0, 3) over axes (0, 1)"]),
+    ("mean_repeated_axis", lambda: F.mean(ones(2, 3), axis=(0, 0)), ValueError, ["mean: repeated axis in (0, 0)"]),
+    ("stack_nothing", lambda: F.stack([]), ValueError, ["stack: expected at least one array, got none"]),
+    ("stack_axis", lambda: F.stack([ones(2), ones(2)], axis=3), ValueError,
+     ["stack: axis 3 is out of range for an array of 2 dimensions"]),
+    ("split_axis", lambda: F.split(ones(4, 2), 2, axis=2), ValueError,
+     ["split: axis 2 is out of range for an array of 2 dimensions"]),
+    ("split_zero_parts", lambda: F.split(ones(4, 2), 0), ValueError,
+     ["split: cannot split axis 0 of size 4 (shape (4, 2)) into 0 equal parts"]),
+    ("pad_width_string", lambda: F.pad(ones(2, 3), "a"), ValueError,
+     ["pad: pad_width 'a' must hold non-negative integers"]),
+    ("squeeze_axis", lambda: F.squeeze(ones(2, 1), 4), ValueError,
+     ["squeeze: axis 4 is out of range for an array of 2 dimensions"]),
+    ("expand_dims_negative", lambda: F.expand_dims(ones(2, 3), -5), ValueError,
+     ["expand_dims: axis -5 is out of range for an array of shape (2, 3); expected -3 <= axis < 3"]),
+    ("flatten_start", lambda: F.flatten(ones(2, 3), 5), ValueError,
+     ["flatten: axis 5 is out of range for an array of 2 dimensions"]),
+    ("concat_ranks", lambda: F.concat([ones(2, 3), ones(2)], 0), ValueError,
+     ["concat: shapes (2, 3) and (2,) do not match; expected the same shape except along axis 0"]),
+    ("matmul_0d", lambda: F.matmul(ones(), ones(3)), ValueError,
+     ["matmul: shapes () and (3,): operands must have at least 1 dimension"]),
+    ("matmul_vectors", lambda: F.matmul(ones(3), ones(4)), ValueError,
+     ["matmul: shapes (3,) and (4,) are not aligned: 3 (dim 0 of a) != 4 (dim 0 of b)"]),
+    ("matmul_matrix_vector", lambda: F.matmul(ones(2, 3), ones(4)), ValueError,
+     ["matmul: shapes (2, 3) and (4,) are not aligned: 3 (dim 1 of a) != 4 (dim 0 of b)"]),
+    ("linear_W_1d", lambda: F.linear(ones(2, 3), ones(3)), ValueError,
+     ["linear: W must have shape (out_features, in_features), got (3,)"]),
+    ("linear_x_0d", lambda: F.linear(ones(), ones(2, 3)), ValueError,
+     ["linear: x of shape () has none (a 0-d array) input features but W of shape (2, 3) expects 3"]),
+    ("softmax_0d", lambda: F.softmax(ones()), ValueError,
+     ["softmax: axis -1 is out of range for an array of 0 dimensions"]),
+    ("dropout_p_type", lambda: F.dropout(ones(2), p="a"), TypeError, ["dropout: p must be a number in [0, 1], got str"]),
+    ("dropout_p_range", lambda: F.dropout(ones(2), p=1.5), ValueError,
+     ["dropout: p=1.5 is not a probability; expected 0 <= p <= 1"]),
+    ("batch_norm_gamma", lambda: F.batch_norm(ones(4, 3), ones(2), ones(2), None, None, training=True), ValueError,
+     ["batch_norm: gamma has shape (2,), expected (3,)"]),
+    ("batch_norm_1d", lambda: F.batch_norm(ones(4), ones(4), ones(4), None, None, training=True), ValueError,
+     ["batch_norm: x must have at least 2 dimensions (N, C, ...), got shape (4,)"]),
+    ("layer_norm_shape", lambda: F.layer_norm(ones(4, 3), (4,)), ValueError,
+     ["layer_norm: normalized_shape (4,) does not match the trailing dimensions of x of shape (4, 3)"]),
+    ("layer_norm_weight", lambda: F.layer_norm(ones(4, 3), (3,), ones(2), ones(3)), ValueError,
+     ["layer_norm: weight has shape (2,), expected (3,)"]),
+    ("conv2d_channels", lambda: F.conv2d(ones(1, 3, 5, 5), ones(2, 4, 3, 3)), ValueError,
+     ["conv2d: x has 3 channels (shape (1, 3, 5, 5)) but W expects 4 input channels", "(2, 4, 3, 3)"]),
+    ("conv2d_3d_input", lambda: F.conv2d(ones(3, 5, 5), ones(2, 3, 3, 3)), ValueError,
+     ["conv2d: x must be 4-D (N, C, H, W), got shape (3, 5, 5)"]),
+    ("conv2d_kernel_too_large", lambda: F.conv2d(ones(1, 3, 2, 2), ones(2, 3, 3, 3)), ValueError,
+     ["conv2d: kernel (3, 3) is larger than the padded input (2, 2) (input shape (1, 3, 2, 2), pad (0, 0))"]),
+    ("conv2d_bias", lambda: F.conv2d(ones(1, 3, 5, 5), ones(2, 3, 3, 3), ones(3)), ValueError,
+     ["conv2d: b has shape (3,), expected (2,)"]),
+    ("conv2d_stride", lambda: F.conv2d(ones(1, 3, 5, 5), ones(2, 3, 3, 3), stride=0), ValueError,
+     ["conv2d: stride must be an int >= 1 or 2 of them, got 0"]),
+    ("conv2d_pad", lambda: F.conv2d(ones(1, 3, 5, 5), ones(2, 3, 3, 3), pad=-1), ValueError,
+     ["conv2d: pad must be an int >= 0 or 2 of them, got -1"]),
+    ("conv_transpose2d_channels", lambda: F.conv_transpose2d(ones(1, 3, 5, 5), ones(2, 4, 3, 3)), ValueError,
+     ["conv_transpose2d: x has 3 channels (shape (1, 3, 5, 5)) but W expects 2 input channels"]),
+    ("avg_pool2d_kernel", lambda: F.avg_pool2d(ones(1, 1, 2, 2), 3), ValueError,
+     ["avg_pool2d: kernel (3, 3) is larger than the padded input (2, 2)"]),
+    ("max_pool2d_3d", lambda: F.max_pool2d(ones(1, 2, 2), 2), ValueError,
+     ["max_pool2d: expected a 4-D input (N, C, H, W), got shape (1, 2, 2)"]),
+    ("im2col_3d", lambda: F.im2col(ones(2, 5, 5), 3), ValueError,
+     ["im2col: expected a 4-D x (N, C, H, W), got shape (2, 5, 5)"]),
+    ("col2im_columns", lambda: F.col2im(ones(1, 9, 4), (1, 1, 5, 5), 3), ValueError,
+     ["col2im: cols has shape (1, 9, 4) but an image of shape (1, 1, 5, 5)", "gives columns of shape (1, 9, 9)"]),
+]
+
+LOSSES = [
+    ("mse_transposed", lambda: F.mean_squared_error(ones(2, 3), ones(3, 2)), ValueError,
+     ["mean_squared_error: y has shape (2, 3) but t has shape (3, 2); expected the same shape"]),
+    ("huber_shape", lambda: F.huber_loss(ones(2, 3), ones(3)), ValueError,
+     ["huber_loss: y has shape (2, 3) but t has shape (3,); expected the same shape"]),
+    ("huber_negative_delta", lambda: F.huber_loss(ones(2), ones(2), delta=-1), ValueError,
+     ["huber_loss: delta must be positive, got -1"]),
+    ("cross_entropy_0d", lambda: F.softmax_cross_entropy(ones(), np.array(0)), ValueError,
+     ["softmax_cross_entropy: logits must have a class axis, got a 0-d array"]),
+    ("cross_entropy_one_hot_width", lambda: F.softmax_cross_entropy(ones(2, 3), np.ones((2, 4))), ValueError,
+     ["softmax_cross_entropy: logits of shape (2, 3) need t of shape (2,)", "or (2, 3)", "got (2, 4)"]),
+    ("sigmoid_ce_target_3", lambda: F.sigmoid_cross_entropy(ones(3), np.array([0.0, 1.0, 3.0])), ValueError,
+     ["sigmoid_cross_entropy: targets t must lie in [0, 1], got 3.0 at index (2,)"]),
+]
+
+LAYERS = [
+    ("linear_features", lambda: nn.Linear(3, 2)(ones32(4, 5)), ValueError,
+     ["Linear: input of shape (4, 5) has 5 features in its last dimension, expected in_features=3"]),
+    ("conv2d_module_channels", lambda: nn.Conv2d(3, 4, 3)(ones32(1, 2, 5, 5)), ValueError,
+     ["Conv2d: expected input (N, 3, H, W) with 3 channels, got shape (1, 2, 5, 5) (2 channels)"]),
+    ("batchnorm1d_features", lambda: nn.BatchNorm1d(3)(ones32(4, 5)), ValueError,
+     ["BatchNorm1d: expected a 2-D or 3-D input with 3 channels in dimension 1, got shape (4, 5)"]),
+    ("batchnorm2d_channels", lambda: nn.BatchNorm2d(3)(ones32(4, 5, 2, 2)), ValueError,
+     ["BatchNorm2d: expected a 4-D input with 3 channels in dimension 1, got shape (4, 5, 2, 2)"]),
+    ("batchnorm2d_rank", lambda: nn.BatchNorm2d(3)(ones32(4, 3)), ValueError,
+     ["BatchNorm2d: expected a 4-D input", "got shape (4, 3)"]),
+    ("layernorm_module", lambda: nn.LayerNorm(4)(ones32(2, 3)), ValueError,
+     ["LayerNorm: input of shape (2, 3) does not end with the normalized shape (4,)"]),
+    ("dropout_module_p", lambda: nn.Dropout(2), ValueError,
+     ["Dropout: p is the probability of zeroing an element and must be a number in [0, 1], got 2"]),
+    ("embedding_index", lambda: nn.Embedding(5, 2)(np.array([1, 7])), IndexError,
+     ["Embedding: index 7 is out of range for 5 embeddings; expected 0 <= index < 5"]),
+    ("embedding_float_indices", lambda: nn.Embedding(5, 2)(np.array([1.5])), TypeError,
+     ["Embedding: indices must be integers, got dtype float64"]),
+    ("rnn_input_size", lambda: nn.RNN(3, 4)(ones32(5, 2, 6)), ValueError,
+     ["RNN: expected a 2-D or 3-D input whose last dimension is input_size=3, got shape (5, 2, 6)"]),
+    ("gru_initial_state", lambda: nn.GRU(3, 4)(ones32(5, 2, 3), ones32(1, 3, 4)), ValueError,
+     ["GRU: initial state has shape (1, 3, 4), expected (1, 2, 4)"]),
+    ("lstm_cell_input", lambda: nn.LSTMCell(3, 4)(ones32(2, 5)), ValueError,
+     ["LSTMCell: expected a 1-D or 2-D input whose last dimension is input_size=3, got shape (2, 5)"]),
+    ("sequential_not_module", lambda: nn.Sequential(3), TypeError,
+     ["Sequential.add_module: '0' is a int, expected a Module"]),
+    ("mlp_one_size", lambda: nn.MLP([3]), ValueError,
+     ["MLP: sizes must list at least an input and an output width, got [3]"]),
+    ("module_without_forward", lambda: nn.Module()(1), NotImplementedError, ["Module: forward is not defined"]),
+    ("load_state_missing", lambda: nn.Linear(2, 2).load_state_dict({"weight": np.ones((2, 2))}), ValueError,
+     ["Linear.load_state_dict: missing keys: bias"]),
+    ("load_state_unexpected", lambda: nn.Linear(2, 2).load_state_dict(
+        {"weight": np.ones((2, 2)), "bias": np.ones(2), "x": np.ones(1)}), ValueError,
+     ["Linear.load_state_dict: unexpected keys: x"]),
+    ("load_state_shape", lambda: nn.Linear(2, 2).load_state_dict({"weight": np.ones((3, 2)), "bias": np.ones(2)}),
+     ValueError, ["Linear.load_state_dict: wrongly shaped keys: weight (expected (2, 2), got (3, 2))"]),
+    ("parameter_of_text", lambda: nn.Parameter("abc"), TypeError, ["Variable: data of dtype <U3 is not numeric"]),
+    ("init_fan_of_vector", lambda: nn.init.xavier_normal_(nn.Parameter(np.ones(3))), ValueError,
+     ["init: fan_in and fan_out need a weight with at least 2 dimensions, got shape (3,)"]),
+    ("maxpool_module_2d", lambda: nn.MaxPool2d(2)(ones32(2, 2)), ValueError,
+     ["max_pool2d: expected a 4-D input (N, C, H, W), got shape (2, 2)"]),
+]
+
+OPTIMISERS = [
+    ("sgd_negative_lr", lambda: sgd(lr=-1), ValueError, ["SGD: invalid lr -1; expected lr >= 0.0"]),
+    ("sgd_lr_text", lambda: sgd(lr="a"), TypeError, ["SGD: lr must be a real number, got 'a'"]),
+    ("sgd_momentum", lambda: sgd(momentum=-0.5), ValueError, ["SGD: invalid momentum -0.5; expected momentum >= 0.0"]),
+    ("sgd_nesterov", lambda: sgd(nesterov=True), ValueError,
+     ["SGD: nesterov=True needs momentum > 0 and dampening = 0, got momentum=0.0"]),
+    ("sgd_weight_decay", lambda: sgd(weight_decay=-1), ValueError,
+     ["SGD: invalid weight_decay -1; expected weight_decay >= 0.0"]),
+    ("sgd_no_params", lambda: optim.SGD([], lr=0.1), ValueError, ["SGD: got an empty parameter list"]),
+    ("sgd_single_variable", lambda: optim.SGD(nn.Parameter(np.ones(2)), lr=0.1), TypeError,
+     ["SGD: params must be an iterable of Variables or of dicts, got a single Variable; wrap it in a list"]),
+    ("sgd_ndarray_param", lambda: optim.SGD([np.ones(2)], lr=0.1), TypeError,
+     ["SGD: can only optimise Variables, got ndarray"]),
+    ("sgd_duplicate", lambda: (lambda p: optim.SGD([p, p], lr=0.1))(nn.Parameter(np.ones(2))), ValueError,
+     ["SGD: a parameter appears twice in the parameter list"]),
+    ("sgd_group_not_dict", lambda: sgd().add_param_group([1]), TypeError,
+     ["SGD: a param group must be a dict with a 'params' entry, got [1]"]),
+    ("adam_beta1", lambda: optim.Adam(params(), betas=(1.5, 0.9)), ValueError,
+     ["Adam: invalid beta1 1.5; expected beta1 in [0.0, 1.0)"]),
+    ("adam_betas_single", lambda: optim.Adam(params(), betas=(0.9,)), ValueError,
+     ["Adam: betas must be a pair (beta1, beta2), got (0.9,)"]),
+    ("adam_eps", lambda: optim.Adam(params(), eps=-1), ValueError, ["Adam: invalid eps -1; expected eps >= 0.0"]),
+    ("adamw_weight_decay", lambda: optim.AdamW(params(), weight_decay=-1), ValueError,
+     ["AdamW: invalid weight_decay -1; expected weight_decay >= 0.0"]),
+    ("adagrad_lr", lambda: optim.AdaGrad(params(), lr=-1), ValueError, ["AdaGrad: invalid lr -1; expected lr >= 0.0"]),
+    ("adadelta_rho", lambda: optim.AdaDelta(params(), rho=2), ValueError,
+     ["AdaDelta: invalid rho 2; expected rho in [0.0, 1.0]"]),
+    ("load_state_not_optimizer_state", lambda: sgd().load_state_dict({"x": 1}), ValueError,
+     ["SGD.load_state_dict: expected a dict with 'param_groups' and 'state'", "got ['x']"]),
+    ("load_state_group_size", lambda: sgd().load_state_dict(optim.SGD(params() + params(), lr=0.1).state_dict()),
+     ValueError, ["SGD.load_state_dict: param group 0 has 2 parameter(s) in the state but 1 here"]),
+    ("clip_grad_norm_negative", lambda: optim.clip_grad_norm_(params(), -1), ValueError,
+     ["clip_grad_norm_: max_norm must be a number >= 0, got -1"]),
+    ("steplr_not_optimizer", lambda: lr_scheduler.StepLR("a", 2), TypeError, ["StepLR: expected an Optimizer, got str"]),
+    ("steplr_step_size", lambda: lr_scheduler.StepLR(sgd(), 0), ValueError,
+     ["StepLR: step_size must be a positive integer, got 0"]),
+    ("cosine_t_max", lambda: lr_scheduler.CosineAnnealingLR(sgd(), T_max=0), ValueError,
+     ["CosineAnnealingLR: T_max must be a positive integer, got 0"]),
+    ("plateau_mode", lambda: lr_scheduler.ReduceLROnPlateau(sgd(), mode="up"), ValueError,
+     ["ReduceLROnPlateau: mode must be 'min' or 'max', got 'up'"]),
+    ("plateau_factor", lambda: lr_scheduler.ReduceLROnPlateau(sgd(), factor=2), ValueError,
+     ["ReduceLROnPlateau: invalid factor 2; expected factor in [0.0, 1.0)"]),
+    ("plateau_metric_text", lambda: lr_scheduler.ReduceLROnPlateau(sgd()).step("a"), TypeError,
+     ["ReduceLROnPlateau.step: expected the monitored value as a number, got str 'a'"]),
+]
+
+DATA = [
+    ("tensor_dataset_lengths", lambda: TensorDataset(np.ones((3, 2)), np.ones(4)), ValueError,
+     ["TensorDataset: x has 3 samples (shape (3, 2)) but t has 4 (shape (4,))"]),
+    ("tensor_dataset_0d", lambda: TensorDataset(np.ones(()), np.ones(4)), ValueError,
+     ["TensorDataset: x and t need a first (sample) axis, got shapes () and (4,)"]),
+    ("tensor_dataset_index", lambda: data()[5], IndexError, ["TensorDataset: index 5 is out of range for 3 samples"]),
+    ("loader_batch_zero", lambda: DataLoader(data(), batch_size=0), ValueError,
+     ["DataLoader: batch_size must be a positive integer, got 0"]),
+    ("loader_batch_float", lambda: DataLoader(data(), batch_size=2.5), ValueError,
+     ["DataLoader: batch_size must be a positive integer, got 2.5"]),
+    ("loader_tuple", lambda: DataLoader((np.ones(3),)), ValueError,
+     ["DataLoader: a tuple dataset must be (x, t), got 1 items"]),
+    ("loader_not_dataset", lambda: DataLoader(5), TypeError,
+     ["DataLoader: dataset must have __len__ and __getitem__, got int"]),
+    ("random_split_fractions", lambda: random_split(data(), (0.5, 0.6)), ValueError,
+     ["random_split: fractions [0.5, 0.6] sum to 1.1"]),
+    ("random_split_negative", lambda: random_split(data(), (-1, 4)), ValueError,
+     ["random_split: expected non-negative fractions or lengths, got [-1, 4]"]),
+    ("random_split_lengths", lambda: random_split(data(), (1, 1)), ValueError,
+     ["random_split: lengths [1, 1] sum to 2 but the dataset has 3 samples"]),
+    ("spiral_no_points", lambda: datasets.spiral(n_per_class=0), ValueError,
+     ["spiral: n_per_class must be a positive integer, got 0"]),
+    ("spiral_no_classes", lambda: datasets.spiral(n_classes=0), ValueError,
+     ["spiral: n_classes must be a positive integer, got 0"]),
+    ("spiral_noise", lambda: datasets.spiral(noise=-1), ValueError, ["spiral: noise must be a number >= 0, got -1"]),
+    ("sine_negative", lambda: datasets.sine(n=-1), ValueError, ["sine: n must be a positive integer, got -1"]),
+    ("sine_float_n", lambda: datasets.sine(n=2.5), ValueError, ["sine: n must be a positive integer, got 2.5"]),
+    ("mnist_missing", lambda: datasets.mnist(os.path.dirname(__file__)), FileNotFoundError,
+     ["mnist: file train-images-idx3-ubyte (or train-images-idx3-ubyte.gz) not found in"]),
+    ("one_hot_negative", lambda: transforms.one_hot(np.array([-1, 2]), 3), ValueError,
+     ["one_hot: label -1 is out of range for 3 classes; expected labels in [0, 2]"]),
+    ("one_hot_too_large", lambda: transforms.one_hot(np.array([1, 3]), 3), ValueError,
+     ["one_hot: label 3 is out of range for 3 classes"]),
+    ("one_hot_float", lambda: transforms.one_hot(np.array([1.5]), 3), TypeError,
+     ["one_hot: labels must be integers, got dtype float64"]),
+    ("standardize_axis", lambda: transforms.standardize(np.ones((2, 3)), axis=3), ValueError,
+     ["standardize: axis 3 is out of range for x of shape (2, 3)"]),
+    ("compose_not_callable", lambda: transforms.Compose([1]), TypeError,
+     ["Compose: every transform must be callable, got 1"]),
+    ("random_flip_p", lambda: transforms.random_flip(np.ones((2, 1, 4, 4)), p=2), ValueError,
+     ["random_flip: p=2 is not a probability; expected 0 <= p <= 1"]),
+    ("random_flip_1d", lambda: transforms.random_flip(np.ones(4)), ValueError,
+     ["random_flip: expected a batch with at least 2 dimensions (samples first), got shape (4,)"]),
+    ("random_flip_batch_axis", lambda: transforms.random_flip(np.ones((2, 4)), axis=0), ValueError,
+     ["random_flip: axis 0 indexes the samples"]),
+    ("random_shift_negative", lambda: transforms.random_shift(np.ones((2, 1, 4, 4)), max_shift=-1), ValueError,
+     ["random_shift: max_shift must be >= 0, got -1"]),
+    ("gaussian_noise_std", lambda: transforms.gaussian_noise(np.ones(3), std=-1), ValueError,
+     ["gaussian_noise: std must be >= 0, got -1"]),
+    ("manual_seed_text", lambda: mg.manual_seed("abc"), TypeError,
+     ["manual_seed: seed must be a non-negative int, got str 'abc'"]),
+    ("manual_seed_negative", lambda: mg.manual_seed(-3), ValueError,
+     ["manual_seed: seed must be a non-negative int, got -3"]),
+    ("manual_seed_float", lambda: mg.manual_seed(0.5), TypeError,
+     ["manual_seed: seed must be a non-negative int, got float 0.5"]),
+]
+
+
+SERIALIZATION = [
+    ("save_object", lambda tmp: mg.save(object(), tmp / "a.npz"), TypeError,
+     ["save: expected a dict of name -> array", "got object"]),
+    ("save_int_key", lambda tmp: mg.save({1: np.ones(2)}, tmp / "a.npz"), TypeError,
+     ["save: keys must be strings", "got 1 (int)"]),
+    ("save_missing_folder", lambda tmp: mg.save({"a": np.ones(2)}, tmp / "nodir" / "a.npz"), OSError,
+     ["save: cannot write", "nodir", "No such file or directory"]),
+    ("save_object_array", lambda tmp: mg.save({"a": np.array([None])}, tmp / "a.npz"), TypeError,
+     ["save: entry 'a' has dtype object; expected a numeric array"]),
+    ("load_missing", lambda tmp: mg.load(tmp / "missing.npz"), FileNotFoundError, ["load: no such file:", "missing.npz"]),
+]
+
+VIZ = [
+    ("to_dot_show", lambda: viz.to_dot(ones(2) * 2, show=("bogus",)), ValueError,
+     ["to_dot: show=('bogus',) has unknown entries ['bogus']; expected any of ('name', 'shape'"]),
+    ("to_dot_rankdir", lambda: viz.to_dot(ones(2) * 2, rankdir="XY"), ValueError,
+     ["to_dot: rankdir='XY'; expected one of ('TB', 'LR', 'BT', 'RL')"]),
+    ("to_dot_ndarray", lambda: viz.to_dot(np.ones(2)), TypeError, ["to_dot: expected Variables as outputs, got ndarray"]),
+    ("to_dot_nothing", lambda: viz.to_dot(), TypeError, ["to_dot: expected at least one output Variable"]),
+    ("to_dot_params_list", lambda: viz.to_dot(ones(2) * 2, params=[1]), TypeError,
+     ["to_dot: params must be a Module or a dict of name -> Parameter, got list"]),
+    ("to_dot_params_array", lambda: viz.to_dot(ones(2) * 2, params={"w": np.ones(2)}), TypeError,
+     ["to_dot: params['w'] is a ndarray, expected a Parameter"]),
+    ("render_format", lambda: viz.render(ones(2) * 2, path="graph.xyz"), ValueError,
+     ["render: cannot tell the image format from 'graph.xyz' (format='xyz')", ".png, .svg or .pdf"]),
+    ("module_scopes_not_module", lambda: viz.module_scopes(3), TypeError, ["module_scopes: expected a Module, got int"]),
+    ("cluster_without_scopes", lambda: viz.to_dot(ones(2) * 2, params=nn.Linear(2, 2), cluster_modules=True),
+     ValueError, ["to_dot: cluster_modules=True needs params=model", "viz.module_scopes(model)"]),
+    ("trace_without_backward", lambda: viz.trace_backward().to_html("t.html"), ValueError,
+     ["to_html: the trace recorded no backward pass; run backward() inside"]),
+]
+
+TRAINING = [
+    ("fit_negative_epochs", lambda: fit(nn.Linear(2, 2), sgd(), F.mean_squared_error, [], epochs=-1,
+                                        progress=False), ValueError, ["fit: epochs must be an integer >= 0, got -1"]),
+    ("early_stopping_patience", lambda: EarlyStopping(patience=-1), ValueError,
+     ["EarlyStopping: patience must be an integer >= 0, got -1"]),
+    ("early_stopping_mode", lambda: EarlyStopping(mode="up"), ValueError,
+     ["EarlyStopping: mode must be 'auto', 'min' or 'max', got 'up'"]),
+    ("early_stopping_monitor", lambda: EarlyStopping(monitor="val_loss").on_epoch_end(None, 0, {"loss": 1.0}),
+     ValueError, ["EarlyStopping: monitor 'val_loss' is not among the logged values ['loss']",
+                  "pass fit a val_loader"]),
+]
+
+GRADCHECK = [
+    ("gradcheck_catches_a_wrong_derivative", lambda: mg.gradcheck(lambda x: WrongDerivative()(x), np.ones(2)),
+     mg.GradcheckError, ["gradcheck: input 0, element", "numerical", "vs analytic", "input shape (2,)"]),
+    ("gradgradcheck_catches_it", lambda: mg.gradgradcheck(lambda x: WrongDerivative()(x) * x, np.ones(2)),
+     mg.GradcheckError, ["gradgradcheck: input 0"]),
+    ("gradcheck_returns_float", lambda: mg.gradcheck(lambda x: 3.0, np.ones(2)), TypeError,
+     ["gradcheck: f must return a Variable", "got float for output 0"]),
+    ("gradcheck_returns_ndarray", lambda: mg.gradcheck(lambda x: x.data * 2, np.ones(2)), TypeError,
+     ["gradcheck: f must return a Variable", "got ndarray for output 0"]),
+    ("gradcheck_integer_input", lambda: mg.gradcheck(lambda x: x * 2, np.ones(2, dtype=int)), TypeError,
+     ["gradcheck: input 0 has dtype int64 (shape (2,)); expected float64"]),
+    ("gradgradcheck_not_callable", lambda: mg.gradgradcheck(3, np.ones(2)), TypeError,
+     ["gradgradcheck: f must be a function taking Variables and returning a Variable, got int 3"]),
+    ("numerical_grad_not_callable", lambda: mg.numerical_grad(3, np.ones(2)), TypeError,
+     ["numerical_grad: f must be a function taking Variables and returning a Variable, got int 3"]),
+    ("hessian_of_vector", lambda: mg.hessian(lambda x: x * 2, np.ones(2)), ValueError,
+     ["hessian: f must return a single value, got shape (2,)"]),
+    ("hvp_direction_shape", lambda: mg.hvp(lambda x: (x * x).sum(), np.ones(2), np.ones(3)), ValueError,
+     ["hvp: v has shape (3,) but x has shape (2,)"]),
+    ("grad_outputs_count", lambda: mg.grad([ones(2).sum()], [ones(2)], grad_outputs=[1, 2]), ValueError,
+     ["grad: 2 grad_outputs for 1 outputs"]),
+]
+
+
+def nan_forward():
+    with mg.detect_anomaly():
+        F.log(ones(2, 3) * -1)
+
+
+def nan_backward():
+    with mg.detect_anomaly():
+        F.sqrt(mg.Variable(np.zeros((2, 2)))).sum().backward()
+
+
+ENGINE = [
+    ("backward_without_grad", lambda: mg.Variable(np.ones(2), requires_grad=False).backward(), RuntimeError,
+     ["backward: this Variable does not require grad"]),
+    ("function_without_forward", lambda: mg.Function()(ones(2)), NotImplementedError,
+     ["function: forward is not defined"]),
+    ("function_without_backward", lambda: NoBackward()(ones(2)).sum().backward(), NotImplementedError,
+     ["no_backward: backward is not defined"]),
+    ("backward_gradient_count", lambda: TwoGradients()(ones(2)).sum().backward(), RuntimeError,
+     ["two_gradients: backward returned 2 gradients for 1 inputs"]),
+    ("anomaly_forward", nan_forward, mg.AnomalyError,
+     ["log: forward produced NaN in output 0 of shape (2, 3) (input shapes: (2, 3))", "test_errors.py"]),
+    ("anomaly_backward", nan_backward, mg.AnomalyError,
+     ["sqrt: backward produced inf in the gradient of input 0 (input shapes: (2, 2))", "test_errors.py"]),
+]
+
+FAMILIES = {"ops": OPS, "losses": LOSSES, "layers": LAYERS, "optimisers": OPTIMISERS, "data": DATA,
+            "serialization": SERIALIZATION, "viz": VIZ, "training": TRAINING, "gradcheck": GRADCHECK,
+            "engine": ENGINE}
+CASES = [row for rows in FAMILIES.values() for row in rows if rows is not SERIALIZATION]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("call,error,fragments", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_error_message(call, error, fragments):
     with raises(error, *fragments):
         call()
+
+
+@pytest.mark.parametrize("call,error,fragments", [c[1:] for c in SERIALIZATION], ids=[c[0] for c in SERIALIZATION])
+def test_serialization_error_message(call, error, fragments, tmp_path):
+    with raises(error, *fragments):
+        call(tmp_path)
+
+
+def test_the_corpus_is_large_and_covers_every_family():
+    ids = [row[0] for rows in FAMILIES.values() for row in rows]
+    assert len(ids) == len(set(ids)), "duplicate row ids"
+    assert len(ids) >= 150, f"only {len(ids)} rows"
+    assert all(len(rows) >= 4 for rows in FAMILIES.values()), {k: len(v) for k, v in FAMILIES.items()}
 
 
 def test_a_rejected_backward_writes_no_gradient():

@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -58,13 +59,24 @@ def assert_png(path):
     assert pixels.std() > 0.01, f"{path} is blank"
 
 
+def assert_graph_picture(path, text):
+    """The graph drawn as PNG where Graphviz's `dot` is on PATH; without it,
+    the `.dot` source written beside and a note saying how to get Graphviz
+    (the no-Graphviz path the README promises, tested on purpose)."""
+    assert "digraph" in path.with_suffix(".dot").read_text()
+    if shutil.which("dot"):
+        assert_png(path)
+    else:
+        assert not path.exists()
+        assert "note:" in text and "Graphviz" in text
+
+
 def test_demo(tmp_path, monkeypatch, capsys):
     figures, text = run_example("demo", tmp_path, monkeypatch, capsys)
     assert figures["test accuracy"] > 0.75
     assert figures["loss last epoch"] < figures["loss first epoch"]
     assert_png(tmp_path / "training_curves.png")
-    assert_png(tmp_path / "graph.png")
-    assert "digraph" in (tmp_path / "graph.dot").read_text()
+    assert_graph_picture(tmp_path / "graph.png", text)
 
 
 def test_demo_without_graphviz(tmp_path):
@@ -87,9 +99,12 @@ def test_backprop_by_hand(tmp_path, monkeypatch, capsys):
     assert figures["max |backprop - numerical|"] < 1e-6
     assert figures["max |backprop - by hand|"] < 1e-12
     assert figures["backward steps"] >= 5
-    assert_png(tmp_path / "graph.png")
-    page = (tmp_path / "backward_steps.html").read_text()
-    assert "<html" in page.lower() and "tanh" in page
+    assert_graph_picture(tmp_path / "graph.png", text)
+    if shutil.which("dot"):
+        page = (tmp_path / "backward_steps.html").read_text()
+        assert "<html" in page.lower() and "tanh" in page
+    else:
+        assert not (tmp_path / "backward_steps.html").exists() and "no step-through page" in text
 
 
 def test_regression(tmp_path, monkeypatch, capsys):
@@ -180,22 +195,83 @@ def test_cnn_on_mnist_files(tmp_path, monkeypatch, capsys):
     assert_png(tmp_path / "out" / "filters.png")
 
 
+class Sealed:
+    """Stands in for a test array: every use of it (as an array, its
+    length, an element, an attribute) is logged in `touches`, so a lesson
+    that peeks at its test set during a search is caught."""
+
+    def __init__(self, array, touches):
+        object.__setattr__(self, "_array", array)
+        object.__setattr__(self, "_touches", touches)
+
+    def _touch(self, what):
+        self._touches.append(what)
+        return self._array
+
+    def __getattr__(self, name):
+        return getattr(self._touch(name), name)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self._touch("__array__"), dtype=dtype)
+
+    def __len__(self):
+        return len(self._touch("__len__"))
+
+    def __getitem__(self, index):
+        return self._touch("__getitem__")[index]
+
+    def __iter__(self):
+        return iter(self._touch("__iter__"))
+
+
 @pytest.mark.parametrize("with_optuna", [True, False], ids=["with-optuna", "without-optuna"])
 def test_hyperparameter_search(tmp_path, monkeypatch, capsys, with_optuna):
+    """What the lesson claims: every trial is judged on the validation split
+    only, the test set is untouched during the search and is used once, at
+    the end, for the winner alone (the best validation accuracy found), and
+    the winner is a reasonable network."""
     if with_optuna:
         pytest.importorskip("optuna")
     else:
         monkeypatch.setitem(sys.modules, "optuna", None)   # `import optuna` now fails
-    figures, text = run_example("09_hyperparameter_search", tmp_path, monkeypatch, capsys)
-    assert figures["random search trials"] == 4
-    assert figures["random search best validation accuracy"] > 0.5
-    assert 1e-4 <= figures["random search best lr"] <= 1.0
-    assert 1e-6 <= figures["random search best weight decay"] <= 0.1
+    lesson = load_example("09_hyperparameter_search", monkeypatch)
+    common = lesson._common
+    touches, evaluations, splits = [], [], {}
+    digits_split, accuracy_on = common.digits_split, common.accuracy_on
+
+    def sealed_split(*args, **kwargs):
+        train, validation, (x_test, t_test) = digits_split(*args, **kwargs)
+        splits.update(validation=validation, test=(x_test, t_test))
+        return [train, validation, (Sealed(x_test, touches), Sealed(t_test, touches))]
+
+    def watched_accuracy_on(model, x, t):
+        if isinstance(x, Sealed):   # the one allowed use of the test set: unseal it here
+            assert not touches, f"the test set was touched before the final evaluation: {touches}"
+            x_test, t_test = splits["test"]
+            evaluations.append(("test", accuracy_on(model, *splits["validation"])))
+            return accuracy_on(model, x_test, t_test)
+        assert x is splits["validation"][0] and t is splits["validation"][1], "a trial judged on other data"
+        evaluations.append(("validation", accuracy_on(model, x, t)))
+        return evaluations[-1][1]
+
+    monkeypatch.setattr(common, "digits_split", sealed_split)
+    monkeypatch.setattr(common, "accuracy_on", watched_accuracy_on)
+    lesson.main(["--quick", "--out", str(tmp_path)])
+    text = capsys.readouterr().out
+    figures = {m["label"]: float(m["value"]) for m in FIGURE.finditer(text)}
+
+    searches = ["random search"] + (["TPE (Optuna)"] if with_optuna else [])
+    kinds = [kind for kind, _ in evaluations]
+    assert kinds == ["validation"] * (len(kinds) - 1) + ["test"], "the test set must be used once, last"
+    assert len(kinds) - 1 == sum(figures[f"{name} trials"] for name in searches) >= 2 * len(searches)
+    assert not touches, f"the test set was touched outside the final evaluation: {touches}"
+    validation_accuracies = [accuracy for kind, accuracy in evaluations[:-1]]
+    best = max(validation_accuracies)
+    assert max(figures[f"{name} best validation accuracy"] for name in searches) == pytest.approx(best)
+    assert evaluations[-1][1] == pytest.approx(best), "the model that met the test set is not the winner"
+    assert best > 0.6   # quick mode: 4 trials of 4 epochs on 300 digits; chance is 0.1
     assert figures["test accuracy of the best trial"] > 0.5
-    if with_optuna:
-        assert figures["TPE (Optuna) trials"] == 4
-        assert figures["TPE (Optuna) best validation accuracy"] > 0.3
-    else:
+    if not with_optuna:
         assert "Optuna is not installed" in text and "TPE (Optuna) trials" not in figures
     assert_png(tmp_path / "hyperparameter_search.png")
 

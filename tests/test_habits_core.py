@@ -802,3 +802,22 @@ def test_hooks_in_grad_as_pytorch():
     tgh, tgx = torch.autograd.grad((th * th).sum(), [th, t])
     np.testing.assert_allclose(gh.data, tgh.numpy())   # a non-leaf's gradient before its hooks
     np.testing.assert_allclose(gx.data, tgx.numpy())   # a leaf's after its hooks
+
+
+def test_a_function_that_keeps_state_from_forward_can_be_called_twice():
+    class Masked(mg.Function):
+        """y = x * (x > 0), the mask kept from forward.   dy/dx = mask"""
+
+        def forward(self, x):
+            self.mask = x > 0
+            return x * self.mask
+
+        def backward(self, gy):
+            return gy * self.mask
+
+    f = Masked()
+    a = mg.Variable(np.array([1.0, -1.0, 2.0]))
+    b = mg.Variable(np.array([-3.0, 4.0, -5.0]))
+    (f(a) * 2 + f(b) * 3).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [2.0, 0.0, 2.0])
+    np.testing.assert_array_equal(b.grad.data, [0.0, 3.0, 0.0])

@@ -18,6 +18,7 @@ import heapq
 
 import numpy as np
 
+from . import anomaly as _anomaly
 from .config import Config
 from .operators import ops
 
@@ -95,6 +96,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
     retain = retain_grad and capture is None
     observers = Config.observers
     observer = observers[-1] if observers else None
+    check_anomaly = _anomaly.backward_checker() if _anomaly.active else None
     saved = Config.enable_backprop
     Config.enable_backprop = create_graph
     try:
@@ -137,6 +139,8 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                 raise RuntimeError(
                     f"{function.name}: backward returned {len(gxs)} gradients for {len(xs)} inputs; "
                     f"{type(function).__name__}.backward must return one per input (None for no gradient)")
+            if check_anomaly is not None:
+                check_anomaly(function, gxs)
             try:
                 for x, gx in zip(xs, gxs):
                     if gx is not None:

@@ -24,10 +24,13 @@ import weakref
 
 import numpy as np
 
+from . import anomaly as _anomaly
 from . import backend
 from .config import Config
 from .variable import Variable, constant, numeric_array, _new_object
 
+# Creation numbers (`seq`). Safe across threads without a lock: next() on an
+# itertools.count is one C call under the GIL (tests/test_threads.py checks it).
 _creation_order = itertools.count()
 
 
@@ -53,6 +56,14 @@ class Function:
 
     def __call__(self, *inputs):
         # This is the hot path of every op: keep it free of avoidable work.
+        if self.__weakref__ is not None:
+            # Recorded before (`sq = Square(); sq(a) + sq(b)`): this call gets
+            # a copy, made before forward, which may store state on self that
+            # the first node's backward still needs. Slots have no defaults
+            # and subclasses need not call an __init__ of ours, so the mark is
+            # the one slot Python always fills: __weakref__ stays None until
+            # a weak reference exists, and recording makes one (_self_ref).
+            self = copy.copy(self)
         for x in inputs:
             if type(x) is not Variable:
                 inputs = as_variables(inputs, self)
@@ -82,13 +93,6 @@ class Function:
                     if x.requires_grad and x.generation > generation:
                         generation = x.generation
             if generation >= 0:
-                # Recorded before? Slots have no defaults and subclasses need
-                # not call an __init__ of ours, so the mark is the one slot
-                # Python always fills: __weakref__ is None until a weak
-                # reference to the instance exists, and recording makes one
-                # (kept in _self_ref). A second call records a copy.
-                if self.__weakref__ is not None:
-                    self = copy.copy(self)
                 self._self_ref = weakref.ref(self)
                 self.generation = generation
                 self.seq = next(_creation_order)
@@ -104,6 +108,8 @@ class Function:
                         o.generation = generation + 1
                         o.requires_grad = True
                     self.outputs = [weakref.ref(o) for o in outputs]
+        if _anomaly.active:  # detect_anomaly(): when off, this test is all it costs
+            _anomaly.check_forward(self, inputs, y if outputs is None else outputs)
         return y if outputs is None else outputs
 
     def forward(self, *xs):

@@ -29,6 +29,20 @@ def _outputs(ys):
     return list(ys) if isinstance(ys, (list, tuple)) else [ys]
 
 
+def _first_outputs(kind, f, xs):
+    """f(*xs) as a list of outputs, with a clear error when f is not a
+    function of Variables returning Variables."""
+    if not callable(f):
+        raise TypeError(f"{kind}: f must be a function taking Variables and returning a Variable, "
+                        f"got {type(f).__name__} {f!r:.60}")
+    ys = _outputs(f(*xs))
+    for k, y in enumerate(ys):
+        if y is not None and not isinstance(y, Variable):
+            raise TypeError(f"{kind}: f must return a Variable (or a list or tuple of them) computed from its "
+                            f"inputs with minigrad ops, got {type(y).__name__} for output {k}")
+    return ys
+
+
 def _weighted_value(f, arrays, weights):
     """L = sum_k sum(w_k * f(x)_k) as a float. (Not under no_grad: for
     gradgradcheck, f itself differentiates.)"""
@@ -40,7 +54,7 @@ def numerical_grad(f, *inputs, eps=1e-6):
     """Central-difference gradient of f(*inputs).sum() for each input, as a
     list of ndarrays shaped like the inputs."""
     arrays = _arrays(inputs)
-    ys = _outputs(f(*[Variable(a) for a in arrays]))
+    ys = _first_outputs("numerical_grad", f, [Variable(a) for a in arrays])
     weights = [np.ones_like(y.data) for y in ys]
     return [_numerical(f, arrays, weights, i, eps) for i in range(len(arrays))]
 
@@ -65,10 +79,13 @@ def _check(kind, f, inputs, eps, atol, rtol, max_elements, seed):
     rng = np.random.default_rng(seed)
     arrays = _arrays(inputs)
     for i, a in enumerate(arrays):
+        if a.dtype.kind not in "fc":   # a step of eps would round away: a silent pass
+            raise TypeError(f"{kind}: input {i} has dtype {a.dtype} (shape {a.shape}); expected float64 "
+                            "values to differentiate (pass integer data as a constant inside f)")
         if a.dtype != np.float64:
             warnings.warn(f"{kind}: input {i} is {a.dtype}; numerical gradients need float64", stacklevel=3)
     xs = [Variable(a.copy()) for a in arrays]
-    ys = _outputs(f(*xs))
+    ys = _first_outputs(kind, f, xs)
     weights = [rng.standard_normal(y.shape).astype(y.dtype) for y in ys]
     live = [(y, w) for y, w in zip(ys, weights) if y is not None]
     if live:
@@ -88,7 +105,7 @@ def _check(kind, f, inputs, eps, atol, rtol, max_elements, seed):
             if not bad[worst] <= 0:  # also catches NaN
                 raise GradcheckError(
                     f"{kind}: input {i}, element {tuple(int(k) for k in worst)}: "
-                    f"numerical {n[worst]!r} vs analytic {a[worst]!r} "
+                    f"numerical {float(n[worst])!r} vs analytic {float(a[worst])!r} "
                     f"(tolerance atol={atol}, rtol={rtol}; input shape {x.shape})")
         else:
             d = rng.standard_normal(x.shape)
@@ -103,7 +120,7 @@ def _check(kind, f, inputs, eps, atol, rtol, max_elements, seed):
             if not abs(av - n) <= atol + rtol * abs(n):
                 raise GradcheckError(
                     f"{kind}: input {i}, along a random direction (input shape {x.shape}): "
-                    f"numerical {n!r} vs analytic {av!r} (tolerance atol={atol}, rtol={rtol})")
+                    f"numerical {float(n)!r} vs analytic {av!r} (tolerance atol={atol}, rtol={rtol})")
     return True
 
 
@@ -124,7 +141,7 @@ def gradgradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=256, 
     arrays = _arrays(inputs)
     rng = np.random.default_rng(seed + 1)
     with no_grad():
-        ys = _outputs(f(*[Variable(a) for a in arrays]))
+        ys = _first_outputs("gradgradcheck", f, [Variable(a) for a in arrays])
     weights = [Variable(rng.standard_normal(y.shape).astype(y.dtype)) for y in ys]
 
     def first_derivatives(*xs):

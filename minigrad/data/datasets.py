@@ -19,6 +19,15 @@ def _generator(seed):
     return get_rng() if seed is None else np.random.default_rng(seed)
 
 
+def _check_sizes(dataset, noise, **counts):
+    """Each count a positive int and noise a number >= 0, or a clear error."""
+    for name, n in counts.items():
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{dataset}: {name} must be a positive integer, got {n!r}")
+    if not isinstance(noise, (int, float, np.number)) or not noise >= 0:
+        raise ValueError(f"{dataset}: noise must be a number >= 0, got {noise!r}")
+
+
 def spiral(n_per_class=100, n_classes=3, seed=0, noise=0.2):
     """Points on `n_classes` interleaved spiral arms in the plane, the
     classic dataset a linear model cannot separate.
@@ -27,6 +36,7 @@ def spiral(n_per_class=100, n_classes=3, seed=0, noise=0.2):
     unit disc, and t of shape (n_per_class * n_classes,), int64 class
     labels, ordered class by class. `noise` jitters the angles (radians).
     """
+    _check_sizes("spiral", noise, n_per_class=n_per_class, n_classes=n_classes)
     rng = _generator(seed)
     radius = np.linspace(0.0, 1.0, n_per_class)
     x = np.empty((n_per_class * n_classes, 2), dtype=np.float32)
@@ -42,6 +52,7 @@ def spiral(n_per_class=100, n_classes=3, seed=0, noise=0.2):
 def sine(n=1000, seed=0, noise=0.1):
     """A 1-D regression problem: x uniform on [0, 2*pi), t = sin(x) plus
     normal noise of standard deviation `noise`. Both of shape (n, 1), float32."""
+    _check_sizes("sine", noise, n=n)
     rng = _generator(seed)
     x = rng.uniform(0.0, 2 * np.pi, size=(n, 1))
     t = np.sin(x) + rng.normal(0.0, noise, size=(n, 1))

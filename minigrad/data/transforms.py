@@ -49,8 +49,11 @@ def standardize(x, mean=None, std=None, axis=0):
     Features with zero spread (a pixel that is always 0) are only centred.
     """
     x = _float(x)
-    mean = x.mean(axis=axis, keepdims=True) if mean is None else np.asarray(mean, dtype=x.dtype)
-    std = x.std(axis=axis, keepdims=True) if std is None else np.asarray(std, dtype=x.dtype)
+    try:
+        mean = x.mean(axis=axis, keepdims=True) if mean is None else np.asarray(mean, dtype=x.dtype)
+        std = x.std(axis=axis, keepdims=True) if std is None else np.asarray(std, dtype=x.dtype)
+    except (ValueError, IndexError):   # NumPy's AxisError is both
+        raise ValueError(f"standardize: axis {axis} is out of range for x of shape {x.shape}") from None
     return (x - mean) / np.where(std > 0, std, 1).astype(x.dtype)
 
 
@@ -97,6 +100,8 @@ def random_flip(x, p=0.5, axis=-1):
     """Flip each sample of the batch `x` along `axis` with probability `p`
     (axis=-1: left-right for images; -2: up-down). Axis 0 is the batch."""
     x = _check_batch("random_flip", x, 2)
+    if not 0 <= p <= 1:
+        raise ValueError(f"random_flip: p={p} is not a probability; expected 0 <= p <= 1")
     axis = axis % x.ndim
     if axis == 0:
         raise ValueError("random_flip: axis 0 indexes the samples; choose an axis of the samples")

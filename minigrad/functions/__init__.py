@@ -3,7 +3,14 @@ from ..core.operators import install as _install
 from ._torch_names import accept_torch_names as _accept_torch_names
 from .arithmetic import add, sub, mul, div, neg, pow
 from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minimum, where
-from .reduction import sum, mean, max, min, logsumexp, var
+from .reduction import (sum, mean, max, min, logsumexp, var, std, prod, amax, amin, norm, argmax, argmin,
+                        any, all)
+from .cumulative import cumsum, cumprod, logcumsumexp, cummax, cummin
+from .reorder import flip, roll, tile, repeat, moveaxis, swapaxes, permute, unsqueeze, chunk, unbind
+from .indexing import (take_along_axis, gather, scatter_add, index_add, masked_fill, tril, triu, diag,
+                       diagonal, trace)
+from .sorting import sort, argsort, topk, median
+from .linalg import einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve, cholesky
 from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_dims, squeeze, flatten,
                     concat, stack, split, pad)
 from .linalg import matmul, linear

@@ -3,8 +3,8 @@ import math
 
 import numpy as np
 
-from ..core import Function
-from .shape import reshape, sum_to, transpose
+from ..core import Function, Variable
+from .shape import GetItemGrad, _normalize_axis, broadcast_to, reshape, sum_to, transpose
 
 
 def _swap_last(x):
@@ -107,3 +107,287 @@ def linear(x, W, b=None):
     (out_features, in_features) as nn.Linear stores it; x has its features
     on the last axis, any leading axes are batch axes."""
     return Linear()(x, W) if b is None else Linear()(x, W, b)
+
+
+# -- einsum and the products built on it ------------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _parse_einsum(subscripts, shapes):
+    """Subscripts with every '...' spelled out as letters and the output
+    made explicit: (list of input subscripts, output subscript)."""
+    spec = subscripts.replace(" ", "")
+    inputs, arrow, output = spec.partition("->")
+    ins = inputs.split(",")
+    if len(ins) != len(shapes):
+        raise ValueError(f"einsum: subscripts {subscripts!r} name {len(ins)} operands but {len(shapes)} "
+                         "were given")
+    for part in ins + [output]:
+        bad = set(part.replace("...", "")) - set(_LETTERS)
+        if bad or part.replace("...", "").count(".") or part.count("...") > 1:
+            raise ValueError(f"einsum: subscripts {subscripts!r} are not valid; expected letters and at "
+                             "most one '...' per operand")
+    used = set(spec)
+    spare = [c for c in _LETTERS if c not in used]
+    spans = []
+    for part, shape in zip(ins, shapes):
+        named = len(part.replace("...", ""))
+        if (len(shape) < named) if "..." in part else (len(shape) != named):
+            raise ValueError(f"einsum: operand of shape {shape} has {len(shape)} dimensions but "
+                             f"subscripts {part!r} name {named}")
+        spans.append(len(shape) - named if "..." in part else 0)
+    sizes = {}
+    for k, (part, shape) in enumerate(zip(ins, shapes)):
+        before, _, after = part.partition("...")
+        for c, n in zip(before + after, shape[:len(before)] + shape[len(shape) - len(after):]):
+            if sizes.get(c, (1,))[0] not in (1, n) and n != 1:
+                raise ValueError(f"einsum: letter {c!r} has size {sizes[c][0]} in operand {sizes[c][1]} "
+                                 f"but {n} in operand {k} (shape {shape}) of {subscripts!r}")
+            if n != 1 or c not in sizes:
+                sizes[c] = (n, k)
+    broadcast = "".join(spare[:max(spans, default=0)])
+    ins = [p.replace("...", broadcast[len(broadcast) - n:]) for p, n in zip(ins, spans)]
+    if not arrow:
+        counts = {c: "".join(ins).count(c) for c in set("".join(ins))}
+        output = "..." + "".join(sorted(c for c in counts if counts[c] == 1 and c not in broadcast))
+    if "..." not in output and broadcast and arrow and any(spans):
+        raise ValueError(f"einsum: output {output!r} must keep the '...' axes of the inputs")
+    return ins, output.replace("...", broadcast)
+
+
+class Einsum(Function):
+    """y = np.einsum("in_1,...,in_n->out", x_1, ..., x_n) (every '...'
+    spelled out as letters).
+    gx_k = einsum of gy with the other operands, giving x_k's letters:
+    letters only x_k has are broadcast back, letters repeated in x_k (a
+    diagonal) put the gradient on that diagonal, axes of length 1 that were
+    broadcast are summed."""
+    __slots__ = ("ins", "out")
+
+    def __init__(self, ins, out):
+        self.ins = ins
+        self.out = out
+
+    def forward(self, *xs):
+        return np.einsum(",".join(self.ins) + "->" + self.out, *xs, optimize=len(xs) > 2)
+
+    def backward(self, gy):
+        xs = self.inputs
+        sizes = {}
+        for part, x in zip(self.ins + [self.out], list(xs) + [gy]):
+            for c, n in zip(part, x.shape):
+                sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]
+        return tuple(self._grad(k, gy, sizes) if self.needs_grad(k) else None for k in range(len(xs)))
+
+    def _grad(self, k, gy, sizes):
+        x = self.inputs[k]
+        part = self.ins[k]
+        letters = "".join(dict.fromkeys(part))  # unique, in order
+        others = [self.out] + [p for j, p in enumerate(self.ins) if j != k]
+        seen = set("".join(others))
+        present = "".join(c for c in letters if c in seen)
+        g = Einsum(others, present)(gy, *[v for j, v in enumerate(self.inputs) if j != k])
+        if present != letters:  # letters only x_k has: the gradient is constant along them
+            g = reshape(g, tuple(g.shape[present.index(c)] if c in seen else 1 for c in letters))
+        full = tuple(sizes[c] for c in letters)
+        if g.shape != full:  # ... and along axes where the others broadcast a length 1
+            g = broadcast_to(g, full)
+        if len(letters) != len(part):  # a repeated letter: x_k's diagonal
+            position = {c: i for i, c in enumerate(letters)}
+            index = tuple(np.arange(sizes[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
+                          for c in part)
+            return GetItemGrad(index, x.shape)(g)
+        broadcast = tuple(i for i, (c, n) in enumerate(zip(part, x.shape)) if n == 1 and sizes[c] != 1)
+        return g.sum(axis=broadcast, keepdims=True) if broadcast else g
+
+    def settings(self):
+        return {"subscripts": ",".join(self.ins) + "->" + self.out}
+
+
+def einsum(subscripts, *operands):
+    """np.einsum(subscripts, *operands), differentiable: explicit ('ij,jk->ik')
+    or implicit ('ij,jk') output, '...' for broadcast axes, repeated letters
+    for diagonals ('ii->i')."""
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum: subscripts must be a string such as 'ij,jk->ik', got {subscripts!r}")
+    ins, out = _parse_einsum(subscripts, [_shape(x) for x in operands])
+    return Einsum(ins, out)(*operands)
+
+
+def _shape(x):
+    return x.shape if hasattr(x, "shape") else np.shape(x)
+
+
+def outer(a, b):
+    """The outer product of a and b (flattened), as np.outer: shape (a.size, b.size)."""
+    return reshape(a, (-1, 1)) * reshape(b, (1, -1))
+
+
+def tensordot(a, b, axes=2):
+    """np.tensordot: the sum over the last `axes` axes of a and the first
+    `axes` of b (an int), or over the axes listed in a pair (axes_a, axes_b)."""
+    sa, sb = _shape(a), _shape(b)
+    if isinstance(axes, (int, np.integer)):
+        if not 0 <= axes <= min(len(sa), len(sb)):
+            raise ValueError(f"tensordot: axes={axes} is out of range for shapes {sa} and {sb}")
+        axes_a, axes_b = list(range(len(sa) - axes, len(sa))), list(range(axes))
+    else:
+        axes_a, axes_b = ([a_] if isinstance(a_, (int, np.integer)) else list(a_) for a_ in axes)
+        if len(axes_a) != len(axes_b):
+            raise ValueError(f"tensordot: axes {axes!r} pair {len(axes_a)} axes of a with {len(axes_b)} of b")
+        axes_a = [_normalize_axis("tensordot", i, len(sa)) for i in axes_a]
+        axes_b = [_normalize_axis("tensordot", i, len(sb)) for i in axes_b]
+    for i, j in zip(axes_a, axes_b):
+        if sa[i] != sb[j]:
+            raise ValueError(f"tensordot: shapes {sa} and {sb} are not aligned: {sa[i]} (axis {i} of a) "
+                             f"!= {sb[j]} (axis {j} of b)")
+    letters = iter(_LETTERS)
+    sub_a = [next(letters) for _ in sa]
+    sub_b = [next(letters) for _ in sb]
+    for i, j in zip(axes_a, axes_b):
+        sub_b[j] = sub_a[i]
+    out = [c for i, c in enumerate(sub_a) if i not in axes_a] + [c for j, c in enumerate(sub_b) if j not in axes_b]
+    return Einsum(["".join(sub_a), "".join(sub_b)], "".join(out))(a, b)
+
+
+def dot(a, b):
+    """np.dot: a product for 0-d operands, matmul for 1-D and 2-D ones, and
+    for N-D a sum over the last axis of a and the second-to-last of b."""
+    sa, sb = _shape(a), _shape(b)
+    if len(sa) == 0 or len(sb) == 0:
+        return a * b
+    if len(sb) == 1 or len(sb) == 2 or len(sa) == 1:
+        if len(sa) > 2 and len(sb) == 2:
+            return tensordot(a, b, ([len(sa) - 1], [0]))
+        return matmul(a, b)
+    return tensordot(a, b, ([len(sa) - 1], [len(sb) - 2]))
+
+
+def inner(a, b):
+    """np.inner: the sum over the last axes of a and b (a product for 0-d operands)."""
+    sa, sb = _shape(a), _shape(b)
+    if len(sa) == 0 or len(sb) == 0:
+        return a * b
+    return tensordot(a, b, ([len(sa) - 1], [len(sb) - 1]))
+
+
+# -- matrix functions (batched over leading axes, as NumPy's) ---------------------
+
+def _check_square(op, x):
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        raise ValueError(f"{op}: expected square matrices (shape (..., n, n)), got shape {x.shape}")
+
+
+class Inv(Function):
+    """Y = inv(X).   gX = -Y^T gY Y^T"""
+    __slots__ = ()
+
+    def forward(self, x):
+        _check_square("inv", x)
+        return np.linalg.inv(x)
+
+    def backward(self, gy):
+        yt = _swap_last(self.output_variable())
+        return -matmul(matmul(yt, gy), yt)
+
+
+class Det(Function):
+    """y = det(X).   gX = gy * y * inv(X)^T"""
+    __slots__ = ()
+
+    def forward(self, x):
+        _check_square("det", x)
+        return np.asarray(np.linalg.det(x))
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        scale = gy * self.output_variable()
+        return reshape(scale, scale.shape + (1, 1)) * _swap_last(inv(x))
+
+
+class LogAbsDet(Function):
+    """y = log |det(X)|.   gX = gy * inv(X)^T"""
+    __slots__ = ()
+
+    def forward(self, x):
+        _check_square("slogdet", x)
+        return np.asarray(np.linalg.slogdet(x)[1])
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return reshape(gy, gy.shape + (1, 1)) * _swap_last(inv(x))
+
+
+class Solve(Function):
+    """X = solve(A, B), the X with A X = B (B of shape (..., n, k)).
+    gB = solve(A^T, gX)      gA = -gB X^T"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        _check_square("solve", a)
+        if b.shape[-2] != a.shape[-1]:
+            raise ValueError(f"solve: a of shape {a.shape} and b of shape {b.shape} do not fit; expected "
+                             f"b.shape[-2] (or len(b) for a vector) == {a.shape[-1]}")
+        return np.linalg.solve(a, b)
+
+    def backward(self, gx):
+        a = self.inputs[0]
+        gb = solve(_swap_last(a), gx)
+        ga = -matmul(gb, _swap_last(self.output_variable())) if self.needs_grad(0) else None
+        return ga, gb
+
+
+class Cholesky(Function):
+    """L = cholesky(A), lower triangular with L L^T = A (A symmetric
+    positive definite).   With P = Phi(L^T gL) (the lower triangle, its
+    diagonal halved) and S = L^-T P L^-1: gA = (S + S^T) / 2."""
+    __slots__ = ()
+
+    def forward(self, a):
+        _check_square("cholesky", a)
+        return np.linalg.cholesky(a)
+
+    def backward(self, gl):
+        L = self.output_variable()
+        n = L.shape[-1]
+        phi = np.tril(np.ones((n, n), dtype=L.dtype)) - 0.5 * np.eye(n, dtype=L.dtype)
+        P = matmul(_swap_last(L), gl) * phi
+        Lt = _swap_last(L)
+        S = _swap_last(solve(Lt, _swap_last(solve(Lt, P))))
+        return (S + _swap_last(S)) * 0.5
+
+
+def inv(x):
+    """The inverse of each square matrix on the last two axes, as np.linalg.inv."""
+    return Inv()(x)
+
+
+def det(x):
+    """The determinant of each square matrix on the last two axes, as np.linalg.det."""
+    return Det()(x)
+
+
+def slogdet(x):
+    """(sign, logabsdet) of each square matrix on the last two axes, as
+    np.linalg.slogdet: det = sign * exp(logabsdet). sign is a constant
+    Variable (not differentiable); logabsdet is differentiable."""
+    data = x.data if isinstance(x, Variable) else np.asarray(x)
+    _check_square("slogdet", data)
+    return Variable(np.linalg.slogdet(data)[0], requires_grad=False), LogAbsDet()(x)
+
+
+def solve(a, b):
+    """The solution X of a @ X = b, as np.linalg.solve: a (..., n, n); b
+    (..., n, k), or (n,) for one vector (then X is (..., n))."""
+    if len(_shape(b)) == 1:
+        n = _shape(b)[0]
+        return reshape(Solve()(a, reshape(b, (n, 1))), tuple(_shape(a)[:-2]) + (n,))
+    return Solve()(a, b)
+
+
+def cholesky(x):
+    """The lower-triangular Cholesky factor L (L @ L^T = x) of each
+    symmetric positive-definite matrix on the last two axes, as
+    np.linalg.cholesky. The gradient is symmetrised, as PyTorch's."""
+    return Cholesky()(x)

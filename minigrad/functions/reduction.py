@@ -1,9 +1,13 @@
-"""Reductions over axes: sum, mean, max, min (and more, below)."""
+"""Reductions over axes: sum, mean, max, min, logsumexp, var, std, prod,
+norm, and the non-differentiable argmax, argmin, any, all."""
+import builtins
+
 import numpy as np
 
-from ..core import Function, backend
-from .math import exp
-from .shape import broadcast_to, concat, reshape, _axis_tuple
+from ..core import Function, Variable, backend
+from .math import abs as _abs, exp, sqrt, where
+from .shape import (_axis_tuple, _normalize_axis, _shape_of, broadcast_to, concat, expand_dims, reshape,
+                    squeeze, transpose)
 
 
 def _axes(op, axis, ndim):
@@ -126,7 +130,7 @@ class Max(Reduction):
 
     def forward(self, x):
         axes = self.prepare(x)
-        if x.size == 0 and any(x.shape[a] == 0 for a in axes):
+        if x.size == 0 and builtins.any(x.shape[a] == 0 for a in axes):
             raise ValueError(f"{self.name}: cannot reduce an empty array of shape {x.shape} over axes {axes}")
         if short_last_axis(x.shape, axes, self.count()):
             y = fold_small_axes(self.pairwise, x, axes)
@@ -185,17 +189,107 @@ class LogSumExp(Reduction):
 
 
 class Var(Reduction):
-    """y = mean((x - mean(x))**2) over axes (population variance, ddof=0).
-    gx = gy * 2 (x - mean(x)) / n, n the number of elements reduced."""
-    __slots__ = ()
+    """y = sum((x - mean(x))**2) / (n - ddof) over axes (ddof=0: the
+    population variance).   gx = gy * 2 (x - mean(x)) / (n - ddof)."""
+    __slots__ = ("ddof",)
+
+    def __init__(self, axis=None, keepdims=False, ddof=0):
+        super().__init__(axis, keepdims)
+        self.ddof = ddof
 
     def forward(self, x):
-        return np.var(x, axis=self.prepare(x), keepdims=self.keepdims)
+        axes = self.prepare(x)
+        if self.count() - self.ddof <= 0:
+            raise ValueError(f"var: ddof={self.ddof} leaves no degrees of freedom for {self.count()} "
+                             f"elements per output (shape {x.shape}, axes {axes})")
+        return np.var(x, axis=axes, keepdims=self.keepdims, ddof=self.ddof)
 
     def backward(self, gy):
         (x,) = self.inputs
         centered = x - mean(x, self.axes, keepdims=True)
-        return expand_reduced(gy, self.x_shape, self.axes) * centered * (2 / self.count())
+        return reshape(gy * (2 / (self.count() - self.ddof)), keepdims_shape(self.x_shape, self.axes)) * centered
+
+    def settings(self):
+        return dict(super().settings(), ddof=self.ddof)
+
+
+class Prod(Reduction):
+    """y = product of x over axes.   gx_i = gy * (product of the other
+    elements of its slice), computed from running products, so zeros in x
+    are exact (no division by x)."""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.prod(x, axis=self.prepare(x), keepdims=self.keepdims)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        rest = [a for a in range(len(self.x_shape)) if a not in self.axes]
+        order = rest + list(self.axes)
+        n = int(np.prod([self.x_shape[a] for a in self.axes]))
+        moved = reshape(transpose(x, order) if order != sorted(order) else x,
+                        tuple(self.x_shape[a] for a in rest) + (n,))
+        others = reshape(ProdOthers()(moved), tuple(self.x_shape[a] for a in order))
+        if order != sorted(order):
+            others = transpose(others, tuple(int(i) for i in np.argsort(order)))
+        return reshape(gy, keepdims_shape(self.x_shape, self.axes)) * others  # Mul broadcasts
+
+
+class ProdOthers(Function):
+    """y_i = product of x_k over k != i along the last axis, as the running
+    product from the left times the running product from the right (no
+    division).   gx_j = sum over i != j of gy_i * prod(x_k, k not in {i, j}),
+    the same op applied to copies of x with a 1 put at each i in turn."""
+    __slots__ = ()
+
+    def forward(self, x):
+        left = np.ones_like(x)
+        right = np.ones_like(x)
+        if x.shape[-1] > 1:
+            np.cumprod(x[..., :-1], axis=-1, out=left[..., 1:])
+            right[..., :-1] = np.cumprod(x[..., :0:-1], axis=-1)[..., ::-1]
+        return left * right
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        n = x.shape[-1]
+        eye = np.eye(n, dtype=bool)
+        one = np.ones((), dtype=x.dtype)
+        pairs = ProdOthers()(where(eye, one, expand_dims(x, -2)))  # [..., i, j]: prod over k not in {i, j}
+        return (expand_dims(gy, -1) * where(eye, np.zeros((), x.dtype), pairs)).sum(axis=-2)
+
+
+class PNorm(Reduction):
+    """y = (sum |x|**p)**(1/p) over axes (p = 2: the Euclidean norm).
+    gx = gy * sign(x) |x|**(p-1) / y**(p-1); 0 where y = 0 (as PyTorch)."""
+    __slots__ = ("p",)
+
+    def __init__(self, p, axis=None, keepdims=False):
+        super().__init__(axis, keepdims)
+        self.p = p
+
+    def forward(self, x):
+        axes = self.prepare(x)
+        if self.p == 2 and axes == (x.ndim - 1,) and x.dtype.kind == "f":
+            y = np.sqrt(np.einsum("...i,...i->...", x, x))  # no temporary x * x
+            return y[..., None] if self.keepdims else y
+        if self.p == 2:
+            return np.sqrt(np.sum(x * x, axis=axes, keepdims=self.keepdims))
+        return np.sum(np.abs(x) ** self.p, axis=axes, keepdims=self.keepdims) ** (1 / self.p)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        y = self.output_variable()
+        safe_y = where(y.data == 0, np.ones((), y.dtype), y) if not y.data.all() else y
+        # Scale on the reduced shape first, then one full-size product that
+        # broadcasts it back (Mul's backward sums over the broadcast axes).
+        reduced = keepdims_shape(self.x_shape, self.axes)
+        if self.p == 2:
+            return reshape(gy / safe_y, reduced) * x
+        return reshape(gy / safe_y ** (self.p - 1), reduced) * (np.sign(x.data) * _abs(x) ** (self.p - 1))
+
+    def settings(self):
+        return dict(super().settings(), ord=self.p)
 
 
 def sum(x, axis=None, keepdims=False):
@@ -223,6 +317,126 @@ def logsumexp(x, axis=None, keepdims=False):
     return LogSumExp(axis, keepdims)(x)
 
 
-def var(x, axis=None, keepdims=False):
-    """Population variance (ddof=0) over `axis` (None: all axes)."""
-    return Var(axis, keepdims)(x)
+def var(x, axis=None, keepdims=False, ddof=0, correction=None):
+    """Variance over `axis` (None: all axes), dividing by n - ddof: ddof=0
+    (the default) is the population variance, ddof=1 the unbiased sample
+    variance. `correction` is PyTorch's name for ddof."""
+    return Var(axis, keepdims, _ddof("var", ddof, correction))(x)
+
+
+def std(x, axis=None, keepdims=False, ddof=0, correction=None):
+    """Standard deviation, sqrt(var(x, axis, keepdims, ddof)); `correction`
+    is PyTorch's name for ddof (default 0 here, as NumPy's)."""
+    return sqrt(Var(axis, keepdims, _ddof("std", ddof, correction))(x))
+
+
+def _ddof(op, ddof, correction):
+    if correction is not None:
+        if ddof not in (0, None):
+            raise TypeError(f"{op}: got both ddof={ddof} and correction={correction} (PyTorch's name "
+                            "for ddof); pass one")
+        ddof = correction
+    if isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer, float)) or ddof < 0:
+        raise ValueError(f"{op}: ddof must be a non-negative number, got {ddof!r}")
+    return ddof
+
+
+def prod(x, axis=None, keepdims=False):
+    """Product over `axis` (None: all axes). Its gradient is exact where x
+    holds zeros."""
+    return Prod(axis, keepdims)(x)
+
+
+def amax(x, axis=None, keepdims=False):
+    """Maximum over `axis`, the same as max (NumPy's and PyTorch's name for
+    the values-only maximum); ties share the gradient equally."""
+    return Max(axis, keepdims)(x)
+
+
+def amin(x, axis=None, keepdims=False):
+    """Minimum over `axis`, the same as min; ties share the gradient equally."""
+    return Min(axis, keepdims)(x)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """A vector or matrix norm, as np.linalg.norm. axis None: the 2-norm of
+    all elements (ord None), or, with ord, the vector norm of a 1-D x or the
+    matrix norm of a 2-D x. An int axis: vector norms, ord None or 2
+    (Euclidean), 1, inf (max |x|), -inf (min |x|), 0 (count of nonzeros,
+    no gradient) or any other p. A pair of axes: matrix norms "fro" (or
+    None), 1, -1, inf, -inf. The gradient of a 2-norm at 0 is 0, as PyTorch's."""
+    ndim = len(_shape_of(x))
+    if axis is None:
+        if ord is None:
+            return PNorm(2, None, keepdims)(x)
+        if ndim not in (1, 2):
+            raise ValueError(f"norm: ord={ord!r} with axis=None needs a 1-D or 2-D array, got {ndim} "
+                             "dimensions; pass axis")
+        axis = tuple(range(ndim))
+    axes = _axis_tuple("norm", axis, ndim)
+    if len(axes) == 1:
+        return _vector_norm(x, ord, axes[0], keepdims)
+    if len(axes) == 2:
+        return _matrix_norm(x, ord, axes, keepdims)
+    raise ValueError(f"norm: axis {axis!r} must be one axis (a vector norm) or two (a matrix norm)")
+
+
+def _vector_norm(x, ord, axis, keepdims):
+    if ord is None or ord == 2:
+        return PNorm(2, axis, keepdims)(x)
+    if isinstance(ord, str) or not np.isscalar(ord):
+        raise ValueError(f"norm: ord={ord!r} is not a vector norm; expected a number, inf or -inf")
+    if ord == np.inf:
+        return Max(axis, keepdims)(_abs(x))
+    if ord == -np.inf:
+        return Min(axis, keepdims)(_abs(x))
+    if ord == 0:
+        data = x.data if isinstance(x, Variable) else np.asarray(x)
+        return Variable(np.linalg.norm(data, 0, axis, keepdims), requires_grad=False)
+    if ord == 1:
+        return sum(_abs(x), axis, keepdims)
+    return PNorm(float(ord), axis, keepdims)(x)
+
+
+def _matrix_norm(x, ord, axes, keepdims):
+    row, col = axes
+    if ord in (None, "fro"):
+        return PNorm(2, axes, keepdims)(x)
+    if ord in (1, -1, np.inf, -np.inf):
+        inner, outer = (row, col) if ord in (1, -1) else (col, row)  # 1: max column sum; inf: max row sum
+        pick = Max if ord in (1, np.inf) else Min
+        y = pick(outer, True)(sum(_abs(x), inner, True))
+        return y if keepdims else squeeze(y, axes)
+    raise ValueError(f"norm: matrix norm ord={ord!r} is not supported; expected 'fro', 1, -1, inf or -inf "
+                     "('nuc', 2 and -2 need singular values)")
+
+
+def _nd(op, fn, x, axis, keepdims, tuple_ok):
+    """A non-differentiable reduction as a constant Variable, `axis` checked once."""
+    data = x.data if isinstance(x, Variable) else np.asarray(x)
+    if axis is not None:
+        axis = (_axis_tuple(op, axis, data.ndim) if tuple_ok and isinstance(axis, (tuple, list))
+                else _normalize_axis(op, axis, builtins.max(data.ndim, 1)))
+    if op.startswith("arg") and data.size == 0:
+        raise ValueError(f"{op}: the array of shape {data.shape} is empty; expected at least one element")
+    return Variable(np.asarray(fn(data, axis=axis, keepdims=keepdims)), requires_grad=False)
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index of the maximum along `axis` (None: into x flattened), int64; not differentiable."""
+    return _nd("argmax", np.argmax, x, axis, keepdims, False)
+
+
+def argmin(x, axis=None, keepdims=False):
+    """Index of the minimum along `axis` (None: into x flattened), int64; not differentiable."""
+    return _nd("argmin", np.argmin, x, axis, keepdims, False)
+
+
+def any(x, axis=None, keepdims=False):
+    """Whether any element along `axis` is nonzero (boolean); not differentiable."""
+    return _nd("any", np.any, x, axis, keepdims, True)
+
+
+def all(x, axis=None, keepdims=False):
+    """Whether every element along `axis` is nonzero (boolean); not differentiable."""
+    return _nd("all", np.all, x, axis, keepdims, True)

@@ -6,8 +6,15 @@ import numpy as np
 from ..core import Function, Variable, backend
 
 
+def _check_axis_type(op, axis):
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis {axis!r} ({type(axis).__name__}) is not valid; expected an int "
+                        "or a tuple of ints")
+
+
 def _normalize_axis(op, axis, ndim):
     """`axis` as a non-negative int, or a clear error naming the op."""
+    _check_axis_type(op, axis)
     if not -ndim <= axis < ndim:
         raise ValueError(f"{op}: axis {axis} is out of range for an array of {ndim} dimensions")
     return axis % ndim
@@ -166,6 +173,45 @@ class GetItem(Function):
         return {"index": self.index}
 
 
+def _one_axis_index(index):
+    """(axis, positions) when `index` picks along one axis with a 1-D
+    integer array, every other entry a full slice (x[:, [2, 0, 2]]), else None."""
+    parts = index if isinstance(index, tuple) else (index,)
+    found = None
+    for axis, part in enumerate(parts):
+        if isinstance(part, slice) and part == slice(None):
+            continue
+        if found is not None or not isinstance(part, (list, np.ndarray)):
+            return None
+        positions = np.asarray(part)
+        if positions.ndim != 1 or positions.dtype.kind not in "iu":
+            return None
+        found = (axis, positions)
+    return found
+
+
+def add_along_axis(out, axis, positions, values, rounds=8):
+    """out[(:,) * axis + (positions,)] += values, where repeated positions
+    add up. np.add.at does that but is several times slower than a plain
+    fancy-index add, which is right whenever the positions are distinct:
+    so add the first occurrence of each position at once, then the
+    repeats that remain, round by round (np.add.at after `rounds`)."""
+    lead = (slice(None),) * axis
+    positions = positions % out.shape[axis]  # -1 and n - 1 are one position
+    for _ in range(rounds):
+        if positions.size == 0:
+            return
+        distinct, first = np.unique(positions, return_index=True)
+        out[lead + (distinct,)] += np.take(values, first, axis=axis)
+        if len(first) == len(positions):
+            return
+        rest = np.ones(len(positions), dtype=bool)
+        rest[first] = False
+        positions = positions[rest]
+        values = np.compress(rest, values, axis=axis)
+    np.add.at(out, lead + (positions,), values)
+
+
 class GetItemGrad(Function):
     """y = zeros(x_shape) with gy scattered (added) at `index`: the backward
     of get_item. Its own backward gathers again: ggy = ggx[index]."""
@@ -176,8 +222,13 @@ class GetItemGrad(Function):
         self.x_shape = x_shape
 
     def forward(self, gy):
+        if type(gy) is not np.ndarray:  # on a device: its index arrays there, and no host-side tricks
+            self.index = backend.index_like(self.index, gy)
         gx = backend.get_array_module(gy).zeros(self.x_shape, dtype=gy.dtype)
-        if _is_advanced(self.index):
+        along = _one_axis_index(self.index)
+        if along is not None:
+            add_along_axis(gx, along[0], along[1], gy)
+        elif _is_advanced(self.index):
             backend.add_at(gx, self.index, gy)  # repeated indices must add up
         else:
             gx[self.index] = gy
@@ -232,8 +283,12 @@ def _shape_of(x):
 
 def _axis_tuple(op, axis, ndim):
     """`axis` (an int or a sequence) as a tuple of distinct non-negative axes."""
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    axes = tuple(_normalize_axis(op, int(a), ndim) for a in axes)
+    if isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:
+        _check_axis_type(op, axis)
+        axes = (axis,)
+    axes = tuple(_normalize_axis(op, a, ndim) for a in axes)
     if len(set(axes)) != len(axes):
         raise ValueError(f"{op}: repeated axis in {axis}")
     return axes
@@ -415,8 +470,84 @@ class Pad(Function):
         return {"pad_width": self.widths, "value": self.value}
 
 
-def pad(x, pad_width, value=0):
-    """x padded with the constant `value`, as np.pad(x, pad_width,
-    constant_values=value): pad_width is an int, a (before, after) pair, or
-    one pair per axis."""
-    return Pad(_pad_widths(pad_width, len(_shape_of(x))), value)(x)
+PAD_MODES = ("constant", "reflect", "edge", "wrap")
+
+
+def _pad_source(n, before, after, mode):
+    """For np.pad's index-moving modes: which element of an axis of length n
+    each position of the padded axis copies (np.pad of arange(n))."""
+    return np.pad(np.arange(n), (before, after), mode=mode)
+
+
+class PadCopy(Function):
+    """y = np.pad(x, widths, mode) for the modes that copy elements of x
+    ("reflect", "edge", "wrap"): along each axis, y = x[source] with
+    source = np.pad(arange(n), (before, after), mode).
+    gx = PadCopyGrad: the middle of gy plus the padding added back onto
+    the elements it copied."""
+    __slots__ = ("widths", "mode", "x_shape")
+
+    def __init__(self, widths, mode):
+        self.widths = widths
+        self.mode = mode
+
+    def forward(self, x):
+        self.x_shape = x.shape
+        if x.ndim == 0:
+            return x.copy()  # nothing to pad, as np.pad
+        return np.pad(x, self.widths, mode=self.mode)
+
+    def backward(self, gy):
+        return PadCopyGrad(self.widths, self.mode, self.x_shape)(gy)
+
+    def settings(self):
+        return {"pad_width": self.widths, "mode": self.mode}
+
+
+class PadCopyGrad(Function):
+    """The adjoint of PadCopy: gx = the middle of gy, with each padded
+    element of gy added at the element of x it copies (repeats add up).
+    Its own backward pads again: ggy = PadCopy(ggx)."""
+    __slots__ = ("widths", "mode", "x_shape")
+
+    def __init__(self, widths, mode, x_shape):
+        self.widths = widths
+        self.mode = mode
+        self.x_shape = x_shape
+
+    def forward(self, gy):
+        for axis, ((before, after), n) in enumerate(zip(self.widths, self.x_shape)):
+            if before == after == 0:
+                continue
+            lead = (slice(None),) * axis
+            middle = gy[lead + (slice(before, before + n),)].copy()
+            edges = np.r_[0:before, before + n:before + n + after]
+            add_along_axis(middle, axis, _pad_source(n, before, after, self.mode)[edges],
+                           np.take(gy, edges, axis=axis))
+            gy = middle
+        return gy
+
+    def backward(self, ggx):
+        return PadCopy(self.widths, self.mode)(ggx)
+
+    def settings(self):
+        return {"pad_width": self.widths, "mode": self.mode}
+
+
+def pad(x, pad_width, mode="constant", value=0):
+    """x padded as np.pad(x, pad_width, mode, constant_values=value):
+    pad_width is an int, a (before, after) pair, or one pair per axis.
+    mode "constant" surrounds x by `value`; "reflect", "edge" and "wrap"
+    copy elements of x, and the gradient adds up at the elements that the
+    padding repeats."""
+    if mode not in PAD_MODES:
+        raise ValueError(f"pad: mode {mode!r} is not supported; expected one of {PAD_MODES}")
+    shape = _shape_of(x)
+    widths = _pad_widths(pad_width, len(shape))
+    if mode == "constant":
+        return Pad(widths, value)(x)
+    for axis, ((before, after), n) in enumerate(zip(widths, shape)):
+        if n == 0 and before + after:
+            raise ValueError(f"pad: cannot pad axis {axis} of size 0 (shape {shape}) in mode {mode!r}; "
+                             "there is nothing to copy")
+    return PadCopy(widths, mode)(x)

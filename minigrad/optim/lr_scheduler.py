@@ -156,7 +156,11 @@ class ReduceLROnPlateau:
     def step(self, value):
         """Record this epoch's monitored `value`; reduce the lr if it has
         stalled for more than `patience` epochs."""
-        value = float(value)
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"ReduceLROnPlateau.step: expected the monitored value as a number, "
+                            f"got {type(value).__name__} {value!r:.40}") from None
         self.last_epoch += 1
         if self.is_better(value, self.best):
             self.best = value

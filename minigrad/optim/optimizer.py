@@ -144,6 +144,11 @@ class Optimizer:
         """Restore hyperparameters and state saved by `state_dict()` into this
         optimiser, whose groups must hold the same number of parameters.
         Arrays are copied and cast to each parameter's dtype."""
+        if not isinstance(state_dict, dict) or not {"param_groups", "state"} <= state_dict.keys():
+            got = sorted(map(str, state_dict)) if isinstance(state_dict, dict) else type(state_dict).__name__
+            raise ValueError(
+                f"{self._name}.load_state_dict: expected a dict with 'param_groups' and 'state' "
+                f"(from an optimiser's state_dict()), got {got}")
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(

@@ -9,7 +9,8 @@ only, so that each call notes the span of Function creation numbers (`seq`,
 one global counter) it covered. Calls nest, so the spans nest, and an op
 belongs to the innermost call whose span holds its `seq`. Leaving the block
 puts the original `forward`s back. The spans of the latest block are kept
-per model (weakly) for `to_dot` to find.
+per model (weakly) for `to_dot` to find; the recording holds its model only
+by weak reference, so a recorded model is still freed when the user drops it.
 """
 import weakref
 
@@ -31,10 +32,15 @@ class ModuleScopes:
     def __init__(self, model):
         if not hasattr(model, "named_modules"):
             raise TypeError(f"module_scopes: expected a Module, got {type(model).__name__}")
-        self.model = model
+        self._model = weakref.ref(model)   # the _recorded value must not keep its key alive
         self.spans = []    # (start, stop, dotted name): ops with start < seq < stop
         self.kinds = {}    # dotted name -> class name, for cluster titles
         self._wrapped = []
+
+    @property
+    def model(self):
+        """The recorded model, or None once it has been freed."""
+        return self._model()
 
     def __enter__(self):
         for path, module in self.model.named_modules():

@@ -35,6 +35,7 @@ class OpSpec:
     atol: float = 1e-5
     rtol: float = 1e-3
     forward_atol: float = 1e-10
+    scalar_inputs: tuple = ()       # inputs 0-d by design (masked_fill's value): not edge cases
 
     def __post_init__(self):
         if not self.covers:
@@ -76,24 +77,76 @@ def distinct_array(shape, lo=-3.0, hi=3.0, gap=0.02):
                      st.lists(st.floats(-1, 1), min_size=n, max_size=n)).map(build)
 
 
-def shape(min_dims=0, max_dims=3, min_side=1, max_side=4):
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+# About one case in EDGE_ODDS is an edge case (0-d, an empty axis, a size-1 axis);
+# the rest have at least 2 along every axis, where the interesting bugs live
+# (an axis mixed up with another, a sum over the wrong one, a missing
+# broadcast). Hypothesis draws its simplest example first; that is a main
+# case here, since the edge branch needs a draw from the middle of the range.
+EDGE_ODDS = 20
+
+
+def is_edge(draw):
+    """Whether this case is one of the rare edge cases."""
+    return draw(st.integers(0, EDGE_ODDS - 1)) == EDGE_ODDS // 2   # not an end: Hypothesis favours those
+
+
+@st.composite
+def shape(draw, min_dims=0, max_dims=3, min_side=1, max_side=3):
+    """A shape of min_dims..max_dims axes. Mostly every side is 2..max_side;
+    about one case in EDGE_ODDS is an edge: 0-d (when min_dims is 0), or one
+    side of min_side (0: an empty array; 1: a size-1 axis)."""
+    main_dims = max(min_dims, 1) if max_dims >= 1 else 0
+    s = draw(hnp.array_shapes(min_dims=main_dims, max_dims=max(max_dims, main_dims),
+                              min_side=max(2, min_side), max_side=max(max_side, 2))) if main_dims else ()
+    if not is_edge(draw) or min_side >= 2:
+        return s
+    if min_dims == 0 and draw(st.booleans()):
+        return ()
+    if not s:
+        return s
+    axis = draw(st.integers(0, len(s) - 1))
+    return s[:axis] + (min_side,) + s[axis + 1:]
 
 
 # -- case strategies ---------------------------------------------------------------
 
 def unary(lo=-3.0, hi=3.0, avoid=(), margin=0.05, min_side=0, max_dims=3, **kwargs):
-    """One array of any shape (0-d, size-1 and empty axes included)."""
+    """One array: mostly 1 to max_dims axes of 2..4; rarely 0-d, empty
+    (min_side 0) or with a size-1 axis."""
     return shape(max_dims=max_dims, min_side=min_side).flatmap(
         lambda s: array(s, lo, hi, avoid, margin)).map(lambda a: Case((a,), dict(kwargs)))
 
 
+@st.composite
+def broadcast_shapes(draw, n=2, min_side=0, max_dims=3, anchor=None):
+    """n shapes that broadcast together to a result of sides 2..4: one input
+    has the result's shape, the others drop leading axes or have size-1
+    axes (`anchor` says which input has the result's shape; None: any).
+    Rarely an edge: an input that is 0-d, or (min_side 0) an empty axis."""
+    result = draw(shape(min_dims=1, max_dims=max_dims, min_side=2))
+    anchor = draw(st.integers(0, n - 1)) if anchor is None else anchor
+    shapes = []
+    for i in range(n):
+        if i == anchor:
+            shapes.append(result)
+            continue
+        kept = result[draw(st.integers(0, len(result) - 1)):]   # 0-d only as an edge
+        shapes.append(tuple(1 if draw(st.booleans()) else side for side in kept))
+    if is_edge(draw):
+        if min_side == 0 and draw(st.booleans()):   # an empty axis, broadcast against 1s
+            back = draw(st.integers(1, len(result)))   # the axis, counted from the end
+            shapes = [s[:len(s) - back] + (0,) + s[len(s) - back + 1:] if len(s) >= back and s[-back] != 1
+                      else s for s in shapes]
+        else:
+            shapes[draw(st.sampled_from([i for i in range(n) if i != anchor] or [anchor]))] = ()
+    return shapes
+
+
 def broadcasting(n=2, lo=-3.0, hi=3.0, avoid=(), margin=0.05, min_side=0, max_dims=3):
-    """n arrays of mutually broadcastable shapes."""
-    shapes = hnp.mutually_broadcastable_shapes(num_shapes=n, min_dims=0, max_dims=max_dims,
-                                               min_side=min_side, max_side=4)
-    return shapes.flatmap(lambda bs: st.tuples(*[array(s, lo, hi, avoid, margin) for s in bs.input_shapes])
-                          ).map(lambda arrays: Case(tuple(arrays)))
+    """n arrays of mutually broadcastable shapes (see broadcast_shapes)."""
+    return broadcast_shapes(n, min_side, max_dims).flatmap(
+        lambda shapes: st.tuples(*[array(s, lo, hi, avoid, margin) for s in shapes])
+    ).map(lambda arrays: Case(tuple(arrays)))
 
 
 @st.composite

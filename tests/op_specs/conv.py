@@ -99,9 +99,9 @@ def sliding_geometry(draw, max_pad=1, pool=False):
         ph, pw = draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2))
     else:
         ph, pw = draw(st.integers(0, max_pad)), draw(st.integers(0, max_pad))
-    h = draw(st.integers(max(1, kh - 2 * ph), 5))
-    w = draw(st.integers(max(1, kw - 2 * pw), 5))
-    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    h = draw(st.integers(max(2, kh - 2 * ph), 5))
+    w = draw(st.integers(max(2, kw - 2 * pw), 5))
+    n, c = draw(st.sampled_from([2, 1])), draw(st.integers(1, 3))   # batched first
     return ((n, c, h, w), draw(int_or_pair(kh, kw)),
             draw(int_or_pair(draw(st.integers(1, 2)), draw(st.integers(1, 2)))), draw(int_or_pair(ph, pw)))
 
@@ -118,7 +118,7 @@ def conv2d_cases(draw):
 
 @st.composite
 def conv_transpose2d_cases(draw):
-    n, c, h, w = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    n, c, h, w = draw(st.sampled_from([2, 1])), draw(st.integers(1, 3)), draw(st.integers(2, 4)), draw(st.integers(2, 4))
     kh, kw, out_channels = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
     sh, sw = draw(st.integers(1, 2)), draw(st.integers(1, 2))
     # Keep the output (h-1)*sh - 2*ph + kh at least 1.
@@ -164,7 +164,7 @@ def _spread(x, axes):
 
 @st.composite
 def batch_norm_cases(draw):
-    n, c = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    n, c = draw(st.integers(2, 3)), draw(st.integers(1, 3))
     spatial = draw(st.sampled_from([(), (2, 2), (1, 3)]))
     if n * int(np.prod(spatial)) < 2:
         n = 2

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import minigrad.functions as F
-from . import Case, OpSpec, array, shape, with_axis
+from . import Case, OpSpec, array, is_edge, shape, with_axis
 
 
 def ref_logsumexp(x, axis=None, keepdims=False):
@@ -32,11 +32,15 @@ def expand_dims_cases(draw):
 
 @st.composite
 def squeeze_cases(draw):
-    s = draw(st.lists(st.sampled_from([0, 1, 1, 2, 3]), min_size=0, max_size=4).map(tuple))
+    """Sides of 2..4 with one or two size-1 axes put in among them (rarely
+    an empty axis too), and the axis to squeeze: None, one, or several."""
+    s = list(draw(shape(min_dims=0, max_dims=3, min_side=0)))
+    for _ in range(draw(st.integers(1, 2))):
+        s.insert(draw(st.integers(0, len(s))), 1)
+    s = tuple(s)
     a = draw(array(s))
     ones = [i for i, n in enumerate(s) if n == 1]
-    axis = draw(st.one_of(st.none(), st.lists(st.sampled_from(ones), unique=True).map(tuple))
-                if ones else st.none())
+    axis = draw(st.one_of(st.none(), st.lists(st.sampled_from(ones), unique=True).map(tuple)))
     if axis and len(axis) == 1 and draw(st.booleans()):
         axis = axis[0] - len(s) if draw(st.booleans()) else axis[0]
     return Case((a,), {"axis": axis})
@@ -65,7 +69,9 @@ def ref_flatten(x, start_dim=1, end_dim=-1):
 def concat_cases(draw):
     s = draw(shape(min_dims=1, min_side=0))
     axis = draw(st.integers(-len(s), len(s) - 1))
-    sizes = draw(st.lists(st.integers(0, 3), min_size=1, max_size=3))
+    sizes = draw(st.lists(st.integers(2, 3), min_size=2, max_size=3))
+    if is_edge(draw):   # a piece empty or of size 1 along the axis, or only one piece
+        sizes = [draw(st.sampled_from([0, 1]))] + sizes if draw(st.booleans()) else sizes[:1]
     arrays = []
     for n in sizes:
         piece = list(s)
@@ -77,14 +83,14 @@ def concat_cases(draw):
 @st.composite
 def stack_cases(draw):
     s = draw(shape(min_side=0))
-    n = draw(st.integers(1, 3))
+    n = draw(st.integers(2, 3))
     axis = draw(st.integers(-len(s) - 1, len(s)))
     return Case(tuple(draw(array(s)) for _ in range(n)), {"axis": axis})
 
 
 @st.composite
 def split_cases(draw):
-    s = draw(shape(min_dims=1, min_side=0, max_side=5))
+    s = draw(shape(min_dims=1, min_side=0, max_side=6))
     a = draw(array(s))
     axis = draw(st.integers(-len(s), len(s) - 1))
     n = s[axis]

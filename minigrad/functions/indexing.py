@@ -1,0 +1,289 @@
+"""Indexing along an axis: take_along_axis (NumPy's) and gather (PyTorch's),
+their adjoints scatter_add and index_add, masked_fill, and the triangle and
+diagonal ops (tril, triu, diag, diagonal, trace).
+
+One pair of Functions does the work: `TakeAlongAxis` reads elements at
+indices along an axis, `PutAlongAxis` adds values into zeros at indices
+along an axis. Each is the other's backward, so both differentiate to any
+order. Repeated indices add up (np.add.at), never overwrite.
+"""
+import numpy as np
+
+from ..core import Function, Variable
+from .math import where
+from .shape import GetItemGrad, _normalize_axis, _shape_of, get_item, pad, transpose
+
+
+def index_array(op, index, name="index"):
+    """`index` (an ndarray, a list or a Variable) as an integer ndarray."""
+    index = np.asarray(index.data if isinstance(index, Variable) else index)
+    if index.dtype.kind not in "iu" and index.size:
+        raise TypeError(f"{op}: {name} must hold integers, got dtype {index.dtype}")
+    return index.astype(np.intp, copy=False)
+
+
+def _along(index, axis, shape):
+    """The full index tuple into an array of `shape` that places `index`
+    on `axis` and ranges over every other axis; an axis of length 1 in
+    `shape` where index is longer was broadcast, so all its entries go to 0."""
+    ndim = index.ndim
+    full = []
+    for d in range(ndim):
+        if d == axis:
+            full.append(index)
+        else:
+            n = index.shape[d] if shape[d] == index.shape[d] else 1
+            full.append(np.arange(n).reshape([-1 if e == d else 1 for e in range(ndim)]))
+    return tuple(full)
+
+
+class TakeAlongAxis(Function):
+    """y = np.take_along_axis(x, indices, axis).
+    gx = zeros like x with gy added at the indices (PutAlongAxis)."""
+    __slots__ = ("axis", "indices", "unique", "x_shape")
+
+    def __init__(self, axis, indices, unique=False):
+        self.axis = axis
+        self.indices = indices
+        self.unique = unique  # every index along the axis distinct: assign instead of add
+
+    def forward(self, x):
+        self.x_shape = x.shape
+        return np.take_along_axis(x, self.indices, self.axis)
+
+    def backward(self, gy):
+        return PutAlongAxis(self.axis, self.indices, self.x_shape, self.unique)(gy)
+
+    def settings(self):
+        return {"axis": self.axis}
+
+
+class PutAlongAxis(Function):
+    """y = zeros(shape) with v added at `indices` along `axis` (repeated
+    indices add up).   gv = take_along_axis(gy, indices, axis)"""
+    __slots__ = ("axis", "indices", "shape", "unique")
+
+    def __init__(self, axis, indices, shape, unique=False):
+        self.axis = axis
+        self.indices = indices
+        self.shape = shape
+        self.unique = unique
+
+    def forward(self, v):
+        y = np.zeros(self.shape, dtype=v.dtype)
+        indices = np.broadcast_to(self.indices, v.shape)
+        if self.unique:
+            np.put_along_axis(y, indices, v, self.axis)
+        else:
+            np.add.at(y, _along(indices, self.axis, self.shape), v)
+        return y
+
+    def backward(self, gy):
+        return TakeAlongAxis(self.axis, self.indices, self.unique)(gy)
+
+    def settings(self):
+        return {"axis": self.axis, "shape": self.shape}
+
+
+def _check_range(op, index, n, axis, shape):
+    if index.size and (index.min() < -n or index.max() >= n):
+        raise IndexError(f"{op}: index out of range: values from {index.min()} to {index.max()} "
+                         f"for axis {axis} of size {n} (shape {shape}); expected -{n} <= index < {n}")
+
+
+def take_along_axis(x, indices, axis):
+    """np.take_along_axis(x, indices, axis): y[..., i, ...] = x[...,
+    indices[..., i, ...], ...]; indices has x's number of dimensions and
+    broadcasts with x on the other axes. Negative indices count from the end."""
+    shape = _shape_of(x)
+    indices = index_array("take_along_axis", indices, "indices")
+    if indices.ndim != len(shape):
+        raise ValueError(f"take_along_axis: indices of shape {indices.shape} and x of shape {shape} "
+                         "must have the same number of dimensions")
+    axis = _normalize_axis("take_along_axis", axis, len(shape))
+    _check_range("take_along_axis", indices, shape[axis], axis, shape)
+    return TakeAlongAxis(axis, indices % max(shape[axis], 1))(x)
+
+
+def _torch_index(op, shape, axis, index, other=None):
+    """PyTorch's rules for gather/scatter_add: index has x's number of
+    dimensions, is no larger than `other` (x, or src) on the other axes,
+    and holds values in [0, n) for the axis of length n."""
+    index = index_array(op, index)
+    ndim = len(shape)
+    if index.ndim != ndim:
+        raise ValueError(f"{op}: index of shape {index.shape} must have as many dimensions as x "
+                         f"of shape {shape}")
+    axis = _normalize_axis(op, axis, max(ndim, 1))
+    for d, (i, n) in enumerate(zip(index.shape, shape)):
+        if d != axis and i > n:
+            raise ValueError(f"{op}: index of shape {index.shape} is larger than x of shape {shape} "
+                             f"along axis {d}; expected index.shape[d] <= x.shape[d] for d != {axis}")
+    for d, (i, n) in enumerate(zip(index.shape, other or ())):
+        if i > n:
+            raise ValueError(f"{op}: index of shape {index.shape} is larger than src of shape {other} "
+                             f"along axis {d}")
+    n = shape[axis]
+    if index.size and (index.min() < 0 or index.max() >= n):
+        raise IndexError(f"{op}: index values from {index.min()} to {index.max()} are out of range "
+                         f"for axis {axis} of size {n} (shape {shape}); expected 0 <= index < {n}")
+    return index, axis
+
+
+def _crop(x, shape):
+    """x[:shape[0], :shape[1], ...] (a no-op when the shapes agree)."""
+    if tuple(_shape_of(x)) == tuple(shape):
+        return x
+    return get_item(x, tuple(slice(0, n) for n in shape))
+
+
+def gather(x, axis, index):
+    """PyTorch's gather: y[i][j][k] = x[index[i][j][k]][j][k] for axis 0
+    (and so on). index has x's number of dimensions and may be smaller than
+    x on the other axes; y has index's shape."""
+    shape = _shape_of(x)
+    index, axis = _torch_index("gather", shape, axis, index)
+    cropped = tuple(n if d == axis else i for d, (i, n) in enumerate(zip(index.shape, shape)))
+    return TakeAlongAxis(axis, index)(_crop(x, cropped))
+
+
+def scatter_add(x, axis, index, src):
+    """PyTorch's scatter_add: a copy of x with src[i][j][k] added at
+    [index[i][j][k]][j][k] for axis 0 (and so on); repeated indices add up.
+    Only src[:index.shape] is used. y has x's shape."""
+    shape = _shape_of(x)
+    index, axis = _torch_index("scatter_add", shape, axis, index, _shape_of(src))
+    target = tuple(n if d == axis else i for d, (i, n) in enumerate(zip(index.shape, shape)))
+    added = PutAlongAxis(axis, index, target)(_crop(src, index.shape))
+    if target != tuple(shape):
+        added = pad(added, [(0, n - t) for n, t in zip(shape, target)])
+    return x + added
+
+
+def index_add(x, axis, index, src):
+    """PyTorch's index_add: a copy of x with src's slices added along
+    `axis` at the positions in the 1-D `index` (y[..., index[i], ...] +=
+    src[..., i, ...]); repeated indices add up."""
+    shape = _shape_of(x)
+    src_shape = _shape_of(src)
+    index = index_array("index_add", index)
+    axis = _normalize_axis("index_add", axis, max(len(shape), 1))
+    expected = shape[:axis] + (len(index),) + shape[axis + 1:] if index.ndim == 1 else None
+    if expected is None or tuple(src_shape) != expected:
+        raise ValueError(f"index_add: index of shape {index.shape} and src of shape {src_shape} do not fit "
+                         f"x of shape {shape} along axis {axis}; expected a 1-D index and src of shape "
+                         f"{expected if expected is not None else 'x.shape with len(index) on axis'}")
+    _check_range("index_add", index, shape[axis], axis, shape)
+    return x + GetItemGrad((slice(None),) * axis + (index,), tuple(shape))(src)
+
+
+def masked_fill(x, mask, value):
+    """x with `value` where the boolean `mask` (broadcasting to x's shape)
+    is true. value may be a number or a 0-d Variable (then it gets the
+    gradient summed over the filled places)."""
+    shape = _shape_of(x)
+    mask = np.asarray(mask.data if isinstance(mask, Variable) else mask)
+    if mask.dtype != bool:
+        raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
+    try:
+        if np.broadcast_shapes(mask.shape, shape) != tuple(shape):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"masked_fill: mask of shape {mask.shape} does not broadcast to x of shape "
+                         f"{shape}") from None
+    if _shape_of(value) != ():
+        raise ValueError(f"masked_fill: value must be a number or 0-d, got shape {_shape_of(value)}")
+    if isinstance(value, Variable) and value.requires_grad:
+        return where(mask, value, x)  # value gets the gradient summed over the filled places
+    return MaskedFill(mask, value.data if isinstance(value, Variable) else value)(x)
+
+
+class MaskedFill(Function):
+    """y = value where mask, else x (value a constant).   gx = 0 where mask,
+    else gy: the same op with value 0. One op each way, where `where`
+    would also form a gradient for the constant."""
+    __slots__ = ("mask", "value")
+
+    def __init__(self, mask, value):
+        self.mask = mask
+        self.value = value
+
+    def forward(self, x):
+        return np.where(self.mask, np.asarray(self.value, dtype=x.dtype), x)
+
+    def backward(self, gy):
+        return MaskedFill(self.mask, 0)(gy)
+
+    def settings(self):
+        return {"value": self.value}
+
+
+# -- triangles and diagonals -----------------------------------------------------
+
+def _matrix_shape(op, x, k):
+    shape = _shape_of(x)
+    if len(shape) < 2:
+        raise ValueError(f"{op}: expected an array of at least 2 dimensions (a matrix or a batch of "
+                         f"them), got shape {shape}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"{op}: k (the diagonal offset) must be an int, got {k!r}")
+    return shape
+
+
+def tril(x, k=0):
+    """The lower triangle of the last two axes (elements with j - i <= k),
+    zeros above, as np.tril."""
+    shape = _matrix_shape("tril", x, k)
+    return where(np.tri(shape[-2], shape[-1], k, dtype=bool), x, np.zeros((), _dtype(x)))
+
+
+def triu(x, k=0):
+    """The upper triangle of the last two axes (elements with j - i >= k),
+    zeros below, as np.triu."""
+    shape = _matrix_shape("triu", x, k)
+    return where(np.tri(shape[-2], shape[-1], k - 1, dtype=bool), np.zeros((), _dtype(x)), x)
+
+
+def _dtype(x):
+    return x.dtype if isinstance(x, Variable) else np.asarray(x).dtype
+
+
+def _diagonal_index(rows, cols, offset):
+    """Row and column indices of the diagonal `offset` of a rows x cols matrix."""
+    n = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
+    i = np.arange(n)
+    return i - min(offset, 0), i + max(offset, 0)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The diagonal `offset` of the matrices on axes (axis1, axis2), as
+    np.diagonal: those axes removed, the diagonal appended as the last axis."""
+    shape = _shape_of(x)
+    if len(shape) < 2:
+        raise ValueError(f"diagonal: expected at least 2 dimensions, got shape {shape}")
+    a1 = _normalize_axis("diagonal", axis1, len(shape))
+    a2 = _normalize_axis("diagonal", axis2, len(shape))
+    if a1 == a2:
+        raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2}")
+    rest = [d for d in range(len(shape)) if d not in (a1, a2)]
+    rows, cols = _diagonal_index(shape[a1], shape[a2], offset)
+    moved = transpose(x, rest + [a1, a2]) if rest + [a1, a2] != list(range(len(shape))) else x
+    return get_item(moved, (Ellipsis, rows, cols))
+
+
+def diag(x, k=0):
+    """As np.diag: a 1-D x gives the 2-D matrix with x on its diagonal k;
+    a 2-D x gives its diagonal k (1-D)."""
+    shape = _shape_of(x)
+    if len(shape) == 2:
+        return diagonal(x, k)
+    if len(shape) != 1:
+        raise ValueError(f"diag: expected a 1-D or 2-D array, got shape {shape}")
+    n = shape[0] + abs(k)
+    return GetItemGrad(_diagonal_index(n, n, k), (n, n))(x)
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    """The sum along the diagonal `offset` of axes (axis1, axis2), as np.trace."""
+    return diagonal(x, offset, axis1, axis2).sum(axis=-1)
+

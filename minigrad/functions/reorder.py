@@ -1,0 +1,168 @@
+"""Ops that reorder or repeat elements: flip, roll, tile, repeat, and the
+axis-moving and splitting helpers with PyTorch's names (moveaxis, swapaxes,
+permute, unsqueeze, chunk, unbind). Most are built from reshape,
+transpose, broadcast_to, split and get_item, so their gradients come free."""
+import numpy as np
+
+from ..core import Function
+from .shape import (_axis_tuple, _normalize_axis, _shape_of, broadcast_to, expand_dims, get_item, reshape,
+                    split, squeeze, transpose)
+
+
+def _axes_or_all(op, axis, ndim):
+    return tuple(range(ndim)) if axis is None else _axis_tuple(op, axis, ndim)
+
+
+class Flip(Function):
+    """y = x reversed along `axes`.   gx = gy reversed along the same axes."""
+    __slots__ = ("axes",)
+
+    def __init__(self, axes):
+        self.axes = axes
+
+    def forward(self, x):
+        return np.flip(x, self.axes)
+
+    def backward(self, gy):
+        return Flip(self.axes)(gy)
+
+    def settings(self):
+        return {"axis": self.axes}
+
+
+class Roll(Function):
+    """y = x shifted cyclically by `shift` along `axis` (as np.roll).
+    gx = gy rolled back by -shift."""
+    __slots__ = ("shift", "axis")
+
+    def __init__(self, shift, axis):
+        self.shift = shift
+        self.axis = axis
+
+    def forward(self, x):
+        return np.roll(x, self.shift, self.axis)
+
+    def backward(self, gy):
+        back = tuple(-s for s in self.shift) if isinstance(self.shift, tuple) else -self.shift
+        return Roll(back, self.axis)(gy)
+
+    def settings(self):
+        return {"shift": self.shift, "axis": self.axis}
+
+
+def flip(x, axis=None):
+    """x reversed along `axis` (an int, a tuple, or None for every axis), as np.flip."""
+    return Flip(_axes_or_all("flip", axis, len(_shape_of(x))))(x)
+
+
+def roll(x, shift, axis=None):
+    """x shifted cyclically, as np.roll: `shift` (an int or one per axis)
+    along `axis` (None: x flattened, rolled, and shaped back)."""
+    shape = _shape_of(x)
+    if axis is None:
+        if not isinstance(shift, (int, np.integer)):
+            raise TypeError(f"roll: with axis=None, shift must be an int, got {shift!r}")
+        return reshape(Roll(int(shift), 0)(reshape(x, (-1,))), shape)
+    axes = _axis_tuple("roll", axis, len(shape)) if isinstance(axis, (tuple, list)) else (
+        _normalize_axis("roll", axis, len(shape)),)
+    shifts = (shift,) * len(axes) if isinstance(shift, (int, np.integer)) else tuple(shift)
+    if len(shifts) != len(axes) or not all(isinstance(s, (int, np.integer)) for s in shifts):
+        raise ValueError(f"roll: shift {shift!r} does not match axis {axis!r}; expected an int or "
+                         "one int per axis")
+    return Roll(tuple(int(s) for s in shifts), axes)(x)
+
+
+def tile(x, reps):
+    """x repeated as a block `reps` times along each axis, as np.tile
+    (reps an int or a tuple; shapes are padded with leading 1s to match).
+    Built as broadcast_to on interleaved axes, then reshape."""
+    shape = _shape_of(x)
+    reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
+    if any(not isinstance(r, (int, np.integer)) or r < 0 for r in reps):
+        raise ValueError(f"tile: reps {reps!r} must be non-negative integers")
+    ndim = max(len(shape), len(reps))
+    shape = (1,) * (ndim - len(shape)) + tuple(shape)
+    reps = (1,) * (ndim - len(reps)) + reps
+    interleaved = tuple(v for pair in zip((1,) * ndim, shape) for v in pair)
+    spread = broadcast_to(reshape(x, interleaved), tuple(v for pair in zip(reps, shape) for v in pair))
+    return reshape(spread, tuple(r * n for r, n in zip(reps, shape)))
+
+
+def repeat(x, repeats, axis=None):
+    """Each element of x repeated `repeats` times along `axis`, as np.repeat
+    (axis None: x flattened first). repeats is an int, or one count per
+    element along the axis."""
+    if axis is None:
+        x = reshape(x, (-1,))
+        axis = 0
+    shape = _shape_of(x)
+    axis = _normalize_axis("repeat", axis, len(shape))
+    counts = np.asarray(repeats)
+    if counts.dtype.kind not in "iu" or (counts < 0).any() or counts.ndim > 1:
+        raise ValueError(f"repeat: repeats {repeats!r} must be a non-negative int or a 1-D list of them")
+    if counts.ndim == 0:  # the same count everywhere: a broadcast on a new axis
+        wide = broadcast_to(expand_dims(x, axis + 1), shape[:axis + 1] + (int(counts),) + shape[axis + 1:])
+        return reshape(wide, shape[:axis] + (shape[axis] * int(counts),) + shape[axis + 1:])
+    if len(counts) != shape[axis]:
+        raise ValueError(f"repeat: {len(counts)} repeats for axis {axis} of size {shape[axis]} "
+                         f"(shape {shape}); expected one count per element")
+    return get_item(x, (slice(None),) * axis + (np.repeat(np.arange(shape[axis]), counts),))
+
+
+def moveaxis(x, source, destination):
+    """x with axes `source` moved to positions `destination` (ints or
+    tuples), the others kept in order, as np.moveaxis. A transpose."""
+    ndim = len(_shape_of(x))
+    src = _axis_tuple("moveaxis", source, ndim)
+    dst = _axis_tuple("moveaxis", destination, ndim)
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: source {source!r} and destination {destination!r} must have the "
+                         "same number of axes")
+    order = [a for a in range(ndim) if a not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return transpose(x, order)
+
+
+def swapaxes(x, axis1, axis2):
+    """x with axes axis1 and axis2 exchanged, as np.swapaxes and torch.transpose."""
+    ndim = len(_shape_of(x))
+    a = _normalize_axis("swapaxes", axis1, ndim)
+    b = _normalize_axis("swapaxes", axis2, ndim)
+    order = list(range(ndim))
+    order[a], order[b] = order[b], order[a]
+    return transpose(x, order)
+
+
+def permute(x, axes, *more_axes):
+    """x with its axes in the order `axes`, as torch.permute (a tuple, or
+    the axes as arguments: permute(x, 2, 0, 1)); the same as transpose(x, axes)."""
+    if more_axes:
+        axes = (axes,) + more_axes
+    elif isinstance(axes, (int, np.integer)):
+        axes = (axes,)
+    return transpose(x, tuple(axes))
+
+
+def unsqueeze(x, axis):
+    """x with a new axis of size 1 at `axis`: PyTorch's name for expand_dims."""
+    return expand_dims(x, axis)
+
+
+def chunk(x, n, axis=0):
+    """x cut along `axis` into at most n pieces of ceil(size / n) elements
+    (the last may be smaller), as torch.chunk: a list of Variables."""
+    shape = _shape_of(x)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"chunk: n must be a positive int, got {n!r}")
+    a = _normalize_axis("chunk", axis, len(shape))
+    size = -(-shape[a] // n) if shape[a] else 1
+    return split(x, list(range(size, shape[a], size)), a)
+
+
+def unbind(x, axis=0):
+    """The slices of x along `axis`, that axis removed, as torch.unbind: a list of Variables."""
+    shape = _shape_of(x)
+    a = _normalize_axis("unbind", axis, len(shape))
+    return [squeeze(p, a) for p in split(x, shape[a], a)] if shape[a] else []
+

@@ -1,0 +1,96 @@
+"""Order statistics: sort, argsort, topk, median. The values are x gathered
+at positions NumPy finds (take_along_axis), so the gradient goes back to
+the elements that were picked; the positions themselves are not
+differentiable."""
+import numpy as np
+
+from ..core import Variable
+from .indexing import TakeAlongAxis
+from .reduction import mean
+from .shape import _axis_tuple, _normalize_axis, _shape_of, reshape, squeeze, transpose
+
+
+def _data(x):
+    return x.data if isinstance(x, Variable) else np.asarray(x)
+
+
+def _descending_key(data):
+    """An array whose ascending order is data's descending order."""
+    if data.dtype.kind == "b":
+        return ~data
+    if data.dtype.kind == "u":
+        return np.iinfo(data.dtype).max - data
+    return -data
+
+
+def _order(data, axis, descending):
+    """Stable argsort along axis, largest first when descending."""
+    return np.argsort(_descending_key(data) if descending else data, axis=axis, kind="stable")
+
+
+def _prepare(op, x, axis):
+    """(x, axis) with axis None meaning x flattened."""
+    if axis is None:
+        return reshape(x, (-1,)), 0
+    return x, _normalize_axis(op, axis, max(len(_shape_of(x)), 1))
+
+
+def sort(x, axis=-1, descending=False):
+    """x sorted along `axis` (None: x flattened), ascending unless
+    descending=True; differentiable (the gradient follows each element back
+    to where it came from). Ties keep their order (a stable sort)."""
+    x, axis = _prepare("sort", x, axis)
+    return TakeAlongAxis(axis, _order(_data(x), axis, descending), unique=True)(x)
+
+
+def argsort(x, axis=-1, descending=False):
+    """The indices that sort x along `axis` (None: x flattened), int64, a
+    stable sort; not differentiable."""
+    x, axis = _prepare("argsort", x, axis)
+    return Variable(_order(_data(x), axis, descending).astype(np.int64), requires_grad=False)
+
+
+def topk(x, k, axis=-1, largest=True):
+    """The k largest (or smallest, largest=False) elements along `axis`,
+    sorted, as torch.topk: a pair (values, indices), values differentiable,
+    indices an int64 Variable."""
+    data = _data(x)
+    axis = _normalize_axis("topk", axis, max(data.ndim, 1))
+    n = data.shape[axis] if data.ndim else 1
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
+        raise ValueError(f"topk: k={k!r} is out of range for axis {axis} of size {n} (shape {data.shape}); "
+                         f"expected 0 <= k <= {n}")
+    key = _descending_key(data) if largest else data
+    if 0 < k < n:  # partition first: only the k picked are sorted
+        part = np.take(np.argpartition(key, k - 1, axis=axis), np.arange(k), axis=axis)
+        order = np.argsort(np.take_along_axis(key, part, axis), axis=axis, kind="stable")
+        index = np.take_along_axis(part, order, axis)
+    else:
+        index = np.take(np.argsort(key, axis=axis, kind="stable"), np.arange(k), axis=axis)
+    return TakeAlongAxis(axis, index, unique=True)(x), Variable(index.astype(np.int64), requires_grad=False)
+
+
+def median(x, axis=None, keepdims=False):
+    """The median along `axis` (None: all elements; a tuple: those axes
+    together), as np.median: for an even count it is the mean of the two
+    middle values (PyTorch's median takes the lower one instead); each gets
+    half the gradient."""
+    shape = _shape_of(x)
+    ndim = len(shape)
+    axes = tuple(range(ndim)) if axis is None else _axis_tuple("median", axis, ndim)
+    rest = [d for d in range(ndim) if d not in axes]
+    n = int(np.prod([shape[d] for d in axes]))
+    if n == 0:
+        raise ValueError(f"median: cannot take the median of no elements (shape {shape}, axis {axis})")
+    if len(axes) != 1 or ndim == 0:  # gather the reduced axes into one, last
+        moved = transpose(x, rest + list(axes)) if rest + list(axes) != list(range(ndim)) else x
+        x, a = reshape(moved, tuple(shape[d] for d in rest) + (n,)), len(rest)
+    else:
+        a = axes[0]
+    middle = sorted({(n - 1) // 2, n // 2})
+    index = np.take(np.argpartition(_data(x), middle, axis=a), middle, axis=a)
+    picked = TakeAlongAxis(a, index, unique=True)(x)
+    y = mean(picked, a) if len(middle) == 2 else squeeze(picked, a)
+    if keepdims:
+        y = reshape(y, tuple(1 if d in axes else m for d, m in enumerate(shape)))
+    return y
