@@ -36,6 +36,8 @@ def _wrap(x):
         return StrictArray(x)
     if isinstance(x, np.generic) and not isinstance(x, np.dtype):
         return StrictArray(np.asarray(x))  # reductions give 0-d arrays, as CuPy's do
+    if isinstance(x, tuple) and hasattr(x, "_fields"):  # a named tuple (slogdet's, eigh's ...)
+        return type(x)(*(_wrap(v) for v in x))
     if isinstance(x, (list, tuple)):
         return type(x)(_wrap(v) for v in x)
     return x

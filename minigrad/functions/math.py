@@ -243,6 +243,12 @@ def where(cond, a, b):
     differentiated), a and b broadcast with it."""
     like = a.data if isinstance(a, Variable) else b.data if isinstance(b, Variable) else None
     cond = backend.asarray(cond.data if isinstance(cond, Variable) else cond, bool, like)
+    if like is not None and type(like) is not np.ndarray:
+        # Host constants (masks made from shapes, 0-d fill values) go where the data is.
+        device = backend.device_of(like)
+        cond = backend.to_device(cond, device)
+        a, b = (v[()] if type(v) is np.ndarray and v.ndim == 0 else
+                backend.to_device(v, device) if type(v) is np.ndarray else v for v in (a, b))
     return Where(cond)(a, b)
 
 

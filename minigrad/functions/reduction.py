@@ -4,7 +4,7 @@ import builtins
 
 import numpy as np
 
-from ..core import Function, Variable, backend
+from ..core import Function, Variable, backend, as_array
 from .math import abs as _abs, exp, sqrt, where
 from .shape import (_axis_tuple, _normalize_axis, _shape_of, broadcast_to, concat, expand_dims, reshape,
                     squeeze, transpose)
@@ -280,7 +280,9 @@ class PNorm(Reduction):
     def backward(self, gy):
         (x,) = self.inputs
         y = self.output_variable()
-        safe_y = where(y.data == 0, np.ones((), y.dtype), y) if not y.data.all() else y
+        # (on a device, without asking whether any y is 0: that would wait for the device)
+        on_host = type(y.data) is np.ndarray
+        safe_y = where(y.data == 0, np.ones((), y.dtype), y) if not on_host or not y.data.all() else y
         # Scale on the reduced shape first, then one full-size product that
         # broadcasts it back (Mul's backward sums over the broadcast axes).
         reduced = keepdims_shape(self.x_shape, self.axes)
@@ -391,7 +393,7 @@ def _vector_norm(x, ord, axis, keepdims):
     if ord == -np.inf:
         return Min(axis, keepdims)(_abs(x))
     if ord == 0:
-        data = x.data if isinstance(x, Variable) else np.asarray(x)
+        data = as_array(x)
         return Variable(np.linalg.norm(data, 0, axis, keepdims), requires_grad=False)
     if ord == 1:
         return sum(_abs(x), axis, keepdims)
@@ -413,13 +415,14 @@ def _matrix_norm(x, ord, axes, keepdims):
 
 def _nd(op, fn, x, axis, keepdims, tuple_ok):
     """A non-differentiable reduction as a constant Variable, `axis` checked once."""
-    data = x.data if isinstance(x, Variable) else np.asarray(x)
+    data = as_array(x)
     if axis is not None:
         axis = (_axis_tuple(op, axis, data.ndim) if tuple_ok and isinstance(axis, (tuple, list))
                 else _normalize_axis(op, axis, builtins.max(data.ndim, 1)))
     if op.startswith("arg") and data.size == 0:
         raise ValueError(f"{op}: the array of shape {data.shape} is empty; expected at least one element")
-    return Variable(np.asarray(fn(data, axis=axis, keepdims=keepdims)), requires_grad=False)
+    return Variable(backend.get_array_module(data).asarray(fn(data, axis=axis, keepdims=keepdims)),
+                    requires_grad=False)
 
 
 def argmax(x, axis=None, keepdims=False):

@@ -522,8 +522,13 @@ class PadCopyGrad(Function):
             lead = (slice(None),) * axis
             middle = gy[lead + (slice(before, before + n),)].copy()
             edges = np.r_[0:before, before + n:before + n + after]
-            add_along_axis(middle, axis, _pad_source(n, before, after, self.mode)[edges],
-                           np.take(gy, edges, axis=axis))
+            source = _pad_source(n, before, after, self.mode)[edges]
+            if type(gy) is np.ndarray:
+                add_along_axis(middle, axis, source, np.take(gy, edges, axis=axis))
+            else:  # positions from the shapes, copied to gy's device
+                device = backend.device_of(gy)
+                backend.add_at(middle, lead + (backend.to_device(source, device),),
+                               np.take(gy, backend.to_device(edges, device), axis=axis))
             gy = middle
         return gy
 
