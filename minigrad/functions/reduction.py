@@ -143,7 +143,8 @@ class Max(Reduction):
         y = self.output_variable().data.reshape(reduced)
         k = short_last_axis(self.x_shape, self.axes, self.count())
         share = x.data == (widen_last(y, k) if k else y)  # bool: float * bool keeps gy's dtype
-        if np.count_nonzero(share) != y.size:  # ties: divide each by its window's count
+        # ties: divide each by its window's count (on a device always, rather than wait to count them)
+        if type(share) is not np.ndarray or np.count_nonzero(share) != y.size:
             share = self.tie_shares(share, gy.dtype if gy.dtype.kind in "fc" else np.float64, k)
         gy = reshape(gy, reduced)
         if k:  # broadcast by Mul along the other axes only
