@@ -105,6 +105,8 @@ def to_arguments(who, args, device=None, dtype=None):
             try:
                 dtype = np.dtype(arg)
             except TypeError:
+                if isinstance(arg, str):
+                    get_device(arg)  # raises: an unknown device
                 raise TypeError(f"{who}: expected a device ('cpu', 'cuda') or a dtype, got {arg!r}") from None
     return (None if device is None else get_device(device)), (None if dtype is None else np.dtype(dtype))
 

@@ -164,9 +164,9 @@ def _group_heads(op, query, key, value, attn_mask):
 def split_mask(op, name, mask, keep_value):
     """(keep, bias) from a boolean or float mask: a boolean mask gives
     `keep` (its elements equal to keep_value take part), a float one `bias`."""
-    dtype = mask.data.dtype if isinstance(mask, Variable) else np.asarray(mask).dtype
+    dtype = mask.data.dtype if isinstance(mask, Variable) else backend.asarray(mask).dtype
     if dtype == bool:
-        mask = np.asarray(mask.data if isinstance(mask, Variable) else mask)
+        mask = backend.asarray(mask.data if isinstance(mask, Variable) else mask)
         return (mask if keep_value else ~mask), None
     if dtype.kind == "f":
         return None, mask

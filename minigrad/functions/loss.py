@@ -352,13 +352,15 @@ def _class_axis(op, x, name):
 
 
 def _labels(op, x, name, t, axis, ignore_index, probabilities_ok):
-    """t as checked integer class labels, or None when t holds class
-    probabilities of x's shape (where probabilities_ok)."""
+    """(labels, any_ignored): t as checked integer class labels and whether
+    any equals ignore_index, or (None, False) when t holds class
+    probabilities of x's shape (where probabilities_ok). On a device both
+    checks cost one read back to the host, together."""
     t_data = as_array(t)
     n_classes = x.shape[axis]
     label_shape = x.shape[:axis] + x.shape[axis + 1:]
     if probabilities_ok and t_data.shape == x.shape and t_data.shape != label_shape:
-        return None
+        return None, False
     if t_data.shape != label_shape:
         alternative = f" or {x.shape} (one-hot or probabilities)" if probabilities_ok else ""
         raise ValueError(f"{op}: {name} of shape {x.shape} need t of shape {label_shape} "
@@ -367,14 +369,18 @@ def _labels(op, x, name, t, axis, ignore_index, probabilities_ok):
         raise TypeError(f"{op}: labels t must be integers, got dtype {t_data.dtype} "
                         f"(convert with t.astype(int))")
     bad = (t_data < 0) | (t_data >= n_classes)
-    if ignore_index is not None:
-        bad &= t_data != ignore_index
-    if bad.any():
+    ignored = t_data == ignore_index if ignore_index is not None else None
+    if ignored is not None:
+        bad &= ~ignored
+    flags = bad.any() if ignored is None else np.stack([bad.any(), ignored.any()])
+    flags = backend.to_host(flags) if hasattr(flags, "shape") else flags
+    any_bad, any_ignored = (bool(flags), False) if ignored is None else (bool(flags[0]), bool(flags[1]))
+    if any_bad:
         i = tuple(int(k) for k in np.argwhere(bad)[0])
         ignoring = "" if ignore_index is None else f" or t == ignore_index ({ignore_index})"
         raise ValueError(f"{op}: label {int(t_data[i])} at index {i} is out of range for {n_classes} "
                          f"classes; expected 0 <= t < {n_classes}{ignoring}")
-    return t_data.astype(np.intp, copy=False)
+    return t_data.astype(np.intp, copy=False), any_ignored
 
 
 def _class_weight(op, weight, n_classes, dtype, x):
@@ -392,7 +398,7 @@ def _along_class_axis(w, axis, ndim):
     return w.reshape(w.shape + (1,) * (ndim - axis - 1))
 
 
-def _negative_log_likelihood(log_p, labels, axis, weight, ignore_index):
+def _negative_log_likelihood(log_p, labels, axis, weight, ignore_index, any_ignored):
     """-weight[t] log_p[t] at each position (0 where t == ignore_index),
     and their total weight (the divisor of PyTorch's mean)."""
     xp = backend.get_array_module(labels)
@@ -405,7 +411,7 @@ def _negative_log_likelihood(log_p, labels, axis, weight, ignore_index):
     w = xp.ones(labels.shape, log_p.dtype) if weight is None else weight[safe]
     w = np.where(ignored, 0, w).astype(log_p.dtype, copy=False)
     losses = -picked if weight is None else -picked * w
-    if ignored.any():   # where, not * 0: a picked -inf times 0 would be nan
+    if any_ignored:   # where, not * 0: a picked -inf times 0 would be nan
         losses = where(ignored, 0, losses)
     return losses, w.sum(), ignored
 
@@ -418,7 +424,7 @@ def _cross_entropy(op, logits, t, weight, ignore_index, reduction, label_smoothi
         raise ValueError(f"{op}: label_smoothing must lie in [0, 1], got {label_smoothing}")
     weight = _class_weight(op, weight, n_classes, x.dtype if x.dtype.kind == "f" else np.float64, x)
     plain = weight is None and label_smoothing == 0 and reduction == "mean"
-    labels = _labels(op, x, "logits", t, axis, ignore_index, probabilities_ok=True)
+    labels, any_ignored = _labels(op, x, "logits", t, axis, ignore_index, probabilities_ok=True)
     if labels is None:
         if ignore_index is not None and ignore_index >= 0:
             raise ValueError(f"{op}: ignore_index={ignore_index} is not supported with class-probability "
@@ -431,10 +437,11 @@ def _cross_entropy(op, logits, t, weight, ignore_index, reduction, label_smoothi
         if weight is not None:
             t = t * _along_class_axis(weight, axis, x.ndim)
         return _reduce(op, -(log_softmax(x, axis) * t).sum(axis=axis), reduction)
-    if plain and (ignore_index is None or not (labels == ignore_index).any()):
+    if plain and not any_ignored:
         return SoftmaxCrossEntropy(labels, axis)(x)        # the fused fast path
     log_p = log_softmax(x, axis)
-    losses, total_weight, ignored = _negative_log_likelihood(log_p, labels, axis, weight, ignore_index)
+    losses, total_weight, ignored = _negative_log_likelihood(log_p, labels, axis, weight, ignore_index,
+                                                             any_ignored)
     if label_smoothing:
         # PyTorch's: the uniform part -sum_c w_c log p_c, divided by the same total weight.
         w = 1 if weight is None else _along_class_axis(weight, axis, x.ndim)
@@ -473,8 +480,8 @@ def nll_loss(log_probs, target, weight=None, *, ignore_index=-100, reduction="me
     x = as_variable(log_probs)
     axis = _class_axis("nll_loss", x, "log_probs")
     weight = _class_weight("nll_loss", weight, x.shape[axis], x.dtype if x.dtype.kind == "f" else np.float64, x)
-    labels = _labels("nll_loss", x, "log_probs", target, axis, ignore_index, probabilities_ok=False)
-    losses, total_weight, _ = _negative_log_likelihood(x, labels, axis, weight, ignore_index)
+    labels, any_ignored = _labels("nll_loss", x, "log_probs", target, axis, ignore_index, probabilities_ok=False)
+    losses, total_weight, _ = _negative_log_likelihood(x, labels, axis, weight, ignore_index, any_ignored)
     return _reduce("nll_loss", losses, reduction, divisor=total_weight)
 
 

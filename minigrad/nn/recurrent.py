@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from .. import functions as F
-from ..core import backend
+from ..core import as_variable, backend
 from . import init
 from .module import Module, cast_input, check_size
 from .parameter import new_parameter
@@ -154,7 +154,8 @@ class _Recurrent(Module):
         """`state` checked against `shape`, or zeros of `shape` when it is None."""
         if state is None:
             xp = backend.get_array_module(next(self.parameters()).data)  # made where the weights live
-            return tuple(xp.zeros(shape, dtype=dtype) for _ in range(self.state_count))
+            # Variables, so that `h - n` works with h on a device too
+            return tuple(as_variable(xp.zeros(shape, dtype=dtype)) for _ in range(self.state_count))
         for s in state:
             if tuple(s.shape) != tuple(shape):
                 raise ValueError(f"{type(self).__name__}: initial state has shape {tuple(s.shape)}, "
