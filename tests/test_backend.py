@@ -257,6 +257,7 @@ def test_optimizer_state_saves_to_the_host_and_loads_onto_the_device(tmp_path):
 
 
 def test_pictures_of_a_device_graph_show_host_copies():
+    pytest.importorskip("graphviz")
     x = mg.Variable(np.array([1.0, -2.0]), name="x").to(DEVICE)
     y = F.relu(x * 3)
     source = mg.viz.to_dot(y, show=("name", "shape", "value")).source

@@ -10,6 +10,7 @@ minigrad's generator (`mg.manual_seed` seeds it).
 import numpy as np
 
 from .. import rng
+from . import backend
 from .variable import Variable, shape_args
 
 _DEFAULT_FLOAT = np.dtype(np.float32)
@@ -41,6 +42,8 @@ def tensor(data, dtype=None, requires_grad=False):
     dtype; `dtype=` overrides."""
     if isinstance(data, Variable):
         data = data.data
+    if hasattr(data, "shape") and backend.device_of(data) is not backend.CPU:  # a copy on its device
+        return _variable("tensor", data.astype(data.dtype if dtype is None else dtype, copy=True), requires_grad)
     if dtype is not None:
         array = np.array(data, dtype=dtype)
     elif isinstance(data, (np.ndarray, np.generic)):
