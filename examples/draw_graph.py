@@ -5,8 +5,8 @@ After one backward pass the script draws the graph with every value and
 gradient, each parameter under its dotted name and each layer's ops in a
 labelled box (out/draw_graph/graph.png, with its DOT source), copies it to
 the README's figure (docs/images/graph.png, or --image), and writes a page
-that replays the backward pass step by step (out/draw_graph/backward.html;
-open it in a browser). Runs in a second or two; needs Graphviz's `dot`.
+that replays the forward and then the backward pass step by step
+(out/draw_graph/backward.html; open it in a browser). Runs in a second or two; needs Graphviz's `dot`.
 
     python examples/draw_graph.py [--out FOLDER] [--image PNG]
 """
@@ -28,7 +28,7 @@ def build():
     mg.manual_seed(1)
     model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
     x = mg.Variable(np.array([[0.5, -1.0], [2.0, 0.3]], dtype=np.float32), name="x")
-    t = mg.Variable(np.array([[1.0], [-0.5]], dtype=np.float32), name="t")
+    t = mg.Variable(np.array([[1.0], [-0.5]], dtype=np.float32), name="t", requires_grad=False)
     with viz.module_scopes(model):
         loss = F.mean_squared_error(model(x), t)
     loss.name = "loss"

@@ -15,6 +15,12 @@ directory and moved over the target with `os.replace` only once complete,
 so a failed save leaves any previous file intact; a temporary file left by
 a process killed mid-save is removed by the next save to the same path.
 Needs only NumPy.
+
+A path ending in `.safetensors` is written and read in the safetensors
+format instead (Hugging Face's: a JSON header and the raw little-endian
+bytes, no code on load), through the `safetensors` package's NumPy API,
+imported only then (`pip install "minigrad[safetensors]"`). That format
+holds one flat dict of name -> array, so it takes state_dicts only.
 """
 import json
 import numbers
@@ -28,6 +34,7 @@ import numpy as np
 from .core import Variable, backend
 
 _STRUCTURE = "__structure__"
+_ORDER = "minigrad.order"   # .safetensors metadata: the entries' names in state_dict order
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
@@ -112,8 +119,13 @@ def save(obj, path):
     Variables, numbers, strings, booleans and None, e.g.
     `{"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}`,
     which `load` returns as it was. Never pickles. Atomic: on failure the
-    old file is kept.
+    old file is kept. A path ending in `.safetensors` writes that format
+    (a flat state_dict only; needs the `safetensors` package).
     """
+    if _is_safetensors(path):
+        data = _safetensors_bytes(obj, path)  # errors before any file is made
+        _write_atomically(path, lambda f: f.write(data))
+        return
     if isinstance(obj, dict):
         for name in obj:
             if not isinstance(name, str):
@@ -129,6 +141,20 @@ def save(obj, path):
         hint = " (use model.state_dict())" if hasattr(obj, "state_dict") else ""
         raise TypeError(f"save: expected a dict of name -> array{hint}, or dicts and lists of them, "
                         f"got {type(obj).__name__}")
+
+    def write_npz(f):
+        # The same layout as np.savez: one NAME.npy member per array.
+        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for name, array in arrays.items():
+                with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, array, allow_pickle=False)
+
+    _write_atomically(path, write_npz)
+
+
+def _write_atomically(path, write):
+    """Call `write(f)` on a temporary file beside `path`, then move it over
+    `path`: a failed write leaves any previous file intact."""
     path = os.fspath(path)
     _remove_stale_temporary_files(path)
     # Beside the target (so os.replace is a rename on one file system); the
@@ -140,11 +166,7 @@ def save(obj, path):
         raise OSError(f"save: cannot write {path!r}: {e.strerror}") from e
     try:
         with os.fdopen(fd, "wb") as f:
-            # The same layout as np.savez: one NAME.npy member per array.
-            with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-                for name, array in arrays.items():
-                    with archive.open(name + ".npy", "w", force_zip64=True) as member:
-                        np.lib.format.write_array(member, array, allow_pickle=False)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp_path, path)
@@ -192,10 +214,13 @@ def load(path):
     name -> ndarray, or the nested structure that was saved. Raises
     FileNotFoundError or ValueError naming the file when it is missing, is
     not an .npz archive, is corrupt, holds a member that is not a .npy
-    array, or holds pickled objects."""
+    array, or holds pickled objects. A path ending in `.safetensors` is
+    read in that format (a dict of name -> ndarray)."""
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"load: no such file: {path!r}")
+    if _is_safetensors(path):
+        return _load_safetensors(path)
     with open(path, "rb") as f:
         head = f.read(6)
     if head.startswith(b"\x93NUMPY"):
@@ -221,3 +246,57 @@ def load(path):
         return _decode(structure, arrays)
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise ValueError(f"load: {path!r} has a damaged {_STRUCTURE} member: {e}") from e
+
+
+# -- the safetensors format ----------------------------------------------------
+
+def _is_safetensors(path):
+    return os.fspath(path).lower().endswith(".safetensors")
+
+
+def _safetensors_numpy(what):
+    try:
+        import safetensors.numpy
+    except ImportError:
+        raise ImportError(f"{what}: .safetensors files need the safetensors package "
+                          '(pip install safetensors, or pip install -e ".[safetensors]"); '
+                          "without it, save to a .npz path") from None
+    return safetensors.numpy
+
+
+def _safetensors_bytes(obj, path):
+    """The bytes of a .safetensors file holding the flat state_dict `obj`."""
+    if not _is_flat_state(obj):
+        nested = ""
+        if isinstance(obj, dict):
+            nested = next((f" (key {k!r} is not a string)" if not isinstance(k, str)
+                           else f" (entry {k!r} is a {type(v).__name__})"
+                           for k, v in obj.items() if not _is_flat_state({k: v})), "")
+        raise TypeError(f"save: a .safetensors file holds one flat dict of name -> array (a state_dict), "
+                        f"got {type(obj).__name__}{nested} for {os.fspath(path)!r}; save nested checkpoints "
+                        "(model, optimizer, epoch, ...) to a .npz path, or one state_dict per .safetensors file")
+    arrays = {}
+    for name, value in obj.items():
+        array = _as_saveable(name, value)
+        # safetensors stores the raw bytes, little-endian and C-ordered.
+        array = array.astype(array.dtype.newbyteorder("<"), copy=False)
+        arrays[name] = array if array.flags.c_contiguous else array.copy(order="C")
+    numpy_api = _safetensors_numpy("save")
+    try:
+        # The format sorts its entries; the metadata keeps the state_dict's order.
+        return numpy_api.save(arrays, metadata={_ORDER: json.dumps(list(arrays))})
+    except Exception as e:  # SafetensorError for a dtype the format lacks (complex128, ...)
+        raise TypeError(f"save: cannot write {os.fspath(path)!r} as .safetensors: {e}") from e
+
+
+def _load_safetensors(path):
+    numpy_api = _safetensors_numpy("load")
+    try:
+        with numpy_api.safe_open(path, framework="numpy") as archive:
+            names = list(archive.keys())
+            order = json.loads((archive.metadata() or {}).get(_ORDER, "[]"))
+            if sorted(order) == sorted(names):
+                names = order
+            return {name: archive.get_tensor(name) for name in names}
+    except Exception as e:  # SafetensorError: a damaged or foreign file
+        raise ValueError(f"load: cannot read {path!r} as a .safetensors file: {e}") from e

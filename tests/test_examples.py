@@ -271,9 +271,59 @@ def test_hyperparameter_search(tmp_path, monkeypatch, capsys, with_optuna):
     assert evaluations[-1][1] == pytest.approx(best), "the model that met the test set is not the winner"
     assert best > 0.6   # quick mode: 4 trials of 4 epochs on 300 digits; chance is 0.1
     assert figures["test accuracy of the best trial"] > 0.5
+    assert figures["seeds"] == 1   # quick mode; the full run averages over 3
+    for name in searches:
+        assert 0 < figures[f"{name} median trial accuracy"] <= figures[f"{name} best validation accuracy"]
     if not with_optuna:
         assert "Optuna is not installed" in text and "TPE (Optuna) trials" not in figures
     assert_png(tmp_path / "hyperparameter_search.png")
+
+
+def test_hyperparameter_search_is_the_same_run_twice(tmp_path, monkeypatch, capsys):
+    """The seeds fix every draw, so the figures (and the picture drawn from
+    them) come out the same on every run."""
+    pytest.importorskip("optuna")
+    first, _ = run_example("09_hyperparameter_search", tmp_path / "a", monkeypatch, capsys, "--trials", "3")
+    second, _ = run_example("09_hyperparameter_search", tmp_path / "b", monkeypatch, capsys, "--trials", "3")
+    assert first == second
+
+
+@pytest.mark.parametrize("storage", ["journal", "sqlite"])
+def test_hyperparameter_search_workers_share_one_study(tmp_path, monkeypatch, capsys, storage):
+    """--workers 2: two worker processes add trials to one Optuna study in a
+    shared storage; the command that started them reports the best trial
+    once. A second command with the same --storage adds to the same study."""
+    optuna = pytest.importorskip("optuna")
+    if storage == "sqlite":
+        pytest.importorskip("sqlalchemy")
+    url = str(tmp_path / "study.journal") if storage == "journal" else f"sqlite:///{tmp_path / 'study.db'}"
+    lesson = load_example("09_hyperparameter_search", monkeypatch)
+    lesson.main(["--quick", "--out", str(tmp_path), "--workers", "2", "--trials", "4", "--storage", url])
+    text = capsys.readouterr().out
+    figures = {m["label"]: float(m["value"]) for m in FIGURE.finditer(text)}
+    assert figures["trials in the study"] == 4
+    assert figures["workers that ran trials"] == 2
+    assert len(re.findall(r"^best trial: ", text, re.MULTILINE)) == 1
+    study = optuna.load_study(study_name="lesson09", storage=lesson.open_storage(url))
+    workers = [t.user_attrs["worker"] for t in study.trials]
+    assert len(set(workers)) == 2 and workers.count(workers[0]) == 2
+    assert f":{os.getpid()}" not in " ".join(workers)       # worker processes, not this one
+    for worker in set(workers):
+        assert f"by {worker}: validation accuracy" in text   # what each worker printed is passed on
+    assert study.best_trial.number == figures["best trial"]
+    assert study.best_value == pytest.approx(figures["best trial validation accuracy"], abs=1e-4)
+    assert_png(tmp_path / "study.png")
+
+    lesson.main(["--quick", "--out", str(tmp_path), "--trials", "1", "--storage", url])   # in this process
+    figures = {m["label"]: float(m["value"]) for m in FIGURE.finditer(capsys.readouterr().out)}
+    assert figures["trials in the study"] == 5 and figures["workers that ran trials"] == 3
+
+
+def test_hyperparameter_search_workers_need_optuna(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "optuna", None)
+    with pytest.raises(SystemExit, match="--workers and --storage need Optuna"):
+        load_example("09_hyperparameter_search", monkeypatch).main(["--quick", "--out", str(tmp_path),
+                                                                    "--workers", "2"])
 
 
 def test_lstm_sine(tmp_path, monkeypatch, capsys):

@@ -122,7 +122,8 @@ CASES = [
 ]
 
 # Tested against PyTorch in tests/test_conv_torch.py.
-ELSEWHERE = {"conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "im2col", "col2im",
+ELSEWHERE = {"conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "im2col", "col2im", "conv1d", "max_pool1d", "avg_pool1d",
+             "adaptive_avg_pool2d", "adaptive_max_pool2d", "max_unpool2d", "interpolate",
              "dropout", "batch_norm", "layer_norm"}
 # Tested against PyTorch (every reduction, weights, second order) in tests/test_losses.py.
 ELSEWHERE |= {"cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss",

@@ -92,7 +92,7 @@ def test_show_chooses_what_variable_nodes_carry():
     assert "[[1, -2]," in full["v0"] and "[0.5, 3]]" in full["v0"]            # the value, by row
     gx = format_array(x.grad.data).split("\n")
     assert "grad " + gx[0] in full["v0"] and gx[1] in full["v0"]
-    assert "grad None" in full["v2"]                                        # x @ W kept no grad
+    assert "grad freed; use retain_grad" in full["v2"]                      # x @ W kept no grad
     only_dtype = node_lines(viz.to_dot(L, show="dtype").source)
     assert "float64" in only_dtype["v0"] and ">x<" not in only_dtype["v0"]
 
@@ -347,3 +347,218 @@ def test_to_html_can_box_each_layer(tmp_path):
         loss.backward()
     page = trace.to_html(tmp_path / "steps.html", params=model, cluster_modules=True).read_text()
     assert page.count('class="cluster"') == 3 and "0: Linear" in page and "2.weight" in page
+
+
+# -- the math of each op, from its docstring ------------------------------------------------
+
+def function_classes():
+    """Every Function subclass defined in a module of minigrad.functions that
+    has a backward of its own (abstract bases without one are left out)."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(F.__path__):
+        importlib.import_module(f"minigrad.functions.{info.name}")
+    found, stack = set(), [mg.Function]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    return sorted((c for c in found if c.__module__.startswith("minigrad.functions.")
+                   and c.backward is not mg.Function.backward), key=lambda c: c.__qualname__)
+
+
+def test_every_op_states_its_derivative_in_its_docstring():
+    classes = function_classes()
+    assert len(classes) > 80
+    missing = [f"{c.__module__}.{c.__qualname__}" for c in classes if not viz.op_math(c).derivative]
+    assert missing == [], ("these ops' docstrings state no derivative (write `dy/dx = ...` or "
+                           f"`gx = ...` beside the forward formula): {missing}")
+    no_forward = [c.__qualname__ for c in classes if len(viz.op_math(c).forward) < 5]
+    assert no_forward == []
+
+
+@pytest.mark.parametrize("name, forward, derivative", [
+    ("Tanh", "y = tanh(x).", "dy/dx = 1 - y**2"),
+    ("Linear", "y = x @ W.T + b", "gx = gy @ W; gW = gy^T x (over all leading axes); gb = sum gy"),
+    ("SoftmaxCrossEntropy", "loss = -1/M", "gx = (softmax(x) * sum_c t_c - t) * gy / M; gt = "),
+    ("Conv2d", "y[n, g] = W[g] @ cols[n, g] + b", "gx = col2im(W[g]^T @ gy[n, g]); gW[g] = sum_n gy[n, g]"),
+    ("MaxUnpool", "y = zeros (N, C, H*W)", "gx[n, c, k] = gy[n, c, indices[n, c, k]]"),
+    ("TanhGrad", "gx = gy * (1 - y**2)", "d gx/d gy = 1 - y**2; d gx/d y = -2 y gy"),
+])
+def test_op_math_splits_the_docstring_into_forward_and_derivative(name, forward, derivative):
+    cls = next(c for c in function_classes() if c.__name__ == name)
+    math = viz.op_math(cls)
+    assert math.forward.startswith(forward) and math.derivative.startswith(derivative)
+
+
+def test_op_math_of_an_op_without_a_docstring_is_empty():
+    class Plain(mg.Function):
+        def forward(self, x):
+            return x
+
+        def backward(self, gy):
+            return gy
+
+    assert viz.op_math(Plain()) == ("", "")
+
+
+def traced(loss):
+    with viz.trace_backward() as trace:
+        loss.backward()
+    return trace
+
+
+def page_events(trace, **options):
+    import json
+    page = trace.html(**options)
+    return json.loads(re.search(r'id="trace-data">(.*?)</script>', page, re.S).group(1).replace("<\\/", "</"))
+
+
+@needs_dot
+def test_the_stepper_writes_out_the_derivatives_of_linear_and_the_loss():
+    W = mg.Variable(np.array([[0.5, -1.0], [2.0, 0.3], [0.1, 0.2]]), name="W")
+    x = mg.Variable(np.array([[1.0, 2.0], [3.0, -1.0]]), name="x")
+    loss = F.softmax_cross_entropy(F.linear(x, W), np.array([0, 2]))
+    data = page_events(traced(loss))
+    texts = {event["title"]: " ".join(event["text"]) for event in data["events"]}
+    step = next(t for title, t in texts.items() if title.startswith("Backward") and "linear" in title)
+    assert "The local derivatives of linear" in step and "gx = gy @ W; gW = gy^T x" in step
+    step = next(t for title, t in texts.items() if "softmax_cross_entropy" in title and title.startswith("Backward"))
+    assert "gx = (softmax(x) * sum_c t_c - t) * gy / M" in step
+    assert "labels is a constant" in step
+
+
+@needs_dot
+def test_the_stepper_says_when_an_op_states_no_derivative():
+    class Double(mg.Function):
+        def forward(self, x):
+            return 2 * x
+
+        def backward(self, gy):
+            return 2 * gy
+
+    x = mg.Variable(np.array([1.0, 2.0]), name="x")
+    data = page_events(traced(Double()(x).sum()))
+    step = next(e for e in data["events"] if e["title"] == "Backward 2: double")
+    assert any("states no derivative" in line for line in step["text"])
+
+
+# -- constants, subtraction, names, freed gradients ---------------------------------------------
+
+def test_integer_labels_are_drawn_as_a_constant_input_of_the_loss():
+    x = mg.Variable(np.array([[1.0, 2.0, 0.5], [0.1, -1.0, 0.3]]), name="logits")
+    loss = F.softmax_cross_entropy(x, np.array([2, 0]))
+    loss.backward()
+    source = viz.to_dot(loss, show=("name", "value", "grad")).source
+    labels = re.search(r"\tc0 \[label=(.*)\]", source).group(1)
+    assert ">labels<" in labels and "[2, 0]" in labels and "grad" not in labels and "dashed" in labels
+    assert re.search(r"\tc0 -> f0 \[id=f0_labels\]", source)
+
+
+def test_a_target_array_is_a_constant_drawn_without_a_gradient():
+    y = mg.Variable(np.array([0.5, 1.5]), name="y")
+    loss = F.mean_squared_error(y * 2.0, np.array([1.0, 2.0]))
+    loss.backward()
+    source = viz.to_dot(loss, show=("name", "value", "grad")).source
+    target = next(line for line in node_lines(source).values() if ">c1<" in line)
+    assert "[1, 2]" in target and "grad" not in target and "dashed" in target
+    assert "#ffffff" in target
+
+
+def test_subtracting_a_number_is_drawn_as_subtraction():
+    y = mg.Variable(np.array([1.0, 2.0]), name="y")
+    nodes = node_lines(viz.to_dot((y - 0.5) + 0.25).source)
+    assert ">sub_constant<" in nodes["f0"] and "c=0.5" in nodes["f0"]
+    assert ">add_constant<" in nodes["f1"] and "c=0.25" in nodes["f1"]
+    from minigrad.viz.opmath import drawn_op
+    op = drawn_op((y - 0.5).creator)
+    assert op.math.forward == "y = x - c for a Python number c." and op.math.derivative == "dy/dx = 1"
+
+
+@needs_dot
+def test_values_are_named_alike_in_the_picture_and_the_stepper_without_gaps():
+    L, x, W, b = small_net()                 # x @ W, + b, tanh, h * h, sum: 4 unnamed values
+    trace = traced(L)
+    source = viz.to_dot(L).source
+    dot_names = [re.search(r"<B>([^<]+)</B>", line).group(1) for line in node_lines(source).values()
+                 if "shape=box" in line]
+    assert dot_names == ["x", "W", "v1", "b", "v2", "v3", "v4", "L"]
+    page = trace.html()
+    svg_names = re.findall(r'font-weight="bold"[^>]*>([^<]+)</text>', page)
+    assert [n for n in svg_names if n in dot_names] == dot_names
+    texts = " ".join(line for event in page_events(trace)["events"] for line in event["text"])
+    assert "∂L/∂v3" in texts and "v5" not in texts
+
+
+def test_gradients_freed_by_backward_say_so():
+    L, x, W, b = small_net()
+    before = node_lines(viz.to_dot(L, show=("name", "grad")).source)
+    assert "grad None" in before["v2"]                                     # no backward yet
+    L.backward()
+    after = viz.to_dot(L, show=("name", "grad")).source
+    nodes = node_lines(after)
+    output = nodes[max(nodes, key=lambda k: int(k[1:]) if k[0] == "v" else -1)]
+    assert ">L<" in output and "grad freed; use retain_grad" in output     # the loss too
+    assert "grad None" not in after
+    L2, *_ = small_net()
+    L2.backward(retain_grad=True)
+    assert "grad 1<" in viz.to_dot(L2, show=("name", "grad")).source
+
+
+# -- forward stepping, notebooks ------------------------------------------------------------
+
+@needs_dot
+def test_the_stepper_walks_the_forward_pass_first():
+    L, x, W, b = small_net()
+    trace = traced(L)
+    data = page_events(trace)
+    phases = [event["phase"] for event in data["events"]]
+    functions = len(trace.steps)
+    assert phases == ["forward"] * (functions + 1) + ["backward"] * (functions + 1)
+    forward = data["events"][1:functions + 1]
+    assert [e["title"] for e in forward] == ["Forward 1: matmul", "Forward 2: add", "Forward 3: tanh",
+                                             "Forward 4: mul", "Forward 5: sum"]
+    h = F.tanh(x @ W + b)
+    vid, short, full = forward[2]["values"][0]
+    assert short == format_array(h.data, 6, one_line=True)
+    assert any("y = tanh(x)" in line for line in forward[2]["text"])
+    assert sorted(data["computed"]) == sorted(["v2", "v4", "v5", "v6", "v7"])
+
+
+@needs_dot
+def test_a_trace_shows_its_stepper_inline_in_a_notebook():
+    import html as html_module
+    L = small_net()[0]
+    trace = traced(L)
+    frame = trace._repr_html_()
+    assert frame.startswith("<iframe") and 'sandbox="allow-scripts"' in frame
+    srcdoc = html_module.unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1))
+    assert srcdoc == trace.html()
+    assert "1 backward pass(es), 5 steps" in repr(trace)
+    with viz.trace_backward() as empty:
+        pass
+    assert "recorded no backward pass" in empty._repr_html_()
+
+
+def test_show_draws_a_variable_or_a_module_on_an_example_input():
+    L = small_net()[0]
+    assert viz.show(L).source == viz.to_dot(L).source
+    model = mlp()
+    picture = viz.show(model, mg.Variable(np.ones((2, 3), dtype=np.float32), name="x"))
+    assert "0: Linear" in picture.source and ">2.weight<" in picture.source
+    with pytest.raises(TypeError, match=r"give an example input, as in viz.show\(model, x\)"):
+        viz.show(model)
+    with pytest.raises(TypeError, match="expected a Variable, a Module .* got int"):
+        viz.show(3)
+    with viz.trace_backward() as trace:
+        pass
+    assert viz.show(trace) is trace
+
+
+def test_a_trace_in_a_notebook_without_graphviz_says_how_to_install(tmp_path, monkeypatch):
+    trace = traced(small_net()[0])
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    note = trace._repr_html_()
+    assert note.startswith("<pre>") and "apt install graphviz" in note

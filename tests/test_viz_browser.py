@@ -1,9 +1,12 @@
-"""The backward stepper page in a real (headless) Chromium, driven by Selenium.
+"""The stepper page in a real (headless) Chromium at 1400x1000, driven by Selenium.
 
 Loads the page from disk, steps through it with the buttons and the arrow
-keys, and checks that the highlighted function follows the traced order and
-that the leaf gradients shown at the end equal `.grad`. A screenshot of the
-last step is saved (set MINIGRAD_SCREENSHOTS=<folder> to keep it).
+keys, and checks that the highlighted function follows the order of the
+forward pass and then of the traced backward pass, that each value appears
+as its function runs, and that the leaf gradients shown at the end equal
+`.grad`; zooms and pans the picture and checks that node text opens
+readable. A screenshot of the last step is saved (set
+MINIGRAD_SCREENSHOTS=<folder> to keep it).
 
 Skipped only when Chromium, chromedriver, Selenium or Graphviz is absent
 (Debian: apt install chromium chromium-driver graphviz; pip install selenium).
@@ -47,10 +50,12 @@ def browser():
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1400,900", f"--user-data-dir={profile}"):
+                 "--no-first-run", "--window-size=1400,1000", f"--user-data-dir={profile}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",   # the page itself 1400x1000
+                           {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
     try:
         yield driver
     finally:
@@ -68,7 +73,18 @@ def current_function(driver):
     return marked[0].get_attribute("id") if marked else None
 
 
-def test_stepping_through_the_page_replays_the_backward_pass(browser, tmp_path):
+def page_data(driver):
+    return driver.execute_script("return JSON.parse(document.getElementById('trace-data').textContent)")
+
+
+def node_lines(driver, node_id):
+    """The text lines of a node (textContent: a node panned out of view has no .text)."""
+    return driver.execute_script("return Array.from(document.getElementById(arguments[0])"
+                                 ".querySelectorAll('text')).map(function (t) { return t.textContent; });",
+                                 node_id)
+
+
+def test_stepping_through_the_page_replays_forward_then_backward(browser, tmp_path):
     x = mg.Variable(np.array([1.0, -2.0, 0.5]), name="x")
     w = mg.Variable(np.array([0.3, 0.8, -1.1]), name="w")
     b = mg.Variable(np.array(0.25), name="b")
@@ -79,24 +95,43 @@ def test_stepping_through_the_page_replays_the_backward_pass(browser, tmp_path):
         L.backward()
     page = trace.to_html(tmp_path / "backward.html")
     graph = Graph(trace.outputs)
-    expected = [graph.function_ids[s.function] for s in trace.steps]
-    last = len(expected)
+    forward = [graph.function_ids[f] for f in graph.functions]
+    backward = [graph.function_ids[s.function] for s in trace.steps]
+    last = len(forward) + 1 + len(backward)     # the inputs, each function, the seed, each step
 
     browser.get(page.resolve().as_uri())
+    data = page_data(browser)
     counter = browser.find_element(By.ID, "counter")
     assert counter.text == f"Step 0 of {last}"
+    assert browser.find_element(By.ID, "phase").text == "Forward pass"
     assert current_function(browser) is None
+    for vid in data["computed"]:                # nothing computed yet
+        assert node_lines(browser, vid)[data["slots"][vid][0]] == "?"
+    assert node_lines(browser, graph.variable_ids[x])[data["slots"][graph.variable_ids[x]][0]] == "[1, -2, 0.5]"
 
     body = browser.find_element(By.TAG_NAME, "body")
-    for k, function_id in enumerate(expected, start=1):
+    for k, function_id in enumerate(forward, start=1):
+        browser.find_element(By.ID, "next").click()
+        assert counter.text == f"Step {k} of {last}"
+        assert current_function(browser) == function_id
+        f = graph.functions[k - 1]
+        assert f.name in browser.find_element(By.ID, "step-title").text
+        y = graph.function_outputs(f)[0]
+        vid = graph.variable_ids[y]
+        shown = node_lines(browser, vid)[data["slots"][vid][0]]
+        np.testing.assert_allclose(numbers(shown), np.ravel(y.data), rtol=1e-3)
+    browser.find_element(By.ID, "next").click()   # the seed
+    assert browser.find_element(By.ID, "phase").text == "Backward pass"
+    for k, function_id in enumerate(backward, start=1):
         if k % 2:
             browser.find_element(By.ID, "next").click()
         else:
             body.send_keys(Keys.ARROW_RIGHT)
-        assert counter.text == f"Step {k} of {last}"
+        assert counter.text == f"Step {len(forward) + 1 + k} of {last}"
         assert current_function(browser) == function_id
         assert len(browser.find_elements(By.CSS_SELECTOR, "#graph g.node.done")) == k - 1
         assert trace.steps[k - 1].function.name in browser.find_element(By.ID, "step-title").text
+        assert "local derivatives" in browser.find_element(By.ID, "explain").text
     assert not browser.find_element(By.ID, "next").is_enabled()
     assert "∂L/∂x" in browser.find_element(By.ID, "explain").text
 
@@ -105,14 +140,13 @@ def test_stepping_through_the_page_replays_the_backward_pass(browser, tmp_path):
                    if r.find_element(By.TAG_NAME, "th").text == leaf.name)
         shown = numbers(row.find_element(By.TAG_NAME, "pre").text)
         np.testing.assert_allclose(shown, leaf.grad.data.ravel(), rtol=1e-5, atol=1e-8)
-        node = browser.find_element(By.ID, row.get_attribute("data-var"))
-        slot = node.find_elements(By.TAG_NAME, "text")[-1].text
+        slot = node_lines(browser, row.get_attribute("data-var"))[-1]
         assert slot.startswith("grad ")
         np.testing.assert_allclose(numbers(slot), leaf.grad.data.ravel(), rtol=1e-3)
 
     # x feeds two functions: each edge shows its part, and the parts add up to x.grad
     x_edges = [eid for eid, tail, _ in graph.edges() if tail == graph.variable_ids[x]]
-    parts = [numbers(browser.find_element(By.ID, eid).find_element(By.TAG_NAME, "text").text)
+    parts = [numbers(browser.find_element(By.ID, eid).find_element(By.TAG_NAME, "text").get_attribute("textContent"))
              for eid in x_edges]
     assert len(parts) == 2
     np.testing.assert_allclose(sum(parts), x.grad.data, rtol=1e-3)
@@ -126,21 +160,138 @@ def test_stepping_through_the_page_replays_the_backward_pass(browser, tmp_path):
         shutil.copy(shot, keep)
 
     body.send_keys(Keys.ARROW_LEFT)
-    assert current_function(browser) == expected[-2]
+    assert current_function(browser) == backward[-2]
+    browser.find_element(By.ID, "scrub").send_keys(Keys.HOME)
     body.send_keys(Keys.HOME)
     assert counter.text == f"Step 0 of {last}" and current_function(browser) is None
-    slots = {g.get_attribute("id"): g.find_elements(By.TAG_NAME, "text")[-1].text
-             for g in browser.find_elements(By.CSS_SELECTOR, "#graph g.node")
-             if g.get_attribute("id").startswith("v")}
-    assert slots.pop(graph.variable_ids[L]) == "grad 1"                 # only the seed is known
+    slots = {vid: node_lines(browser, vid)[-1] for vid in data["slots"]}
+    assert set(slots.values()) == {"grad ?"}    # no gradient before the backward pass
+    browser.find_element(By.ID, "scrub").click()
+    body.send_keys(Keys.END)
+    for _ in range(len(backward)):
+        body.send_keys(Keys.ARROW_LEFT)
+    assert counter.text == f"Step {len(forward) + 1} of {last}"   # the seed: only L's gradient known
+    slots = {vid: node_lines(browser, vid)[-1] for vid in data["slots"]}
+    assert slots.pop(graph.variable_ids[L]) == "grad 1"
     assert set(slots.values()) == {"grad ?"}
 
+    seed_step = counter.text
     browser.find_element(By.ID, "play").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "counter").text.startswith("Step 2"))
+    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "counter").text != seed_step)
     browser.find_element(By.ID, "play").click()               # pause
     paused = counter.text
     time.sleep(1.5)                                           # longer than one Play tick
     assert counter.text == paused
 
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+
+
+def mlp_page(tmp_path):
+    """The stepper of a 3-layer MLP with a softmax cross-entropy on integer labels."""
+    nn = pytest.importorskip("minigrad.nn")
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3))
+    x = mg.Variable(np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4), name="x")
+    labels = np.array([0, 2, 1])
+    with viz.module_scopes(model):
+        loss = F.softmax_cross_entropy(model(x), labels)
+    loss.name = "loss"
+    with viz.trace_backward() as trace:
+        loss.backward()
+    return trace.to_html(tmp_path / "mlp.html", params=model, cluster_modules=True), model
+
+
+def scale_and_text_px(driver):
+    """(pixels per unit of the drawing, pixel size of the smallest node text)."""
+    return driver.execute_script("""
+        var svg = document.querySelector('#graph svg');
+        var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width, smallest = Infinity;
+        svg.querySelectorAll('g.node text').forEach(function (t) {
+          smallest = Math.min(smallest, parseFloat(t.getAttribute('font-size')));
+        });
+        return [scale, smallest * scale];""")
+
+
+def svg_rect(driver):
+    return driver.execute_script("var r = document.querySelector('#graph svg').getBoundingClientRect();"
+                                 "return [r.left, r.top, r.width, r.height];")
+
+
+def test_a_3_layer_mlp_opens_readable_and_zooms_and_pans(browser, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+
+    page, model = mlp_page(tmp_path)
+    browser.get(page.resolve().as_uri())
+    assert page_data(browser)["nodes"] <= 40
+    scale, text_px = scale_and_text_px(browser)
+    assert text_px >= 11, f"node text opens at {text_px:.1f} px"
+
+    pane = browser.find_element(By.ID, "graph")
+    ActionChains(browser).scroll_from_origin(ScrollOrigin.from_element(pane), 0, 300).perform()
+    zoomed_out, _ = scale_and_text_px(browser)
+    assert zoomed_out < scale
+    ActionChains(browser).scroll_from_origin(ScrollOrigin.from_element(pane), 0, -600).perform()
+    assert scale_and_text_px(browser)[0] > zoomed_out
+
+    before = svg_rect(browser)
+    ActionChains(browser).move_to_element(pane).click_and_hold().move_by_offset(-120, -80).release().perform()
+    after = svg_rect(browser)
+    assert after[0] == pytest.approx(before[0] - 120, abs=2) and after[1] == pytest.approx(before[1] - 80, abs=2)
+
+    browser.find_element(By.ID, "fit").click()         # the whole graph in the pane
+    left, top, width, height = svg_rect(browser)
+    p = browser.execute_script("var r = document.getElementById('graph').getBoundingClientRect();"
+                               "return [r.left, r.top, r.width, r.height];")
+    assert left >= p[0] - 1 and top >= p[1] - 1
+    assert left + width <= p[0] + p[2] + 1 and top + height <= p[1] + p[3] + 1
+    browser.find_element(By.ID, "readable").click()
+    assert scale_and_text_px(browser)[1] >= 11
+
+    # Every step keeps the current function in the pane.
+    body = browser.find_element(By.TAG_NAME, "body")
+    last = int(browser.find_element(By.ID, "counter").text.split()[-1])
+    for _ in range(last):
+        body.send_keys(Keys.ARROW_RIGHT)
+        current = browser.find_elements(By.CSS_SELECTOR, "#graph g.node.current")
+        if current:
+            inside = browser.execute_script("""
+                var r = arguments[0].getBoundingClientRect();
+                var p = document.getElementById('graph').getBoundingClientRect();
+                return r.left >= p.left && r.right <= p.right && r.top >= p.top && r.bottom <= p.bottom;
+                """, current[0])
+            assert inside, f"{current[0].get_attribute('id')} is out of view"
+
+    # The labels are a constant input of the loss, drawn without a gradient line.
+    lines = node_lines(browser, "c0")
+    assert lines[0] == "labels" and "[0, 2, 1]" in lines and not any(line.startswith("grad") for line in lines)
+
+    # Long arrays wrap in the side panel instead of running off its edge.
+    too_wide = browser.execute_script("""
+        return Array.from(document.querySelectorAll('#panel pre')).filter(function (pre) {
+          return pre.scrollWidth > pre.clientWidth + 1; }).length;""")
+    assert too_wide == 0
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_a_graph_of_more_than_40_nodes_opens_whole_and_steps(browser, tmp_path):
+    x = mg.Variable(np.array([0.5, -0.25]), name="x")
+    y = x
+    for k in range(30):                             # 30 ops, 31 values: 61 nodes
+        y = F.tanh(y) if k % 2 else y * 1.5
+    L = y.sum()
+    with viz.trace_backward() as trace:
+        L.backward()
+    page = trace.to_html(tmp_path / "chain.html", rankdir="LR")
+    browser.get(page.resolve().as_uri())
+    assert page_data(browser)["nodes"] > 40
+    left, top, width, height = svg_rect(browser)
+    p = browser.execute_script("var r = document.getElementById('graph').getBoundingClientRect();"
+                               "return [r.left, r.top, r.width, r.height];")
+    assert left >= p[0] - 1 and left + width <= p[0] + p[2] + 1     # fitted: the whole chain in view
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
+    assert current_function(browser) == Graph(trace.outputs).function_ids[trace.steps[-1].function]
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []

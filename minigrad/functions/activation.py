@@ -9,7 +9,7 @@ import numpy as np
 import scipy.special
 
 from ..core import Function, as_array, as_variable
-from .math import abs, exp, python_number, tanh, where
+from .math import Clip, abs, exp, python_number, tanh, where
 from .shape import _normalize_axis, reshape, split
 
 
@@ -228,24 +228,14 @@ class LogSoftmax(Function):
         return {"axis": self.axis}
 
 
-class Hardtanh(Function):
+class Hardtanh(Clip):
     """y = min(max(x, lo), hi).   dy/dx = 1 where lo < x < hi, else 0
-    (0 at the kinks, as PyTorch's)"""
-    __slots__ = ("lo", "hi")
-
-    def __init__(self, lo, hi):
-        self.lo = lo
-        self.hi = hi
-
-    def forward(self, x):
-        return np.clip(x, self.lo, self.hi)
+    (0 at the kinks, as PyTorch's; clip's forward, a stricter mask)"""
+    __slots__ = ()
 
     def backward(self, gy):
         (x,) = self.inputs
         return gy * ((x.data > self.lo) & (x.data < self.hi))
-
-    def settings(self):
-        return {"lo": self.lo, "hi": self.hi}
 
 
 class Hardsigmoid(Function):

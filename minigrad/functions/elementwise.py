@@ -22,7 +22,7 @@ _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
 class Unary(Function):
-    """y = f(x) elementwise.   dx = gy * f'(x), with f'(x) given by
+    """y = f(x) elementwise.   gx = gy * f'(x), with f'(x) given by
     `derivative(x, y)` in each subclass."""
     __slots__ = ()
 
@@ -220,8 +220,8 @@ class Cbrt(Unary):
 
 
 class Step(Function):
-    """A piecewise-constant function (sign, floor, ...): its gradient is 0
-    everywhere (also at the jumps, as PyTorch's)."""
+    """y = a piecewise-constant function of x (sign, floor, ...).
+    dy/dx = 0 everywhere (also at the jumps, as PyTorch's)."""
     __slots__ = ()
 
     def backward(self, gy):

@@ -16,6 +16,7 @@ from ..core import Variable
 from .graph import Graph
 from .labels import MAX_ELEMENTS, format_array, html_label, settings_text
 from .modules import recorded_scopes
+from .opmath import drawn_op
 
 SHOW_CHOICES = ("name", "shape", "dtype", "value", "grad")
 RANKDIRS = ("TB", "LR", "BT", "RL")
@@ -27,6 +28,7 @@ _COLOURS = {
     "input": ("#d5e8d4", "#82b366"),
     "output": ("#f8cecc", "#b85450"),
     "intermediate": ("#f5f5f5", "#666666"),
+    "constant": ("#ffffff", "#999999"),
     "function": ("#fff2cc", "#d6b656"),
 }
 
@@ -55,22 +57,35 @@ def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
               "dtype", "value", "grad" (arrays of up to `max_elements`
               numbers print them, rounded; bigger ones a summary). Function
               nodes show the op and its settings (axis, stride, ...).
+              Constants (inputs that need no gradient, integer labels) are
+              drawn dashed and never carry a gradient; an intermediate
+              whose gradient backward freed says so ("grad freed; use
+              retain_grad").
     params    a Module or a dict name -> Parameter: parameters are labelled
               by these (dotted) names, e.g. "0.weight".
     rankdir   "TB" (top to bottom), "LR", "BT" or "RL".
     cluster_modules  with params=model, draw one labelled box per
               sub-module around the ops it created; run the forward pass
               inside `with viz.module_scopes(model):` first.
+    Unnamed values are named as in the backward stepper: "L" for a lone
+    output, v1, v2, ... for the others, c1, c2, ... for constants.
     """
     graph = Graph(check_outputs("to_dot", outputs))
     show = check_show(show)
-    names = parameter_names(params)
-    clusters = module_clusters(graph, params, names) if cluster_modules else None
+    param_names = parameter_names(params)
+    names = value_names(graph, param_names)
+    clusters = module_clusters(graph, params, param_names) if cluster_modules else None
+    freed = backward_ran(graph)
 
     def rows(x):
-        return variable_rows(x, show, display_name(x, names), max_elements)
+        grad = grad_text(x, freed, max_elements)
+        return value_rows(names[x], x.data, show, format_array(x.data, max_elements), grad)
 
-    return draw(graph, rows, names, rankdir, clusters)
+    def operand_rows(k):
+        _, key, array = graph.operands[k]
+        return value_rows(key, array, show, format_array(array, max_elements), None)
+
+    return draw(graph, rows, operand_rows, param_names, rankdir, clusters)
 
 
 def render(*outputs, path, format=None, **to_dot_kwargs):
@@ -165,44 +180,84 @@ def parameter_names(params):
     return names
 
 
-def display_name(x, names):
-    """The name a Variable is drawn with: its parameter name, else its own."""
-    return names.get(x, x.name)
+def value_names(graph, param_names):
+    """{Variable: the name it is drawn with}, the same in every picture: its
+    parameter name, else its own, else "L" for a lone output, c1, c2, ...
+    for constants and v1, v2, ... for the rest (in graph order)."""
+    names = {}
+    counts = {"c": 0, "v": 0}
+    lone = graph.outputs[0] if len(graph.outputs) == 1 else None
+    for x in graph.variables:
+        name = param_names.get(x, x.name)
+        if name is None:
+            if x is lone:
+                name = "L"
+            else:
+                prefix = "c" if is_constant(x) else "v"
+                counts[prefix] += 1
+                name = f"{prefix}{counts[prefix]}"
+        names[x] = str(name)
+    return names
 
 
-def variable_rows(x, show, name, max_elements):
-    """The (text, style) rows of a Variable's label for the `show` choices."""
+def is_constant(x):
+    """A leaf that needs no gradient: a target, a mask, a Python number."""
+    return x.creator is None and not x.requires_grad
+
+
+def backward_ran(graph):
+    """Whether some leaf of the graph holds a gradient (so a backward pass
+    ran, and intermediates without one had theirs freed)."""
+    return any(x.grad is not None for x in graph.variables if x.creator is None)
+
+
+def grad_text(x, freed, max_elements):
+    """The gradient line of x's node: None for a constant (no line)."""
+    if is_constant(x):
+        return None
+    if x.grad is not None:
+        return format_array(x.grad.data, max_elements)
+    if freed and x.creator is not None:
+        return "freed; use retain_grad"   # backward keeps only the leaves' by default
+    return "None"
+
+
+def value_rows(name, data, show, value, grad):
+    """The (text, style) rows of a value's label for the `show` choices:
+    `value` is its text, `grad` the gradient's (None: no gradient line)."""
     rows = []
     if "name" in show and name is not None:
         rows.append((str(name), "title"))
     detail = []
     if "shape" in show:
-        detail.append(str(x.shape))
+        detail.append(str(data.shape))
     if "dtype" in show:
-        detail.append(str(x.dtype))
+        detail.append(str(data.dtype))
     if detail:
         rows.append((" ".join(detail), "detail"))
     if "value" in show:
-        rows.append((format_array(x.data, max_elements), "value"))
-    if "grad" in show:
-        grad = "None" if x.grad is None else format_array(x.grad.data, max_elements)
+        rows.append((value, "value"))
+    if "grad" in show and grad is not None:
         prefix = "grad "   # a matrix's later rows line up under its first
         rows.append((prefix + grad.replace("\n", "\n" + " " * len(prefix)), "grad"))
     return rows
 
 
-def variable_kind(x, graph, names):
-    if x in names:
+def variable_kind(x, graph, param_names):
+    if x in param_names:
         return "parameter"
     if any(x is y for y in graph.outputs):
         return "output"
-    return "input" if x.creator is None else "intermediate"
+    if x.creator is None:
+        return "constant" if is_constant(x) else "input"
+    return "intermediate"
 
 
-def draw(graph, rows_of, names, rankdir="TB", clusters=None, edge_labels=None):
+def draw(graph, rows_of, operand_rows_of, param_names, rankdir="TB", clusters=None, edge_labels=None):
     """Build the Digraph of `graph`. `rows_of(x)` gives a Variable's label
-    rows; `clusters` is (node id -> dotted module name, module name -> class
-    name) for nested module boxes; `edge_labels` maps edge ids to text."""
+    rows, `operand_rows_of(k)` those of graph.operands[k]; `clusters` is
+    (node id -> dotted module name, module name -> class name) for nested
+    module boxes; `edge_labels` maps edge ids to text."""
     if rankdir not in RANKDIRS:
         raise ValueError(f"to_dot: rankdir={rankdir!r}; expected one of {RANKDIRS}")
     dot = _graphviz().Digraph("minigrad", graph_attr={"rankdir": rankdir, "fontname": "Helvetica",
@@ -218,16 +273,23 @@ def draw(graph, rows_of, names, rankdir="TB", clusters=None, edge_labels=None):
         path = owner.get(node_id)
         return dot if path is None else boxes[path]
 
+    def box(node_id, rows, kind):
+        fill, border = _COLOURS[kind]
+        style = "rounded,dashed,filled" if kind == "constant" else "rounded,filled"
+        home(node_id).node(node_id, html_label(rows), id=node_id, shape="box", style=style,
+                           fillcolor=fill, color=border)
+
     for x in graph.variables:
-        vid = graph.variable_ids[x]
-        fill, border = _COLOURS[variable_kind(x, graph, names)]
-        home(vid).node(vid, html_label(rows_of(x)), id=vid, shape="box", style="rounded,filled",
-                       fillcolor=fill, color=border)
+        box(graph.variable_ids[x], rows_of(x), variable_kind(x, graph, param_names))
+    for k, (f, _, _) in enumerate(graph.operands):
+        owner.setdefault(f"c{k}", owner.get(graph.function_ids[f]))
+        box(f"c{k}", operand_rows_of(k), "constant")
     fill, border = _COLOURS["function"]
     for f in graph.functions:
         fid = graph.function_ids[f]
-        rows = [(f.name, "title")]
-        settings = settings_text(f)
+        op = drawn_op(f)
+        rows = [(op.name, "title")]
+        settings = settings_text(op.settings)
         if settings:
             rows.append((settings, "detail"))
         home(fid).node(fid, html_label(rows), id=fid, shape="ellipse", style="filled",

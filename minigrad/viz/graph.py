@@ -8,7 +8,16 @@ Numbers come from the order in which the Functions were created (their
 code gives the same numbers, so the same DOT text, on every run. The walk
 from the outputs to the leaves uses an explicit stack, so a graph of any
 depth can be drawn.
+
+Some ops hold an array operand as a setting rather than as an input: the
+integer labels of softmax_cross_entropy, the indices of max_unpool2d. They are drawn as constant inputs
+of their op all the same (ids "c0", "c1", ...), so the picture shows every
+operand of the loss.
 """
+import numpy as np
+
+# Array settings that are operands of their op: drawn as constant inputs.
+OPERAND_SETTINGS = ("labels", "indices")
 
 
 class Graph:
@@ -18,9 +27,11 @@ class Graph:
     variables    list of Variables, each once, in the order the functions
                  meet them (inputs, then outputs); ids "v0", "v1", ...
     function_ids, variable_ids   dicts from object to id.
+    operands     list of (function, setting name, ndarray): array settings
+                 drawn as constant inputs (see OPERAND_SETTINGS); ids "c0", ...
     """
 
-    __slots__ = ("outputs", "functions", "variables", "function_ids", "variable_ids")
+    __slots__ = ("outputs", "functions", "variables", "function_ids", "variable_ids", "operands")
 
     def __init__(self, outputs):
         self.outputs = list(outputs)
@@ -36,6 +47,8 @@ class Graph:
                     self._number(y)
         for y in self.outputs:
             self._number(y)
+        self.operands = [(f, key, getattr(f, key)) for f in self.functions for key in OPERAND_SETTINGS
+                         if isinstance(getattr(f, key, None), np.ndarray)]
 
     def _number(self, x):
         if x not in self.variable_ids:
@@ -50,11 +63,17 @@ class Graph:
     def edges(self):
         """(edge_id, tail_id, head_id) for every arrow, in a fixed order:
         variable -> function for each input ("f3_in0": input 0 of f3) and
-        function -> variable for each live output ("f3_out0")."""
+        function -> variable for each live output ("f3_out0"), after
+        the arrows from the array operands ("f3_labels")."""
+        operands = {}
+        for k, (f, key, _) in enumerate(self.operands):
+            operands.setdefault(f, []).append((f"c{k}", key))
         for f in self.functions:
             fid = self.function_ids[f]
             for i, x in enumerate(f.inputs):
                 yield f"{fid}_in{i}", self.variable_ids[x], fid
+            for cid, key in operands.get(f, ()):
+                yield f"{fid}_{key}", cid, fid
             for j, y in enumerate(self.function_outputs(f)):
                 if y is not None:
                     yield f"{fid}_out{j}", fid, self.variable_ids[y]

@@ -66,9 +66,9 @@ def format_setting(value, limit=40):
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def settings_text(function):
-    """`axis=1, keepdims=False`: the op's settings on one line ('' if none)."""
-    return ", ".join(f"{key}={format_setting(value)}" for key, value in function.settings().items())
+def settings_text(settings):
+    """`axis=1, keepdims=False`: an op's settings (a dict) on one line ('' if none)."""
+    return ", ".join(f"{key}={format_setting(value)}" for key, value in settings.items())
 
 
 # Row styles of a node label: (font attributes, bold?)

@@ -1,17 +1,21 @@
-"""The backward stepper: one HTML page replaying a traced backward pass.
+"""The stepper: one HTML page replaying the forward and the backward pass.
 
 The page is self-contained (no network): the graph is drawn by `dot -Tsvg`
 and inlined, the replay script and styles are inline, and the trace travels
-as JSON. Every Variable node ends with a gradient line ("grad ?" until the
-gradient arrives), and each edge out of a Variable used more than once gets
-a label for the part of the gradient sent along it (the parts add up on the
-node). Graphviz sizes these for the longest text they will hold; the script
-fills them in step by step, using the node and edge ids set here.
+as JSON. Every Variable node has a value line ("?" until the forward pass
+computes it; inputs and parameters are known from the start) and, unless it
+is a constant, a gradient line ("grad ?" until the gradient arrives). Each
+edge out of a Variable used more than once gets a label for the part of the
+gradient sent along it (the parts add up on the node). Graphviz sizes these
+for the longest text they will hold; the script fills them in step by step,
+using the node and edge ids set here.
 
-Events (what one click of Next shows) come from the trace:
-  begin  a pass starts: its outputs get their seed gradients;
-  step   a function runs its backward: gradients arrive on its input edges
-         and add up on the input nodes.
+Events (what one click of Next shows):
+  inputs   the forward pass starts: only leaves have values;
+  forward  a function computes its output: the value appears on its node;
+  begin    a backward pass starts: its outputs get their seed gradients;
+  step     a function runs its backward: gradients arrive on its input edges
+           and add up on the input nodes.
 """
 import html
 import json
@@ -20,65 +24,93 @@ from collections import Counter
 
 import numpy as np
 
-from .dot import (check_show, display_name, draw, module_clusters, parameter_names, run_dot,
-                  variable_rows)
+from .dot import (GraphvizNotFoundError, check_show, draw, is_constant, module_clusters, parameter_names,
+                  run_dot, value_names, value_rows)
 from .graph import Graph
-from .labels import MAX_ELEMENTS, format_array
+from .labels import format_array
+from .opmath import drawn_op
 from .page_script import SCRIPT, STYLE
 
-SLOT_ELEMENTS = 6        # gradients in the picture: up to 6 numbers, else a summary
-PANEL_ELEMENTS = 64      # gradients in the side panel
+SLOT_ELEMENTS = 6        # values and gradients in the picture: up to 6 numbers, else a summary
+PANEL_ELEMENTS = 64      # arrays in the side panel
 PANEL_DIGITS = 6
-UNKNOWN = "grad ?"
+UNKNOWN_VALUE = "?"
+UNKNOWN_GRAD = "?"
 
 
-def write_page(trace, path, show, params, rankdir, cluster_modules, title):
+def write_page(trace, path, **options):
     """Draw the traced graph and write the stepper page to `path`."""
+    path = pathlib.Path(path)
+    text = page_html(trace, **options)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+FRAME_HEIGHT_PX = 720
+
+
+def notebook_frame(trace, height=FRAME_HEIGHT_PX, **options):
+    """The stepper of `trace` for a notebook output: an iframe whose srcdoc
+    is the whole page (inline scripts run in JupyterLab, Notebook and VS
+    Code alike), or a short note saying why there is none."""
+    try:
+        page = page_html(trace, **options)
+    except (ValueError, GraphvizNotFoundError) as error:
+        return f"<pre>{html.escape(str(error))}</pre>"
+    return (f'<iframe class="minigrad-stepper" srcdoc="{html.escape(page, quote=True)}" '
+            f'style="width: 100%; height: {int(height)}px; border: 1px solid #ddd; border-radius: 4px;" '
+            f'sandbox="allow-scripts" title="forward and backward stepper"></iframe>')
+
+
+def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_modules=False,
+              title=None):
+    """The stepper page of `trace` as one HTML string (see BackwardTrace.to_html)."""
     if not trace.seeds:
         raise ValueError("to_html: the trace recorded no backward pass; run backward() inside "
                          "`with viz.trace_backward() as trace:`")
     graph = Graph(trace.outputs)
-    show = tuple(dict.fromkeys(("name",) + check_show(show)))   # nodes need names for the text
+    # the stepper is about names, values and gradients: those lines are always there
+    show = tuple(dict.fromkeys(("name",) + check_show(show) + ("value", "grad")))
     param_names = parameter_names(params)
-    names = _names(graph, param_names)
-    events = _events(trace, graph, names)
+    names = value_names(graph, param_names)
+    around = _neighbourhoods(graph)
+    events = _forward_events(graph, names, around) + _events(trace, graph, names, around)
 
-    slots = {vid: [UNKNOWN] for vid in graph.variable_ids.values()}   # every text a node shows
+    grads = {vid: [UNKNOWN_GRAD] for x, vid in graph.variable_ids.items() if not is_constant(x)}
     edge_labels = {}
     for event in events:
         for vid, compact, _ in event["nodes"]:
-            slots[vid].append("grad " + compact)
+            grads[vid].append(compact)
         for eid, compact in event["edges"]:
             edge_labels[eid] = max(edge_labels.get(eid, ""), compact, key=len)
 
+    slots = {}   # vid -> [index of the value line, index of the gradient line or -1]
+
     def rows(x):
-        longest = max(slots[graph.variable_ids[x]], key=len)   # Graphviz sizes the node for its longest gradient
-        return variable_rows(x, show, names[x], MAX_ELEMENTS) + [(longest, "grad")]
+        vid = graph.variable_ids[x]
+        grad = max(grads[vid], key=len) if vid in grads else None   # sized for its longest text
+        lines = value_rows(names[x], x.data, show, _compact(x.data), grad)
+        slots[vid] = [[style for _, style in lines].index("value"), len(lines) - 1 if grad else -1]
+        return lines
+
+    def operand_rows(k):
+        _, key, array = graph.operands[k]
+        return value_rows(key, array, show, _compact(array), None)
 
     clusters = module_clusters(graph, params, param_names) if cluster_modules else None
-    drawing = draw(graph, rows, param_names, rankdir, clusters, edge_labels)
+    drawing = draw(graph, rows, operand_rows, param_names, rankdir, clusters, edge_labels)
     svg = _inline_svg(run_dot(drawing, "svg").decode("utf-8"))
-    leaves = [(graph.variable_ids[x], names[x]) for x in graph.variables if x.creator is None]
-    data = {"events": events, "variables": [graph.variable_ids[x] for x in graph.variables],
-            "edges": sorted(edge_labels), "leaves": [vid for vid, _ in leaves], "unknown": UNKNOWN}
-    title = title or f"Backpropagation through {_target(graph, names)}, step by step"
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_page(title, svg, leaves, data), encoding="utf-8")
-    return path
-
-
-def _names(graph, param_names):
-    """The name each Variable goes by in the picture and the text: its
-    parameter name, its own, "L" for a lone unnamed output, else its id."""
-    names = {}
-    for x in graph.variables:
-        name = display_name(x, param_names)
-        if name is None:
-            lone_output = len(graph.outputs) == 1 and x is graph.outputs[0]
-            name = "L" if lone_output else graph.variable_ids[x]
-        names[x] = str(name)
-    return names
+    leaves = [(graph.variable_ids[x], names[x]) for x in graph.variables
+              if x.creator is None and not is_constant(x)]
+    computed = [graph.variable_ids[x] for x in graph.variables if x.creator is not None]
+    data = {"events": events, "slots": slots, "computed": computed,
+            "edges": sorted(edge_labels), "leaves": [vid for vid, _ in leaves],
+            "unknownValue": UNKNOWN_VALUE, "unknownGrad": UNKNOWN_GRAD,
+            "nodes": len(graph.variables) + len(graph.functions) + len(graph.operands),
+            "start": graph.variable_ids[graph.variables[0]]}
+    title = title or f"Forward and backward through {_target(graph, names)}, step by step"
+    return _page(title, svg, leaves, data)
 
 
 def _target(graph, names):
@@ -94,13 +126,55 @@ def _full(a):
     return format_array(a, PANEL_ELEMENTS, digits=PANEL_DIGITS)
 
 
-def _local_rule(function):
-    """The first paragraph of the op class's own docstring (its math)."""
-    doc = vars(type(function)).get("__doc__") or ""
-    return " ".join(doc.strip().split("\n\n")[0].split())
+def _forward_events(graph, names, around):
+    """The forward pass, one event per function in the order they ran."""
+    leaves = [names[x] for x in graph.variables if x.creator is None]
+    text = [f"The forward pass starts from the values we know: {_listing(leaves)}"
+            + (" (and the constants drawn dashed)." if graph.operands else "."),
+            "Press Next: each operation computes its result from its inputs, in the order the "
+            "code ran. Then the backward pass sends gradients back the other way."]
+    events = [_event("Forward pass: the inputs", "forward", text)]
+    for number, f in enumerate(graph.functions, start=1):
+        fid = graph.function_ids[f]
+        op = drawn_op(f)
+        outputs = [y for y in graph.function_outputs(f) if y is not None]
+        out_names = _listing([names[y] for y in outputs]) if outputs else "its result"
+        in_names = [names[x] for x in f.inputs]
+        in_names += [key for g, key, _ in graph.operands if g is f]
+        text = [f"{op.name} computes {out_names} from {_listing(in_names)}."]
+        if op.math.forward:
+            text.append(f"Its formula, from the docstring of {type(f).__name__}: {op.math.forward}")
+        for y in outputs:
+            text.append(f"{names[y]} = {_compact(y.data)}")
+        values = [[graph.variable_ids[y], _compact(y.data), _full(y.data)] for y in outputs]
+        arrays = [[f"{names[y]} {y.shape}", _full(y.data)] for y in outputs]
+        events.append(_event(f"Forward {number}: {op.name}", "forward", text, function=fid,
+                             values=values, arrays=arrays, **around[fid]))
+    return events
 
 
-def _events(trace, graph, names):
+def _event(title, phase, text, function=None, values=(), nodes=(), edges=(), active=(), focus=(),
+           arrays=()):
+    """One JSON-ready event: `values` and `nodes` are [id, short text, full
+    text] updates of value and gradient lines, `edges` [id, short text];
+    `active` the edges to highlight, `focus` the nodes to keep in view."""
+    return {"title": title, "phase": phase, "function": function, "values": list(values),
+            "nodes": list(nodes), "edges": list(edges), "active": list(active), "focus": list(focus),
+            "text": text, "arrays": list(arrays)}
+
+
+def _neighbourhoods(graph):
+    """{function id: {"active": its edges, "focus": it and its neighbours}},
+    in one pass over the edges."""
+    around = {fid: {"active": [], "focus": [fid]} for fid in graph.function_ids.values()}
+    for eid, tail, head in graph.edges():
+        fid, other = (tail, head) if tail in around else (head, tail)
+        around[fid]["active"].append(eid)
+        around[fid]["focus"].append(other)
+    return around
+
+
+def _events(trace, graph, names, around):
     """The replay as a list of JSON-ready events (see the module docstring)."""
     target = _target(graph, names)
     totals = {}   # Variable -> gradient accumulated so far
@@ -113,7 +187,7 @@ def _events(trace, graph, names):
                 del totals[x]   # a new pass: pending gradients start empty, .grad keeps adding
             events.append(_begin_event(starts[k], graph, names, totals, target))
         if k < len(trace.steps):
-            events.append(_step_event(trace, k, len(events), graph, names, totals, target, uses))
+            events.append(_step_event(trace, k, k + 1, graph, names, totals, target, uses, around))
     return events
 
 
@@ -137,20 +211,21 @@ def _begin_event(seeds, graph, names, totals, target):
         arrays.append([f"∂{target}/∂{name} (seed)", _full(seed)])
     text.append("Press Next: functions run their backward from the output towards the inputs, "
                 "each only once every use of its result has sent back a gradient.")
-    return {"title": "Start: seed the output gradient", "function": None, "op": None, "nodes": nodes,
-            "edges": [], "active": [], "text": text, "arrays": arrays}
+    return _event("Backward pass: seed the output gradient", "backward", text, nodes=nodes,
+                  arrays=arrays)
 
 
-def _step_event(trace, k, number, graph, names, totals, target, uses):
-    """Event `number` of the page: step k of the trace. `uses` counts the
-    edges leaving each Variable."""
+def _step_event(trace, k, number, graph, names, totals, target, uses, around):
+    """Backward step `number` of the page: step k of the trace. `uses`
+    counts the edges leaving each Variable."""
     step = trace.steps[k]
     f = step.function
     fid = graph.function_ids[f]
     outputs = graph.function_outputs(f)
     out_names = [names[y] if y is not None else f"output {j}" for j, y in enumerate(outputs)]
     in_names = [names[x] for x in f.inputs]
-    op = f.name
+    drawn = drawn_op(f)
+    op = drawn.name
     text = [f"{op} computed {_listing(out_names)} from {_listing(in_names)}. Its turn comes now: "
             f"every use of {_listing(out_names)} has already sent its gradient back."]
     arrays = []
@@ -162,12 +237,18 @@ def _step_event(trace, k, number, graph, names, totals, target, uses):
     text.append(f"Chain rule: an input's gradient is the gradient arriving at {arriving} times how "
                 f"much {arriving} changes when that input changes (the local derivative of {op})"
                 + (", added up over the outputs." if len(live) > 1 else "."))
-    rule = _local_rule(f)
-    if rule:
-        text.append(f"The local derivatives of {op}, in its own notation: {rule}")
+    if drawn.math.derivative:
+        text.append(f"The local derivatives of {op} (from the docstring of {type(f).__name__}): "
+                    f"{drawn.math.derivative}")
+    else:
+        text.append(f"The docstring of {type(f).__name__} states no derivative; its backward "
+                    f"method computes the products.")
     nodes, edges = [], []
     for i, (x, g) in enumerate(zip(f.inputs, step.grads_out)):
         name = in_names[i]
+        if is_constant(x):
+            text.append(f"{name} is a constant (drawn dashed): it needs no gradient.")
+            continue
         if g is None:
             text.append(f"{name} receives no gradient: {op} does not differentiate with respect to it.")
             continue
@@ -188,9 +269,11 @@ def _step_event(trace, k, number, graph, names, totals, target, uses):
         if x.creator is None:
             sentence += f" {name} is a leaf: this is what backward() adds to {name}.grad."
         text.append(sentence)
-    active = [eid for eid, tail, head in graph.edges() if fid in (tail, head)]
-    return {"title": f"Step {number}: {op}", "function": fid, "op": op, "nodes": nodes, "edges": edges,
-            "active": active, "text": text, "arrays": arrays}
+    for g, key, _ in graph.operands:
+        if g is f:
+            text.append(f"{key} is a constant (drawn dashed): it needs no gradient.")
+    return _event(f"Backward {number}: {op}", "backward", text, function=fid, nodes=nodes,
+                  edges=edges, arrays=arrays, **around[fid])
 
 
 def _listing(names):
@@ -198,7 +281,7 @@ def _listing(names):
 
 
 def _inline_svg(svg):
-    """dot's SVG without the XML prologue, free to scale down to its box."""
+    """dot's SVG without the XML prologue, for the script to zoom and pan."""
     svg = svg[svg.index("<svg"):]
     return svg.replace("<svg ", '<svg class="graph" ', 1)
 
@@ -218,12 +301,17 @@ def _page(title, svg, leaves, data):
 </head>
 <body>
 <header><h1>{esc(title)}</h1>
-<p>Boxes are values, ovals are operations. Backpropagation walks from the output back to the
-inputs: at each step one operation turns the gradient of its result into gradients for its inputs.</p>
+<p>Boxes are values, ovals are operations. The forward pass computes the values from the inputs;
+backpropagation then walks from the output back to the inputs: at each step one operation turns the
+gradient of its result into gradients for its inputs.</p>
 </header>
 <main>
-<section id="pane"><button id="zoom" type="button">Actual size</button>
-<div id="graph" class="fit">{svg}</div></section>
+<section id="pane"><div id="view-controls">
+<button id="zoom-out" type="button" title="Zoom out (-)">−</button>
+<button id="zoom-in" type="button" title="Zoom in (+)">+</button>
+<button id="fit" type="button" title="Show the whole graph (0)">Fit</button>
+<button id="readable" type="button" title="Text at reading size (1)">Readable</button></div>
+<div id="graph" title="Drag to pan, wheel to zoom">{svg}</div></section>
 <aside id="panel">
 <div class="controls">
 <button id="prev" type="button" title="Previous step (←)">◀ Prev</button>
@@ -231,7 +319,7 @@ inputs: at each step one operation turns the gradient of its result into gradien
 <button id="next" type="button" title="Next step (→)">Next ▶</button>
 </div>
 <input id="scrub" type="range" min="0" max="{len(data["events"]) - 1}" value="0" aria-label="step">
-<div id="counter"></div>
+<div id="counter-line"><span id="phase"></span> · <span id="counter"></span></div>
 <h2 id="step-title"></h2>
 <div id="explain"></div>
 <div id="arrays"></div>
@@ -239,8 +327,9 @@ inputs: at each step one operation turns the gradient of its result into gradien
 <table id="leaves">{rows}</table>
 <p class="legend"><span class="sw parameter"></span>parameter <span class="sw input"></span>input
 <span class="sw output"></span>output <span class="sw intermediate"></span>intermediate
-<span class="sw current"></span>current step</p>
-<p class="keys">Keys: → / ← step, space play / pause, Home / End first / last.</p>
+<span class="sw constant"></span>constant (no gradient) <span class="sw current"></span>current step</p>
+<p class="keys">Keys: → / ← step, space play / pause, Home / End first / last, + / − zoom,
+0 fit. Drag the picture to pan it, use the wheel to zoom.</p>
 </aside>
 </main>
 <script type="application/json" id="trace-data">{payload}</script>

@@ -1,11 +1,18 @@
-"""The styles and the replay script of the backward stepper page (page.py).
+"""The styles and the replay script of the stepper page (page.py).
 
 The script reads the events from the JSON block `#trace-data` and shows
 event k by starting from the blank graph and applying events 0..k: every
-gradient line and edge label it fills, every function done before k; then
-it highlights function k, the edges its gradients flow along and the nodes
-that changed. Node ids ("v3"), function ids ("f2") and edge ids ("f2_in0")
-are the ones set in the DOT source.
+value line, gradient line and edge label it fills, every function computed
+or done before k; then it highlights function k, the edges along which its
+values or gradients flow and the nodes that changed. Node ids ("v3"),
+function ids ("f2") and edge ids ("f2_in0") are the ones set in the DOT
+source; `slots` says which text line of a node holds its value and which
+its gradient.
+
+The picture zooms and pans (wheel, drag, the buttons, + - 0 1 keys). It
+opens at a scale where the smallest node text is READABLE_PX pixels high
+(when the graph has at most 40 nodes; a bigger one opens fitted to the
+pane), and each step pans the current function into view.
 """
 
 STYLE = """
@@ -18,11 +25,12 @@ header h1 { margin: 0; font-size: 19px; }
 header p { margin: 2px 0 0; color: var(--muted); font-size: 13px; }
 main { display: flex; flex: 1 1 auto; min-height: 0; }
 #pane { flex: 1 1 auto; position: relative; min-width: 0; }
-#graph { position: absolute; inset: 0; overflow: auto; padding: 12px; }
-#graph svg.graph { display: block; margin: 0 auto; }
-#graph.fit svg.graph { width: 100%; height: 100%; }
-#zoom { position: absolute; top: 8px; right: 14px; z-index: 1; padding: 3px 9px; font-size: 12px;
-        border: 1px solid #bbb; border-radius: 5px; background: #fff; cursor: pointer; }
+#graph { position: absolute; inset: 0; overflow: hidden; cursor: grab; touch-action: none; }
+#graph.dragging { cursor: grabbing; }
+#graph svg.graph { position: absolute; left: 0; top: 0; transform-origin: 0 0; display: block; }
+#view-controls { position: absolute; top: 8px; right: 14px; z-index: 1; display: flex; gap: 4px; }
+#view-controls button { padding: 3px 9px; font-size: 12px; border: 1px solid #bbb; border-radius: 5px;
+                        background: #fff; cursor: pointer; }
 #panel { flex: 0 0 400px; overflow: auto; padding: 12px 16px; border-left: 1px solid #ddd; background: #fcfcfc; }
 .controls { display: flex; gap: 6px; }
 .controls button { flex: 1; padding: 7px 0; font-size: 14px; border: 1px solid #bbb; border-radius: 6px;
@@ -30,13 +38,14 @@ main { display: flex; flex: 1 1 auto; min-height: 0; }
 .controls button:hover:not(:disabled) { background: #f0f0f0; }
 .controls button:disabled { color: #aaa; cursor: default; }
 #scrub { width: 100%; margin: 10px 0 2px; }
-#counter { color: var(--muted); font-size: 13px; }
+#counter-line { color: var(--muted); font-size: 13px; }
+#phase { font-weight: bold; }
 #step-title { font-size: 17px; margin: 8px 0 6px; color: var(--accent); }
 #explain p { margin: 0 0 7px; }
 #arrays div { margin: 4px 0; }
 #arrays .label, #leaves th { font-size: 12px; color: var(--muted); font-weight: normal; text-align: left; }
 pre { margin: 2px 0; padding: 4px 6px; background: #f3f3f3; border-radius: 4px; font-size: 12px;
-      overflow-x: auto; }
+      white-space: pre-wrap; overflow-wrap: anywhere; }
 h3 { font-size: 14px; margin: 14px 0 4px; }
 #leaves { border-collapse: collapse; width: 100%; }
 #leaves th { width: 1%; padding-right: 8px; vertical-align: top; white-space: nowrap; }
@@ -47,6 +56,7 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 .sw.parameter { background: #dae8fc; } .sw.input { background: #d5e8d4; }
 .sw.output { background: #f8cecc; } .sw.intermediate { background: #f5f5f5; }
 .sw.current { background: #ffd966; border-color: var(--accent); }
+.sw.constant { background: #fff; border-style: dashed; }
 /* the picture */
 #graph .edge text { visibility: hidden; }
 #graph .edge.sent text { visibility: visible; }
@@ -54,6 +64,7 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
                            animation: flow 0.9s linear infinite; }
 #graph .edge.active polygon { fill: var(--accent); stroke: var(--accent); }
 #graph .edge.active text { font-weight: bold; }
+#graph .node.computed ellipse { fill: #fdf6e3; }
 #graph .node.done ellipse { fill: #e2efda; stroke: #70ad47; }
 #graph .node.current ellipse { fill: #ffd966; stroke: var(--accent); stroke-width: 3px; }
 #graph .node text.pending { fill: #aaa; }
@@ -65,57 +76,174 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 SCRIPT = """
 (function () {
   "use strict";
+  var READABLE_PX = 11.5, MAX_READABLE_NODES = 40, PAD = 12;
   var data = JSON.parse(document.getElementById("trace-data").textContent);
   var events = data.events, last = events.length - 1, current = 0, timer = null;
   var $ = function (id) { return document.getElementById(id); };
+  var pane = $("graph"), svg = pane.querySelector("svg"), box = svg.viewBox.baseVal;
+  var view = {scale: 1, x: 0, y: 0};
 
-  function slot(vid) {            // the node's last text line: its gradient
-    var texts = $(vid).querySelectorAll("text");
-    return texts[texts.length - 1];
+  // -- the picture: zoom and pan ---------------------------------------------
+  svg.setAttribute("width", box.width);     // one unit of the drawing = one pixel at scale 1
+  svg.setAttribute("height", box.height);
+  var smallest = Infinity;
+  svg.querySelectorAll("g.node text").forEach(function (t) {
+    smallest = Math.min(smallest, parseFloat(t.getAttribute("font-size")) || Infinity);
+  });
+  function readableScale() { return isFinite(smallest) ? READABLE_PX / smallest : 1; }
+  function fitScale() {
+    return Math.min((pane.clientWidth - 2 * PAD) / box.width, (pane.clientHeight - 2 * PAD) / box.height);
   }
-  function edgeText(eid) {
-    return $(eid).querySelector("text");
+  function setView(scale, x, y) {
+    view.scale = Math.max(0.02, Math.min(12, scale));
+    view.x = x;
+    view.y = y;
+    svg.style.transform = "translate(" + x + "px, " + y + "px) scale(" + view.scale + ")";
   }
-  function leafRow(vid) {
-    return document.querySelector('#leaves tr[data-var="' + vid + '"]');
+  function zoomAt(factor, px, py) {         // keep the point (px, py) of the pane still
+    var old = view.scale;
+    setView(old * factor, 0, 0);
+    var k = view.scale / old;
+    setView(view.scale, px - (px - view.x) * k, py - (py - view.y) * k);
   }
-  function clearMarks() {
-    document.querySelectorAll("#graph .current, #graph .done, #graph .active, #graph .sent, " +
-                              "#graph .changed, #graph .fresh, #leaves .fresh").forEach(function (el) {
-      el.classList.remove("current", "done", "active", "sent", "changed", "fresh");
+  function centred(scale) {
+    setView(scale, (pane.clientWidth - box.width * scale) / 2,
+            Math.max(PAD, (pane.clientHeight - box.height * scale) / 2));
+  }
+  function fit() { centred(fitScale()); }
+  function readable() {
+    centred(readableScale());
+    follow();
+  }
+  function startView() {
+    var scale = fitScale();
+    if (data.nodes <= MAX_READABLE_NODES) {
+      scale = Math.max(readableScale(), Math.min(scale, 1.5 * readableScale()));
+    }
+    centred(scale);                         // top first: the forward pass starts there
+    var first = svg.querySelector("g.node[id^='f']");
+    if (first && box.width * scale > pane.clientWidth) {
+      var r = first.getBoundingClientRect(), p = pane.getBoundingClientRect();
+      setView(scale, view.x + (p.left + p.width / 2) - (r.left + r.width / 2), view.y);
+    }
+    follow();
+  }
+  function follow() {                       // pan the current step (or the first input) into view
+    var event = events[current];
+    var ids = event.function ? event.focus : [data.start];
+    var r = null, own = $(ids[0]) && $(ids[0]).getBoundingClientRect();
+    ids.forEach(function (id) {
+      var el = $(id);
+      if (!el) { return; }
+      var b = el.getBoundingClientRect();
+      r = r === null ? {left: b.left, top: b.top, right: b.right, bottom: b.bottom}
+                     : {left: Math.min(r.left, b.left), top: Math.min(r.top, b.top),
+                        right: Math.max(r.right, b.right), bottom: Math.max(r.bottom, b.bottom)};
     });
-    data.variables.forEach(function (vid) {
-      var s = slot(vid);
-      s.textContent = data.unknown;
+    if (r === null) { return; }
+    var p = pane.getBoundingClientRect();
+    var lo = {x: p.left + PAD, y: p.top + PAD}, hi = {x: p.right - PAD, y: p.bottom - PAD};
+    function shift(a, b, min, max, a1, b1) {  // the least move that brings [a, b] inside [min, max],
+      if (b - a > max - min) { a = a1; b = b1; }  // or else the node itself [a1, b1]
+      if (b - a > max - min) { return (min + max) / 2 - (a + b) / 2; }
+      return a < min ? min - a : b > max ? max - b : 0;
+    }
+    var dx = shift(r.left, r.right, lo.x, hi.x, own.left, own.right);
+    var dy = shift(r.top, r.bottom, lo.y, hi.y, own.top, own.bottom);
+    if (dx || dy) { setView(view.scale, view.x + dx, view.y + dy); }
+  }
+  pane.addEventListener("wheel", function (e) {
+    e.preventDefault();
+    var p = pane.getBoundingClientRect();
+    zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - p.left, e.clientY - p.top);
+  }, {passive: false});
+  var drag = null;
+  pane.addEventListener("pointerdown", function (e) {
+    if (e.button !== 0) { return; }
+    drag = {x: e.clientX - view.x, y: e.clientY - view.y};
+    pane.classList.add("dragging");
+    pane.setPointerCapture(e.pointerId);
+  });
+  pane.addEventListener("pointermove", function (e) {
+    if (drag) { setView(view.scale, e.clientX - drag.x, e.clientY - drag.y); }
+  });
+  function endDrag() { drag = null; pane.classList.remove("dragging"); }
+  pane.addEventListener("pointerup", endDrag);
+  pane.addEventListener("pointercancel", endDrag);
+  function zoomCentre(factor) { zoomAt(factor, pane.clientWidth / 2, pane.clientHeight / 2); }
+  $("zoom-in").addEventListener("click", function () { zoomCentre(1.25); });
+  $("zoom-out").addEventListener("click", function () { zoomCentre(0.8); });
+  $("fit").addEventListener("click", fit);
+  $("readable").addEventListener("click", readable);
+
+  // -- the replay --------------------------------------------------------------
+  function lines(vid) { return $(vid).querySelectorAll("text"); }
+  function centre(text) {                   // keep a line centred whatever it comes to hold
+    var b = text.getBBox();
+    text.setAttribute("x", b.x + b.width / 2);
+    text.setAttribute("text-anchor", "middle");
+  }
+  function valueLine(vid) { return lines(vid)[data.slots[vid][0]]; }
+  function gradLine(vid) {
+    var k = data.slots[vid][1];
+    return k < 0 ? null : lines(vid)[k];
+  }
+  function edgeText(eid) { return $(eid).querySelector("text"); }
+  function leafRow(vid) { return document.querySelector('#leaves tr[data-var="' + vid + '"]'); }
+  function clearMarks() {
+    document.querySelectorAll("#graph .current, #graph .computed, #graph .done, #graph .active, " +
+                              "#graph .sent, #graph .changed, #graph .fresh, #leaves .fresh")
+      .forEach(function (el) {
+        el.classList.remove("current", "computed", "done", "active", "sent", "changed", "fresh");
+      });
+    data.computed.forEach(function (vid) {
+      var s = valueLine(vid);
+      s.textContent = data.unknownValue;
       s.classList.add("pending");
+    });
+    Object.keys(data.slots).forEach(function (vid) {
+      var s = gradLine(vid);
+      if (s) {
+        s.textContent = "grad " + data.unknownGrad;
+        s.classList.add("pending");
+      }
     });
     data.leaves.forEach(function (vid) { leafRow(vid).querySelector("pre").textContent = "\\u2014"; });
   }
+  function fill(line, vid, text, isCurrent) {
+    line.textContent = text;
+    line.classList.remove("pending");
+    if (isCurrent) {
+      line.classList.add("fresh");
+      $(vid).classList.add("changed");
+    }
+  }
   function apply(event, isCurrent) {
+    event.values.forEach(function (v) {       // [id, short text, full text]
+      fill(valueLine(v[0]), v[0], v[1], isCurrent);
+    });
     event.nodes.forEach(function (node) {      // [id, short text, full text]
-      var s = slot(node[0]);
-      s.textContent = "grad " + node[1];
-      s.classList.remove("pending");
+      fill(gradLine(node[0]), node[0], "grad " + node[1], isCurrent);
       var row = leafRow(node[0]);
-      if (row) { row.querySelector("pre").textContent = node[2]; }
-      if (isCurrent) {
-        s.classList.add("fresh");
-        $(node[0]).classList.add("changed");
-        if (row) { row.classList.add("fresh"); }
+      if (row) {
+        row.querySelector("pre").textContent = node[2];
+        if (isCurrent) { row.classList.add("fresh"); }
       }
     });
     event.edges.forEach(function (edge) {      // [id, short text]
       $(edge[0]).classList.add("sent");
       edgeText(edge[0]).textContent = edge[1];
     });
-    if (event.function) { $(event.function).classList.add(isCurrent ? "current" : "done"); }
+    if (event.function) {
+      $(event.function).classList.add(isCurrent ? "current" : event.phase === "forward" ? "computed" : "done");
+    }
     if (isCurrent) { event.active.forEach(function (eid) { $(eid).classList.add("active"); }); }
   }
-  function paragraphs(parent, lines) {
+  function paragraphs(parent, texts) {
     parent.textContent = "";
-    lines.forEach(function (line) {
+    texts.forEach(function (text) {
       var p = document.createElement("p");
-      p.textContent = line;
+      p.textContent = text;
       parent.appendChild(p);
     });
   }
@@ -138,15 +266,14 @@ SCRIPT = """
     for (var i = 0; i <= current; i++) { apply(events[i], i === current); }
     var event = events[current];
     $("counter").textContent = "Step " + current + " of " + last;
+    $("phase").textContent = event.phase === "forward" ? "Forward pass" : "Backward pass";
     $("step-title").textContent = event.title;
     paragraphs($("explain"), event.text);
     arrays($("arrays"), event.arrays);
     $("scrub").value = current;
     $("prev").disabled = current === 0;
     $("next").disabled = current === last;
-    if (event.function && !$("graph").classList.contains("fit")) {
-      $(event.function).scrollIntoView({block: "nearest", inline: "nearest"});
-    }
+    follow();
     if (current === last) { stop(); }
   }
   function stop() {
@@ -162,19 +289,23 @@ SCRIPT = """
   $("prev").addEventListener("click", function () { stop(); show(current - 1); });
   $("next").addEventListener("click", function () { stop(); show(current + 1); });
   $("play").addEventListener("click", play);
-  $("zoom").addEventListener("click", function () {
-    var fit = $("graph").classList.toggle("fit");
-    this.textContent = fit ? "Actual size" : "Fit to window";
-    show(current);
-  });
   $("scrub").addEventListener("input", function () { stop(); show(Number(this.value)); });
   document.addEventListener("keydown", function (e) {
     if (e.target.tagName === "INPUT" && e.key !== " ") { return; }
     var keys = {ArrowRight: current + 1, ArrowDown: current + 1, ArrowLeft: current - 1,
                 ArrowUp: current - 1, Home: 0, End: last};
+    var zooms = {"+": 1.25, "=": 1.25, "-": 0.8};
     if (e.key in keys) { stop(); show(keys[e.key]); e.preventDefault(); }
     else if (e.key === " ") { play(); e.preventDefault(); }
+    else if (e.key in zooms) { zoomCentre(zooms[e.key]); e.preventDefault(); }
+    else if (e.key === "0") { fit(); }
+    else if (e.key === "1") { readable(); }
+  });
+  Object.keys(data.slots).forEach(function (vid) {
+    centre(valueLine(vid));
+    if (gradLine(vid)) { centre(gradLine(vid)); }
   });
   show(0);
+  startView();
 })();
 """

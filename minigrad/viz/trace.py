@@ -5,6 +5,7 @@
     for step in trace.steps:
         step.function, step.grads_in, step.grads_out
     trace.to_html("backward.html")     # a page that replays it
+    trace                              # in Jupyter: the same page, inline
 
 The engine (core/backprop.py) tells its observer when a pass begins (the
 outputs and their seed gradients) and after each function has sent its
@@ -19,7 +20,7 @@ import numpy as np
 from ..core import Variable, backend, no_grad
 from ..core.config import observing
 from ..core.operators import ops
-from .page import write_page
+from .page import notebook_frame, page_html, write_page
 
 
 class Step(NamedTuple):
@@ -106,15 +107,30 @@ class BackwardTrace:
     def to_html(self, path, show=("name", "value"), params=None, rankdir="TB",
                 cluster_modules=False, title=None):
         """Write one self-contained HTML page (no network: the SVG and the
-        script are inline) that replays the backward pass on the drawn
-        graph: Prev / Next / Play and the arrow keys step through it, the
-        current function is highlighted, each gradient appears on its edge
-        and node as it is computed, and the chain rule of the step is
-        written out. `show`, `params`, `rankdir`, `cluster_modules` are as
-        for `to_dot`.
+        script are inline) that replays the forward pass and then the
+        backward pass on the drawn graph: Prev / Next / Play and the arrow
+        keys step through it, the current function is highlighted, each
+        value and then each gradient appears on its node (and edge) as it
+        is computed, and the formula and chain rule of the step are written
+        out. The picture zooms (wheel, + / -) and pans (drag). `show`,
+        `params`, `rankdir`, `cluster_modules` are as for `to_dot` (the
+        name, value and gradient lines are always drawn).
         Needs Graphviz's `dot` (else GraphvizNotFoundError). Returns the path."""
         return write_page(self, path, show=show, params=params, rankdir=rankdir,
                           cluster_modules=cluster_modules, title=title)
+
+    def html(self, **to_html_options):
+        """The page `to_html` writes, as a string."""
+        return page_html(self, **to_html_options)
+
+    def _repr_html_(self):
+        """Jupyter (Lab, Notebook, VS Code) shows the stepper inline: the
+        page in an iframe's srcdoc, scripts and all, so it needs no file."""
+        return notebook_frame(self)
+
+    def __repr__(self):
+        return (f"<BackwardTrace: {len(self.seeds)} backward pass(es), {len(self.steps)} steps; "
+                f"to_html(path) writes the stepper>")
 
 
 def trace_backward():
