@@ -274,3 +274,11 @@ def test_manual_seed_seeds_the_devices_generators():
     mg.manual_seed(7)
     b = F.dropout(mg.Variable(np.ones((4, 4))).to(DEVICE), 0.5, training=True)
     np.testing.assert_array_equal(host(a), host(b))
+
+
+def test_the_gpu_benchmark_runs_here_on_the_strict_device():
+    from benchmarks import gpu
+    rows = gpu.run("strict", quick=True, repeats=1, only=["mlp", "cnn"])
+    assert [(name, engine) for name, engine, _ in rows] == [
+        ("mlp", "minigrad"), ("mlp", "numpy by hand"), ("cnn", "minigrad")]
+    assert "| mlp | numpy by hand |" in gpu.table(rows)
