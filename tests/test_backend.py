@@ -282,3 +282,14 @@ def test_the_gpu_benchmark_runs_here_on_the_strict_device():
     assert [(name, engine) for name, engine, _ in rows] == [
         ("mlp", "minigrad"), ("mlp", "numpy by hand"), ("cnn", "minigrad")]
     assert "| mlp | numpy by hand |" in gpu.table(rows)
+
+
+def test_creation_functions_take_a_device_as_pytorchs_do():
+    made = [mg.zeros(2, 3, device=DEVICE), mg.ones((2,), device=DEVICE), mg.full((2,), 1.5, device=DEVICE),
+            mg.arange(4, device=DEVICE), mg.eye(3, device=DEVICE), mg.randn(3, device=DEVICE),
+            mg.randint(0, 5, (3,), device=DEVICE), mg.tensor([1.0, 2.0], device=DEVICE)]
+    made.append(mg.rand_like(made[0]))  # x's device
+    made.append(mg.zeros_like(made[0]))
+    made.append(mg.tensor(made[0]))     # a copy, on its device
+    assert [v.device for v in made] == [DEVICE] * len(made)
+    assert mg.zeros(2).device == "cpu"

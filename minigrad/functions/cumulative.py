@@ -134,7 +134,8 @@ def _gather_running_extreme(accumulate, x, axis):
     if data.size == 0:
         return TakeAlongAxis(axis, np.zeros(data.shape, dtype=np.intp))(x)
     extreme = accumulate(data, axis=axis)
-    position = backend.get_array_module(data).arange(data.shape[axis]).reshape([-1 if d == axis else 1 for d in range(data.ndim)])
+    xp = backend.get_array_module(data)
+    position = xp.arange(data.shape[axis]).reshape([-1 if d == axis else 1 for d in range(data.ndim)])
     index = np.maximum.accumulate(np.where(data == extreme, position, 0), axis=axis)
     return TakeAlongAxis(axis, index)(x)
 

@@ -33,7 +33,8 @@ def _along(index, axis, shape):
             full.append(index)
         else:
             n = index.shape[d] if shape[d] == index.shape[d] else 1
-            full.append(backend.get_array_module(index).arange(n).reshape([-1 if e == d else 1 for e in range(ndim)]))
+            positions = backend.get_array_module(index).arange(n)
+            full.append(positions.reshape([-1 if e == d else 1 for e in range(ndim)]))
     return tuple(full)
 
 

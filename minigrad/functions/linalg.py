@@ -195,7 +195,8 @@ class Einsum(Function):
             g = broadcast_to(g, full)
         if len(letters) != len(part):  # a repeated letter: x_k's diagonal
             position = {c: i for i, c in enumerate(letters)}
-            index = tuple(backend.get_array_module(g.data).arange(sizes[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
+            xp = backend.get_array_module(g.data)
+            index = tuple(xp.arange(sizes[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
                           for c in part)
             return GetItemGrad(index, x.shape)(g)
         broadcast = tuple(i for i, (c, n) in enumerate(zip(part, x.shape)) if n == 1 and sizes[c] != 1)
