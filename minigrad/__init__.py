@@ -3,7 +3,7 @@ from .core import (Variable, Function, Config, using_config, no_grad, enable_gra
                    is_grad_enabled, test_mode, grad, jacobian, hessian, hvp, numerical_grad, gradcheck,
                    gradgradcheck, GradcheckError,
                    tensor, from_numpy, zeros, ones, full, empty, arange, linspace, eye, rand, randn,
-                   randint, zeros_like, ones_like, full_like, empty_like, rand_like, randn_like)
+                   normal, randint, zeros_like, ones_like, full_like, empty_like, rand_like, randn_like)
 from .core import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .core import from_dlpack
 from .rng import manual_seed, get_rng

@@ -821,3 +821,17 @@ def test_a_function_that_keeps_state_from_forward_can_be_called_twice():
     (f(a) * 2 + f(b) * 3).sum().backward()
     np.testing.assert_array_equal(a.grad.data, [2.0, 0.0, 2.0])
     np.testing.assert_array_equal(b.grad.data, [0.0, 3.0, 0.0])
+
+
+def test_transpose_with_two_axes_never_silently_differs_from_pytorch():
+    m = mg.Variable(np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(m.transpose(1, 0).data, m.data.T)      # same in NumPy and PyTorch
+    np.testing.assert_array_equal(m.transpose().data, m.data.T)
+    with pytest.raises(ValueError, match=r"transpose: x.transpose\(0, 1\) on a Variable of shape \(2, 3\).*"
+                                         r"identity.*x.swapaxes\(0, 1\)"):
+        m.transpose(0, 1)      # NumPy: the identity; PyTorch: swap
+    x = mg.Variable(np.zeros((2, 3, 4)))
+    with pytest.raises(ValueError, match=r"x.swapaxes\(0, 2\)"):
+        x.transpose(0, 2)
+    assert x.transpose(2, 0, 1).shape == (4, 2, 3)
+    assert x.swapaxes(0, 2).shape == (4, 3, 2)

@@ -10,6 +10,6 @@ from .gradcheck import numerical_grad, gradcheck, gradgradcheck, GradcheckError
 from . import tensor_methods, numpy_protocol, inplace  # noqa: F401
 from .tensor_methods import RemovableHandle
 from .creation import (tensor, from_numpy, zeros, ones, full, empty, arange, linspace, eye, rand, randn,
-                       randint, zeros_like, ones_like, full_like, empty_like, rand_like, randn_like)
+                       normal, randint, zeros_like, ones_like, full_like, empty_like, rand_like, randn_like)
 from .anomaly import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .dlpack import from_dlpack   # also installs Variable.__dlpack__ and __dlpack_device__

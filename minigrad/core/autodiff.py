@@ -10,7 +10,8 @@ def _as_list(xs):
     return [xs] if isinstance(xs, Variable) else list(xs)
 
 
-def grad(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=None, allow_unused=True):
+def grad(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=None, allow_unused=True,
+         only_inputs=True):
     """d(outputs)/d(inputs) as a list of Variables, one per input.
 
     `grad_outputs` seeds each output's gradient (ones when None; a list may
@@ -18,7 +19,8 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=No
     None, or, with `allow_unused=False`, is an error. With
     `create_graph=True` the returned gradients are part of a graph and can
     be differentiated again. `retain_graph` is accepted for PyTorch's habit
-    and changes nothing: the graph is always kept.
+    and changes nothing: the graph is always kept. So is `only_inputs`
+    (deprecated in PyTorch, where only True remains): `.grad` is never touched.
     """
     outputs = _as_list(outputs)
     inputs = _as_list(inputs)

@@ -148,6 +148,32 @@ def randn(*shape, dtype=None, requires_grad=False, device=None):
                    device)
 
 
+def normal(mean=0.0, std=1.0, size=None, dtype=None, requires_grad=False, device=None):
+    """Normal values with mean `mean` and standard deviation `std` (numbers,
+    or arrays/Variables that broadcast), of shape `size` (the broadcast shape
+    of mean and std when None); float32 by default, as `torch.normal`. On
+    `device`, or on the device of mean or std."""
+    mean, std = _like(mean), _like(std)
+    if np.any(std < 0):
+        raise ValueError(f"normal: std must be >= 0, got {std.min()}")
+    size = None if size is None else _shape("normal", size)
+    try:
+        shape = np.broadcast_shapes(mean.shape, std.shape)
+        if size is not None:
+            if np.broadcast_shapes(shape, size) != size:
+                raise ValueError
+            shape = size
+    except ValueError:
+        raise ValueError(f"normal: mean of shape {mean.shape} and std of shape {std.shape} do not broadcast"
+                         + ("" if size is None else f" to size {size}")) from None
+    if device is None:
+        device = next((backend.device_of(a) for a in (mean, std) if backend.device_of(a) is not backend.CPU), None)
+    if device is not None:
+        mean, std = backend.to_device(mean, device), backend.to_device(std, device)
+    noise = _random("normal", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, False, device).data
+    return _variable("normal", (mean + std * noise).astype(noise.dtype, copy=False), requires_grad)
+
+
 def randint(low, high=None, size=None, dtype=None, requires_grad=False, device=None):
     """Random ints in [low, high) of shape `size` (int64): randint(low, high,
     size), or randint(high, size) as PyTorch allows."""

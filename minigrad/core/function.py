@@ -13,6 +13,11 @@ Calling an instance, `y = Square()(x)`, runs forward and (unless under
 that has already been recorded is copied before it records again, so
 `sq = Square(); sq(a) + sq(b)` is two nodes and both get their gradients.
 
+PyTorch's style works too: static `forward(ctx, *xs)` and
+`backward(ctx, *gys)`, with `ctx.save_for_backward(...)` in forward and
+`ctx.saved_tensors` in backward (the instance is the ctx); its forward, as
+PyTorch's, computes on Variables (constants: nothing is recorded).
+
 Broadcasting is undone by the engine, not by each op: a backward may return
 a gradient of the broadcast shape and the engine sums it back to the input's
 shape with `sum_to`.
@@ -26,7 +31,7 @@ import numpy as np
 
 from . import anomaly as _anomaly
 from . import backend
-from .config import Config
+from .config import Config, no_grad
 from .variable import Variable, constant, numeric_array, _new_object
 
 # Creation numbers (`seq`). Safe across threads without a lock: next() on an
@@ -48,6 +53,53 @@ class Function:
     """Base class of every op. See the module docstring."""
 
     __slots__ = ("inputs", "outputs", "generation", "seq", "_self_ref", "__weakref__")
+
+    def __init_subclass__(cls, **kwargs):
+        # PyTorch's habit: static `forward(ctx, *xs)` / `backward(ctx, *gys)`.
+        # The instance plays ctx, so such a class works as written; resolved
+        # once, when the class is made, not per call.
+        # PyTorch 2's variant, `forward(*xs)` with a separate
+        # `setup_context(ctx, inputs, output)`, works as well.
+        super().__init_subclass__(**kwargs)
+        setup = cls.__dict__.get("setup_context")
+        setup = setup.__func__ if isinstance(setup, staticmethod) else None
+        for method in ("forward", "backward"):
+            function = cls.__dict__.get(method)
+            if isinstance(function, staticmethod):
+                setattr(cls, method, _with_ctx(function.__func__, method, setup))
+
+    def save_for_backward(self, *tensors):
+        """PyTorch's `ctx.save_for_backward(...)`, called in forward: keeps
+        these Variables (or arrays) for backward, where `saved_tensors`
+        returns them."""
+        self._saved_arrays = tuple(t.data if isinstance(t, Variable) else t for t in tensors)
+
+    @property
+    def saved_tensors(self):
+        """What forward saved, as Variables for a backward written with ops:
+        an input's (or output's) own array is that Variable itself, so the
+        backward stays differentiable; any other array is a constant (as in
+        PyTorch, an intermediate saved in forward is not differentiated
+        again: save inputs and outputs for a backward of any order)."""
+        saved = getattr(self, "_saved_arrays", None)
+        if saved is None:
+            raise RuntimeError(f"{self.name}: saved_tensors read, but forward called no save_for_backward")
+        outputs = [ref() for ref in self.outputs]
+        known = [x for x in (*self.inputs, *outputs) if x is not None]
+        variables = tuple(_saved_variable(a, known) for a in saved)
+        unmatched = any(v is not None and all(v is not x for x in known) for v in variables)
+        if unmatched and Config.enable_backprop and any(y is None for y in outputs):
+            # A saved output whose Variable is gone would come back as a
+            # constant: a silently wrong higher derivative.
+            dead = [i for i, y in enumerate(outputs) if y is None]
+            raise RuntimeError(f"{self.name}: output(s) {dead} are no longer alive, so a saved output cannot "
+                               "be differentiated again; keep a reference to every output")
+        return variables
+
+    @property
+    def needs_input_grad(self):
+        """PyTorch's `ctx.needs_input_grad`: one bool per input."""
+        return tuple(x.requires_grad for x in self.inputs)
 
     @classmethod
     def apply(cls, *inputs, **settings):
@@ -143,6 +195,48 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
+
+
+def _array_of(y):
+    return y.data if isinstance(y, Variable) else y
+
+
+def _saved_variable(array, known):
+    if array is None:   # PyTorch lets None be saved
+        return None
+    for x in known:
+        if x.data is array:
+            return x
+    return as_variable(array)
+
+
+def _with_ctx(function, kind, setup_context=None):
+    """A static `f(ctx, *args)` as a method whose instance is the ctx (or,
+    with `setup_context`, a static `forward(*xs)` followed by
+    `setup_context(ctx, xs, output)`). As in PyTorch, forward computes on
+    tensors (constant Variables sharing the input arrays, nothing recorded),
+    and backward gets zeros (not None) for an output that received no
+    gradient, so forward notes its outputs' shapes and dtypes."""
+    if kind == "forward":
+        def method(self, *xs):
+            with no_grad():
+                xs = tuple(constant(x) for x in xs)
+                if setup_context is None:
+                    ys = function(self, *xs)
+                else:
+                    ys = function(*xs)
+                    setup_context(self, xs, ys)
+            ys = tuple(map(_array_of, ys)) if type(ys) is tuple else _array_of(ys)
+            self._output_like = [(np.shape(y), np.result_type(y)) for y in (ys if type(ys) is tuple else (ys,))]
+            return ys
+    else:
+        def method(self, *gys):
+            gys = [constant(np.zeros(*like)) if gy is None else gy for gy, like in zip(gys, self._output_like)]
+            return function(self, *gys)
+
+    method.__name__ = function.__name__
+    method.__doc__ = function.__doc__
+    return method
 
 
 def as_variable(x):

@@ -9,7 +9,8 @@ methods do too. Methods whose arguments differ from their op's (`view(*shape)`,
 `permute(*axes)`, `expand(*shape)`, `flatten()` starting at axis 0, `clamp`
 with PyTorch's `min=`/`max=`) are written out below, then the ones that are
 not ops: `numel dim astype float double requires_grad_ retain_grad
-register_hook` and the in-place `zero_ fill_ copy_` (core/inplace.py).
+register_hook`, the properties `grad_fn` (creator) and `is_leaf`, and the
+in-place `zero_ fill_ copy_` (core/inplace.py).
 """
 import numpy as np
 
@@ -104,6 +105,20 @@ def numel(self):
 def dim(self):
     """The number of axes (PyTorch's name for `ndim`)."""
     return self.data.ndim
+
+
+@property
+def grad_fn(self):
+    """The Function that made this Variable, None for a leaf (PyTorch's
+    name for `creator`)."""
+    return self.creator
+
+
+@property
+def is_leaf(self):
+    """Whether no recorded op made this Variable (PyTorch's habit: constants
+    and Variables made by the user or under no_grad() are leaves)."""
+    return self.creator is None
 
 
 class AsType(Function):
@@ -278,5 +293,7 @@ def retain_grad(self):
 for _fn in (to, cuda, cpu, view, permute, expand, reshape_as, expand_as, flatten, clip, numel, dim,
             astype, double, long, requires_grad_, register_hook, retain_grad):
     setattr(Variable, _fn.__name__, _fn)
+Variable.grad_fn = grad_fn
+Variable.is_leaf = is_leaf
 Variable.clamp = clip
 Variable.float = float_

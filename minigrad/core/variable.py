@@ -65,7 +65,10 @@ class Variable:
 
     @property
     def size(self):
-        return self.data.size
+        """NumPy's element count, an int; PyTorch's habit may also call it:
+        `x.size()` is the shape, `x.size(0)` the length of axis 0."""
+        data = self.data
+        return Size(data.size, data.shape)
 
     @property
     def dtype(self):
@@ -213,10 +216,24 @@ class Variable:
         return ops.reshape(self, shape_args(shape))
 
     def transpose(self, *axes):
+        """NumPy's transpose: `axes` is the new order of all the axes (none:
+        reversed). PyTorch's `transpose(dim0, dim1)`, which swaps two axes, is
+        `swapaxes`; a two-axis call that would mean something else in
+        PyTorch (the identity of a matrix, or too few axes) is an error, not
+        a silent no-op."""
         if len(axes) == 0:
             axes = None
         elif len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
             axes = axes[0]
+        elif len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            normalized = tuple(int(a) % self.ndim if self.ndim else a for a in axes)
+            if self.ndim != 2 or normalized == (0, 1):
+                a, b = axes
+                raise ValueError(
+                    f"transpose: x.transpose({a}, {b}) on a Variable of shape {self.shape} is NumPy's "
+                    f"transpose, which takes the new order of all {self.ndim} axes"
+                    + (" (here the identity)" if self.ndim == 2 else "")
+                    + f"; to swap two axes as PyTorch's transpose does, use x.swapaxes({a}, {b})")
         return ops.transpose(self, axes)
 
     def __getitem__(self, index):
@@ -293,6 +310,29 @@ class Variable:
 
 def _data(x):
     return x.data if isinstance(x, Variable) else x
+
+
+class Size(int):
+    """`x.size`: the number of elements (an int, as NumPy's `ndarray.size`)
+    that can also be called as PyTorch's `x.size(dim=None)`: the shape, or
+    the length of axis `dim`."""
+
+    def __new__(cls, count, shape):
+        size = int.__new__(cls, count)
+        size.shape = shape
+        return size
+
+    def __call__(self, dim=None):
+        if dim is None:
+            return self.shape
+        try:
+            return self.shape[dim]
+        except (IndexError, TypeError):
+            raise IndexError(f"size: dim {dim!r} is out of range for shape {self.shape} "
+                             f"(expected an int in [{-len(self.shape)}, {len(self.shape) - 1}])") from None
+
+    def __reduce__(self):
+        return int, (int(self),)
 
 
 def shape_args(args):

@@ -15,7 +15,17 @@ class Identity(Module):
         return x
 
 
-class ReLU(Module):
+class _AcceptsInplace(Module):
+    """Base of the activations PyTorch gives an `inplace` flag
+    (`nn.ReLU(inplace=True)`). The flag is accepted and changes nothing:
+    minigrad never overwrites an op's input, and the output is the same."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+
+class ReLU(_AcceptsInplace):
     """y = max(x, 0)."""
 
     def forward(self, x):
@@ -51,11 +61,11 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-class LeakyReLU(Module):
+class LeakyReLU(_AcceptsInplace):
     """y = x if x > 0 else negative_slope * x (PyTorch's default slope 0.01)."""
 
-    def __init__(self, negative_slope=0.01):
-        super().__init__()
+    def __init__(self, negative_slope=0.01, inplace=False):
+        super().__init__(inplace)
         self.negative_slope = negative_slope
 
     def forward(self, x):
@@ -65,11 +75,11 @@ class LeakyReLU(Module):
         return f"negative_slope={self.negative_slope}"
 
 
-class ELU(Module):
+class ELU(_AcceptsInplace):
     """y = x if x > 0 else alpha * (exp(x) - 1)."""
 
-    def __init__(self, alpha=1.0):
-        super().__init__()
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__(inplace)
         self.alpha = alpha
 
     def forward(self, x):
@@ -107,18 +117,18 @@ class LogSoftmax(Softmax):
         return F.log_softmax(x, axis=self.dim)
 
 
-class ReLU6(Module):
+class ReLU6(_AcceptsInplace):
     """y = min(max(x, 0), 6)."""
 
     def forward(self, x):
         return F.relu6(x)
 
 
-class Hardtanh(Module):
+class Hardtanh(_AcceptsInplace):
     """y = x limited to [min_val, max_val]."""
 
-    def __init__(self, min_val=-1.0, max_val=1.0):
-        super().__init__()
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+        super().__init__(inplace)
         if min_val > max_val:
             raise ValueError(f"Hardtanh: min_val={min_val} is greater than max_val={max_val}")
         self.min_val = min_val
@@ -131,35 +141,35 @@ class Hardtanh(Module):
         return f"min_val={self.min_val}, max_val={self.max_val}"
 
 
-class Hardsigmoid(Module):
+class Hardsigmoid(_AcceptsInplace):
     """y = min(max(x/6 + 1/2, 0), 1)."""
 
     def forward(self, x):
         return F.hardsigmoid(x)
 
 
-class Hardswish(Module):
+class Hardswish(_AcceptsInplace):
     """y = x * hardsigmoid(x)."""
 
     def forward(self, x):
         return F.hardswish(x)
 
 
-class SiLU(Module):
+class SiLU(_AcceptsInplace):
     """y = x * sigmoid(x)."""
 
     def forward(self, x):
         return F.silu(x)
 
 
-class Mish(Module):
+class Mish(_AcceptsInplace):
     """y = x * tanh(softplus(x))."""
 
     def forward(self, x):
         return F.mish(x)
 
 
-class SELU(Module):
+class SELU(_AcceptsInplace):
     """y = scale * elu(x, alpha), alpha = 1.6733, scale = 1.0507."""
 
     def forward(self, x):

@@ -8,7 +8,7 @@ shape (out, in, *kernel), fan_in = in * prod(kernel) and fan_out = out *
 prod(kernel). (For ConvTranspose2d, whose weight is (in, out, kh, kw), the
 two swap roles, as in PyTorch.)
 
-    normal_(p, std)          N(0, std^2)
+    normal_(p, mean, std)    N(mean, std^2)
     xavier_normal_(p, gain)  N(0, gain^2 * 2 / (fan_in + fan_out))      Glorot & Bengio 2010
     xavier_uniform_(p, gain) U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out))
     he_normal_(p, a, mode)   N(0, 2 / ((1 + a^2) * fan))                He et al. 2015
@@ -53,8 +53,9 @@ def _fan(shape, mode):
     raise ValueError(f"init: mode must be 'fan_in' or 'fan_out', got {mode!r}")
 
 
-def normal_(p, std=0.01, mean=0.0):
-    """Fill with draws from N(mean, std^2); default N(0, 0.01^2)."""
+def normal_(p, mean=0.0, std=0.01):
+    """Fill with draws from N(mean, std^2); default N(0, 0.01^2). Positional
+    arguments in PyTorch's order, mean then std: `normal_(w, 0.0, 0.02)`."""
     array = _array(p)
     return _fill(p, get_rng().normal(mean, std, array.shape))
 

@@ -164,8 +164,9 @@ class Dropout(Module):
     by 1 / (1 - p) (inverted dropout, so eval needs no rescaling); in eval,
     the identity. The mask comes from minigrad's generator (`mg.manual_seed`)."""
 
-    def __init__(self, p=0.5):
+    def __init__(self, p=0.5, inplace=False):
         super().__init__()
+        self.inplace = inplace   # PyTorch's flag: accepted, changes nothing (no op overwrites its input)
         if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
             raise ValueError(f"{type(self).__name__}: p is the probability of zeroing an element and must be "
                              f"a number in [0, 1], got {p!r}")
