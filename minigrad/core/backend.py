@@ -55,19 +55,16 @@ def register_device(device):
 
 
 def _cuda():
+    """The "cuda" Device: CuPy's arrays, generator and scatter-add."""
     try:
         import cupy
+        import cupyx
     except ImportError:
         raise RuntimeError("device 'cuda': CuPy is not installed; pip install -e \".[cuda]\" "
                            "(or any cupy-cuda12x wheel) on a machine with an NVIDIA GPU") from None
-
-    def seed(n):
-        cupy.random.seed(n)
-
-    import cupyx
-
     return Device("cuda", cupy, lambda t: t.__module__.split(".")[0] == "cupy",
-                  cupy.asarray, cupy.asnumpy, seed, cupy.random.random, cupyx.scatter_add)
+                  cupy.asarray, cupy.asnumpy, seed=cupy.random.seed, random=cupy.random.random,
+                  add_at=cupyx.scatter_add)
 
 
 def get_device(name):

@@ -2,7 +2,7 @@
 cummax, cummin. axis=None runs over x flattened, as NumPy's cumsum."""
 import numpy as np
 
-from ..core import Function, Variable, as_array, backend
+from ..core import Function, as_array, backend
 from .indexing import TakeAlongAxis
 from .math import exp, where
 from .reduction import sum as _sum

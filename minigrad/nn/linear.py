@@ -2,10 +2,8 @@
 import math
 import numbers
 
-import numpy as np
-
 from .. import functions as F
-from ..core import Variable, as_array
+from ..core import as_array
 from . import init
 from .module import Module, check_size
 from .parameter import new_parameter
