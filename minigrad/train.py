@@ -236,6 +236,26 @@ def _progress_bar(progress, total, description):
     return tqdm(total=total, desc=description, unit="batch", leave=True, dynamic_ncols=True)
 
 
+def _describe(value):
+    """The type, and the repr when it is short, for an error message."""
+    text = repr(value)
+    return type(value).__name__ + (f" {text}" if len(text) <= 40 and "\n" not in text else "")
+
+
+def _check_fit_arguments(model, optimizer, loss_fn, train_loader, val_loader):
+    """A TypeError naming fit and the argument, for arguments given in the
+    wrong order or of the wrong kind, before any training."""
+    for name, value in (("model", model), ("loss_fn", loss_fn)):
+        if not callable(value):
+            raise TypeError(f"fit: {name} must be callable, got {_describe(value)}")
+    if not (hasattr(optimizer, "step") and hasattr(optimizer, "zero_grad")):
+        raise TypeError(f"fit: optimizer must have step() and zero_grad() (an Optimizer), got {_describe(optimizer)}")
+    for name, value in (("train_loader", train_loader), ("val_loader", val_loader)):
+        if value is not None and not hasattr(value, "__iter__"):
+            raise TypeError(f"fit: {name} must be an iterable of (x, t) batches (a DataLoader), "
+                            f"got {_describe(value)}")
+
+
 def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=1, callbacks=(),
         metrics=(F.accuracy,), progress=True, device=None):
     """Train `model` for `epochs` passes over `train_loader`.
@@ -251,6 +271,7 @@ def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=1, call
     """
     if not isinstance(epochs, numbers.Integral) or epochs < 0:
         raise ValueError(f"fit: epochs must be an integer >= 0, got {epochs!r}")
+    _check_fit_arguments(model, optimizer, loss_fn, train_loader, val_loader)
     metrics, callbacks = tuple(metrics), tuple(callbacks)
     if device is not None:
         model.to(device)

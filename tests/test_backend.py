@@ -94,8 +94,10 @@ def test_python_numbers_and_lists_go_where_the_op_runs():
 
 
 def test_unknown_device_and_missing_cupy_are_clear_errors():
-    with pytest.raises(ValueError, match="unknown device 'tpu'"):
+    with pytest.raises(TypeError, match="to: 'tpu' is not a dtype; expected a dtype .*, or a device \\('cpu'"):
         mg.Variable(rand(2)).to("tpu")
+    with pytest.raises(ValueError, match="unknown device 'tpu:0'"):
+        mg.zeros(2, device="tpu:0")
     if not mg.cuda.is_available():
         assert mg.cuda.device_count() == 0
         try:

@@ -6,8 +6,12 @@ from . import backprop
 from .variable import Variable
 
 
-def _as_list(xs):
-    return [xs] if isinstance(xs, Variable) else list(xs)
+def _as_list(xs, what=None):
+    if isinstance(xs, Variable):
+        return [xs]
+    if what is not None and (isinstance(xs, (np.ndarray, np.generic, str)) or not hasattr(xs, "__iter__")):
+        raise TypeError(f"grad: {what} must be a Variable or a list of Variables, got {type(xs).__name__}")
+    return list(xs)
 
 
 def grad(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=None, allow_unused=True,
@@ -22,11 +26,12 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=No
     and changes nothing: the graph is always kept. So is `only_inputs`
     (deprecated in PyTorch, where only True remains): `.grad` is never touched.
     """
-    outputs = _as_list(outputs)
-    inputs = _as_list(inputs)
-    for x in inputs:
-        if not isinstance(x, Variable):
-            raise TypeError(f"grad: inputs must be Variables, got {type(x).__name__}")
+    outputs = _as_list(outputs, "outputs")
+    inputs = _as_list(inputs, "inputs")
+    for what, xs in (("outputs", outputs), ("inputs", inputs)):
+        for x in xs:
+            if not isinstance(x, Variable):
+                raise TypeError(f"grad: {what} must be Variables, got {type(x).__name__}")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     else:
@@ -72,14 +77,26 @@ def _jacobian_rows(y, x):
     return out
 
 
+def _call(name, f, x):
+    """f(x), checked to be a Variable: the name of the caller in the error."""
+    if not callable(f):
+        raise TypeError(f"{name}: f must be a function taking a Variable and returning a Variable, "
+                        f"got {type(f).__name__} {f!r}")
+    y = f(x)
+    if not isinstance(y, Variable):
+        raise TypeError(f"{name}: f must return a Variable (built from its argument with minigrad ops), "
+                        f"got {type(y).__name__}")
+    return y
+
+
 def jacobian(f, x):
     """The Jacobian of `f` at `x` as an ndarray of shape f(x).shape + x.shape."""
     x = _leaf(x)
-    return _jacobian_rows(f(x), x)
+    return _jacobian_rows(_call("jacobian", f, x), x)
 
 
 def _scalar_output(name, f, x):
-    y = f(x)
+    y = _call(name, f, x)
     if y.size != 1:
         raise ValueError(f"{name}: f must return a single value, got shape {y.shape}")
     return y

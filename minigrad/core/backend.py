@@ -90,7 +90,7 @@ def is_device_name(x):
                                                              x.split(":")[0] == "cuda"))
 
 
-def to_arguments(who, args, device=None, dtype=None):
+def to_arguments(who, args, device=None, dtype=None, expected="a dtype such as np.float32"):
     """The (device, dtype) of PyTorch-style `.to(...)` arguments: a device
     name, a dtype, or both, positionally or by keyword."""
     for arg in args:
@@ -102,9 +102,8 @@ def to_arguments(who, args, device=None, dtype=None):
             try:
                 dtype = np.dtype(arg)
             except TypeError:
-                if isinstance(arg, str):
-                    get_device(arg)  # raises: an unknown device
-                raise TypeError(f"{who}: expected a device ('cpu', 'cuda') or a dtype, got {arg!r}") from None
+                raise TypeError(f"{who}: {arg!r} is not a dtype; expected {expected}, or a device "
+                                f"({', '.join(map(repr, sorted(set(_devices) | {'cuda'})))})") from None
     return (None if device is None else get_device(device)), (None if dtype is None else np.dtype(dtype))
 
 

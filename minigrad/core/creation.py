@@ -34,8 +34,17 @@ def _shape(what, shape):
     return tuple(int(n) for n in shape)
 
 
-def _float_dtype(dtype):
-    return _DEFAULT_FLOAT if dtype is None else np.dtype(dtype)
+def as_dtype(what, dtype):
+    """np.dtype(dtype), or a TypeError naming `what` and the bad dtype."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{what}: dtype {dtype!r} is not a dtype; expected a NumPy dtype such as "
+                        "np.float32 or 'float64'") from None
+
+
+def _float_dtype(what, dtype):
+    return _DEFAULT_FLOAT if dtype is None else as_dtype(what, dtype)
 
 
 def tensor(data, dtype=None, requires_grad=False, device=None):
@@ -48,7 +57,7 @@ def tensor(data, dtype=None, requires_grad=False, device=None):
         copy = data.astype(data.dtype if dtype is None else dtype, copy=True)
         return _variable("tensor", copy, requires_grad, device)
     if dtype is not None:
-        array = np.array(data, dtype=dtype)
+        array = np.array(data, dtype=as_dtype("tensor", dtype))
     elif isinstance(data, (np.ndarray, np.generic)):
         array = np.array(data)
     else:
@@ -75,23 +84,28 @@ def from_numpy(array):
 
 def zeros(*shape, dtype=None, requires_grad=False, device=None):
     """A Variable of zeros of `shape` (float32 by default)."""
-    return _variable("zeros", np.zeros(_shape("zeros", shape), _float_dtype(dtype)), requires_grad, device)
+    data = np.zeros(_shape("zeros", shape), _float_dtype("zeros", dtype))
+    return _variable("zeros", data, requires_grad, device)
 
 
 def ones(*shape, dtype=None, requires_grad=False, device=None):
     """A Variable of ones of `shape` (float32 by default)."""
-    return _variable("ones", np.ones(_shape("ones", shape), _float_dtype(dtype)), requires_grad, device)
+    data = np.ones(_shape("ones", shape), _float_dtype("ones", dtype))
+    return _variable("ones", data, requires_grad, device)
 
 
 def empty(*shape, dtype=None, requires_grad=False, device=None):
     """A Variable of `shape` whose values are whatever memory held (float32 by default)."""
-    return _variable("empty", np.empty(_shape("empty", shape), _float_dtype(dtype)), requires_grad, device)
+    data = np.empty(_shape("empty", shape), _float_dtype("empty", dtype))
+    return _variable("empty", data, requires_grad, device)
 
 
 def _fill_dtype(value, dtype):
     """PyTorch's dtype for full(): bool and int values keep their kind."""
     if dtype is not None:
-        return np.dtype(dtype)
+        return as_dtype("full", dtype)
+    if not isinstance(value, (bool, int, float, complex, np.number, np.bool_)):
+        raise TypeError(f"full: fill_value must be a number, got {type(value).__name__} {value!r}")
     if isinstance(value, (bool, np.bool_)):
         return np.dtype(bool)
     if isinstance(value, (int, np.integer)):
@@ -111,25 +125,29 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=Non
     arguments are ints, else float32."""
     if stop is None:
         start, stop = 0, start
+    if step == 0:
+        raise ValueError(f"arange: step must not be 0, got arange({start}, {stop}, {step})")
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
         dtype = np.int64 if ints else _DEFAULT_FLOAT
+    else:
+        dtype = as_dtype("arange", dtype)
     return _variable("arange", np.arange(start, stop, step).astype(dtype), requires_grad, device)
 
 
 def linspace(start, stop, num=50, dtype=None, requires_grad=False, device=None):
     """`num` evenly spaced values from start to stop inclusive (PyTorch's `steps`)."""
-    return _variable("linspace", np.linspace(start, stop, num).astype(_float_dtype(dtype)),
+    return _variable("linspace", np.linspace(start, stop, num).astype(_float_dtype("linspace", dtype)),
                      requires_grad, device)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False, device=None):
     """The (n, m) identity matrix (m defaults to n)."""
-    return _variable("eye", np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)
+    return _variable("eye", np.eye(n, m, dtype=_float_dtype("eye", dtype)), requires_grad, device)
 
 
 def _random(what, draw, shape, dtype, requires_grad, device):
-    dtype = _float_dtype(dtype)
+    dtype = _float_dtype(what, dtype)
     if dtype.kind != "f":
         raise TypeError(f"{what}: draws floats; dtype {dtype} is not a floating dtype")
     native = dtype if dtype in (np.float32, np.float64) else np.float64
@@ -167,7 +185,7 @@ def normal(mean=0.0, std=1.0, size=None, dtype=None, requires_grad=False, device
         raise ValueError(f"normal: mean of shape {mean.shape} and std of shape {std.shape} do not broadcast"
                          + ("" if size is None else f" to size {size}")) from None
     if device is None:
-        device = next((backend.device_of(a) for a in (mean, std) if backend.device_of(a) is not backend.CPU), None)
+        device = next((d for d in map(backend.device_of, (mean, std)) if d is not backend.CPU), None)
     if device is not None:
         mean, std = backend.to_device(mean, device), backend.to_device(std, device)
     noise = _random("normal", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, False, device).data
@@ -182,7 +200,9 @@ def randint(low, high=None, size=None, dtype=None, requires_grad=False, device=N
     if high is None or size is None:
         raise TypeError("randint: expected randint(low, high, size) or randint(high, size)")
     size = _shape("randint", (size,) if isinstance(size, (int, np.integer)) else (size,))
-    dtype = np.dtype(np.int64 if dtype is None else dtype)
+    dtype = np.dtype(np.int64) if dtype is None else as_dtype("randint", dtype)
+    if not low < high:
+        raise ValueError(f"randint: low={low} must be less than high={high} (values are drawn from [low, high))")
     data = rng.get_rng().integers(low, high, size).astype(dtype)
     return _variable("randint", data, requires_grad, device)
 

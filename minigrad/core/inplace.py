@@ -102,6 +102,14 @@ def copy_(self, src):
     return _set("copy_", self, src)
 
 
+def _no_setitem(self, index, value):
+    raise TypeError(
+        f"setitem: a Variable does not support item assignment (x[{index!r}] = ...) on shape {self.shape}; "
+        "build a new Variable (F.where, F.masked_fill, F.index_add), or change x.data under "
+        "`with mg.no_grad():`")
+
+
+Variable.__setitem__ = _no_setitem
 Variable.zero_ = zero_
 Variable.fill_ = fill_
 Variable.copy_ = copy_

@@ -17,6 +17,7 @@ import numpy as np
 from . import backend
 from .function import Function
 from .operators import ops
+from .creation import as_dtype
 from .variable import Variable, shape_args
 
 # method name -> name of the op in minigrad.functions that computes x.method(*args, **kwargs)
@@ -142,7 +143,7 @@ class AsType(Function):
 def astype(self, dtype):
     """x cast to `dtype`, differentiably between float dtypes; a cast to an
     integer or bool dtype gives a Variable that requires no grad."""
-    dtype = np.dtype(dtype)
+    dtype = as_dtype("astype", dtype)
     if dtype.kind not in "fc":
         return Variable(self.data.astype(dtype), requires_grad=False)
     return AsType(dtype)(self)
@@ -276,6 +277,8 @@ def register_hook(self, fn):
     if not self.requires_grad:
         raise RuntimeError("register_hook: this Variable does not require grad, so it never "
                            "receives a gradient")
+    if not callable(fn):
+        raise TypeError(f"register_hook: expected a function fn(grad), got {type(fn).__name__} {fn!r}")
     hooks = _hooks_of(self)
     key = hooks.next_key
     hooks.next_key += 1

@@ -79,6 +79,8 @@ class Variable:
         return ops.transpose(self)
 
     def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len: a 0-d Variable (shape ()) has no length; use x.item() for its value")
         return len(self.data)
 
     @property

@@ -278,12 +278,12 @@ def relu(x):
 
 def leaky_relu(x, slope=0.2):
     """x where x > 0, slope * x elsewhere."""
-    return LeakyReLU(python_number(slope))(x)
+    return LeakyReLU(python_number(slope, "leaky_relu", "slope"))(x)
 
 
 def elu(x, alpha=1.0):
     """x where x > 0, alpha * (exp(x) - 1) elsewhere."""
-    return ELU(python_number(alpha))(x)
+    return ELU(python_number(alpha, "elu", "alpha"))(x)
 
 
 def gelu(x, approximate="none"):
@@ -325,7 +325,7 @@ def relu6(x):
 
 def hardtanh(x, min_val=-1.0, max_val=1.0):
     """x limited to [min_val, max_val]; derivative 0 at the kinks (PyTorch's)."""
-    min_val, max_val = python_number(min_val), python_number(max_val)
+    min_val, max_val = python_number(min_val, "hardtanh", "min_val"), python_number(max_val, "hardtanh", "max_val")
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val={min_val} is greater than max_val={max_val}")
     return Hardtanh(min_val, max_val)(x)
@@ -363,7 +363,7 @@ def selu(x):
 
 def celu(x, alpha=1.0):
     """max(0, x) + min(0, alpha (exp(x/alpha) - 1)) = alpha elu(x/alpha); alpha != 0."""
-    alpha = python_number(alpha)
+    alpha = python_number(alpha, "celu", "alpha")
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (it divides x)")
     return elu(x) if alpha == 1 else elu(x / alpha) * alpha

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import scipy.special
 
-from ..core import Function, as_array, as_variable, backend
+from ..core import Function, Variable, as_array, as_variable, backend
 from .arithmetic import add, div, mul, pow, sub
 from .math import exp, sqrt
 
@@ -460,6 +460,12 @@ def logaddexp(a, b):
 def lerp(a, b, w):
     """a + w (b - a): linear interpolation from a (w = 0) to b (w = 1); w is
     a number or an array, all three broadcast (PyTorch's torch.lerp)."""
+    shapes = [np.shape(v.data if isinstance(v, Variable) else v) for v in (a, b, w)]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"lerp: shapes {shapes[0]} (a), {shapes[1]} (b) and {shapes[2]} (w) do not broadcast "
+                         "together; expected each trailing dimension to be equal or 1") from None
     return add(a, mul(w, sub(b, a)))
 
 

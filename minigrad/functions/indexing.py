@@ -292,5 +292,7 @@ def diag(x, k=0):
 
 def trace(x, offset=0, axis1=0, axis2=1):
     """The sum along the diagonal `offset` of axes (axis1, axis2), as np.trace."""
+    if len(_shape_of(x)) < 2:
+        raise ValueError(f"trace: expected at least 2 dimensions, got shape {_shape_of(x)}")
     return diagonal(x, offset, axis1, axis2).sum(axis=-1)
 

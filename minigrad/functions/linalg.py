@@ -128,6 +128,15 @@ def _parse_einsum(subscripts, shapes):
         if bad or part.replace("...", "").count(".") or part.count("...") > 1:
             raise ValueError(f"einsum: subscripts {subscripts!r} are not valid; expected letters and at "
                              "most one '...' per operand")
+    out_letters = output.replace("...", "")
+    missing = sorted(set(out_letters) - set("".join(ins)))
+    if missing:
+        raise ValueError(f"einsum: output letter(s) {', '.join(map(repr, missing))} of {subscripts!r} appear in "
+                         "no input; expected every output letter to name an input axis")
+    repeated = sorted(c for c in set(out_letters) if out_letters.count(c) > 1)
+    if repeated:
+        raise ValueError(f"einsum: output letter(s) {', '.join(map(repr, repeated))} of {subscripts!r} appear "
+                         "more than once; expected each output letter once")
     used = set(spec)
     spare = [c for c in _LETTERS if c not in used]
     spans = []
@@ -258,6 +267,10 @@ def dot(a, b):
     sa, sb = _shape(a), _shape(b)
     if len(sa) == 0 or len(sb) == 0:
         return a * b
+    kb = 0 if len(sb) == 1 else len(sb) - 2
+    if sa[-1] != sb[kb]:
+        raise ValueError(f"dot: shapes {sa} and {sb} are not aligned: {sa[-1]} (dim {len(sa) - 1} of a) "
+                         f"!= {sb[kb]} (dim {kb} of b)")
     if len(sb) == 1 or len(sb) == 2 or len(sa) == 1:
         if len(sa) > 2 and len(sb) == 2:
             return tensordot(a, b, ([len(sa) - 1], [0]))
@@ -270,6 +283,9 @@ def inner(a, b):
     sa, sb = _shape(a), _shape(b)
     if len(sa) == 0 or len(sb) == 0:
         return a * b
+    if sa[-1] != sb[-1]:
+        raise ValueError(f"inner: shapes {sa} and {sb} are not aligned: {sa[-1]} (last dim of a) "
+                         f"!= {sb[-1]} (last dim of b)")
     return tensordot(a, b, ([len(sa) - 1], [len(sb) - 1]))
 
 

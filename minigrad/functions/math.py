@@ -235,7 +235,17 @@ def abs(x):
 
 def clip(x, lo, hi):
     """x limited to [lo, hi] (either may be None); hi wherever lo > hi."""
-    return Clip(python_number(lo), python_number(hi))(x)
+    lo = python_number(lo, "clip", "lo", none_ok=True)
+    hi = python_number(hi, "clip", "hi", none_ok=True)
+    for name, bound in (("lo", lo), ("hi", hi)):
+        if isinstance(bound, (list, tuple, np.ndarray)):
+            try:
+                np.broadcast_shapes(np.shape(x), np.shape(bound))
+            except ValueError:
+                raise ValueError(f"clip: {name} of shape {np.shape(bound)} does not broadcast with x of "
+                                 f"shape {np.shape(x)}; expected a number or an array that broadcasts "
+                                 "to x") from None
+    return Clip(lo, hi)(x)
 
 
 def where(cond, a, b):
@@ -264,10 +274,21 @@ def minimum(a, b):
     return Minimum()(a, b)
 
 
-def python_number(value):
+def python_number(value, op=None, name=None, none_ok=False):
     """A NumPy scalar (or 0-d array) setting as a Python number, so it stays
     weak in NumPy's promotion: np.float64(0.5) must not turn float32 data
-    into float64. Anything else is returned as is."""
+    into float64. Anything else is returned as is.
+
+    Given `op` and `name`, the setting is also checked to be a real number
+    (or a numeric array; None too when `none_ok`), so that a bad setting is a
+    TypeError naming the op and the setting, not NumPy's ufunc text."""
+    if type(value) is float or type(value) is int:
+        return value
     if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
-        return value.item()
+        value = value.item()
+    if op is not None and not (value is None and none_ok):
+        kind = np.asarray(value).dtype.kind if not isinstance(value, (str, bytes)) else "U"
+        if value is None or isinstance(value, bool) or kind not in "iuf":
+            expected = "a real number or None" if none_ok else "a real number"
+            raise TypeError(f"{op}: {name} must be {expected}, got {type(value).__name__} {value!r}")
     return value

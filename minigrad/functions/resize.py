@@ -113,6 +113,12 @@ def _linear_matrix(n_in, n_out, factor, align_corners, dtype):
     return matrix.astype(dtype)
 
 
+def check_mode(op, mode):
+    """A ValueError naming `op` unless `mode` is one interpolate knows."""
+    if mode not in MODES:
+        raise ValueError(f"{op}: mode {mode!r} is not supported; expected one of {', '.join(map(repr, MODES))}")
+
+
 def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
     """x (N, C, L) or (N, C, H, W) resized to `size` (an int or one per
     spatial axis) or by `scale_factor` (output floor(n * factor)), as
@@ -121,8 +127,7 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
     default False) maps the corner cells' centres onto each other."""
     op = "interpolate"
     x = as_variable(x)
-    if mode not in MODES:
-        raise ValueError(f"{op}: mode {mode!r} is not supported; expected one of {', '.join(map(repr, MODES))}")
+    check_mode(op, mode)
     if x.ndim not in (3, 4) or MODES[mode] not in (None, x.ndim):
         need = {None: "a 3-D (N, C, L) or 4-D (N, C, H, W)", 3: "a 3-D (N, C, L)", 4: "a 4-D (N, C, H, W)"}[MODES[mode]]
         raise ValueError(f"{op}: mode {mode!r} needs {need} input, got shape {x.shape}")

@@ -34,6 +34,9 @@ class ModuleList(Module):
         children = list(self._modules.values())
         if isinstance(index, slice):
             return type(self)(children[index])
+        if not -len(children) <= index < len(children):
+            raise IndexError(f"{type(self).__name__}: index {index} is out of range for {len(children)} "
+                             f"modules; expected {-len(children)} <= index < {len(children)}")
         return children[index]
 
     def __len__(self):

@@ -57,12 +57,16 @@ def normal_(p, mean=0.0, std=0.01):
     """Fill with draws from N(mean, std^2); default N(0, 0.01^2). Positional
     arguments in PyTorch's order, mean then std: `normal_(w, 0.0, 0.02)`."""
     array = _array(p)
+    if not std >= 0:
+        raise ValueError(f"normal_: std must be >= 0, got {std}")
     return _fill(p, get_rng().normal(mean, std, array.shape))
 
 
 def uniform_(p, low=0.0, high=1.0):
     """Fill with draws from U(low, high)."""
     array = _array(p)
+    if not low <= high:
+        raise ValueError(f"uniform_: low={low} must not exceed high={high}")
     return _fill(p, get_rng().uniform(low, high, array.shape))
 
 

@@ -229,6 +229,9 @@ class Module:
 
     def apply(self, fn):
         """Call `fn(module)` on every sub-module and then on self; returns self."""
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}.apply: expected a function fn(module), got "
+                            f"{type(fn).__name__} {fn!r}")
         for child in self.children():
             child.apply(fn)
         fn(self)
@@ -257,7 +260,8 @@ class Module:
         place; returns self: `model.to("cuda")`, `model.to(np.float64)`,
         `model.to("cuda", np.float32)`. Integer buffers (num_batches_tracked)
         keep their dtype, as in PyTorch."""
-        device, dtype = backend.to_arguments(f"{type(self).__name__}.to", args, device, dtype)
+        device, dtype = backend.to_arguments(f"{type(self).__name__}.to", args, device, dtype,
+                                             expected="a floating dtype such as np.float32")
         if dtype is not None and dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: expected a floating dtype, got {dtype}")
 

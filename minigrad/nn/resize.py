@@ -1,5 +1,6 @@
 """Upsample: `functions.interpolate` as a layer, with PyTorch's arguments."""
 from .. import functions as F
+from ..functions.resize import check_mode
 from .module import Module
 
 
@@ -10,6 +11,7 @@ class Upsample(Module):
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None):
         super().__init__()
+        check_mode("Upsample", mode)
         self.size = size
         self.scale_factor = scale_factor
         self.mode = mode

@@ -136,6 +136,9 @@ def export(model, example_input, path, input_names=None, output_names=None, dyna
     onnx = _import_onnx()
     if opset < 17:
         raise ValueError(f"onnx.export: opset {opset} is not supported; expected 17 or later")
+    if not callable(model):
+        raise TypeError(f"onnx.export: model must be a Module or a function of Variables, "
+                        f"got {type(model).__name__} {model!r}")
     trace, batch_axis = _trace(model, _example_arrays(model, example_input), dynamic_batch)
     _check_supported(trace)
     input_names = _names(input_names, len(trace.inputs), "input", "input_names")

@@ -104,6 +104,9 @@ class Optimizer:
         backward) first and its value is returned."""
         loss = None
         if closure is not None:
+            if not callable(closure):
+                raise TypeError(f"{type(self).__name__}.step: closure must be a function that recomputes the "
+                                f"loss, got {type(closure).__name__} {closure!r}")
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
