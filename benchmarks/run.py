@@ -2,12 +2,16 @@
 
     python benchmarks/run.py [--quick] [--only W1,W2] [--engines minigrad,pytorch]
                              [--repeats N] [--threads N] [--out PATH]
+    python benchmarks/run.py --device cuda [--quick] [--repeats N] [--out PATH]
 
 Runs the workloads for minigrad, NumPy by hand and each installed peer
 (PyTorch, DeZero, HIPS autograd), prints a table per workload with ratios
 and the targets, and writes them with the machine and versions to
 benchmarks/RESULTS.md (or --out). --quick runs tiny sizes with few repeats
 (a smoke test of the suite, not a measurement).
+
+`--device cuda` runs the GPU suite instead (benchmarks/gpu.py: training
+steps of minigrad on CuPy, the same by hand in CuPy, PyTorch on CUDA).
 
 A full run takes about 15 minutes, most of it DeZero's quadratic fan-in.
 It waits for a quiet machine before each workload and reruns one that
@@ -56,6 +60,9 @@ def set_threads(n):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if any(a == "--device" or a.startswith("--device=") for a in argv):
+        return _gpu_main(argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, few repeats (smoke test)")
     parser.add_argument("--only", default=",".join(WORKLOADS), help="workloads to run, e.g. W1,W4")
@@ -137,6 +144,23 @@ def main(argv=None):
     args.out.write_text(report.document(rows, titles, machine, command, args.quick, busy) + "\n")
     print(f"\nwrote {args.out}")
     return rows
+
+
+def _gpu_main(argv):
+    """--device: the GPU suite (benchmarks/gpu.py), with its own options."""
+    from benchmarks import gpu
+    parser = argparse.ArgumentParser(description=gpu.__doc__.splitlines()[0])
+    parser.add_argument("--device", required=True, help="cuda (or strict: a CPU smoke test)")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--only", default=None, help="GPU workloads, e.g. mlp,cnn")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    forwarded = ["--device", args.device] + (["--quick"] if args.quick else [])
+    forwarded += ["--repeats", str(args.repeats)] if args.repeats else []
+    forwarded += ["--only", args.only] if args.only else []
+    forwarded += ["--out", str(args.out)] if args.out else []
+    return gpu.main(forwarded)
 
 
 if __name__ == "__main__":

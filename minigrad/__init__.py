@@ -8,6 +8,6 @@ from .core import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .core import from_dlpack
 from .rng import manual_seed, get_rng
 from .serialization import save, load
-from . import functions, nn, optim, data, train, viz, onnx
+from . import functions, nn, optim, data, train, viz, onnx, cuda
 
 __version__ = "0.1.0"

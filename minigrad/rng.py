@@ -28,7 +28,8 @@ _local = threading.local()  # .generator: this thread's numpy.random.Generator
 def manual_seed(seed):
     """Seed minigrad's generator for the calling thread (and for threads that
     start drawing later without seeding themselves): the same seed gives the
-    same weights, dropout masks and batch order. `seed` is a non-negative int."""
+    same weights, dropout masks and batch order. `seed` is a non-negative int.
+    Seeds CuPy's generator too (dropout on the GPU draws there) when CuPy is in use."""
     global _latest_seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"manual_seed: seed must be a non-negative int, got {type(seed).__name__} {seed!r}")
@@ -37,6 +38,8 @@ def manual_seed(seed):
     seed = int(seed)
     _local.generator = np.random.default_rng(seed)
     _latest_seed = seed
+    from .core import backend  # imported here: core imports this module
+    backend.seed_devices(seed)
 
 
 def get_rng():

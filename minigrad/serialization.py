@@ -31,7 +31,7 @@ import zipfile
 
 import numpy as np
 
-from .core import Variable
+from .core import Variable, backend
 
 _STRUCTURE = "__structure__"
 _ORDER = "minigrad.order"   # .safetensors metadata: the entries' names in state_dict order
@@ -41,11 +41,16 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 # -- what can be saved ------------------------------------------------------------
 
 def _as_saveable(name, value):
-    array = value.data if isinstance(value, Variable) else np.asarray(value)
+    # Arrays on a device (a GPU) are copied to the host: a file holds NumPy arrays.
+    array = backend.to_host(value.data if isinstance(value, Variable) else value)
     if array.dtype.kind not in "biufc":
         raise TypeError(f"save: entry {name!r} has dtype {array.dtype}; expected a numeric array "
                         "(objects and strings would need pickle)")
     return array
+
+
+def _on_device(value):
+    return hasattr(value, "shape") and backend.device_of(value) is not backend.CPU
 
 
 def _is_flat_state(obj):
@@ -53,7 +58,7 @@ def _is_flat_state(obj):
     np.savez writes, kept byte for byte as before checkpoints existed."""
     return isinstance(obj, dict) and all(
         isinstance(k, str) and k != _STRUCTURE and (
-            isinstance(v, (np.ndarray, Variable, np.generic))
+            isinstance(v, (np.ndarray, Variable, np.generic)) or _on_device(v)
             or (isinstance(v, numbers.Number) and not isinstance(v, bool)))
         for k, v in obj.items())
 
@@ -61,7 +66,7 @@ def _is_flat_state(obj):
 def _encode(obj, path, arrays):
     """A JSON-ready description of `obj`; its arrays go into `arrays` under
     member names derived from `path` (the keys leading to them)."""
-    if isinstance(obj, (np.ndarray, Variable, np.generic)):
+    if isinstance(obj, (np.ndarray, Variable, np.generic)) or _on_device(obj):
         name = "/".join(path) or "array"
         if name in arrays or name == _STRUCTURE:
             name = f"{name}#{len(arrays)}"

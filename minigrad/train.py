@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from . import functions as F
-from .core import as_array, no_grad
+from .core import Variable, as_array, backend, no_grad
 
 
 class History:
@@ -133,7 +133,8 @@ class EarlyStopping(Callback):
         if self.improved(value):
             self.best, self.best_epoch, self.wait = value, epoch, 0
             if self.restore_best:
-                self.best_state = {name: np.array(a, copy=True) for name, a in model.state_dict().items()}
+                # state_dict() copies already (on the model's device)
+                self.best_state = model.state_dict()
             return False
         self.wait += 1
         if self.wait >= self.patience:
@@ -154,18 +155,44 @@ def metric_name(metric):
 
 
 def _number(value):
-    """A Python float from a Variable, an ndarray or a number."""
-    return float(as_array(value))
+    """A Python float from a Variable, an array (of any device) or a number."""
+    return float(backend.to_host(as_array(value)))
 
 
-def run_epoch(model, loss_fn, loader, metrics=(), optimizer=None, bar=None):
+def _weighted(value, n):
+    """value * n for a running total: a Python float on the host; on a
+    device an array left there, so the loop never waits for the device."""
+    data = value.data if isinstance(value, Variable) else value
+    if hasattr(data, "shape") and backend.device_of(data) is not backend.CPU:
+        return data.astype(np.float64) * n
+    return _number(data) * n
+
+
+def to_device(batch, device):
+    """A batch (an array, a Variable, or a tuple/list/dict of them) moved to `device`."""
+    if isinstance(batch, Variable):
+        return batch.to(device)
+    if isinstance(batch, (tuple, list)):
+        return type(batch)(to_device(b, device) for b in batch)
+    if isinstance(batch, dict):
+        return {k: to_device(v, device) for k, v in batch.items()}
+    if hasattr(batch, "shape"):
+        return backend.to_device(batch, device)
+    return batch
+
+
+def run_epoch(model, loss_fn, loader, metrics=(), optimizer=None, bar=None, device=None):
     """One pass over `loader`: the sample-weighted mean loss and metrics as
     a dict. With an `optimizer`, each batch also takes a gradient step.
-    `bar` (a tqdm bar) is advanced per batch."""
+    `bar` (a tqdm bar) is advanced per batch. With `device`, each batch is
+    moved there first; on a device the running totals stay there until the
+    epoch ends (the bar then shows the loss at the end of the epoch only)."""
     totals = {"loss": 0.0}
     names = [metric_name(metric) for metric in metrics]
     count = 0
     for x, t in loader:
+        if device is not None:
+            x, t = to_device(x, device), to_device(t, device)
         y = model(x)
         loss = loss_fn(y, t)
         if optimizer is not None:
@@ -174,26 +201,28 @@ def run_epoch(model, loss_fn, loader, metrics=(), optimizer=None, bar=None):
             optimizer.step()
         n = len(t)
         count += n
-        totals["loss"] += loss.item() * n
+        totals["loss"] += _weighted(loss, n)
         with no_grad():
             for name, metric in zip(names, metrics):
-                totals[name] = totals.get(name, 0.0) + _number(metric(y, t)) * n
+                totals[name] = totals.get(name, 0.0) + _weighted(metric(y, t), n)
         if bar is not None:
             bar.update(1)
-            bar.set_postfix(loss=f"{totals['loss'] / count:.4f}", refresh=False)
+            if isinstance(totals["loss"], float):
+                bar.set_postfix(loss=f"{totals['loss'] / count:.4f}", refresh=False)
     if count == 0:
         raise ValueError("run_epoch: the loader yielded no batches; is the dataset empty?")
-    return {name: total / count for name, total in totals.items()}
+    return {name: _number(total) / count for name, total in totals.items()}
 
 
-def evaluate(model, loss_fn, loader, metrics=(F.accuracy,)):
+def evaluate(model, loss_fn, loader, metrics=(F.accuracy,), device=None):
     """Loss and metrics of `model` over `loader`, in eval mode without
-    recording a graph. Returns a dict such as {"loss": ..., "accuracy": ...}."""
+    recording a graph (batches moved to `device` when given). Returns a dict
+    such as {"loss": ..., "accuracy": ...}."""
     was_training = getattr(model, "training", True)
     model.eval()
     try:
         with no_grad():
-            return run_epoch(model, loss_fn, loader, metrics)
+            return run_epoch(model, loss_fn, loader, metrics, device=device)
     finally:
         if was_training:
             model.train()
@@ -231,7 +260,7 @@ def _check_fit_arguments(model, optimizer, loss_fn, train_loader, val_loader):
 
 
 def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=1, callbacks=(),
-        metrics=(F.accuracy,), progress=True):
+        metrics=(F.accuracy,), progress=True, device=None):
     """Train `model` for `epochs` passes over `train_loader`.
 
     Each batch: `loss = loss_fn(model(x), t)`, backward, `optimizer.step()`.
@@ -239,12 +268,16 @@ def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=1, call
     under `no_grad`. The loss and each metric (`metric(y, t)` -> number or
     Variable) are averaged over samples and logged as "loss", "accuracy",
     "val_loss", "val_accuracy" ... `callbacks` (e.g. EarlyStopping) may stop
-    training early. `progress` shows a tqdm bar per epoch. Returns a `History`.
+    training early. `progress` shows a tqdm bar per epoch. `device`
+    ("cuda", "cpu") moves the model there first and each batch as it comes
+    (the optimizer's state follows its parameters). Returns a `History`.
     """
     if not isinstance(epochs, numbers.Integral) or epochs < 0:
         raise ValueError(f"fit: epochs must be an integer >= 0, got {epochs!r}")
     _check_fit_arguments(model, optimizer, loss_fn, train_loader, val_loader)
     metrics, callbacks = tuple(metrics), tuple(callbacks)
+    if device is not None:
+        model.to(device)
     history = History()
     for callback in callbacks:
         callback.on_train_begin(model)
@@ -253,9 +286,10 @@ def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=1, call
         total = len(train_loader) if hasattr(train_loader, "__len__") else None
         bar = _progress_bar(progress, total, f"epoch {epoch + 1}/{epochs}")
         try:
-            logs = run_epoch(model, loss_fn, train_loader, metrics, optimizer, bar)
+            logs = run_epoch(model, loss_fn, train_loader, metrics, optimizer, bar, device)
             if val_loader is not None:
-                logs.update({"val_" + k: v for k, v in evaluate(model, loss_fn, val_loader, metrics).items()})
+                logs.update({"val_" + k: v for k, v in
+                             evaluate(model, loss_fn, val_loader, metrics, device).items()})
             if bar is not None:
                 bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()})
         finally:

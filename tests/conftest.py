@@ -13,4 +13,8 @@ settings.register_profile(
 settings.register_profile(
     "thorough", max_examples=300, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# `device`: a few examples per op, for the op table on a GPU within minutes (benchmarks/gpu_check.sh).
+settings.register_profile(
+    "device", max_examples=4, deadline=None, derandomize=True, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -10,12 +10,15 @@ minigrad's generator (`mg.manual_seed` seeds it).
 import numpy as np
 
 from .. import rng
+from . import backend
 from .variable import Variable, shape_args
 
 _DEFAULT_FLOAT = np.dtype(np.float32)
 
 
-def _variable(what, data, requires_grad):
+def _variable(what, data, requires_grad, device=None):
+    if device is not None:  # made on the host, then copied: creation is not a hot path
+        data = backend.to_device(data, device)
     if requires_grad and data.dtype.kind not in "fc":
         raise RuntimeError(
             f"{what}: only floating-point Variables can require grad; this one has dtype "
@@ -44,12 +47,15 @@ def _float_dtype(what, dtype):
     return _DEFAULT_FLOAT if dtype is None else as_dtype(what, dtype)
 
 
-def tensor(data, dtype=None, requires_grad=False):
+def tensor(data, dtype=None, requires_grad=False, device=None):
     """A new Variable holding a copy of `data`: Python floats become float32,
     Python ints int64, an ndarray (or NumPy scalar, or Variable) keeps its
     dtype; `dtype=` overrides."""
     if isinstance(data, Variable):
         data = data.data
+    if hasattr(data, "shape") and backend.device_of(data) is not backend.CPU:  # a copy on its device
+        copy = data.astype(data.dtype if dtype is None else dtype, copy=True)
+        return _variable("tensor", copy, requires_grad, device)
     if dtype is not None:
         array = np.array(data, dtype=as_dtype("tensor", dtype))
     elif isinstance(data, (np.ndarray, np.generic)):
@@ -65,7 +71,7 @@ def tensor(data, dtype=None, requires_grad=False):
             array = array.astype(np.complex64)
     if array.dtype.kind not in "biufc":
         raise TypeError(f"tensor: expected numbers, got {type(data).__name__} of dtype {array.dtype}")
-    return _variable("tensor", array, requires_grad)
+    return _variable("tensor", array, requires_grad, device)
 
 
 def from_numpy(array):
@@ -76,19 +82,22 @@ def from_numpy(array):
     return Variable(array, requires_grad=False)
 
 
-def zeros(*shape, dtype=None, requires_grad=False):
+def zeros(*shape, dtype=None, requires_grad=False, device=None):
     """A Variable of zeros of `shape` (float32 by default)."""
-    return _variable("zeros", np.zeros(_shape("zeros", shape), _float_dtype("zeros", dtype)), requires_grad)
+    data = np.zeros(_shape("zeros", shape), _float_dtype("zeros", dtype))
+    return _variable("zeros", data, requires_grad, device)
 
 
-def ones(*shape, dtype=None, requires_grad=False):
+def ones(*shape, dtype=None, requires_grad=False, device=None):
     """A Variable of ones of `shape` (float32 by default)."""
-    return _variable("ones", np.ones(_shape("ones", shape), _float_dtype("ones", dtype)), requires_grad)
+    data = np.ones(_shape("ones", shape), _float_dtype("ones", dtype))
+    return _variable("ones", data, requires_grad, device)
 
 
-def empty(*shape, dtype=None, requires_grad=False):
+def empty(*shape, dtype=None, requires_grad=False, device=None):
     """A Variable of `shape` whose values are whatever memory held (float32 by default)."""
-    return _variable("empty", np.empty(_shape("empty", shape), _float_dtype("empty", dtype)), requires_grad)
+    data = np.empty(_shape("empty", shape), _float_dtype("empty", dtype))
+    return _variable("empty", data, requires_grad, device)
 
 
 def _fill_dtype(value, dtype):
@@ -104,14 +113,14 @@ def _fill_dtype(value, dtype):
     return _DEFAULT_FLOAT
 
 
-def full(shape, fill_value, dtype=None, requires_grad=False):
+def full(shape, fill_value, dtype=None, requires_grad=False, device=None):
     """A Variable of `shape` filled with `fill_value` (float32 for a float,
     int64 for an int, bool for a bool, as PyTorch's)."""
     shape = _shape("full", (shape,) if isinstance(shape, (int, np.integer)) else (shape,))
-    return _variable("full", np.full(shape, fill_value, _fill_dtype(fill_value, dtype)), requires_grad)
+    return _variable("full", np.full(shape, fill_value, _fill_dtype(fill_value, dtype)), requires_grad, device)
 
 
-def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
+def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=None):
     """Evenly spaced values in [start, stop), as np.arange: int64 when all
     arguments are ints, else float32."""
     if stop is None:
@@ -123,43 +132,45 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
         dtype = np.int64 if ints else _DEFAULT_FLOAT
     else:
         dtype = as_dtype("arange", dtype)
-    return _variable("arange", np.arange(start, stop, step).astype(dtype), requires_grad)
+    return _variable("arange", np.arange(start, stop, step).astype(dtype), requires_grad, device)
 
 
-def linspace(start, stop, num=50, dtype=None, requires_grad=False):
+def linspace(start, stop, num=50, dtype=None, requires_grad=False, device=None):
     """`num` evenly spaced values from start to stop inclusive (PyTorch's `steps`)."""
     return _variable("linspace", np.linspace(start, stop, num).astype(_float_dtype("linspace", dtype)),
-                     requires_grad)
+                     requires_grad, device)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False):
+def eye(n, m=None, dtype=None, requires_grad=False, device=None):
     """The (n, m) identity matrix (m defaults to n)."""
-    return _variable("eye", np.eye(n, m, dtype=_float_dtype("eye", dtype)), requires_grad)
+    return _variable("eye", np.eye(n, m, dtype=_float_dtype("eye", dtype)), requires_grad, device)
 
 
-def _random(what, draw, shape, dtype, requires_grad):
+def _random(what, draw, shape, dtype, requires_grad, device):
     dtype = _float_dtype(what, dtype)
     if dtype.kind != "f":
         raise TypeError(f"{what}: draws floats; dtype {dtype} is not a floating dtype")
     native = dtype if dtype in (np.float32, np.float64) else np.float64
     data = draw(rng.get_rng(), _shape(what, shape), native).astype(dtype, copy=False)
-    return _variable(what, data, requires_grad)
+    return _variable(what, data, requires_grad, device)
 
 
-def rand(*shape, dtype=None, requires_grad=False):
+def rand(*shape, dtype=None, requires_grad=False, device=None):
     """Uniform values in [0, 1) of `shape` (float32 by default)."""
-    return _random("rand", lambda g, s, d: g.random(s, dtype=d), shape, dtype, requires_grad)
+    return _random("rand", lambda g, s, d: g.random(s, dtype=d), shape, dtype, requires_grad, device)
 
 
-def randn(*shape, dtype=None, requires_grad=False):
+def randn(*shape, dtype=None, requires_grad=False, device=None):
     """Standard normal values of `shape` (float32 by default)."""
-    return _random("randn", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, requires_grad)
+    return _random("randn", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, requires_grad,
+                   device)
 
 
-def normal(mean=0.0, std=1.0, size=None, dtype=None, requires_grad=False):
+def normal(mean=0.0, std=1.0, size=None, dtype=None, requires_grad=False, device=None):
     """Normal values with mean `mean` and standard deviation `std` (numbers,
     or arrays/Variables that broadcast), of shape `size` (the broadcast shape
-    of mean and std when None); float32 by default, as `torch.normal`."""
+    of mean and std when None); float32 by default, as `torch.normal`. On
+    `device`, or on the device of mean or std."""
     mean, std = _like(mean), _like(std)
     if np.any(std < 0):
         raise ValueError(f"normal: std must be >= 0, got {std.min()}")
@@ -173,11 +184,15 @@ def normal(mean=0.0, std=1.0, size=None, dtype=None, requires_grad=False):
     except ValueError:
         raise ValueError(f"normal: mean of shape {mean.shape} and std of shape {std.shape} do not broadcast"
                          + ("" if size is None else f" to size {size}")) from None
-    noise = _random("normal", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, False).data
+    if device is None:
+        device = next((d for d in map(backend.device_of, (mean, std)) if d is not backend.CPU), None)
+    if device is not None:
+        mean, std = backend.to_device(mean, device), backend.to_device(std, device)
+    noise = _random("normal", lambda g, s, d: g.standard_normal(s, dtype=d), shape, dtype, False, device).data
     return _variable("normal", (mean + std * noise).astype(noise.dtype, copy=False), requires_grad)
 
 
-def randint(low, high=None, size=None, dtype=None, requires_grad=False):
+def randint(low, high=None, size=None, dtype=None, requires_grad=False, device=None):
     """Random ints in [low, high) of shape `size` (int64): randint(low, high,
     size), or randint(high, size) as PyTorch allows."""
     if size is None and isinstance(high, (tuple, list)):
@@ -189,31 +204,31 @@ def randint(low, high=None, size=None, dtype=None, requires_grad=False):
     if not low < high:
         raise ValueError(f"randint: low={low} must be less than high={high} (values are drawn from [low, high))")
     data = rng.get_rng().integers(low, high, size).astype(dtype)
-    return _variable("randint", data, requires_grad)
+    return _variable("randint", data, requires_grad, device)
 
 
 def _like(x):
-    return x.data if isinstance(x, Variable) else np.asarray(x)
+    return x.data if isinstance(x, Variable) else backend.asarray(x)
 
 
-def zeros_like(x, dtype=None, requires_grad=False):
+def zeros_like(x, dtype=None, requires_grad=False, device=None):
     """Zeros of x's shape and (unless `dtype=`) dtype."""
-    return _variable("zeros_like", np.zeros_like(_like(x), dtype=dtype), requires_grad)
+    return _variable("zeros_like", np.zeros_like(_like(x), dtype=dtype), requires_grad, device)
 
 
-def ones_like(x, dtype=None, requires_grad=False):
+def ones_like(x, dtype=None, requires_grad=False, device=None):
     """Ones of x's shape and (unless `dtype=`) dtype."""
-    return _variable("ones_like", np.ones_like(_like(x), dtype=dtype), requires_grad)
+    return _variable("ones_like", np.ones_like(_like(x), dtype=dtype), requires_grad, device)
 
 
-def empty_like(x, dtype=None, requires_grad=False):
+def empty_like(x, dtype=None, requires_grad=False, device=None):
     """Uninitialised values of x's shape and (unless `dtype=`) dtype."""
-    return _variable("empty_like", np.empty_like(_like(x), dtype=dtype), requires_grad)
+    return _variable("empty_like", np.empty_like(_like(x), dtype=dtype), requires_grad, device)
 
 
-def full_like(x, fill_value, dtype=None, requires_grad=False):
+def full_like(x, fill_value, dtype=None, requires_grad=False, device=None):
     """`fill_value` everywhere, of x's shape and (unless `dtype=`) dtype."""
-    return _variable("full_like", np.full_like(_like(x), fill_value, dtype=dtype), requires_grad)
+    return _variable("full_like", np.full_like(_like(x), fill_value, dtype=dtype), requires_grad, device)
 
 
 def _like_float(what, x, dtype):
@@ -225,13 +240,15 @@ def _like_float(what, x, dtype):
     return data.shape, dtype
 
 
-def rand_like(x, dtype=None, requires_grad=False):
+def rand_like(x, dtype=None, requires_grad=False, device=None):
     """Uniform values in [0, 1) of x's shape and (floating) dtype."""
     shape, dtype = _like_float("rand_like", x, dtype)
-    return rand(shape, dtype=dtype, requires_grad=requires_grad)
+    device = backend.device_of(_like(x)) if device is None else device  # x's, as PyTorch's
+    return rand(shape, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def randn_like(x, dtype=None, requires_grad=False):
+def randn_like(x, dtype=None, requires_grad=False, device=None):
     """Standard normal values of x's shape and (floating) dtype."""
     shape, dtype = _like_float("randn_like", x, dtype)
-    return randn(shape, dtype=dtype, requires_grad=requires_grad)
+    device = backend.device_of(_like(x)) if device is None else device
+    return randn(shape, dtype=dtype, requires_grad=requires_grad, device=device)

@@ -30,6 +30,7 @@ import weakref
 import numpy as np
 
 from . import anomaly as _anomaly
+from . import backend
 from .config import Config, no_grad
 from .variable import Variable, constant, numeric_array, _new_object
 
@@ -39,7 +40,13 @@ _creation_order = itertools.count()
 
 
 def _output(y):
-    return constant(y if type(y) is np.ndarray else np.asarray(y))
+    return constant(y if type(y) is np.ndarray else _array(y))
+
+
+def _array(y):
+    """A forward's result that is not an ndarray: a device array as is, a
+    NumPy scalar or number as an ndarray."""
+    return y if backend.device_of(y) is not backend.CPU else np.asarray(y)
 
 
 class Function:
@@ -123,7 +130,7 @@ class Function:
         else:  # one output: the constant() of _output, written out (hot path)
             outputs = None
             y = _new_object(Variable)
-            y.data = ys if type(ys) is np.ndarray else np.asarray(ys)
+            y.data = ys if type(ys) is np.ndarray else _array(ys)
             y.name = y.grad = y.creator = y._hooks = None
             y.generation = 0
             y.requires_grad = False
@@ -248,19 +255,28 @@ def as_variables(inputs, function=None):
     else:
         return inputs
     like = None
+    xp = np
     for x in inputs:
-        if isinstance(x, Variable) and x.data.dtype.kind in "fc":
-            like = x.data.dtype
-            break
+        if isinstance(x, Variable):
+            if type(x.data) is not np.ndarray:
+                # Python numbers and lists have no device: made where the op runs.
+                xp = backend.get_array_module(x.data)
+            if like is None and x.data.dtype.kind in "fc":
+                like = x.data.dtype
     name = "Variable" if function is None else function.name
-    return [x if isinstance(x, Variable) else _constant(x, like, name) for x in inputs]
+    return [x if isinstance(x, Variable) else _constant(x, like, name, xp) for x in inputs]
 
 
-def _constant(x, like_dtype, name):
+def _constant(x, like_dtype, name, xp=np):
     if isinstance(x, (bool, int, float, complex, np.generic)) and not isinstance(x, np.ndarray):
         if like_dtype is not None and not isinstance(x, complex):
-            return constant(np.asarray(x, dtype=like_dtype))
-    return constant(x if type(x) is np.ndarray and x.dtype.kind in "biufc" else numeric_array(name, x))
+            return constant(xp.asarray(x, dtype=like_dtype))
+    if type(x) is np.ndarray and x.dtype.kind in "biufc":
+        return constant(x)
+    if backend.device_of(x) is not backend.CPU:
+        return constant(x)
+    data = numeric_array(name, x)
+    return constant(data if xp is np else xp.asarray(data))
 
 
 def _snake_case(name):
@@ -272,6 +288,9 @@ def _named_error(function, xs, error):
     shapes in front, unless the op already wrote such a message."""
     name = function.name
     message = str(error)
+    mixed = backend.same_device_error(name, xs)
+    if mixed is not None:
+        return mixed
     if not message.startswith(name + ":"):
         shapes = " and ".join(str(np.shape(x)) for x in xs)
         if "could not be broadcast" in message:

@@ -14,6 +14,7 @@ in-place `zero_ fill_ copy_` (core/inplace.py).
 """
 import numpy as np
 
+from . import backend
 from .function import Function
 from .operators import ops
 from .creation import as_dtype
@@ -148,6 +149,54 @@ def astype(self, dtype):
     return AsType(dtype)(self)
 
 
+class ToDevice(Function):
+    """y = x copied to `device` ("cpu", "cuda" ...).   dy/dx = 1 (the
+    gradient is copied back to x's device)"""
+
+    __slots__ = ("device",)
+
+    def __init__(self, device):
+        self.device = device
+
+    def forward(self, x):
+        y = backend.to_device(x, self.device)
+        return y.copy() if y is x else y
+
+    def backward(self, gy):
+        return ToDevice(self.inputs[0].device)(gy)
+
+    def settings(self):
+        return {"device": self.device}
+
+
+def to(self, *args, dtype=None, device=None, copy=False):
+    """x on another device and/or of another dtype, as PyTorch's:
+    `x.to("cuda")`, `x.to(np.float32)`, `x.to("cuda", np.float32)`,
+    `x.to(other)` (other's device and dtype). Differentiable: gradients go
+    back to x's device and dtype. Returns x itself when nothing changes
+    (unless copy=True)."""
+    device, dtype = backend.to_arguments("to", args, device, dtype)
+    y = self
+    if device is not None:
+        if copy or device is not backend.device_of(self.data):
+            y = ToDevice(device.name)(y)
+    if dtype is not None and dtype != y.dtype:
+        y = astype(y, dtype)
+    elif copy and y is self:
+        y = ToDevice(y.device)(y)
+    return y
+
+
+def cuda(self):
+    """`x.to("cuda")`: the data as a CuPy array on the GPU."""
+    return to(self, "cuda")
+
+
+def cpu(self):
+    """`x.to("cpu")`: the data as a NumPy array on the host."""
+    return to(self, "cpu")
+
+
 def float_(self):
     """x as float32 (PyTorch's `.float()`)."""
     return astype(self, np.float32)
@@ -244,8 +293,8 @@ def retain_grad(self):
         _hooks_of(self).retain = True
 
 
-for _fn in (view, permute, expand, reshape_as, expand_as, flatten, clip, numel, dim, astype, double, long,
-            requires_grad_, register_hook, retain_grad):
+for _fn in (to, cuda, cpu, view, permute, expand, reshape_as, expand_as, flatten, clip, numel, dim,
+            astype, double, long, requires_grad_, register_hook, retain_grad):
     setattr(Variable, _fn.__name__, _fn)
 Variable.grad_fn = grad_fn
 Variable.is_leaf = is_leaf

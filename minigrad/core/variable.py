@@ -9,6 +9,7 @@ to its leaves; `backward()` does exactly that (see `backprop.py`).
 """
 import numpy as np
 
+from . import backend
 from .config import using_config
 from .operators import ops
 from . import backprop
@@ -39,7 +40,7 @@ class Variable:
         if type(data) is not np.ndarray:
             if isinstance(data, Variable):
                 data = data.data
-            else:
+            elif backend.device_of(data) is backend.CPU:
                 data = numeric_array("Variable", data)
         if data.dtype.kind not in "biufc":
             raise TypeError(
@@ -82,9 +83,21 @@ class Variable:
             raise TypeError("len: a 0-d Variable (shape ()) has no length; use x.item() for its value")
         return len(self.data)
 
+    @property
+    def device(self):
+        """Where the data lives: "cpu", "cuda" (a CuPy array) ..."""
+        return backend.device_of(self.data).name
+
+    @property
+    def is_cuda(self):
+        return self.device == "cuda"
+
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", prefix="Variable(", threshold=20)
+        body = np.array2string(backend.to_host(self.data), separator=", ", prefix="Variable(",
+                               threshold=20)
         extra = f", dtype={self.data.dtype}"
+        if type(self.data) is not np.ndarray:
+            extra += f", device={self.device!r}"
         if self.name is not None:
             extra += f", name={self.name!r}"
         if self.creator is not None:
@@ -93,11 +106,20 @@ class Variable:
 
     # -- conversions: to NumPy and to Python numbers -----------------------------
     def numpy(self):
-        """The data, an ndarray (shared, not copied)."""
+        """The data, an ndarray (shared, not copied). On a GPU, a TypeError:
+        call `.cpu()` first, as in PyTorch."""
+        if type(self.data) is not np.ndarray:
+            raise self._not_on_host("numpy()")
         return self.data
+
+    def _not_on_host(self, what):
+        return TypeError(f"{what}: this Variable lives on device {self.device!r}; copy it to the "
+                         "host first with .cpu()")
 
     def __array__(self, dtype=None, copy=None):
         # np.asarray(x), matplotlib and every NumPy function that converts.
+        if type(self.data) is not np.ndarray:
+            raise self._not_on_host("np.asarray")
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             if copy is False:
                 raise ValueError(f"np.asarray: a Variable of dtype {self.data.dtype} cannot become "
@@ -341,10 +363,11 @@ def _describe(x):
 
 
 def as_array(x, dtype=None):
-    """`x` as an ndarray (Variables give their data)."""
+    """`x` as an array (Variables give their data; a device array stays on
+    its device; Python data becomes an ndarray)."""
     if isinstance(x, Variable):
         return x.data
-    return np.asarray(x, dtype=dtype)
+    return backend.asarray(x, dtype)
 
 
 _new_object = object.__new__

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from ..core import Variable, as_variable
+from ..core import Variable, as_variable, backend
 from .activation import softmax
 from .linalg import _swap_last, matmul
 from .math import where
@@ -75,17 +75,21 @@ def attention(q, k, v, keep=None, bias=None, dropout_p=0.0, scale=None, training
         scores = matmul(q * scale, _swap_last(k))
     else:
         scores = matmul(q, _swap_last(k)) * scale
+    on_host = type(scores.data) is np.ndarray
     if bias is not None:
-        if not isinstance(bias, Variable):  # a constant mask follows the scores' dtype
-            bias = np.asarray(bias, dtype=scores.dtype)
+        if not isinstance(bias, Variable):  # a constant mask follows the scores' dtype (and device)
+            bias = backend.to_device(backend.asarray(bias, scores.dtype), scores.device)
         scores = scores + bias
     if keep is not None:
+        if not on_host:  # a mask made on the host (causal, padding) goes to the scores' device
+            keep = backend.to_device(backend.asarray(keep, bool), scores.device)
         scores = where(keep, scores, -np.inf)
     dead = None
     if bias is not None or keep is not None:
         # A row of only -inf would give 0/0 in softmax: such rows get zero weights instead.
+        # (On a device, without asking whether there are any: that would wait for the device.)
         dead = np.all(scores.data == -np.inf, axis=-1, keepdims=True)
-        if dead.any():
+        if not on_host or dead.any():
             scores = where(dead, 0.0, scores)
         else:
             dead = None
@@ -160,9 +164,9 @@ def _group_heads(op, query, key, value, attn_mask):
 def split_mask(op, name, mask, keep_value):
     """(keep, bias) from a boolean or float mask: a boolean mask gives
     `keep` (its elements equal to keep_value take part), a float one `bias`."""
-    dtype = mask.data.dtype if isinstance(mask, Variable) else np.asarray(mask).dtype
+    dtype = mask.data.dtype if isinstance(mask, Variable) else backend.asarray(mask).dtype
     if dtype == bool:
-        mask = np.asarray(mask.data if isinstance(mask, Variable) else mask)
+        mask = backend.asarray(mask.data if isinstance(mask, Variable) else mask)
         return (mask if keep_value else ~mask), None
     if dtype.kind == "f":
         return None, mask

@@ -31,7 +31,7 @@ conv_transpose2d's output_padding pads less.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..core import Function, is_grad_enabled, as_variable
+from ..core import Function, backend, is_grad_enabled, as_variable
 from ..core.variable import constant
 from .linalg import _swap_last, matmul
 from .reduction import sum as reduce_sum
@@ -130,7 +130,8 @@ def _pad_image(x, pads, value):
     if not (top or bottom or left or right):
         return x
     n, c, h, w = x.shape
-    padded = np.full((n, c, h + top + max(bottom, 0), w + left + max(right, 0)), value, dtype=x.dtype)
+    padded = backend.get_array_module(x).full((n, c, h + top + max(bottom, 0), w + left + max(right, 0)),
+                                              value, dtype=x.dtype)
     padded[:, :, top:top + h, left:left + w] = x
     return padded[:, :, :h + top + bottom, :w + left + right]
 
@@ -142,6 +143,11 @@ def _im2col_array(x, kernel, stride, pads, dilation=(1, 1), pad_value=0):
     n, c, h, w = x.shape
     oh = (h - dh * (kh - 1) - 1) // sh + 1
     ow = (w - dw * (kw - 1) - 1) // sw + 1
+    if type(x) is not np.ndarray:
+        # On a device: kh*kw strided slices, stacked (as_strided is NumPy's).
+        patches = np.stack([x[:, :, dh * i:dh * i + sh * (oh - 1) + 1:sh, dw * j:dw * j + sw * (ow - 1) + 1:sw]
+                            for i in range(kh) for j in range(kw)], axis=2)
+        return patches.reshape(n, c * kh * kw, oh * ow)
     s_n, s_c, s_h, s_w = x.strides
     # A view: patches[n, c, i, j, p, q] = x[n, c, dh*i + sh*p, dw*j + sw*q];
     # the reshape below makes the one copy.
@@ -198,7 +204,8 @@ class Col2im(Function):
                              f"with kernel {self.kernel}, stride {self.stride}, pad {self.pads}, "
                              f"dilation {self.dilation} gives columns of shape {expected}")
         patches = cols.reshape(n, c, kh, kw, oh, ow)
-        x = np.zeros((n, c, h + top + max(bottom, 0), w + left + max(right, 0)), dtype=cols.dtype)
+        x = backend.get_array_module(cols).zeros((n, c, h + top + max(bottom, 0), w + left + max(right, 0)),
+                                                 dtype=cols.dtype)
         # kh*kw strided additions; within one (i, j) the target pixels are distinct.
         for i in range(kh):
             for j in range(kw):

@@ -2,7 +2,7 @@
 cummax, cummin. axis=None runs over x flattened, as NumPy's cumsum."""
 import numpy as np
 
-from ..core import Function, Variable
+from ..core import Function, as_array, backend
 from .indexing import TakeAlongAxis
 from .math import exp, where
 from .reduction import sum as _sum
@@ -96,7 +96,8 @@ class LogCumSumExp(Function):
         s = np.take(y.data, [-1], axis=axis)  # y is non-decreasing: its last value is its largest
         spread = np.max(s - np.take(y.data, [0], axis=axis))
         if np.isfinite(spread) and spread < np.log(np.finfo(y.dtype).max) / 2:
-            return exp(x - s) * Cumsum(axis, reverse=True)(gy * exp(s - y))
+            # -(y - s), not s - y: a device array cannot take a Variable as right operand
+            return exp(x - s) * Cumsum(axis, reverse=True)(gy * exp(-(y - s)))
         xt, yt, gyt = moveaxis(x, axis, -1), moveaxis(y, axis, -1), moveaxis(gy, axis, -1)
         n = x.shape[axis]
         later = np.tril(np.ones((n, n), dtype=bool))  # [.., j, i]: i <= j
@@ -129,11 +130,12 @@ def _gather_running_extreme(accumulate, x, axis):
     """The running maximum (or minimum) as x gathered at the position of
     the running extreme, so the gradient goes to that element (the latest
     one among ties, as PyTorch's)."""
-    data = x.data if isinstance(x, Variable) else np.asarray(x)
+    data = as_array(x)
     if data.size == 0:
         return TakeAlongAxis(axis, np.zeros(data.shape, dtype=np.intp))(x)
     extreme = accumulate(data, axis=axis)
-    position = np.arange(data.shape[axis]).reshape([-1 if d == axis else 1 for d in range(data.ndim)])
+    xp = backend.get_array_module(data)
+    position = xp.arange(data.shape[axis]).reshape([-1 if d == axis else 1 for d in range(data.ndim)])
     index = np.maximum.accumulate(np.where(data == extreme, position, 0), axis=axis)
     return TakeAlongAxis(axis, index)(x)
 

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import scipy.special
 
-from ..core import Function, Variable, as_array, as_variable
+from ..core import Function, Variable, as_array, as_variable, backend
 from .arithmetic import add, div, mul, pow, sub
 from .math import exp, sqrt
 
@@ -225,7 +225,7 @@ class Step(Function):
     __slots__ = ()
 
     def backward(self, gy):
-        return as_variable(np.zeros(gy.shape, dtype=gy.dtype))
+        return as_variable(backend.get_array_module(gy.data).zeros(gy.shape, dtype=gy.dtype))
 
 
 class Sign(Step):

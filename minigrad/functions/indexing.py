@@ -9,14 +9,14 @@ order. Repeated indices add up (np.add.at), never overwrite.
 """
 import numpy as np
 
-from ..core import Function, Variable
+from ..core import Function, Variable, backend
 from .math import where
 from .shape import GetItemGrad, _normalize_axis, _shape_of, get_item, pad, transpose
 
 
 def index_array(op, index, name="index"):
     """`index` (an ndarray, a list or a Variable) as an integer ndarray."""
-    index = np.asarray(index.data if isinstance(index, Variable) else index)
+    index = backend.asarray(index.data if isinstance(index, Variable) else index)
     if index.dtype.kind not in "iu" and index.size:
         raise TypeError(f"{op}: {name} must hold integers, got dtype {index.dtype}")
     return index.astype(np.intp, copy=False)
@@ -33,7 +33,8 @@ def _along(index, axis, shape):
             full.append(index)
         else:
             n = index.shape[d] if shape[d] == index.shape[d] else 1
-            full.append(np.arange(n).reshape([-1 if e == d else 1 for e in range(ndim)]))
+            positions = backend.get_array_module(index).arange(n)
+            full.append(positions.reshape([-1 if e == d else 1 for e in range(ndim)]))
     return tuple(full)
 
 
@@ -49,6 +50,8 @@ class TakeAlongAxis(Function):
 
     def forward(self, x):
         self.x_shape = x.shape
+        if type(x) is not np.ndarray:
+            self.indices = backend.index_like(self.indices, x)
         return np.take_along_axis(x, self.indices, self.axis)
 
     def backward(self, gy):
@@ -70,12 +73,14 @@ class PutAlongAxis(Function):
         self.unique = unique
 
     def forward(self, v):
-        y = np.zeros(self.shape, dtype=v.dtype)
+        if type(v) is not np.ndarray:
+            self.indices = backend.index_like(self.indices, v)
+        y = backend.get_array_module(v).zeros(self.shape, dtype=v.dtype)
         indices = np.broadcast_to(self.indices, v.shape)
         if self.unique:
             np.put_along_axis(y, indices, v, self.axis)
         else:
-            np.add.at(y, _along(indices, self.axis, self.shape), v)
+            backend.add_at(y, _along(indices, self.axis, self.shape), v)
         return y
 
     def backward(self, gy):
@@ -182,7 +187,7 @@ def masked_fill(x, mask, value):
     is true. value may be a number or a 0-d Variable (then it gets the
     gradient summed over the filled places)."""
     shape = _shape_of(x)
-    mask = np.asarray(mask.data if isinstance(mask, Variable) else mask)
+    mask = backend.asarray(mask.data if isinstance(mask, Variable) else mask)
     if mask.dtype != bool:
         raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
     try:
@@ -209,7 +214,9 @@ class MaskedFill(Function):
         self.value = value
 
     def forward(self, x):
-        return np.where(self.mask, np.asarray(self.value, dtype=x.dtype), x)
+        if type(x) is not np.ndarray:
+            self.mask = backend.to_device(self.mask, backend.device_of(x))
+        return np.where(self.mask, backend.get_array_module(x).asarray(self.value, dtype=x.dtype), x)
 
     def backward(self, gy):
         return MaskedFill(self.mask, 0)(gy)
@@ -245,7 +252,7 @@ def triu(x, k=0):
 
 
 def _dtype(x):
-    return x.dtype if isinstance(x, Variable) else np.asarray(x).dtype
+    return x.dtype if isinstance(x, Variable) else backend.asarray(x).dtype
 
 
 def _diagonal_index(rows, cols, offset):

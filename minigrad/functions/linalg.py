@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ..core import Function, Variable
+from ..core import Function, Variable, as_array, backend
 from .shape import GetItemGrad, _normalize_axis, broadcast_to, reshape, sum_to, transpose
 
 
@@ -204,7 +204,8 @@ class Einsum(Function):
             g = broadcast_to(g, full)
         if len(letters) != len(part):  # a repeated letter: x_k's diagonal
             position = {c: i for i, c in enumerate(letters)}
-            index = tuple(np.arange(sizes[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
+            xp = backend.get_array_module(g.data)
+            index = tuple(xp.arange(sizes[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
                           for c in part)
             return GetItemGrad(index, x.shape)(g)
         broadcast = tuple(i for i, (c, n) in enumerate(zip(part, x.shape)) if n == 1 and sizes[c] != 1)
@@ -314,7 +315,7 @@ class Det(Function):
 
     def forward(self, x):
         _check_square("det", x)
-        return np.asarray(np.linalg.det(x))
+        return backend.get_array_module(x).asarray(np.linalg.det(x))
 
     def backward(self, gy):
         (x,) = self.inputs
@@ -328,7 +329,7 @@ class LogAbsDet(Function):
 
     def forward(self, x):
         _check_square("slogdet", x)
-        return np.asarray(np.linalg.slogdet(x)[1])
+        return backend.get_array_module(x).asarray(np.linalg.slogdet(x)[1])
 
     def backward(self, gy):
         (x,) = self.inputs
@@ -367,7 +368,8 @@ class Cholesky(Function):
     def backward(self, gl):
         L = self.output_variable()
         n = L.shape[-1]
-        phi = np.tril(np.ones((n, n), dtype=L.dtype)) - 0.5 * np.eye(n, dtype=L.dtype)
+        xp = backend.get_array_module(L.data)
+        phi = xp.tril(xp.ones((n, n), dtype=L.dtype)) - 0.5 * xp.eye(n, dtype=L.dtype)
         P = matmul(_swap_last(L), gl) * phi
         Lt = _swap_last(L)
         S = _swap_last(solve(Lt, _swap_last(solve(Lt, P))))
@@ -388,7 +390,7 @@ def slogdet(x):
     """(sign, logabsdet) of each square matrix on the last two axes, as
     np.linalg.slogdet: det = sign * exp(logabsdet). sign is a constant
     Variable (not differentiable); logabsdet is differentiable."""
-    data = x.data if isinstance(x, Variable) else np.asarray(x)
+    data = as_array(x)
     _check_square("slogdet", data)
     return Variable(np.linalg.slogdet(data)[0], requires_grad=False), LogAbsDet()(x)
 

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ..core import Function, Variable, as_array, as_variable
+from ..core import Function, Variable, as_array, as_variable, backend
 from .activation import log_softmax, softmax, softplus
 from .math import abs, exp, log, maximum, where
 from .reduction import mean, stable_logsumexp, sum
@@ -40,9 +40,9 @@ def _reduce(op, losses, reduction, divisor=None, extra=()):
     if reduction == "mean":
         if divisor is None:
             return mean(losses)
-        return sum(losses) / np.asarray(divisor, dtype=losses.dtype)
+        return sum(losses) / backend.asarray(divisor, losses.dtype, like=losses.data)
     if reduction == "batchmean" and reduction in extra:
-        return sum(losses) / np.asarray(losses.shape[0] if losses.ndim else 1, dtype=losses.dtype)
+        return sum(losses) / backend.asarray(losses.shape[0] if losses.ndim else 1, losses.dtype, like=losses.data)
     allowed = ", ".join(repr(r) for r in REDUCTIONS + tuple(extra))
     raise ValueError(f"{op}: reduction must be one of {allowed}, got {reduction!r}")
 
@@ -52,7 +52,7 @@ def _as_target(t, like):
     if isinstance(t, Variable):
         return t
     dtype = like.dtype if like.dtype.kind == "f" else np.float64
-    return Variable(np.asarray(t, dtype=dtype), requires_grad=False)
+    return Variable(backend.asarray(t, dtype, like=like.data), requires_grad=False)
 
 
 def _check_same_shape(op, y, t, y_name="y"):
@@ -294,7 +294,7 @@ class SoftmaxCrossEntropy(Function):
             total = picked.sum()
         else:
             total = np.sum(t * log_p)
-        return np.asarray(-total / self.positions(x.shape), dtype=log_p.dtype)
+        return backend.get_array_module(log_p).asarray(-total / self.positions(x.shape), dtype=log_p.dtype)
 
     def positions(self, shape):
         return math.prod(shape[:self.axis] + shape[self.axis + 1:])
@@ -338,7 +338,7 @@ class SoftmaxCrossEntropyGrad(Function):
         x, gy = self.inputs
         p = softmax(x, axis=self.axis)
         gx = p * (ggx - (ggx * p).sum(axis=self.axis, keepdims=True)) * (gy / self.m)
-        one_hot = np.zeros(x.shape, dtype=x.dtype)
+        one_hot = backend.get_array_module(x.data).zeros(x.shape, dtype=x.dtype)
         np.put_along_axis(one_hot, self.labels, 1, self.axis)
         ggy = (ggx * (p - one_hot)).sum() / self.m
         return gx, ggy
@@ -352,13 +352,15 @@ def _class_axis(op, x, name):
 
 
 def _labels(op, x, name, t, axis, ignore_index, probabilities_ok):
-    """t as checked integer class labels, or None when t holds class
-    probabilities of x's shape (where probabilities_ok)."""
+    """(labels, any_ignored): t as checked integer class labels and whether
+    any equals ignore_index, or (None, False) when t holds class
+    probabilities of x's shape (where probabilities_ok). On a device both
+    checks cost one read back to the host, together."""
     t_data = as_array(t)
     n_classes = x.shape[axis]
     label_shape = x.shape[:axis] + x.shape[axis + 1:]
     if probabilities_ok and t_data.shape == x.shape and t_data.shape != label_shape:
-        return None
+        return None, False
     if t_data.shape != label_shape:
         alternative = f" or {x.shape} (one-hot or probabilities)" if probabilities_ok else ""
         raise ValueError(f"{op}: {name} of shape {x.shape} need t of shape {label_shape} "
@@ -367,21 +369,25 @@ def _labels(op, x, name, t, axis, ignore_index, probabilities_ok):
         raise TypeError(f"{op}: labels t must be integers, got dtype {t_data.dtype} "
                         f"(convert with t.astype(int))")
     bad = (t_data < 0) | (t_data >= n_classes)
-    if ignore_index is not None:
-        bad &= t_data != ignore_index
-    if bad.any():
+    ignored = t_data == ignore_index if ignore_index is not None else None
+    if ignored is not None:
+        bad &= ~ignored
+    flags = bad.any() if ignored is None else np.stack([bad.any(), ignored.any()])
+    flags = backend.to_host(flags) if hasattr(flags, "shape") else flags
+    any_bad, any_ignored = (bool(flags), False) if ignored is None else (bool(flags[0]), bool(flags[1]))
+    if any_bad:
         i = tuple(int(k) for k in np.argwhere(bad)[0])
         ignoring = "" if ignore_index is None else f" or t == ignore_index ({ignore_index})"
         raise ValueError(f"{op}: label {int(t_data[i])} at index {i} is out of range for {n_classes} "
                          f"classes; expected 0 <= t < {n_classes}{ignoring}")
-    return t_data.astype(np.intp, copy=False)
+    return t_data.astype(np.intp, copy=False), any_ignored
 
 
-def _class_weight(op, weight, n_classes, dtype):
-    """The per-class weight as an ndarray (C,) of dtype, or None."""
+def _class_weight(op, weight, n_classes, dtype, x):
+    """The per-class weight as an array (C,) of dtype on x's device, or None."""
     if weight is None:
         return None
-    w = np.asarray(as_array(weight), dtype=dtype)
+    w = backend.to_device(as_array(weight, dtype).astype(dtype, copy=False), x.device)
     if w.shape != (n_classes,):
         raise ValueError(f"{op}: weight must have shape ({n_classes},), one per class, got {w.shape}")
     return w
@@ -392,17 +398,20 @@ def _along_class_axis(w, axis, ndim):
     return w.reshape(w.shape + (1,) * (ndim - axis - 1))
 
 
-def _negative_log_likelihood(log_p, labels, axis, weight, ignore_index):
+def _negative_log_likelihood(log_p, labels, axis, weight, ignore_index, any_ignored):
     """-weight[t] log_p[t] at each position (0 where t == ignore_index),
     and their total weight (the divisor of PyTorch's mean)."""
-    ignored = labels == ignore_index if ignore_index is not None else np.zeros(labels.shape, bool)
+    xp = backend.get_array_module(labels)
+    ignored = labels == ignore_index if ignore_index is not None else xp.zeros(labels.shape, bool)
     safe = np.where(ignored, 0, labels)
-    grids = np.indices(labels.shape, sparse=True)
+    # np.indices(labels.shape, sparse=True), made where the labels live
+    grids = [xp.arange(n).reshape((1,) * k + (n,) + (1,) * (labels.ndim - k - 1))
+             for k, n in enumerate(labels.shape)]
     picked = get_item(log_p, tuple(grids[:axis]) + (safe,) + tuple(grids[axis:]))
-    w = np.ones(labels.shape, log_p.dtype) if weight is None else weight[safe]
+    w = xp.ones(labels.shape, log_p.dtype) if weight is None else weight[safe]
     w = np.where(ignored, 0, w).astype(log_p.dtype, copy=False)
     losses = -picked if weight is None else -picked * w
-    if ignored.any():   # where, not * 0: a picked -inf times 0 would be nan
+    if any_ignored:   # where, not * 0: a picked -inf times 0 would be nan
         losses = where(ignored, 0, losses)
     return losses, w.sum(), ignored
 
@@ -413,9 +422,9 @@ def _cross_entropy(op, logits, t, weight, ignore_index, reduction, label_smoothi
     n_classes = x.shape[axis]
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must lie in [0, 1], got {label_smoothing}")
-    weight = _class_weight(op, weight, n_classes, x.dtype if x.dtype.kind == "f" else np.float64)
+    weight = _class_weight(op, weight, n_classes, x.dtype if x.dtype.kind == "f" else np.float64, x)
     plain = weight is None and label_smoothing == 0 and reduction == "mean"
-    labels = _labels(op, x, "logits", t, axis, ignore_index, probabilities_ok=True)
+    labels, any_ignored = _labels(op, x, "logits", t, axis, ignore_index, probabilities_ok=True)
     if labels is None:
         if ignore_index is not None and ignore_index >= 0:
             raise ValueError(f"{op}: ignore_index={ignore_index} is not supported with class-probability "
@@ -428,10 +437,11 @@ def _cross_entropy(op, logits, t, weight, ignore_index, reduction, label_smoothi
         if weight is not None:
             t = t * _along_class_axis(weight, axis, x.ndim)
         return _reduce(op, -(log_softmax(x, axis) * t).sum(axis=axis), reduction)
-    if plain and (ignore_index is None or not (labels == ignore_index).any()):
+    if plain and not any_ignored:
         return SoftmaxCrossEntropy(labels, axis)(x)        # the fused fast path
     log_p = log_softmax(x, axis)
-    losses, total_weight, ignored = _negative_log_likelihood(log_p, labels, axis, weight, ignore_index)
+    losses, total_weight, ignored = _negative_log_likelihood(log_p, labels, axis, weight, ignore_index,
+                                                             any_ignored)
     if label_smoothing:
         # PyTorch's: the uniform part -sum_c w_c log p_c, divided by the same total weight.
         w = 1 if weight is None else _along_class_axis(weight, axis, x.ndim)
@@ -469,9 +479,9 @@ def nll_loss(log_probs, target, weight=None, *, ignore_index=-100, reduction="me
     total weight of the labels used."""
     x = as_variable(log_probs)
     axis = _class_axis("nll_loss", x, "log_probs")
-    weight = _class_weight("nll_loss", weight, x.shape[axis], x.dtype if x.dtype.kind == "f" else np.float64)
-    labels = _labels("nll_loss", x, "log_probs", target, axis, ignore_index, probabilities_ok=False)
-    losses, total_weight, _ = _negative_log_likelihood(x, labels, axis, weight, ignore_index)
+    weight = _class_weight("nll_loss", weight, x.shape[axis], x.dtype if x.dtype.kind == "f" else np.float64, x)
+    labels, any_ignored = _labels("nll_loss", x, "log_probs", target, axis, ignore_index, probabilities_ok=False)
+    losses, total_weight, _ = _negative_log_likelihood(x, labels, axis, weight, ignore_index, any_ignored)
     return _reduce("nll_loss", losses, reduction, divisor=total_weight)
 
 
@@ -494,7 +504,7 @@ def one_hot(labels, num_classes=-1):
         i = tuple(int(k) for k in np.argwhere(too_large)[0])
         raise ValueError(f"one_hot: label {int(data[i])} at index {i} is out of range for "
                          f"num_classes={num_classes}; expected 0 <= label < {num_classes}")
-    encoded = (data[..., None] == np.arange(num_classes)).astype(np.int64)
+    encoded = (data[..., None] == backend.get_array_module(data).arange(num_classes)).astype(np.int64)
     return Variable(encoded, requires_grad=False)
 
 
@@ -516,4 +526,5 @@ def accuracy(y, t):
             f"accuracy: y of shape {y_data.shape} needs t of shape {label_shape} (labels) "
             f"or {y_data.shape} (one-hot), got {t_data.shape}")
     dtype = y_data.dtype if y_data.dtype.kind == "f" else np.float64
-    return Variable(np.asarray((y_data.argmax(axis=axis) == t_data).mean(), dtype=dtype))
+    xp = backend.get_array_module(y_data)
+    return Variable(xp.asarray((y_data.argmax(axis=axis) == t_data).mean(), dtype=dtype))

@@ -1,7 +1,7 @@
 """Elementwise functions of one or more arrays."""
 import numpy as np
 
-from ..core import Function, Variable
+from ..core import Function, Variable, backend
 
 
 class Exp(Function):
@@ -127,7 +127,7 @@ class Clip(Function):
 
     def backward(self, gy):
         (x,) = self.inputs
-        inside = np.ones(x.shape, dtype=bool)
+        inside = backend.get_array_module(x.data).ones(x.shape, dtype=bool)
         if self.lo is not None:
             inside &= x.data >= self.lo
         if self.hi is not None:
@@ -155,7 +155,7 @@ class Where(Function):
                              ) from None
 
     def backward(self, gy):
-        zero = Variable(np.zeros((), dtype=gy.dtype))
+        zero = Variable(backend.get_array_module(gy.data).zeros((), dtype=gy.dtype))
         return where(self.cond, gy, zero), where(self.cond, zero, gy)
 
 
@@ -251,7 +251,14 @@ def clip(x, lo, hi):
 def where(cond, a, b):
     """a where cond is true, else b; cond is a boolean array (not
     differentiated), a and b broadcast with it."""
-    cond = np.asarray(cond.data if isinstance(cond, Variable) else cond, dtype=bool)
+    like = a.data if isinstance(a, Variable) else b.data if isinstance(b, Variable) else None
+    cond = backend.asarray(cond.data if isinstance(cond, Variable) else cond, bool, like)
+    if like is not None and type(like) is not np.ndarray:
+        # Host constants (masks made from shapes, 0-d fill values) go where the data is.
+        device = backend.device_of(like)
+        cond = backend.to_device(cond, device)
+        a, b = (v[()] if type(v) is np.ndarray and v.ndim == 0 else
+                backend.to_device(v, device) if type(v) is np.ndarray else v for v in (a, b))
     return Where(cond)(a, b)
 
 

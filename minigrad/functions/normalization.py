@@ -10,8 +10,7 @@ import numbers
 
 import numpy as np
 
-from ..core import Config, Function, Variable, as_variable, is_grad_enabled
-from ..rng import get_rng
+from ..core import Config, Function, Variable, as_variable, backend, is_grad_enabled
 from .reduction import mean
 from .shape import reshape
 
@@ -26,7 +25,7 @@ class Dropout(Function):
 
     def forward(self, x):
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
-        keep = np.asarray(get_rng().random(x.shape) >= self.p)
+        keep = backend.random(x, x.shape) >= self.p
         scale = 0.0 if self.p == 1 else 1.0 / (1.0 - self.p)
         self.scaled_mask = keep.astype(dtype) * dtype.type(scale)
         return x * self.scaled_mask
@@ -74,7 +73,7 @@ def dropout2d(x, p=0.5, training=None):
     if not training or p == 0:
         return x
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
-    keep = get_rng().random(x.shape[:2] + (1, 1)) >= p
+    keep = backend.random(x.data, x.shape[:2] + (1, 1)) >= p
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     return x * (keep * scale).astype(dtype)
 
@@ -111,7 +110,8 @@ class Standardize(Function):
             (x,) = self.inputs
             centered = x - mean(x, axes, keepdims=True)
             r = (mean(centered * centered, axes, keepdims=True) + self.eps) ** -0.5
-        return r * (gy - mean(gy, axes, keepdims=True) - y * mean(gy * y, axes, keepdims=True))
+        # The Variable on the left: a device array (r) cannot take a Variable as right operand.
+        return (gy - mean(gy, axes, keepdims=True) - y * mean(gy * y, axes, keepdims=True)) * r
 
     def settings(self):
         return {"axes": self.axes, "eps": self.eps}
@@ -155,9 +155,10 @@ def _scale_shift(y, weight, bias):
 def _running_array(name, a, op="batch_norm"):
     """A running statistic as the ndarray to update in place."""
     a = a.data if isinstance(a, Variable) else a
-    if not isinstance(a, np.ndarray) or a.dtype.kind != "f":
+    is_array = isinstance(a, np.ndarray) or backend.device_of(a) is not backend.CPU
+    if not is_array or a.dtype.kind != "f":
         raise TypeError(f"{op}: {name} must be a float ndarray (updated in place), got "
-                        f"{type(a).__name__}{'' if not isinstance(a, np.ndarray) else ' of ' + str(a.dtype)}")
+                        f"{type(a).__name__}{'' if not is_array else ' of ' + str(a.dtype)}")
     return a
 
 
@@ -187,8 +188,9 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, training=Non
         mu = _running_array("running_mean", running_mean).astype(x.dtype, copy=False).reshape(shape)
         var = _running_array("running_var", running_var).astype(x.dtype, copy=False).reshape(shape)
         # Fold everything into y = x * scale + shift: two passes over x.
-        scale = _scale_shift(1 / np.sqrt(var + eps), weight, None)
-        return x * scale + _scale_shift(-mu * scale, None, bias)
+        # As Variables: a device array cannot take a Variable as right operand.
+        scale = _scale_shift(as_variable(1 / np.sqrt(var + eps)), weight, None)
+        return x * scale + _scale_shift(-as_variable(mu) * scale, None, bias)
 
     n = x.size // channels if channels else 0
     if n < 2:

@@ -11,7 +11,7 @@ Adaptive pools split an axis of n into `out` bins, bin i covering
 """
 import numpy as np
 
-from ..core import Function, Variable, as_variable
+from ..core import Function, Variable, as_variable, backend
 from ..core.variable import constant
 from .conv import (Im2col, _check_fits, _im2col_array, _ints, _pair, _padding_and_pad, _show, as_image,
                    as_image_geometry)
@@ -56,7 +56,7 @@ def _window_argmax(windows, x_shape, kernel, stride, pads, dilation, out):
     """PyTorch's max-pool indices: for windows (N, C, kh*kw, oh*ow), the
     flat index h*W + w into each (H, W) plane of the first maximum."""
     i, j = np.divmod(windows.argmax(axis=2), kernel[1])
-    p, q = np.divmod(np.arange(out[0] * out[1]), out[1])
+    p, q = np.divmod(backend.get_array_module(windows).arange(out[0] * out[1]), out[1])
     h = p * stride[0] - pads[0][0] + i * dilation[0]
     w = q * stride[1] - pads[1][0] + j * dilation[1]
     return (h * x_shape[3] + w).reshape(x_shape[:2] + out)
@@ -140,7 +140,8 @@ def _avg_pool(op, x, spatial, kernel_size, stride, pad, ceil_mode, count_include
             y = mean(windows, axis=2)
         else:
             dtype = x.dtype if x.dtype.kind == "f" else np.float64
-            y = reduce_sum(windows, axis=2) * (1 / counts).astype(dtype)
+            # counts are worked out on the host from the shapes alone; one small copy to x's device
+            y = reduce_sum(windows, axis=2) * backend.to_device((1 / counts).astype(dtype), x.device)
     return reshape(y, (n, c) + geometry[4])
 
 
@@ -201,8 +202,9 @@ def adaptive_avg_pool2d(x, output_size):
     if (oh, ow) == (1, 1):
         return mean(x, axis=(2, 3), keepdims=True)
     dtype = x.dtype if x.dtype.kind == "f" else np.float64
-    rows = x if oh == h else matmul(_averaging_matrix(h, oh, dtype), x)
-    return rows if ow == w else matmul(rows, _averaging_matrix(w, ow, dtype).T)
+    # The matrices come from the shapes alone: made on the host, copied to x's device.
+    rows = x if oh == h else matmul(backend.to_device(_averaging_matrix(h, oh, dtype), x.device), x)
+    return rows if ow == w else matmul(rows, backend.to_device(_averaging_matrix(w, ow, dtype).T, x.device))
 
 
 def _bin_table(n, out):
@@ -223,7 +225,8 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     n, c, h, w = x.shape
     if h % oh == 0 and w % ow == 0:  # equal, disjoint bins: an ordinary max pool
         return _max_pool(x, _pool_geometry(op, x, 2, (h // oh, w // ow), None, 0, 1, False), return_indices)
-    rows, cols = _bin_table(h, oh), _bin_table(w, ow)
+    rows = backend.to_device(_bin_table(h, oh), x.device)
+    cols = backend.to_device(_bin_table(w, ow), x.device)
     # windows[n, c, p, i, q, j] = x[n, c, rows[p, i], cols[q, j]]
     windows = get_item(x, (slice(None), slice(None), rows[:, :, None, None], cols[None, None, :, :]))
     y = reduce_max(windows, axis=(3, 5))
@@ -232,7 +235,8 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     kh, kw = rows.shape[1], cols.shape[1]
     first = windows.data.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, oh, ow, kh * kw).argmax(axis=-1)
     i, j = np.divmod(first, kw)
-    p, q = np.arange(oh)[:, None], np.arange(ow)[None, :]
+    xp = backend.get_array_module(first)
+    p, q = xp.arange(oh)[:, None], xp.arange(ow)[None, :]
     return y, constant(rows[p, i] * w + cols[q, j])
 
 
@@ -251,13 +255,15 @@ class MaxUnpool(Function):
 
     def forward(self, x):
         n, c, k = x.shape
-        y = np.zeros((n, c, self.plane), dtype=x.dtype)
+        xp = backend.get_array_module(x)
+        y = xp.zeros((n, c, self.plane), dtype=x.dtype)
         np.put_along_axis(y, self.indices, x, axis=2)
         return y
 
     def backward(self, gy):
         n, c, k = self.indices.shape
-        return get_item(gy, (np.arange(n)[:, None, None], np.arange(c)[None, :, None], self.indices))
+        xp = backend.get_array_module(gy.data)
+        return get_item(gy, (xp.arange(n)[:, None, None], xp.arange(c)[None, :, None], self.indices))
 
     def settings(self):
         return {"plane": self.plane}
@@ -274,7 +280,7 @@ def max_unpool2d(x, indices, kernel_size, stride=None, pad=0, output_size=None, 
     stride = kernel if stride is None else _pair(op, "stride", stride, 1)
     x = as_variable(x)
     _check_images(op, x)
-    index = indices.data if isinstance(indices, Variable) else np.asarray(indices)
+    index = backend.asarray(indices.data if isinstance(indices, Variable) else indices, like=x.data)
     if index.shape != x.shape or index.dtype.kind not in "iu":
         raise ValueError(f"{op}: indices must be integers of the input's shape {x.shape}, "
                          f"got shape {index.shape}, dtype {index.dtype}")

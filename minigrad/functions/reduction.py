@@ -4,7 +4,7 @@ import builtins
 
 import numpy as np
 
-from ..core import Config, Function, Variable
+from ..core import Config, Function, Variable, as_array, backend
 from .math import abs as _abs, exp, sqrt, where
 from .shape import (_axis_tuple, _normalize_axis, _shape_of, broadcast_to, concat, expand_dims, reshape,
                     squeeze, transpose)
@@ -143,7 +143,8 @@ class Max(Reduction):
         y = self.output_variable().data.reshape(reduced)
         k = short_last_axis(self.x_shape, self.axes, self.count())
         share = x.data == (widen_last(y, k) if k else y)  # bool: float * bool keeps gy's dtype
-        if np.count_nonzero(share) != y.size:  # ties: divide each by its window's count
+        # ties: divide each by its window's count (on a device always, rather than wait to count them)
+        if type(share) is not np.ndarray or np.count_nonzero(share) != y.size:
             share = self.tie_shares(share, gy.dtype if gy.dtype.kind in "fc" else np.float64, k)
         gy = reshape(gy, reduced)
         if k:  # broadcast by Mul along the other axes only
@@ -156,7 +157,8 @@ class Max(Reduction):
         if not k:
             return np.divide(share, share.sum(axis=self.axes, keepdims=True), out=share)
         # Count along the short last axis as one matrix product, then over the rest.
-        ties = (share.reshape(-1, k) @ np.ones(k, dtype)).reshape(self.x_shape[:-1] + (1,))
+        ties = (share.reshape(-1, k) @ backend.get_array_module(share).ones(k, dtype)).reshape(
+            self.x_shape[:-1] + (1,))
         if len(self.axes) > 1:
             ties = fold_small_axes(np.add, ties, self.axes[:-1])
         return np.divide(share, widen_last(ties, k), out=share)
@@ -292,7 +294,9 @@ class PNorm(Reduction):
     def backward(self, gy):
         (x,) = self.inputs
         y = self.output_variable()
-        safe_y = where(y.data == 0, np.ones((), y.dtype), y) if not y.data.all() else y
+        # (on a device, without asking whether any y is 0: that would wait for the device)
+        on_host = type(y.data) is np.ndarray
+        safe_y = where(y.data == 0, np.ones((), y.dtype), y) if not on_host or not y.data.all() else y
         # Scale on the reduced shape first, then one full-size product that
         # broadcasts it back (Mul's backward sums over the broadcast axes).
         reduced = keepdims_shape(self.x_shape, self.axes)
@@ -403,7 +407,7 @@ def _vector_norm(x, ord, axis, keepdims):
     if ord == -np.inf:
         return Min(axis, keepdims)(_abs(x))
     if ord == 0:
-        data = x.data if isinstance(x, Variable) else np.asarray(x)
+        data = as_array(x)
         return Variable(np.linalg.norm(data, 0, axis, keepdims), requires_grad=False)
     if ord == 1:
         return sum(_abs(x), axis, keepdims)
@@ -425,13 +429,14 @@ def _matrix_norm(x, ord, axes, keepdims):
 
 def _nd(op, fn, x, axis, keepdims, tuple_ok):
     """A non-differentiable reduction as a constant Variable, `axis` checked once."""
-    data = x.data if isinstance(x, Variable) else np.asarray(x)
+    data = as_array(x)
     if axis is not None:
         axis = (_axis_tuple(op, axis, data.ndim) if tuple_ok and isinstance(axis, (tuple, list))
                 else _normalize_axis(op, axis, builtins.max(data.ndim, 1)))
     if op.startswith("arg") and data.size == 0:
         raise ValueError(f"{op}: the array of shape {data.shape} is empty; expected at least one element")
-    return Variable(np.asarray(fn(data, axis=axis, keepdims=keepdims)), requires_grad=False)
+    return Variable(backend.get_array_module(data).asarray(fn(data, axis=axis, keepdims=keepdims)),
+                    requires_grad=False)
 
 
 def argmax(x, axis=None, keepdims=False):

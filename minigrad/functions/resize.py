@@ -15,7 +15,7 @@ axis, so y = M_h @ x @ M_w^T; nearest gathers by index, one axis at a time.
 """
 import numpy as np
 
-from ..core import Function, as_variable
+from ..core import Function, as_variable, backend
 from .linalg import matmul
 from .shape import get_item
 
@@ -139,7 +139,8 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
             x = _take(x, axis, _nearest_index(n, m, f))
         return x
     dtype = x.dtype if x.dtype.kind == "f" else np.float64
-    matrices = [_linear_matrix(n, m, f, bool(align_corners), dtype)
+    # Made from the shapes on the host, then copied to x's device.
+    matrices = [backend.to_device(_linear_matrix(n, m, f, bool(align_corners), dtype), x.device)
                 for n, m, f in zip(x.shape[2:], sizes, factors)]
     y = matmul(x, matrices[-1].T)              # the last axis
     return matmul(matrices[0], y) if len(matrices) == 2 else y

@@ -3,7 +3,7 @@ broadcasting and its inverse `sum_to`, indexing. Their backward passes move
 the gradient back the same way."""
 import numpy as np
 
-from ..core import Function, Variable
+from ..core import Function, Variable, backend
 
 
 def _check_axis_type(op, axis):
@@ -134,7 +134,9 @@ class SumTo(Function):
 
 def _is_advanced(index):
     parts = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(p, (list, np.ndarray)) for p in parts)
+    # Lists and arrays (NumPy's or a device's); ints, slices, None, Ellipsis are basic.
+    return any(isinstance(p, list) or (hasattr(p, "ndim") and not isinstance(p, np.generic))
+               for p in parts)
 
 
 def _plain_index(index):
@@ -156,11 +158,13 @@ class GetItem(Function):
 
     def forward(self, x):
         self.x_shape = x.shape
+        if type(x) is not np.ndarray:
+            self.index = backend.index_like(self.index, x)
         try:
             y = x[self.index]
         except IndexError as e:
             raise IndexError(f"get_item: index {self.index!r} is invalid for shape {x.shape}: {e}") from None
-        return np.array(y) if not isinstance(y, np.ndarray) else y
+        return y
 
     def backward(self, gy):
         return GetItemGrad(self.index, self.x_shape)(gy)
@@ -218,12 +222,14 @@ class GetItemGrad(Function):
         self.x_shape = x_shape
 
     def forward(self, gy):
-        gx = np.zeros(self.x_shape, dtype=gy.dtype)
+        if type(gy) is not np.ndarray:  # on a device: its index arrays there, and no host-side tricks
+            self.index = backend.index_like(self.index, gy)
+        gx = backend.get_array_module(gy).zeros(self.x_shape, dtype=gy.dtype)
         along = _one_axis_index(self.index)
         if along is not None:
             add_along_axis(gx, along[0], along[1], gy)
         elif _is_advanced(self.index):
-            np.add.at(gx, self.index, gy)  # repeated indices must add up
+            backend.add_at(gx, self.index, gy)  # repeated indices must add up
         else:
             gx[self.index] = gy
         return gx
@@ -379,7 +385,8 @@ class Split(Function):
 
     def backward(self, *gys):
         dtype = next(g.dtype for g in gys if g is not None)
-        pieces = [Variable(np.zeros(s, dtype=dtype)) if g is None else g for g, s in zip(gys, self.shapes)]
+        xp = backend.get_array_module(next(g.data for g in gys if g is not None))
+        pieces = [Variable(xp.zeros(s, dtype=dtype)) if g is None else g for g, s in zip(gys, self.shapes)]
         return concat(pieces, self.axis)
 
     def settings(self):
@@ -515,8 +522,13 @@ class PadCopyGrad(Function):
             lead = (slice(None),) * axis
             middle = gy[lead + (slice(before, before + n),)].copy()
             edges = np.r_[0:before, before + n:before + n + after]
-            add_along_axis(middle, axis, _pad_source(n, before, after, self.mode)[edges],
-                           np.take(gy, edges, axis=axis))
+            source = _pad_source(n, before, after, self.mode)[edges]
+            if type(gy) is np.ndarray:
+                add_along_axis(middle, axis, source, np.take(gy, edges, axis=axis))
+            else:  # positions from the shapes, copied to gy's device
+                device = backend.device_of(gy)
+                backend.add_at(middle, lead + (backend.to_device(source, device),),
+                               np.take(gy, backend.to_device(edges, device), axis=axis))
             gy = middle
         return gy
 

@@ -4,14 +4,14 @@ the elements that were picked; the positions themselves are not
 differentiable."""
 import numpy as np
 
-from ..core import Variable
+from ..core import Variable, as_array, backend
 from .indexing import TakeAlongAxis
 from .reduction import mean
 from .shape import _axis_tuple, _normalize_axis, _shape_of, reshape, squeeze, transpose
 
 
 def _data(x):
-    return x.data if isinstance(x, Variable) else np.asarray(x)
+    return as_array(x)
 
 
 def _descending_key(data):
@@ -61,12 +61,13 @@ def topk(x, k, axis=-1, largest=True):
         raise ValueError(f"topk: k={k!r} is out of range for axis {axis} of size {n} (shape {data.shape}); "
                          f"expected 0 <= k <= {n}")
     key = _descending_key(data) if largest else data
+    first_k = backend.get_array_module(key).arange(k)
     if 0 < k < n:  # partition first: only the k picked are sorted
-        part = np.take(np.argpartition(key, k - 1, axis=axis), np.arange(k), axis=axis)
+        part = np.take(np.argpartition(key, k - 1, axis=axis), first_k, axis=axis)
         order = np.argsort(np.take_along_axis(key, part, axis), axis=axis, kind="stable")
         index = np.take_along_axis(part, order, axis)
     else:
-        index = np.take(np.argsort(key, axis=axis, kind="stable"), np.arange(k), axis=axis)
+        index = np.take(np.argsort(key, axis=axis, kind="stable"), first_k, axis=axis)
     return TakeAlongAxis(axis, index, unique=True)(x), Variable(index.astype(np.int64), requires_grad=False)
 
 

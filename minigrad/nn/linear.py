@@ -2,10 +2,8 @@
 import math
 import numbers
 
-import numpy as np
-
 from .. import functions as F
-from ..core import Variable
+from ..core import as_array
 from . import init
 from .module import Module, check_size
 from .parameter import new_parameter
@@ -67,7 +65,7 @@ class Embedding(Module):
             self.weight.data[padding_idx] = 0
 
     def forward(self, indices):
-        indices = indices.data if isinstance(indices, Variable) else np.asarray(indices)
+        indices = as_array(indices)
         if indices.dtype.kind not in "iu":
             raise TypeError(f"Embedding: indices must be integers, got dtype {indices.dtype}")
         if indices.size and (indices.min() < 0 or indices.max() >= self.num_embeddings):

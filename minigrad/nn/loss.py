@@ -28,7 +28,7 @@ def _legacy_reduction(size_average, reduce, reduction):
 
 
 def _buffer(array):
-    return None if array is None else np.array(as_array(array))
+    return None if array is None else as_array(array).copy()  # a device array stays there
 
 
 class _Loss(Module):

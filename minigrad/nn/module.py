@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ..core import Variable
+from ..core import Variable, backend
 from ..core.variable import constant
 from .parameter import Parameter
 
@@ -253,27 +253,42 @@ class Module:
             p.requires_grad = bool(requires_grad)
         return self
 
-    # -- dtype --------------------------------------------------------------------
-    def to(self, dtype):
-        """Cast every parameter (and its gradient) and every floating-point
-        buffer to the float `dtype`, in place; returns self. Integer buffers
-        (num_batches_tracked) keep their dtype, as in PyTorch."""
-        try:
-            dtype = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"{type(self).__name__}.to: {dtype!r} is not a dtype; expected a floating dtype "
-                            "such as np.float32 (minigrad runs on NumPy and has no devices)") from None
-        if dtype.kind != "f":
+    # -- dtype and device -------------------------------------------------------------
+    def to(self, *args, dtype=None, device=None):
+        """Move every parameter (and its gradient) and buffer to `device`
+        ("cpu", "cuda") and/or cast the float ones to the float `dtype`, in
+        place; returns self: `model.to("cuda")`, `model.to(np.float64)`,
+        `model.to("cuda", np.float32)`. Integer buffers (num_batches_tracked)
+        keep their dtype, as in PyTorch."""
+        device, dtype = backend.to_arguments(f"{type(self).__name__}.to", args, device, dtype,
+                                             expected="a floating dtype such as np.float32")
+        if dtype is not None and dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: expected a floating dtype, got {dtype}")
+
+        def move(a, cast):
+            if device is not None:
+                a = backend.to_device(a, device)
+            if cast and dtype is not None:
+                a = a.astype(dtype, copy=False)
+            return a
+
         for p in self.parameters():
-            p.data = p.data.astype(dtype, copy=False)
+            p.data = move(p.data, True)
             if p.grad is not None:
-                p.grad.data = p.grad.data.astype(dtype, copy=False)
+                p.grad.data = move(p.grad.data, True)
         for module in self.modules():
             for name, b in list(module._buffers.items()):
-                if b is not None and b.dtype.kind == "f":
-                    setattr(module, name, b.astype(dtype, copy=False))
+                if b is not None:
+                    setattr(module, name, move(b, b.dtype.kind == "f"))
         return self
+
+    def cuda(self):
+        """`to("cuda")`: parameters and buffers as CuPy arrays on the GPU."""
+        return self.to("cuda")
+
+    def cpu(self):
+        """`to("cpu")`: parameters and buffers as NumPy arrays on the host."""
+        return self.to("cpu")
 
     def float(self):
         """`to(np.float32)`."""
@@ -333,7 +348,11 @@ class Module:
             raise ValueError(f"{type(self).__name__}.load_state_dict: " + "; ".join(problems))
         for key, target in targets.items():
             if key in values:
-                np.copyto(target, values[key], casting="unsafe")
+                if type(target) is np.ndarray:
+                    np.copyto(target, values[key], casting="unsafe")
+                else:  # on a device: the host values go there first
+                    target[...] = backend.to_device(values[key], backend.device_of(target)).astype(
+                        target.dtype, copy=False)
         return LoadResult(missing, unexpected)
 
     # -- printing -------------------------------------------------------------------
@@ -350,7 +369,7 @@ class Module:
 
 
 def _check_buffer(module, name, value):
-    if value is not None and not isinstance(value, np.ndarray):
+    if value is not None and not isinstance(value, np.ndarray) and backend.device_of(value) is backend.CPU:
         raise TypeError(f"{type(module).__name__}: buffer {name!r} must be an ndarray or None, "
                         f"got {type(value).__name__}")
 
@@ -360,7 +379,7 @@ def _as_array(module, key, value):
         raise TypeError(f"{type(module).__name__}.load_state_dict: entry {key!r} is a dict, not an array; "
                         f"for a checkpoint holding several state_dicts pass the model's one, "
                         f"e.g. checkpoint[{key!r}]")
-    array = value.data if isinstance(value, Variable) else np.asarray(value)
+    array = backend.to_host(value.data if isinstance(value, Variable) else value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{type(module).__name__}.load_state_dict: entry {key!r} has dtype {array.dtype}; "
                         "expected a numeric array")

@@ -26,6 +26,7 @@ import math
 import numpy as np
 
 from .. import functions as F
+from ..core import as_variable, backend
 from . import init
 from .module import Module, cast_input, check_size
 from .parameter import new_parameter
@@ -152,7 +153,9 @@ class _Recurrent(Module):
     def _initial_state(self, state, shape, dtype):
         """`state` checked against `shape`, or zeros of `shape` when it is None."""
         if state is None:
-            return tuple(np.zeros(shape, dtype=dtype) for _ in range(self.state_count))
+            xp = backend.get_array_module(next(self.parameters()).data)  # made where the weights live
+            # Variables, so that `h - n` works with h on a device too
+            return tuple(as_variable(xp.zeros(shape, dtype=dtype)) for _ in range(self.state_count))
         for s in state:
             if tuple(s.shape) != tuple(shape):
                 raise ValueError(f"{type(self).__name__}: initial state has shape {tuple(s.shape)}, "

@@ -51,10 +51,12 @@ def clip_grad_norm_(params, max_norm, norm_type=2.0, error_if_nonfinite=False):
     if not grads:
         return 0.0
     if norm_type == np.inf:
-        total_norm = max(float(np.max(np.abs(g.data), initial=0.0)) for g in grads)
+        total_norm = max((float(np.max(np.abs(g.data))) for g in grads if g.data.size), default=0.0)
     else:
-        norms = [np.linalg.norm(g.data.ravel(), ord=norm_type) for g in grads]
-        total_norm = float(np.linalg.norm(np.array(norms, dtype=np.float64), ord=norm_type))
+        # np.stack, not np.array: the norms may be 0-d arrays on a device. The
+        # float() of the total is the one wait for a device that the returned number needs.
+        norms = np.stack([np.linalg.norm(g.data.ravel(), ord=norm_type).astype(np.float64) for g in grads])
+        total_norm = float(np.linalg.norm(norms, ord=norm_type))
     if error_if_nonfinite and not np.isfinite(total_norm):
         raise RuntimeError(f"{who}: the total norm of the gradients is {total_norm}; "
                            "pass error_if_nonfinite=False to clip anyway")
@@ -62,7 +64,7 @@ def clip_grad_norm_(params, max_norm, norm_type=2.0, error_if_nonfinite=False):
     if coefficient < 1:
         for p in params:
             if p.grad is not None:
-                p.grad = Variable(p.grad.data * np.asarray(coefficient, dtype=p.grad.data.dtype))
+                p.grad = Variable(p.grad.data * p.grad.data.dtype.type(coefficient))
     return total_norm
 
 

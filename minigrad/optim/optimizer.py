@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-from ..core import Variable, enable_grad
+from ..core import Variable, backend, enable_grad
 
 
 class Optimizer:
@@ -187,7 +187,8 @@ def _cast_like(param, name, value, who):
             raise ValueError(
                 f"{who}.load_state_dict: state '{name}' has shape {value.shape} but its "
                 f"parameter has shape {param.data.shape}")
-        return value.astype(param.data.dtype, copy=True)
+        value = value.astype(param.data.dtype, copy=True)
+        return backend.to_device(value, backend.device_of(param.data))  # where the parameter lives
     return copy.deepcopy(value)
 
 

@@ -11,7 +11,6 @@ text on every run.
 """
 import pathlib
 
-import graphviz
 
 from ..core import Variable
 from .graph import Graph
@@ -36,6 +35,17 @@ _COLOURS = {
 
 class GraphvizNotFoundError(RuntimeError):
     """Graphviz's `dot` program is missing, so no image could be made."""
+
+
+def _graphviz():
+    """The graphviz Python package, imported when a graph is first drawn: the
+    rest of minigrad (a GPU machine, say) runs without it."""
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError("minigrad.viz: drawing graphs needs the graphviz Python package "
+                          "(pip install graphviz)") from None
+    return graphviz
 
 
 def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
@@ -114,9 +124,9 @@ def run_dot(graph, format, path=None):
     try:
         if path is None:
             return graph.pipe(format=format)
-        graphviz.render("dot", format, dot_path, outfile=path)
+        _graphviz().render("dot", format, dot_path, outfile=path)
         return path
-    except graphviz.ExecutableNotFound:
+    except _graphviz().ExecutableNotFound:
         written = f"only the DOT source was written, to {dot_path}" if path is not None else "no image was made"
         raise GraphvizNotFoundError(
             f"Graphviz's 'dot' program was not found on PATH, so {written}. Install Graphviz, "
@@ -250,7 +260,7 @@ def draw(graph, rows_of, operand_rows_of, param_names, rankdir="TB", clusters=No
     module boxes; `edge_labels` maps edge ids to text."""
     if rankdir not in RANKDIRS:
         raise ValueError(f"to_dot: rankdir={rankdir!r}; expected one of {RANKDIRS}")
-    dot = graphviz.Digraph("minigrad", graph_attr={"rankdir": rankdir, "fontname": "Helvetica",
+    dot = _graphviz().Digraph("minigrad", graph_attr={"rankdir": rankdir, "fontname": "Helvetica",
                                                    "nodesep": "0.3", "ranksep": "0.35",
                                                    "ordering": "in"},
                            node_attr={"fontname": "Helvetica", "penwidth": "1.2"},
@@ -307,7 +317,7 @@ def _cluster_boxes(paths, kinds):
         every.update(".".join(parts[:k]) for k in range(1, len(parts) + 1))
     boxes = {}
     for number, path in enumerate(sorted(every)):
-        box = graphviz.Digraph(name=f"cluster_{number}")
+        box = _graphviz().Digraph(name=f"cluster_{number}")
         kind = kinds.get(path)
         box.attr(label=f"{path}: {kind}" if kind else path, id=f"cluster_{number}",
                  style="rounded,dashed", color="#999999", fontcolor="#333333", fontsize="11",

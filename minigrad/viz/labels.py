@@ -8,6 +8,8 @@ import html
 
 import numpy as np
 
+from ..core import backend
+
 MAX_ELEMENTS = 16   # arrays up to this size print every number
 
 
@@ -23,7 +25,7 @@ def format_array(a, max_elements=MAX_ELEMENTS, one_line=False, digits=4):
     has at most `max_elements` elements and at most 2 dimensions, else a
     summary (shape, min, mean, max). Matrices take one line per row unless
     `one_line`."""
-    a = np.asarray(a)
+    a = backend.to_host(a)  # pictures are drawn from host copies (of GPU arrays too)
     if 0 < a.size <= max_elements and a.ndim <= 2:
         def fmt(v):
             return number(v, digits)
@@ -48,7 +50,7 @@ def summarize(a):
 
 def format_setting(value, limit=40):
     """An op setting (axis, shape, stride, an index ...) as short text."""
-    if isinstance(value, np.ndarray):
+    if isinstance(value, np.ndarray) or (hasattr(value, "shape") and not isinstance(value, np.generic)):
         text = format_array(value, max_elements=8, one_line=True)
     elif isinstance(value, slice):
         parts = [value.start, value.stop] + ([] if value.step is None else [value.step])

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import Variable, no_grad
+from ..core import Variable, backend, no_grad
 from ..core.config import observing
 from ..core.operators import ops
 from .page import notebook_frame, page_html, write_page
@@ -143,4 +143,4 @@ def _copy(g):
     """A private ndarray copy of a gradient (Variable or array), or None."""
     if g is None:
         return None
-    return np.array(g.data if isinstance(g, Variable) else g, copy=True)
+    return np.array(backend.to_host(g.data if isinstance(g, Variable) else g), copy=True)

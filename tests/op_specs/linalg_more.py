@@ -5,6 +5,7 @@ are kept well conditioned."""
 import numpy as np
 from hypothesis import strategies as st
 
+import minigrad as mg
 import minigrad.functions as F
 from . import Case, OpSpec, array, distinct_array
 from .reduction_more import sides
@@ -164,7 +165,12 @@ def solve_cases(draw):
 def spd(a):
     """a a^T + I: symmetric positive definite, as an op of minigrad."""
     n = a.shape[-1]
-    return F.matmul(a, F.swapaxes(a, -1, -2)) + np.eye(n)
+    return F.matmul(a, F.swapaxes(a, -1, -2)) + _eye(n, a)
+
+
+def _eye(n, like):
+    """I (n, n) on like's device (tests may run on another device: tests/device.py)."""
+    return mg.Variable(np.eye(n), requires_grad=False).to(like.device)
 
 
 def ref_spd(a):

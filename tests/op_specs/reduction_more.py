@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import minigrad.functions as F
+from minigrad.core import backend
 from . import Case, OpSpec, array, distinct_array, with_axis
 
 
@@ -144,7 +145,7 @@ def as_float(fn):
     """fn's boolean result as 0.0 / 1.0, for comparing with assert_allclose."""
     def wrapped(*args, **kwargs):
         y = fn(*args, **kwargs)
-        return np.asarray(getattr(y, "data", y), dtype=np.float64)
+        return backend.to_host(getattr(y, "data", y)).astype(np.float64)
     return wrapped
 
 

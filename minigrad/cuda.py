@@ -1,0 +1,30 @@
+"""`mg.cuda`: is there a GPU minigrad can use? (CuPy and a CUDA device.)"""
+from .core import backend
+
+
+def is_available():
+    """True when CuPy is installed and sees at least one CUDA device."""
+    try:
+        import cupy
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # no CuPy, no driver, no device: all mean "no"
+        return False
+
+
+def device_count():
+    """The number of CUDA devices CuPy sees (0 without CuPy or a GPU)."""
+    if not is_available():
+        return 0
+    import cupy
+    return cupy.cuda.runtime.getDeviceCount()
+
+
+def manual_seed(seed):
+    """Seed CuPy's generator (what `mg.manual_seed` also does)."""
+    backend.get_device("cuda").seed(seed)
+
+
+def synchronize():
+    """Wait until the GPU has finished all queued work (for timing)."""
+    import cupy
+    cupy.cuda.get_current_stream().synchronize()
