@@ -6,17 +6,17 @@ sigmoid, elu, softmax) and is written with ops, so it differentiates again.
 import math
 
 import numpy as np
-import scipy.special
 
 from ..core import Function, as_array, as_variable
-from .math import Clip, abs, exp, python_number, tanh, where
+from .math import Clip, abs, exp, python_number, special, tanh, where
 from .shape import _normalize_axis, reshape, split
+
 
 
 def _normal_cdf_array(x):
     """Phi(x) = P(Z <= x) for a standard normal Z (scipy.special.ndtr:
     accurate in both tails), in x's floating dtype."""
-    return scipy.special.ndtr(x if x.dtype.kind == "f" else x.astype(np.float64))
+    return special().ndtr(x if x.dtype.kind == "f" else x.astype(np.float64))
 
 
 def _normal_pdf(x):

@@ -10,15 +10,15 @@ multiplies it by the incoming gradient.
 import math
 
 import numpy as np
-import scipy.special
 
 from ..core import Function, Variable, as_array, as_variable, backend
 from .arithmetic import add, div, mul, pow, sub
-from .math import exp, sqrt
+from .math import exp, special, sqrt
 
 _LN2 = math.log(2)
 _LN10 = math.log(10)
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
 
 
 class Unary(Function):
@@ -179,7 +179,7 @@ class Erf(Unary):
     __slots__ = ()
 
     def forward(self, x):
-        return scipy.special.erf(x)
+        return special().erf(x)
 
     def derivative(self, x, y):
         return exp(x * x * -1.0) * _TWO_OVER_SQRT_PI
@@ -191,7 +191,7 @@ class Erfc(Unary):
     __slots__ = ()
 
     def forward(self, x):
-        return scipy.special.erfc(x)
+        return special().erfc(x)
 
     def derivative(self, x, y):
         return exp(x * x * -1.0) * -_TWO_OVER_SQRT_PI

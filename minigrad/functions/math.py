@@ -4,6 +4,15 @@ import numpy as np
 from ..core import Function, Variable, backend
 
 
+def special():
+    """scipy.special, imported on first use: importing SciPy doubles the
+    objects Python's garbage collector walks, which every op then pays for
+    in its full collections, so programs that use no special function
+    (erf, erfc, gelu) never import it."""
+    import scipy.special
+    return scipy.special
+
+
 class Exp(Function):
     """y = exp(x).   dy/dx = y"""
     __slots__ = ()
