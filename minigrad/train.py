@@ -18,7 +18,8 @@ import warnings
 import numpy as np
 
 from . import functions as F
-from .core import Variable, as_array, backend, no_grad
+from . import core as _core
+from .core import as_array, backend, no_grad
 
 
 class History:
@@ -162,7 +163,7 @@ def _number(value):
 def _weighted(value, n):
     """value * n for a running total: a Python float on the host; on a
     device an array left there, so the loop never waits for the device."""
-    data = value.data if isinstance(value, Variable) else value
+    data = value.data if isinstance(value, _core.Variable) else value
     if hasattr(data, "shape") and backend.device_of(data) is not backend.CPU:
         return data.astype(np.float64) * n
     return _number(data) * n
@@ -170,7 +171,7 @@ def _weighted(value, n):
 
 def to_device(batch, device):
     """A batch (an array, a Variable, or a tuple/list/dict of them) moved to `device`."""
-    if isinstance(batch, Variable):
+    if isinstance(batch, _core.Variable):
         return batch.to(device)
     if isinstance(batch, (tuple, list)):
         return type(batch)(to_device(b, device) for b in batch)
