@@ -26,7 +26,7 @@ if __package__ in (None, ""):
 import minigrad as mg  # noqa: E402
 import minigrad.functions as F  # noqa: E402
 from minigrad import nn, optim  # noqa: E402
-from minigrad.core import backend  # noqa: E402
+from minigrad.device import backend  # noqa: E402
 
 SIZES = {  # name: (full, quick)
     "mlp": ((1024, 784, 2048, 10), (64, 32, 64, 10)),          # batch, in, hidden, classes

@@ -1,5 +1,5 @@
 """`mg.cuda`: is there a GPU minigrad can use? (CuPy and a CUDA device.)"""
-from .core import backend
+from .device import backend
 
 
 def is_available():

@@ -31,7 +31,8 @@ import zipfile
 
 import numpy as np
 
-from .core import Variable, backend
+from .device import backend
+from .core import Variable
 
 _STRUCTURE = "__structure__"
 _ORDER = "minigrad.order"   # .safetensors metadata: the entries' names in state_dict order

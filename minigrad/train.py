@@ -19,7 +19,8 @@ import numpy as np
 
 from . import functions as F
 from . import core as _core
-from .core import as_array, backend, no_grad
+from .device import backend
+from .core import as_array, no_grad
 
 
 class History:

@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from minigrad.core import backend
+from minigrad.device import backend
 
 DEVICE = os.environ.get("MINIGRAD_TEST_DEVICE", "cpu")
 if DEVICE == "strict":

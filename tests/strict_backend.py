@@ -15,7 +15,7 @@ device, and the training step's hot path must do none.
 """
 import numpy as np
 
-from minigrad.core import backend
+from minigrad.device import backend
 
 SYNCS = [0]
 
@@ -78,7 +78,7 @@ class StrictArray:
 
     def __array__(self, dtype=None, copy=None):
         raise TypeError("strict backend: implicit conversion to a NumPy array is not allowed "
-                        "(as for CuPy); copy to the host explicitly (minigrad.core.backend.to_host)")
+                        "(as for CuPy); copy to the host explicitly (minigrad.device.backend.to_host)")
 
     # host reads, counted
     def get(self):

@@ -15,7 +15,7 @@ import pytest
 import minigrad as mg
 import minigrad.functions as F
 from minigrad import nn, optim
-from minigrad.core import backend
+from minigrad.device import backend
 from tests import strict_backend
 from tests.device import DEVICE as TEST_DEVICE
 

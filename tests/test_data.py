@@ -24,7 +24,7 @@ def test_data_imports_only_numpy_and_the_generator():
                 if node.level == 0:
                     assert node.module.split(".")[0] in allowed, path
                 elif node.level == 2:  # from the package above: only the generator
-                    assert node.module == "rng", (path, node.module)
+                    assert node.module == "device.random", (path, node.module)
 
 
 # -- TensorDataset and DataLoader ----------------------------------------------

@@ -766,7 +766,7 @@ GRADCHECK += [
     ("grad_input_in_list", lambda: mg.grad([ones(2).sum()], [np.ones(2)]), TypeError,
      ["grad: inputs must be Variables, got ndarray"]),
     ("grad_output_shape", lambda: (lambda x: mg.grad(x * 2, x, grad_outputs=np.ones(3)))(ones(2)), ValueError,
-     ["grad: grad_output of shape (3,) does not match output of shape (2,)"]),
+     ["grad: grad_output has shape (3,) but the output has shape (2,)"]),
     ("grad_unused", lambda: (lambda x, z: mg.grad((x * 2).sum(), [x, z], allow_unused=False))(ones(2), ones(2)),
      RuntimeError, ["grad: inputs [1] are not used in computing the outputs; pass allow_unused=True"]),
     ("jacobian_not_callable", lambda: mg.jacobian(3, np.ones(2)), TypeError,

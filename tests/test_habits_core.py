@@ -12,8 +12,8 @@ import pytest
 import minigrad as mg
 import minigrad.functions as F
 from minigrad import nn
-from minigrad.core import numpy_protocol, tensor_methods
-from minigrad.core.operators import ops
+from minigrad.core import numpy_protocol
+from minigrad.core.ops import by_method, numpy_name, ops
 
 RNG = np.random.default_rng(0)
 
@@ -237,7 +237,7 @@ for _ufunc, _ in numpy_protocol.table():
 
 
 def test_every_table_entry_has_a_sample_call():
-    missing = [numpy_protocol._numpy_name(f) for f, _ in numpy_protocol.table() if f not in SAMPLES]
+    missing = [numpy_name(f) for f, _ in numpy_protocol.table() if f not in SAMPLES]
     assert not missing, f"add a sample call for {missing}"
 
 
@@ -246,7 +246,7 @@ def _first(y):
 
 
 @pytest.mark.parametrize("func,op_name", numpy_protocol.table(),
-                         ids=[numpy_protocol._numpy_name(f) for f, _ in numpy_protocol.table()])
+                         ids=[numpy_name(f) for f, _ in numpy_protocol.table()])
 def test_numpy_function_on_variables_matches_numpy(func, op_name):
     if not has_op(op_name):
         pytest.skip(f"minigrad.functions has no {op_name} in this branch yet")
@@ -450,10 +450,14 @@ METHOD_CALLS = {
     "expand_dims": ((0,), {}), "unsqueeze": ((1,), {}), "swapaxes": ((0, 1), {}),
     "masked_fill": ((np.eye(3, 4, dtype=bool), 0.0), {}),
     "gather": ((1, np.array([[0], [2], [1]])), {}), "broadcast_to": (((2, 3, 4),), {}),
+    "astype": ((np.float32,), {}), "to": ((np.float32,), {}),
 }
 
 
-@pytest.mark.parametrize("method,op_name", tensor_methods._METHODS.items(), ids=list(tensor_methods._METHODS))
+METHOD_OPS = {method: fn.__name__ for method, fn in by_method.items()}
+
+
+@pytest.mark.parametrize("method,op_name", METHOD_OPS.items(), ids=list(METHOD_OPS))
 def test_method_is_the_function_of_that_name(method, op_name):
     if not has_op(op_name):
         pytest.skip(f"minigrad.functions has no {op_name} in this branch yet")

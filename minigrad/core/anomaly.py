@@ -104,16 +104,10 @@ def _shapes(variables):
 
 
 def _inside_backward():
-    """Whether the backward pass is running (an op inside some backward):
-    then the backward check names the op whose gradient went wrong, which
-    says more than the helper op (a div, a mul) that computed it."""
-    from .backprop import backward
-    frame = sys._getframe(2)
-    while frame is not None:
-        if frame.f_code is backward.__code__:
-            return True
-        frame = frame.f_back
-    return False
+    """Whether this thread's backward pass is running (an op inside some
+    backward): then the backward check names the op whose gradient went
+    wrong, which says more than the helper op (a div, a mul) that computed it."""
+    return getattr(_local, "backward_depth", 0) > 0
 
 
 def check_forward(function, inputs, outputs):
@@ -134,10 +128,19 @@ def check_forward(function, inputs, outputs):
                 f"(input shapes: {_shapes(inputs)}){cause}; the op was {_describe_site(site)}")
 
 
-def backward_checker():
-    """Called once per backward pass: the function that checks each op's
-    gradients in this thread, or None when anomaly mode is off here."""
-    return _check_backward if getattr(_local, "depth", 0) else None
+def enter_backward():
+    """Called by the backward pass when `active`: the function that checks
+    each op's gradients in this thread (and this thread is marked as inside
+    backward until `leave_backward()`), or None when anomaly mode is off here."""
+    if not getattr(_local, "depth", 0):
+        return None
+    _local.backward_depth = getattr(_local, "backward_depth", 0) + 1
+    return _check_backward
+
+
+def leave_backward():
+    """The end of a backward pass that `enter_backward` checked."""
+    _local.backward_depth -= 1
 
 
 def _check_backward(function, gxs):

@@ -38,17 +38,7 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=No
         grad_outputs = _as_list(grad_outputs) if not isinstance(grad_outputs, np.ndarray) else [grad_outputs]
     if len(grad_outputs) != len(outputs):
         raise ValueError(f"grad: {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
-    seeds = []
-    for y, gy in zip(outputs, grad_outputs):
-        if gy is None:
-            gy = Variable(np.ones_like(y.data))
-        elif not isinstance(gy, Variable):
-            gy = Variable(gy)
-        if gy.shape != y.shape:
-            raise ValueError(
-                f"grad: grad_output of shape {gy.shape} does not match output of shape {y.shape}")
-        seeds.append(gy)
-    gxs = backprop.backward(outputs, seeds, create_graph=create_graph, inputs=inputs)
+    gxs = backprop.run("grad", outputs, grad_outputs, create_graph=create_graph, inputs=inputs)
     if not allow_unused:
         unused = [i for i, g in enumerate(gxs) if g is None]
         if unused:

@@ -9,6 +9,9 @@ functions of one generation (a wide fan-in) cost O(1) each and nothing is
 ever re-sorted. The loop is iterative: a chain of 100,000 ops needs no
 Python recursion.
 
+`run` is the one checked entry: `y.backward(...)` and `mg.grad(...)` both
+call it; it checks and seeds the output gradients, then calls `backward`.
+
 Gradients of intermediate Variables wait in the `pending` table and are
 popped, and so freed, the moment their creator consumes them. When no graph
 is recorded (create_graph=False), a gradient that receives a second
@@ -20,7 +23,26 @@ import numpy as np
 
 from . import anomaly as _anomaly
 from .config import Config
-from .operators import ops
+from .ops import ops
+
+def run(caller, outputs, grad_outputs, retain_grad=False, create_graph=False, inputs=None):
+    """Check and seed `grad_outputs` (one per output: None for ones, an
+    array or a Variable of the output's shape), then run `backward`.
+    `caller` ("backward", "grad") names the entry in errors."""
+    seeds = []
+    for y, gy in zip(outputs, grad_outputs):
+        if gy is None:
+            gy = y.new_ones(y.shape, requires_grad=True)
+        else:
+            if not hasattr(gy, "creator"):   # an ndarray, a number or a list: not a Variable
+                gy = y.new_tensor(gy, dtype=getattr(gy, "dtype", None), requires_grad=True)
+            if gy.shape != y.shape:
+                seed = "grad" if caller == "backward" else "grad_output"
+                raise ValueError(f"{caller}: {seed} has shape {gy.shape} but the output has shape "
+                                 f"{y.shape}; expected the same shape")
+        seeds.append(gy)
+    return backward(outputs, seeds, retain_grad=retain_grad, create_graph=create_graph, inputs=inputs)
+
 
 # Observers of the backward pass live in `Config.observers`, per thread
 # (`minigrad.viz.trace_backward` adds one while it records). Read once per
@@ -96,7 +118,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
     retain = retain_grad and capture is None
     observers = Config.observers
     observer = observers[-1] if observers else None
-    check_anomaly = _anomaly.backward_checker() if _anomaly.active else None
+    check_anomaly = _anomaly.enter_backward() if _anomaly.active else None
     saved = Config.enable_backprop
     Config.enable_backprop = create_graph
     try:
@@ -158,6 +180,8 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                     capture[x] = x._hooks.run(x, gx, False)
     finally:
         Config.enable_backprop = saved
+        if check_anomaly is not None:
+            _anomaly.leave_backward()
     if capture is not None:
         return [capture[x] for x in inputs]
     return None
@@ -186,9 +210,9 @@ def _bad_shape_error(function, x, gx):
 
 def _as_gradient(function, gxs, gx):
     """A gradient a backward returned as an ndarray or number, as a Variable."""
-    from .variable import Variable
     if isinstance(gx, (np.ndarray, np.generic, int, float)) and np.asarray(gx).dtype.kind in "biufc":
-        return Variable(np.asarray(gx))
+        gx = np.asarray(gx)
+        return function.inputs[0].new_tensor(gx, dtype=gx.dtype, requires_grad=True)
     index = next(i for i, g in enumerate(gxs) if g is gx)
     x = function.inputs[index]
     raise TypeError(

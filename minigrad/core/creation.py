@@ -9,8 +9,9 @@ minigrad's generator (`mg.manual_seed` seeds it).
 """
 import numpy as np
 
-from .. import rng
-from . import backend
+from ..device import backend
+from ..device import random as rng
+from ..device.dlpack import array_from_dlpack
 from .variable import Variable, shape_args
 
 _DEFAULT_FLOAT = np.dtype(np.float32)
@@ -80,6 +81,15 @@ def from_numpy(array):
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected an ndarray, got {type(array).__name__}")
     return Variable(array, requires_grad=False)
+
+
+def from_dlpack(obj):
+    """A Variable sharing memory with `obj`, any object with `__dlpack__`
+    (a NumPy array, a PyTorch CPU tensor, a JAX/CuPy/TensorFlow CPU array,
+    a Variable): the same shape, dtype and strides, no copy. Requires no
+    grad (call `.requires_grad_()` to make it a leaf that does). See
+    minigrad/device/dlpack.py."""
+    return Variable(array_from_dlpack(obj), requires_grad=False)
 
 
 def zeros(*shape, dtype=None, requires_grad=False, device=None):

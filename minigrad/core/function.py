@@ -30,13 +30,20 @@ import weakref
 import numpy as np
 
 from . import anomaly as _anomaly
-from . import backend
+from ..device import backend
 from .config import Config, no_grad
 from .variable import Variable, constant, numeric_array, _new_object
 
 # Creation numbers (`seq`). Safe across threads without a lock: next() on an
-# itertools.count is one C call under the GIL (tests/test_threads.py checks it).
+# itertools.count is one C call under the GIL (the threads tests check it).
 _creation_order = itertools.count()
+
+
+def creation_tick():
+    """A number from the counter Functions take `seq` from: every Function
+    recorded before has a smaller seq, every one recorded after a larger one
+    (minigrad.viz.module_scopes marks module calls with it)."""
+    return next(_creation_order)
 
 
 def _output(y):

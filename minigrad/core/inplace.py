@@ -14,27 +14,33 @@ give wrong gradients, so:
   - otherwise `x += y` records the op and rebinds, as `x = x + y` does (the
     methods, which cannot rebind, raise instead).
 The cost is one read of the per-thread grad mode per update.
+
+Variable's class body (core/variable.py) names each of these methods; this
+module sits below it and knows a Variable by its `creator` slot.
 """
 import numpy as np
 
 from .config import Config
-from .operators import ops
-from .variable import Variable
+from .ops import ops
 
-# operator method -> (symbol, op in minigrad.functions, NumPy ufunc)
-_OPERATORS = {
-    "__iadd__": ("+=", "add", np.add),
-    "__isub__": ("-=", "sub", np.subtract),
-    "__imul__": ("*=", "mul", np.multiply),
-    "__itruediv__": ("/=", "div", np.divide),
-    "__ipow__": ("**=", "pow", np.power),
+# symbol -> (op in minigrad.functions, NumPy ufunc)
+OPERATORS = {
+    "+=": ("add", np.add),
+    "-=": ("sub", np.subtract),
+    "*=": ("mul", np.multiply),
+    "/=": ("div", np.divide),
+    "**=": ("pow", np.power),
 }
+
+
+def _is_variable(x):
+    return hasattr(x, "creator")
 
 
 def _recorded(x, other=None):
     """Whether an update of x by other must be recorded in the graph."""
     return Config.enable_backprop and (
-        x.requires_grad or (isinstance(other, Variable) and other.requires_grad))
+        x.requires_grad or (_is_variable(other) and other.requires_grad))
 
 
 def _refuse_leaf(x, what):
@@ -46,7 +52,7 @@ def _refuse_leaf(x, what):
 
 
 def _write(what, ufunc, x, other):
-    data = other.data if isinstance(other, Variable) else other
+    data = other.data if _is_variable(other) else other
     try:
         ufunc(x.data, data, out=x.data)
     except (TypeError, ValueError) as e:
@@ -55,7 +61,10 @@ def _write(what, ufunc, x, other):
             f"a value of shape {np.shape(data)} and dtype {np.result_type(data)}: {e}") from None
 
 
-def _inplace_operator(symbol, op_name, ufunc):
+def operator(symbol):
+    """The method `x <symbol> y` (`__iadd__` for "+=" ...)."""
+    op_name, ufunc = OPERATORS[symbol]
+
     def method(self, other):
         if _recorded(self, other):
             _refuse_leaf(self, symbol)
@@ -66,10 +75,6 @@ def _inplace_operator(symbol, op_name, ufunc):
     method.__doc__ = (f"x {symbol} y: in place on x.data when nothing is recorded, "
                       f"else x = x {symbol[:-1]} y (see core/inplace.py).")
     return method
-
-
-for _name, (_symbol, _op_name, _ufunc) in _OPERATORS.items():
-    setattr(Variable, _name, _inplace_operator(_symbol, _op_name, _ufunc))
 
 
 def _set(what, x, value):
@@ -102,14 +107,8 @@ def copy_(self, src):
     return _set("copy_", self, src)
 
 
-def _no_setitem(self, index, value):
+def no_setitem(self, index, value):
     raise TypeError(
         f"setitem: a Variable does not support item assignment (x[{index!r}] = ...) on shape {self.shape}; "
         "build a new Variable (F.where, F.masked_fill, F.index_add), or change x.data under "
         "`with mg.no_grad():`")
-
-
-Variable.__setitem__ = _no_setitem
-Variable.zero_ = zero_
-Variable.fill_ = fill_
-Variable.copy_ = copy_

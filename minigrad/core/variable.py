@@ -9,10 +9,10 @@ to its leaves; `backward()` does exactly that (see `backprop.py`).
 """
 import numpy as np
 
-from . import backend
+from ..device import backend
+from . import backprop, hooks, inplace, numpy_protocol
 from .config import using_config
-from .operators import ops
-from . import backprop
+from .ops import op_method, ops
 
 
 class Variable:
@@ -27,14 +27,17 @@ class Variable:
     on them; False for constants (ndarrays and numbers mixed into ops) and
     for results computed under `no_grad()`. Ops whose inputs all have
     requires_grad False record no graph. Set it to False to freeze a leaf.
+
+    Every method and operator is named in this class body. Most are one
+    line that hands the work to the module that explains it: the ops live in
+    minigrad.functions (each declares its NumPy names and methods, see
+    core/ops.py), the backward pass in core/backprop.py, hooks in
+    core/hooks.py, in-place updates in core/inplace.py, NumPy's protocols in
+    core/numpy_protocol.py.
     """
 
     __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "_hooks",
                  "__weakref__")
-    # NumPy's protocols (__array_ufunc__, __array_function__) come from the table
-    # in core/numpy_protocol.py, the in-place operators from core/inplace.py and
-    # the methods that are just ops (x.exp(), x.sum(dim=1) ...) from the table
-    # in core/tensor_methods.py.
 
     def __init__(self, data, name=None, requires_grad=True):
         if type(data) is not np.ndarray:
@@ -83,6 +86,14 @@ class Variable:
             raise TypeError("len: a 0-d Variable (shape ()) has no length; use x.item() for its value")
         return len(self.data)
 
+    def numel(self):
+        """The number of elements (PyTorch's name for `size`)."""
+        return self.data.size
+
+    def dim(self):
+        """The number of axes (PyTorch's name for `ndim`)."""
+        return self.data.ndim
+
     @property
     def device(self):
         """Where the data lives: "cpu", "cuda" (a CuPy array) ..."""
@@ -103,6 +114,23 @@ class Variable:
         if self.creator is not None:
             extra += f", creator={type(self.creator).__name__}"
         return f"Variable({body}{extra})"
+
+    # -- new Variables like this one (PyTorch's new_*) -------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A new leaf holding a copy of `data`, of x's dtype and device unless
+        `dtype`/`device` say otherwise (PyTorch's `new_tensor`)."""
+        data = data.data if isinstance(data, Variable) else data
+        array = backend.asarray(data, self.data.dtype if dtype is None else dtype, self.data)
+        array = backend.to_device(array, device) if device is not None else array
+        return Variable(array.copy(), requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        """A new leaf of ones of shape `size`, x's dtype and device unless
+        `dtype`/`device` say otherwise (PyTorch's `new_ones`)."""
+        xp = backend.get_array_module(self.data)
+        array = xp.ones(shape_args(size), dtype=self.data.dtype if dtype is None else dtype)
+        array = backend.to_device(array, device) if device is not None else array
+        return Variable(array, requires_grad=requires_grad)
 
     # -- conversions: to NumPy and to Python numbers -----------------------------
     def numpy(self):
@@ -160,6 +188,43 @@ class Variable:
             return repr(self)
         return format(self._one_element("format").item(), spec)
 
+    # NumPy's protocols: np.exp(x), np.sum(x, axis=0) ... (core/numpy_protocol.py)
+    __array_ufunc__ = numpy_protocol.array_ufunc
+    __array_function__ = numpy_protocol.array_function
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule viewing this Variable's data (the array's own
+        export: `torch.from_dlpack(x)` shares x.data's memory, no copy)."""
+        return self.data.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device, copy=copy)
+
+    def __dlpack_device__(self):
+        """(device type, device id) of the data: (1, 0), DLPack's CPU."""
+        return self.data.__dlpack_device__()
+
+    # -- dtypes and devices (minigrad/functions/cast.py) -------------------------
+    astype = op_method("astype")
+    to = op_method("to")
+
+    def cuda(self):
+        """`x.to("cuda")`: the data as a CuPy array on the GPU."""
+        return ops.to(self, "cuda")
+
+    def cpu(self):
+        """`x.to("cpu")`: the data as a NumPy array on the host."""
+        return ops.to(self, "cpu")
+
+    def float(self):
+        """x as float32 (PyTorch's `.float()`)."""
+        return ops.astype(self, np.float32)
+
+    def double(self):
+        """x as float64 (PyTorch's `.double()`)."""
+        return ops.astype(self, np.float64)
+
+    def long(self):
+        """x as int64 (PyTorch's `.long()`, for class labels); requires no grad."""
+        return ops.astype(self, np.int64)
+
     # -- gradients -----------------------------------------------------------
     def cleargrad(self):
         """Forget the accumulated gradient."""
@@ -169,6 +234,43 @@ class Variable:
         """A new Variable sharing this data, cut off from the graph (it
         requires no gradient, as in PyTorch)."""
         return Variable(self.data, name=self.name, requires_grad=False)
+
+    @property
+    def grad_fn(self):
+        """The Function that made this Variable, None for a leaf (PyTorch's
+        name for `creator`)."""
+        return self.creator
+
+    @property
+    def is_leaf(self):
+        """Whether no recorded op made this Variable (PyTorch's habit: constants
+        and Variables made by the user or under no_grad() are leaves)."""
+        return self.creator is None
+
+    def requires_grad_(self, requires_grad=True):
+        """Set whether this leaf requires grad (in place); returns x."""
+        if not requires_grad and self.creator is not None:
+            raise RuntimeError(
+                "requires_grad_: this Variable was computed by an op; only a leaf's flag can be turned "
+                "off. Use x.detach() for a value cut off from the graph")
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"requires_grad_: only floating-point Variables can require grad; this one has dtype "
+                f"{self.data.dtype} (cast it with x.astype(np.float32) or x.float())")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def register_hook(self, fn):
+        """Run `fn(grad)` whenever this Variable's gradient is computed in a
+        backward pass (for a leaf: its whole gradient of the pass, before it is
+        added to `.grad`). A non-None return value replaces the gradient.
+        Returns a handle whose `remove()` unregisters it."""
+        return hooks.register_hook(self, fn)
+
+    def retain_grad(self):
+        """Keep this non-leaf's `.grad` on later backward calls (a leaf keeps
+        it anyway)."""
+        hooks.retain_grad(self)
 
     def backward(self, grad=None, retain_grad=False, create_graph=False, gradient=None,
                  retain_graph=None, inputs=None):
@@ -191,31 +293,104 @@ class Variable:
             raise RuntimeError(
                 "backward: this Variable does not require grad: it was computed from constants "
                 "only, or under no_grad()")
-        if grad is None:
-            grad = Variable(np.ones_like(self.data))
-        else:
-            if not isinstance(grad, Variable):
-                grad = Variable(grad)
-            if grad.shape != self.shape:
-                raise ValueError(
-                    f"backward: grad has shape {grad.shape} but the output has shape "
-                    f"{self.shape}; expected the same shape")
         if inputs is None:
-            backprop.backward([self], [grad], retain_grad=retain_grad, create_graph=create_graph)
+            backprop.run("backward", [self], [grad], retain_grad=retain_grad, create_graph=create_graph)
             return
         inputs = [inputs] if isinstance(inputs, Variable) else list(inputs)
         for i, x in enumerate(inputs):
             if not isinstance(x, Variable):
                 raise TypeError(f"backward: inputs[{i}] is a {type(x).__name__}; expected Variables")
-        gxs = backprop.backward([self], [grad], create_graph=create_graph, inputs=inputs)
+        gxs = backprop.run("backward", [self], [grad], create_graph=create_graph, inputs=inputs)
         with using_config("enable_backprop", create_graph):
             for x, gx in zip(inputs, gxs):
                 if gx is not None:
                     x.grad = gx if x.grad is None else x.grad + gx
 
-    # -- shape and reduction methods (the ops live in minigrad.functions) ----
+    # -- in-place updates (core/inplace.py) ---------------------------------------
+    __iadd__ = inplace.operator("+=")
+    __isub__ = inplace.operator("-=")
+    __imul__ = inplace.operator("*=")
+    __itruediv__ = inplace.operator("/=")
+    __ipow__ = inplace.operator("**=")
+    zero_ = inplace.zero_
+    fill_ = inplace.fill_
+    copy_ = inplace.copy_
+    __setitem__ = inplace.no_setitem
+
+    # -- methods that are ops: each calls the op declaring it (core/ops.py) --------
+    exp = op_method("exp")
+    log = op_method("log")
+    sqrt = op_method("sqrt")
+    abs = op_method("abs")
+    sin = op_method("sin")
+    cos = op_method("cos")
+    tanh = op_method("tanh")
+    sigmoid = op_method("sigmoid")
+    relu = op_method("relu")
+    softmax = op_method("softmax")
+    log_softmax = op_method("log_softmax")
+    pow = op_method("pow")
+    sum = op_method("sum")
+    mean = op_method("mean")
+    max = op_method("max")
+    min = op_method("min")
+    var = op_method("var")
+    std = op_method("std")
+    norm = op_method("norm")
+    argmax = op_method("argmax")
+    argmin = op_method("argmin")
+    cumsum = op_method("cumsum")
+    prod = op_method("prod")
+    logsumexp = op_method("logsumexp")
+    squeeze = op_method("squeeze")
+    expand_dims = op_method("expand_dims")
+    unsqueeze = op_method("unsqueeze")
+    swapaxes = op_method("swapaxes")
+    masked_fill = op_method("masked_fill")
+    gather = op_method("gather")
+    broadcast_to = op_method("broadcast_to")
+
+    # -- methods whose arguments differ from their op's ----------------------------
     def reshape(self, *shape):
+        """x reshaped: x.reshape(2, -1) or x.reshape((2, -1))."""
         return ops.reshape(self, shape_args(shape))
+
+    def view(self, *shape):
+        """x reshaped (PyTorch's name for reshape): x.view(2, -1) or x.view((2, -1))."""
+        return ops.reshape(self, shape_args(shape))
+
+    def reshape_as(self, other):
+        """x reshaped to other's shape."""
+        return ops.reshape(self, other.shape)
+
+    def permute(self, *axes):
+        """x with its axes in the order `axes`: x.permute(2, 0, 1) or x.permute((2, 0, 1))."""
+        return ops.permute(self, shape_args(axes))
+
+    def expand(self, *shape):
+        """x broadcast to `shape` (PyTorch's expand; -1 keeps that axis's size)."""
+        shape = shape_args(shape)
+        lead = len(shape) - self.ndim
+        if lead < 0:
+            raise ValueError(f"expand: shape {shape} has fewer axes than the Variable's {self.shape}")
+        shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+        return ops.broadcast_to(self, shape)
+
+    def expand_as(self, other):
+        """x broadcast to other's shape."""
+        return ops.broadcast_to(self, other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        """x with axes start_dim..end_dim merged; from axis 0 by default, as
+        ndarray.flatten and Tensor.flatten (F.flatten starts at axis 1)."""
+        return ops.flatten(self, start_dim, end_dim)
+
+    def clip(self, min=None, max=None):
+        """x limited to [min, max] (either may be None): NumPy's clip and
+        PyTorch's clamp (also with min=/max= keywords)."""
+        return ops.clip(self, min, max)
+
+    clamp = clip
 
     def transpose(self, *axes):
         """NumPy's transpose: `axes` is the new order of all the axes (none:

@@ -9,7 +9,7 @@ import numbers
 
 import numpy as np
 
-from ..rng import get_rng
+from ..device.random import get_rng
 
 
 class Dataset:

@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from ..rng import get_rng
+from ..device.random import get_rng
 
 
 def _generator(seed):

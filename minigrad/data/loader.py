@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-from ..rng import get_rng
+from ..device.random import get_rng
 from .dataset import TensorDataset, stack_samples
 
 

@@ -13,7 +13,7 @@ Randomness comes from minigrad's generator (`mg.manual_seed`).
 """
 import numpy as np
 
-from ..rng import get_rng
+from ..device.random import get_rng
 
 
 def one_hot(t, n_classes=None, dtype=np.float32):

@@ -1,6 +1,10 @@
-"""Differentiable operations, grouped by family. `import minigrad.functions as F`."""
-from ..core.operators import install as _install
-from ._torch_names import accept_torch_names as _accept_torch_names
+"""Differentiable operations, grouped by family. `import minigrad.functions as F`.
+
+Each public function is declared where it is defined, with `@declare(...)`
+(minigrad/core/ops.py): the Function classes holding its math, the NumPy
+functions and Variable methods it answers to. Importing the families below
+defines, and so declares, every op; this module only gathers the names.
+"""
 from .arithmetic import add, sub, mul, div, neg, pow
 from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minimum, where
 from .reduction import (sum, mean, max, min, logsumexp, var, std, prod, amax, amin, norm, argmax, argmin,
@@ -30,13 +34,5 @@ from .pooling import (max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, adaptive_a
 from .resize import interpolate
 from .normalization import dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm
 from .attention import scaled_dot_product_attention
+from .cast import astype, to
 
-# dim= and keepdim= (PyTorch's names) wherever axis= and keepdims= are taken.
-# Keep this after every import of a public function.
-_accept_torch_names(globals())
-
-# Variable's operators, methods and NumPy protocols (x + y, x @ W, x[i],
-# x.sum(), np.exp(x) ...) call these: every public function, so an op added
-# above needs no edit here.
-_install(**{_name: _fn for _name, _fn in globals().items()
-            if not _name.startswith("_") and callable(_fn) and not isinstance(_fn, type)})

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from ..core import Function, as_array, as_variable
+from ..core.ops import declare
 from .math import Clip, abs, exp, python_number, special, tanh, where
 from .shape import _normalize_axis, reshape, split
 
@@ -266,26 +267,31 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
+@declare(Sigmoid, methods="sigmoid")
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
 
 
+@declare(ReLU, methods="relu")
 def relu(x):
     """max(x, 0) elementwise; its derivative at 0 is taken as 0."""
     return ReLU()(x)
 
 
+@declare(LeakyReLU)
 def leaky_relu(x, slope=0.2):
     """x where x > 0, slope * x elsewhere."""
     return LeakyReLU(python_number(slope, "leaky_relu", "slope"))(x)
 
 
+@declare(ELU)
 def elu(x, alpha=1.0):
     """x where x > 0, alpha * (exp(x) - 1) elsewhere."""
     return ELU(python_number(alpha, "elu", "alpha"))(x)
 
 
+@declare(NormalCdf, GELUTanh)
 def gelu(x, approximate="none"):
     """x * Phi(x), Phi the standard normal CDF (exact, with erf, as PyTorch's
     default); approximate="tanh" uses PyTorch's tanh approximation."""
@@ -298,31 +304,37 @@ def gelu(x, approximate="none"):
     raise ValueError(f"gelu: approximate={approximate!r} is not supported; expected 'none' or 'tanh'")
 
 
+@declare(Softplus)
 def softplus(x):
     """log(1 + exp(x)), a smooth relu; computed without overflow."""
     return Softplus()(x)
 
 
+@declare(Softmax, methods="softmax")
 def softmax(x, axis=-1):
     """exp(x) normalised to sum to 1 along `axis`."""
     return Softmax(axis)(x)
 
 
+@declare(LogSoftmax, methods="log_softmax")
 def log_softmax(x, axis=-1):
     """log(softmax(x, axis)), computed stably as x - logsumexp(x, axis)."""
     return LogSoftmax(axis)(x)
 
 
+@declare()
 def identity(x):
     """x itself (as a Variable): the "no activation" activation."""
     return as_variable(x)
 
 
+@declare(Hardtanh)
 def relu6(x):
     """min(max(x, 0), 6); its derivative at 0 and 6 is taken as 0 (PyTorch's)."""
     return Hardtanh(0.0, 6.0)(x)
 
 
+@declare(Hardtanh)
 def hardtanh(x, min_val=-1.0, max_val=1.0):
     """x limited to [min_val, max_val]; derivative 0 at the kinks (PyTorch's)."""
     min_val, max_val = python_number(min_val, "hardtanh", "min_val"), python_number(max_val, "hardtanh", "max_val")
@@ -331,21 +343,25 @@ def hardtanh(x, min_val=-1.0, max_val=1.0):
     return Hardtanh(min_val, max_val)(x)
 
 
+@declare(Hardsigmoid)
 def hardsigmoid(x):
     """min(max(x/6 + 1/2, 0), 1), a piecewise-linear sigmoid."""
     return Hardsigmoid()(x)
 
 
+@declare(Hardswish)
 def hardswish(x):
     """x * hardsigmoid(x) (MobileNetV3's)."""
     return Hardswish()(x)
 
 
+@declare()
 def silu(x):
     """x * sigmoid(x) (also called swish)."""
     return x * sigmoid(x)
 
 
+@declare()
 def mish(x):
     """x * tanh(softplus(x))."""
     return x * tanh(softplus(x))
@@ -355,12 +371,14 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+@declare()
 def selu(x):
     """scale * elu(x, alpha) with the self-normalising constants
     alpha = 1.6733, scale = 1.0507 (PyTorch's)."""
     return elu(x, _SELU_ALPHA) * _SELU_SCALE
 
 
+@declare()
 def celu(x, alpha=1.0):
     """max(0, x) + min(0, alpha (exp(x/alpha) - 1)) = alpha elu(x/alpha); alpha != 0."""
     alpha = python_number(alpha, "celu", "alpha")
@@ -369,16 +387,19 @@ def celu(x, alpha=1.0):
     return elu(x) if alpha == 1 else elu(x / alpha) * alpha
 
 
+@declare()
 def softsign(x):
     """x / (1 + |x|)."""
     return x / (abs(x) + 1)
 
 
+@declare()
 def logsigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
     return -softplus(-x)
 
 
+@declare()
 def glu(x, axis=-1):
     """The gated linear unit a * sigmoid(b), where a and b are the first and
     second halves of x along `axis` (its size must be even); the output has
@@ -392,6 +413,7 @@ def glu(x, axis=-1):
     return first * sigmoid(second)
 
 
+@declare()
 def prelu(x, weight):
     """x where x > 0, weight * x elsewhere, with a learnt slope: `weight`
     holds 1 slope, or one per channel (axis 1 of x, as PyTorch's)."""

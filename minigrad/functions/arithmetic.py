@@ -7,6 +7,7 @@ float32 stays float32.
 import numpy as np
 
 from ..core import Function
+from ..core.ops import declare
 from .math import log, where
 
 _SCALARS = (int, float, complex, bool)
@@ -233,6 +234,7 @@ class RPowConstant(Function):
         return {"c": self.c}
 
 
+@declare(AddConstant, Add, numpy=np.add)
 def add(a, b):
     """a + b, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -242,6 +244,7 @@ def add(a, b):
     return Add()(a, b)
 
 
+@declare(AddConstant, RSubConstant, Sub, numpy=np.subtract)
 def sub(a, b):
     """a - b, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -251,6 +254,7 @@ def sub(a, b):
     return Sub()(a, b)
 
 
+@declare(MulConstant, Mul, numpy=np.multiply)
 def mul(a, b):
     """a * b, elementwise, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -260,6 +264,7 @@ def mul(a, b):
     return Mul()(a, b)
 
 
+@declare(DivConstant, RDivConstant, Div, numpy=np.divide)
 def div(a, b):
     """a / b, elementwise, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -269,11 +274,13 @@ def div(a, b):
     return Div()(a, b)
 
 
+@declare(Neg, numpy=np.negative)
 def neg(x):
     """-x."""
     return Neg()(x)
 
 
+@declare(PowConstant, RPowConstant, Pow, numpy=np.power, methods="pow")
 def pow(a, b):
     """a ** b, elementwise. A Python-number exponent is a constant."""
     if _is_scalar(b):

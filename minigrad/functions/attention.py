@@ -16,7 +16,9 @@ import math
 
 import numpy as np
 
-from ..core import Variable, as_variable, backend
+from ..device import backend
+from ..core import Variable, as_variable
+from ..core.ops import declare
 from .activation import softmax
 from .linalg import _swap_last, matmul
 from .math import where
@@ -101,6 +103,7 @@ def attention(q, k, v, keep=None, bias=None, dropout_p=0.0, scale=None, training
     return matmul(weights, v), weights
 
 
+@declare()
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     """softmax(query key^T * scale + mask) value, as PyTorch's

@@ -31,7 +31,9 @@ conv_transpose2d's output_padding pads less.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..core import Function, backend, is_grad_enabled, as_variable
+from ..device import backend
+from ..core import Function, is_grad_enabled, as_variable
+from ..core.ops import declare
 from ..core.variable import constant
 from .linalg import _swap_last, matmul
 from .reduction import sum as reduce_sum
@@ -225,6 +227,7 @@ def _check_4d(op, name, shape, layout):
         raise ValueError(f"{op}: expected a 4-D {name} {layout}, got shape {tuple(shape)}")
 
 
+@declare(Im2col)
 def im2col(x, kernel_size, stride=1, pad=0, dilation=1):
     """The kh x kw patches of x (N, C, H, W), zero-padded by `pad` and
     spread by `dilation`, as columns: shape (N, C*kh*kw, oh*ow), rows
@@ -236,6 +239,7 @@ def im2col(x, kernel_size, stride=1, pad=0, dilation=1):
     return Im2col(kernel, stride, pads, dilation)(x)
 
 
+@declare(Col2im)
 def col2im(cols, x_shape, kernel_size, stride=1, pad=0, dilation=1):
     """The adjoint of im2col: adds each column of cols (N, C*kh*kw, oh*ow)
     back onto its patch of an image of shape x_shape (N, C, H, W) and
@@ -380,6 +384,7 @@ def _conv(op, x, W, b, stride, pad, dilation, groups):
     return reshape(y, y.shape[:2] + geometry[4])
 
 
+@declare()
 def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """2-D convolution (cross-correlation, as PyTorch): x (N, C, H, W),
     W (O, C/groups, kh, kw), b (O,) or None -> y (N, O, oh, ow) with
@@ -392,6 +397,7 @@ def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     return _conv("conv2d", x, W, b, stride, pad, dilation, groups)
 
 
+@declare()
 def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """1-D convolution (cross-correlation, as PyTorch): x (N, C, L),
     W (O, C/groups, k), b (O,) or None -> y (N, O, L') with
@@ -402,6 +408,7 @@ def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     return _conv("conv1d", x, W, b, stride, pad, dilation, groups)
 
 
+@declare(Col2im)
 def conv_transpose2d(x, W, b=None, stride=1, pad=0, output_padding=0, groups=1, dilation=1, *, padding=None):
     """Transposed convolution (the gradient of conv2d with respect to its
     input, as PyTorch's ConvTranspose2d): x (N, C, H, W),

@@ -2,7 +2,9 @@
 cummax, cummin. axis=None runs over x flattened, as NumPy's cumsum."""
 import numpy as np
 
-from ..core import Function, as_array, backend
+from ..device import backend
+from ..core import Function, as_array
+from ..core.ops import declare
 from .indexing import TakeAlongAxis
 from .math import exp, where
 from .reduction import sum as _sum
@@ -109,17 +111,20 @@ class LogCumSumExp(Function):
         return {"axis": self.axis}
 
 
+@declare(Cumsum, numpy=np.cumsum, methods="cumsum")
 def cumsum(x, axis=None):
     """Running sum along `axis` (None: over x flattened), as np.cumsum."""
     return _running("cumsum", lambda v, a: Cumsum(a)(v), x, axis)
 
 
+@declare(Cumprod, numpy=np.cumprod)
 def cumprod(x, axis=None):
     """Running product along `axis` (None: over x flattened), as np.cumprod.
     Its gradient is exact where x holds zeros."""
     return _running("cumprod", lambda v, a: Cumprod(a)(v), x, axis)
 
 
+@declare(LogCumSumExp)
 def logcumsumexp(x, axis):
     """Running log(sum(exp(x))) along `axis` without overflow, as torch.logcumsumexp
     (axis None: over x flattened)."""
@@ -140,12 +145,14 @@ def _gather_running_extreme(accumulate, x, axis):
     return TakeAlongAxis(axis, index)(x)
 
 
+@declare()
 def cummax(x, axis):
     """Running maximum along `axis` (values), as torch.cummax(...).values
     (axis None: over x flattened)."""
     return _running("cummax", lambda v, a: _gather_running_extreme(np.maximum.accumulate, v, a), x, axis)
 
 
+@declare()
 def cummin(x, axis):
     """Running minimum along `axis` (values), as torch.cummin(...).values
     (axis None: over x flattened)."""

@@ -11,7 +11,9 @@ import math
 
 import numpy as np
 
-from ..core import Function, Variable, as_array, as_variable, backend
+from ..device import backend
+from ..core import Function, Variable, as_array, as_variable
+from ..core.ops import declare
 from .arithmetic import add, div, mul, pow, sub
 from .math import exp, special, sqrt
 
@@ -347,116 +349,139 @@ class Remainder(Function):
 
 # -- public functions ----------------------------------------------------------
 
+@declare(Asin, numpy=np.arcsin)
 def asin(x):
     """Inverse sine, in [-pi/2, pi/2]; x in [-1, 1]."""
     return Asin()(x)
 
 
+@declare(Acos, numpy=np.arccos)
 def acos(x):
     """Inverse cosine, in [0, pi]; x in [-1, 1]."""
     return Acos()(x)
 
 
+@declare(Atan, numpy=np.arctan)
 def atan(x):
     """Inverse tangent, in (-pi/2, pi/2)."""
     return Atan()(x)
 
 
+@declare(Atan2, numpy=np.arctan2)
 def atan2(y, x):
     """The angle of the point (x, y), in (-pi, pi]; y and x broadcast."""
     return Atan2()(y, x)
 
 
+@declare(Sinh, numpy=np.sinh)
 def sinh(x):
     """Hyperbolic sine."""
     return Sinh()(x)
 
 
+@declare(Cosh, numpy=np.cosh)
 def cosh(x):
     """Hyperbolic cosine."""
     return Cosh()(x)
 
 
+@declare(Asinh, numpy=np.arcsinh)
 def asinh(x):
     """Inverse hyperbolic sine."""
     return Asinh()(x)
 
 
+@declare(Acosh, numpy=np.arccosh)
 def acosh(x):
     """Inverse hyperbolic cosine; x >= 1."""
     return Acosh()(x)
 
 
+@declare(Atanh, numpy=np.arctanh)
 def atanh(x):
     """Inverse hyperbolic tangent; x in (-1, 1)."""
     return Atanh()(x)
 
 
+@declare(Log2, numpy=np.log2)
 def log2(x):
     """Base-2 logarithm."""
     return Log2()(x)
 
 
+@declare(Log10, numpy=np.log10)
 def log10(x):
     """Base-10 logarithm."""
     return Log10()(x)
 
 
+@declare(Log1p, numpy=np.log1p)
 def log1p(x):
     """log(1 + x), accurate for small x."""
     return Log1p()(x)
 
 
+@declare(Expm1, numpy=np.expm1)
 def expm1(x):
     """exp(x) - 1, accurate for small x."""
     return Expm1()(x)
 
 
+@declare(Exp2, numpy=np.exp2)
 def exp2(x):
     """2 ** x."""
     return Exp2()(x)
 
 
+@declare(Erf)
 def erf(x):
     """The error function (scipy.special.erf)."""
     return Erf()(x)
 
 
+@declare(Erfc)
 def erfc(x):
     """The complementary error function 1 - erf(x) (scipy.special.erfc)."""
     return Erfc()(x)
 
 
+@declare(numpy=np.square)
 def square(x):
     """x ** 2."""
     return pow(x, 2)
 
 
+@declare(numpy=np.reciprocal)
 def reciprocal(x):
     """1 / x."""
     return div(1.0, x)
 
 
+@declare(Rsqrt)
 def rsqrt(x):
     """1 / sqrt(x)."""
     return Rsqrt()(x)
 
 
+@declare(Cbrt, numpy=np.cbrt)
 def cbrt(x):
     """The real cube root (negative for negative x)."""
     return Cbrt()(x)
 
 
+@declare(Hypot, numpy=np.hypot)
 def hypot(a, b):
     """sqrt(a**2 + b**2) without overflow; a and b broadcast."""
     return Hypot()(a, b)
 
 
+@declare(LogAddExp, numpy=np.logaddexp)
 def logaddexp(a, b):
     """log(exp(a) + exp(b)) without overflow; a and b broadcast."""
     return LogAddExp()(a, b)
 
 
+@declare()
 def lerp(a, b, w):
     """a + w (b - a): linear interpolation from a (w = 0) to b (w = 1); w is
     a number or an array, all three broadcast (PyTorch's torch.lerp)."""
@@ -469,36 +494,43 @@ def lerp(a, b, w):
     return add(a, mul(w, sub(b, a)))
 
 
+@declare(Fmod, numpy=np.fmod)
 def fmod(a, b):
     """The remainder of a / b with the sign of a (C's fmod, torch.fmod)."""
     return Fmod()(a, b)
 
 
+@declare(Remainder, numpy=np.remainder)
 def remainder(a, b):
     """The remainder of a / b with the sign of b (Python's %, torch.remainder)."""
     return Remainder()(a, b)
 
 
+@declare(Sign, numpy=np.sign)
 def sign(x):
     """-1, 0 or 1 by the sign of x; zero gradient."""
     return Sign()(x)
 
 
+@declare(Floor, numpy=np.floor)
 def floor(x):
     """Round down; zero gradient."""
     return Floor()(x)
 
 
+@declare(Ceil, numpy=np.ceil)
 def ceil(x):
     """Round up; zero gradient."""
     return Ceil()(x)
 
 
+@declare(Round, numpy=(np.rint, np.round))
 def round(x, decimals=0):
     """Round to `decimals` places, halves to even; zero gradient."""
     return Round(decimals)(x)
 
 
+@declare(Trunc, numpy=np.trunc)
 def trunc(x):
     """Round towards zero; zero gradient."""
     return Trunc()(x)
@@ -506,36 +538,43 @@ def trunc(x):
 
 # -- tests of values: boolean ndarrays, not differentiable -------------------------
 
+@declare()
 def isnan(x):
     """Where x is NaN, as a boolean ndarray (nd)."""
     return np.isnan(as_array(x))
 
 
+@declare()
 def isinf(x):
     """Where x is +inf or -inf, as a boolean ndarray (nd)."""
     return np.isinf(as_array(x))
 
 
+@declare()
 def isfinite(x):
     """Where x is neither NaN nor infinite, as a boolean ndarray (nd)."""
     return np.isfinite(as_array(x))
 
 
+@declare()
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Where |a - b| <= atol + rtol |b|, as a boolean ndarray (nd)."""
     return np.isclose(as_array(a), as_array(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
+@declare()
 def logical_and(a, b):
     """a and b (nonzero is true), as a boolean ndarray (nd)."""
     return np.logical_and(as_array(a), as_array(b))
 
 
+@declare()
 def logical_or(a, b):
     """a or b (nonzero is true), as a boolean ndarray (nd)."""
     return np.logical_or(as_array(a), as_array(b))
 
 
+@declare()
 def logical_not(x):
     """not x (nonzero is true), as a boolean ndarray (nd)."""
     return np.logical_not(as_array(x))

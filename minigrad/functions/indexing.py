@@ -9,7 +9,9 @@ order. Repeated indices add up (np.add.at), never overwrite.
 """
 import numpy as np
 
-from ..core import Function, Variable, backend
+from ..device import backend
+from ..core import Function, Variable
+from ..core.ops import declare
 from .math import where
 from .shape import GetItemGrad, _normalize_axis, _shape_of, get_item, pad, transpose
 
@@ -96,6 +98,7 @@ def _check_range(op, index, n, axis, shape):
                          f"for axis {axis} of size {n} (shape {shape}); expected -{n} <= index < {n}")
 
 
+@declare(TakeAlongAxis, numpy=np.take_along_axis)
 def take_along_axis(x, indices, axis):
     """np.take_along_axis(x, indices, axis): y[..., i, ...] = x[...,
     indices[..., i, ...], ...]; indices has x's number of dimensions and
@@ -142,6 +145,7 @@ def _crop(x, shape):
     return get_item(x, tuple(slice(0, n) for n in shape))
 
 
+@declare(TakeAlongAxis, methods="gather")
 def gather(x, axis, index):
     """PyTorch's gather: y[i][j][k] = x[index[i][j][k]][j][k] for axis 0
     (and so on). index has x's number of dimensions and may be smaller than
@@ -152,6 +156,7 @@ def gather(x, axis, index):
     return TakeAlongAxis(axis, index)(_crop(x, cropped))
 
 
+@declare(PutAlongAxis)
 def scatter_add(x, axis, index, src):
     """PyTorch's scatter_add: a copy of x with src[i][j][k] added at
     [index[i][j][k]][j][k] for axis 0 (and so on); repeated indices add up.
@@ -165,6 +170,7 @@ def scatter_add(x, axis, index, src):
     return x + added
 
 
+@declare()
 def index_add(x, axis, index, src):
     """PyTorch's index_add: a copy of x with src's slices added along
     `axis` at the positions in the 1-D `index` (y[..., index[i], ...] +=
@@ -180,27 +186,6 @@ def index_add(x, axis, index, src):
                          f"{expected if expected is not None else 'x.shape with len(index) on axis'}")
     _check_range("index_add", index, shape[axis], axis, shape)
     return x + GetItemGrad((slice(None),) * axis + (index,), tuple(shape))(src)
-
-
-def masked_fill(x, mask, value):
-    """x with `value` where the boolean `mask` (broadcasting to x's shape)
-    is true. value may be a number or a 0-d Variable (then it gets the
-    gradient summed over the filled places)."""
-    shape = _shape_of(x)
-    mask = backend.asarray(mask.data if isinstance(mask, Variable) else mask)
-    if mask.dtype != bool:
-        raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
-    try:
-        if np.broadcast_shapes(mask.shape, shape) != tuple(shape):
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"masked_fill: mask of shape {mask.shape} does not broadcast to x of shape "
-                         f"{shape}") from None
-    if _shape_of(value) != ():
-        raise ValueError(f"masked_fill: value must be a number or 0-d, got shape {_shape_of(value)}")
-    if isinstance(value, Variable) and value.requires_grad:
-        return where(mask, value, x)  # value gets the gradient summed over the filled places
-    return MaskedFill(mask, value.data if isinstance(value, Variable) else value)(x)
 
 
 class MaskedFill(Function):
@@ -225,6 +210,28 @@ class MaskedFill(Function):
         return {"value": self.value}
 
 
+@declare(MaskedFill, methods="masked_fill")
+def masked_fill(x, mask, value):
+    """x with `value` where the boolean `mask` (broadcasting to x's shape)
+    is true. value may be a number or a 0-d Variable (then it gets the
+    gradient summed over the filled places)."""
+    shape = _shape_of(x)
+    mask = backend.asarray(mask.data if isinstance(mask, Variable) else mask)
+    if mask.dtype != bool:
+        raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
+    try:
+        if np.broadcast_shapes(mask.shape, shape) != tuple(shape):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"masked_fill: mask of shape {mask.shape} does not broadcast to x of shape "
+                         f"{shape}") from None
+    if _shape_of(value) != ():
+        raise ValueError(f"masked_fill: value must be a number or 0-d, got shape {_shape_of(value)}")
+    if isinstance(value, Variable) and value.requires_grad:
+        return where(mask, value, x)  # value gets the gradient summed over the filled places
+    return MaskedFill(mask, value.data if isinstance(value, Variable) else value)(x)
+
+
 # -- triangles and diagonals -----------------------------------------------------
 
 def _matrix_shape(op, x, k):
@@ -237,6 +244,7 @@ def _matrix_shape(op, x, k):
     return shape
 
 
+@declare(numpy=np.tril)
 def tril(x, k=0):
     """The lower triangle of the last two axes (elements with j - i <= k),
     zeros above, as np.tril."""
@@ -244,6 +252,7 @@ def tril(x, k=0):
     return where(np.tri(shape[-2], shape[-1], k, dtype=bool), x, np.zeros((), _dtype(x)))
 
 
+@declare(numpy=np.triu)
 def triu(x, k=0):
     """The upper triangle of the last two axes (elements with j - i >= k),
     zeros below, as np.triu."""
@@ -262,6 +271,7 @@ def _diagonal_index(rows, cols, offset):
     return i - min(offset, 0), i + max(offset, 0)
 
 
+@declare(numpy=np.diagonal)
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """The diagonal `offset` of the matrices on axes (axis1, axis2), as
     np.diagonal: those axes removed, the diagonal appended as the last axis."""
@@ -278,6 +288,7 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
     return get_item(moved, (Ellipsis, rows, cols))
 
 
+@declare(numpy=np.diag)
 def diag(x, k=0):
     """As np.diag: a 1-D x gives the 2-D matrix with x on its diagonal k;
     a 2-D x gives its diagonal k (1-D)."""
@@ -290,6 +301,7 @@ def diag(x, k=0):
     return GetItemGrad(_diagonal_index(n, n, k), (n, n))(x)
 
 
+@declare(numpy=np.trace)
 def trace(x, offset=0, axis1=0, axis2=1):
     """The sum along the diagonal `offset` of axes (axis1, axis2), as np.trace."""
     if len(_shape_of(x)) < 2:

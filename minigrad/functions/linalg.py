@@ -3,7 +3,9 @@ import math
 
 import numpy as np
 
-from ..core import Function, Variable, as_array, backend
+from ..device import backend
+from ..core import Function, Variable, as_array
+from ..core.ops import declare
 from .shape import GetItemGrad, _normalize_axis, broadcast_to, reshape, sum_to, transpose
 
 
@@ -62,6 +64,7 @@ class MatMul(Function):
         return ga, gb
 
 
+@declare(MatMul, numpy=np.matmul)
 def matmul(a, b):
     """a @ b as np.matmul: batched and broadcasting."""
     return MatMul()(a, b)
@@ -102,6 +105,7 @@ class Linear(Function):
         return gx, gW, sum_to(gy, (W.shape[0],)) if self.needs_grad(2) else None
 
 
+@declare(Linear)
 def linear(x, W, b=None):
     """x @ W.T + b: the affine map of a fully connected layer. W has shape
     (out_features, in_features) as nn.Linear stores it; x has its features
@@ -215,6 +219,7 @@ class Einsum(Function):
         return {"subscripts": ",".join(self.ins) + "->" + self.out}
 
 
+@declare(Einsum, numpy=np.einsum)
 def einsum(subscripts, *operands):
     """np.einsum(subscripts, *operands), differentiable: explicit ('ij,jk->ik')
     or implicit ('ij,jk') output, '...' for broadcast axes, repeated letters
@@ -229,11 +234,13 @@ def _shape(x):
     return x.shape if hasattr(x, "shape") else np.shape(x)
 
 
+@declare(numpy=np.outer)
 def outer(a, b):
     """The outer product of a and b (flattened), as np.outer: shape (a.size, b.size)."""
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
 
 
+@declare(Einsum, numpy=np.tensordot)
 def tensordot(a, b, axes=2):
     """np.tensordot: the sum over the last `axes` axes of a and the first
     `axes` of b (an int), or over the axes listed in a pair (axes_a, axes_b)."""
@@ -261,6 +268,7 @@ def tensordot(a, b, axes=2):
     return Einsum(["".join(sub_a), "".join(sub_b)], "".join(out))(a, b)
 
 
+@declare(numpy=np.dot)
 def dot(a, b):
     """np.dot: a product for 0-d operands, matmul for 1-D and 2-D ones, and
     for N-D a sum over the last axis of a and the second-to-last of b."""
@@ -278,6 +286,7 @@ def dot(a, b):
     return tensordot(a, b, ([len(sa) - 1], [len(sb) - 2]))
 
 
+@declare(numpy=np.inner)
 def inner(a, b):
     """np.inner: the sum over the last axes of a and b (a product for 0-d operands)."""
     sa, sb = _shape(a), _shape(b)
@@ -376,16 +385,19 @@ class Cholesky(Function):
         return (S + _swap_last(S)) * 0.5
 
 
+@declare(Inv, numpy=np.linalg.inv)
 def inv(x):
     """The inverse of each square matrix on the last two axes, as np.linalg.inv."""
     return Inv()(x)
 
 
+@declare(Det, numpy=np.linalg.det)
 def det(x):
     """The determinant of each square matrix on the last two axes, as np.linalg.det."""
     return Det()(x)
 
 
+@declare(LogAbsDet, numpy=np.linalg.slogdet)
 def slogdet(x):
     """(sign, logabsdet) of each square matrix on the last two axes, as
     np.linalg.slogdet: det = sign * exp(logabsdet). sign is a constant
@@ -395,6 +407,7 @@ def slogdet(x):
     return Variable(np.linalg.slogdet(data)[0], requires_grad=False), LogAbsDet()(x)
 
 
+@declare(Solve, numpy=np.linalg.solve)
 def solve(a, b):
     """The solution X of a @ X = b, as np.linalg.solve: a (..., n, n); b
     (..., n, k), or (n,) for one vector (then X is (..., n))."""
@@ -404,6 +417,7 @@ def solve(a, b):
     return Solve()(a, b)
 
 
+@declare(Cholesky, numpy=np.linalg.cholesky)
 def cholesky(x):
     """The lower-triangular Cholesky factor L (L @ L^T = x) of each
     symmetric positive-definite matrix on the last two axes, as

@@ -18,7 +18,9 @@ import math
 
 import numpy as np
 
-from ..core import Function, Variable, as_array, as_variable, backend
+from ..device import backend
+from ..core import Function, Variable, as_array, as_variable
+from ..core.ops import declare
 from .activation import log_softmax, softmax, softplus
 from .math import abs, exp, log, maximum, where
 from .reduction import mean, stable_logsumexp, sum
@@ -106,17 +108,20 @@ def _squared_error(op, y, t, reduction):
     return _reduce(op, d * d, reduction)
 
 
+@declare()
 def mse_loss(y, t, *, reduction="mean"):
     """(y - t)**2 per element, reduced (PyTorch's mse_loss); y and t of the
     same shape."""
     return _squared_error("mse_loss", y, t, reduction)
 
 
+@declare()
 def mean_squared_error(y, t, *, reduction="mean"):
     """mse_loss under its longer name: mean((y - t)**2) by default."""
     return _squared_error("mean_squared_error", y, t, reduction)
 
 
+@declare()
 def l1_loss(y, t, *, reduction="mean"):
     """|y - t| per element, reduced (PyTorch's l1_loss); the gradient at
     y == t is 0."""
@@ -131,6 +136,7 @@ def _huber(d, delta):
     return where(small, inside * inside * 0.5, (abs(d) - 0.5 * delta) * delta)
 
 
+@declare()
 def huber_loss(y, t, delta=1.0, *, reduction="mean"):
     """0.5 d**2 where |d| < delta, else delta (|d| - delta/2), with
     d = y - t, per element, reduced (PyTorch's huber_loss and HuberLoss):
@@ -141,6 +147,7 @@ def huber_loss(y, t, delta=1.0, *, reduction="mean"):
     return _reduce("huber_loss", _huber(y - t, delta), reduction)
 
 
+@declare()
 def smooth_l1_loss(y, t, *, reduction="mean", beta=1.0):
     """0.5 d**2 / beta where |d| < beta, else |d| - beta/2, with d = y - t,
     per element, reduced (PyTorch's smooth_l1_loss): huber_loss / beta, and
@@ -160,6 +167,7 @@ def _xlogx(p):
     return where(nonzero, p * log(where(nonzero, p, 1)), 0)
 
 
+@declare()
 def kl_div(log_q, p, *, reduction="mean", log_target=False):
     """Kullback-Leibler divergence per element, p (log p - log_q), reduced
     (PyTorch's kl_div): log_q holds log-probabilities, p probabilities (or
@@ -189,6 +197,7 @@ def _binary_cross_entropy_with_logits(op, logits, t, weight, pos_weight, reducti
     return _reduce(op, _weighted(op, losses, weight), reduction)
 
 
+@declare()
 def binary_cross_entropy_with_logits(logits, t, weight=None, *, pos_weight=None, reduction="mean"):
     """Binary cross entropy of sigmoid(logits) against targets t in [0, 1],
     per element, reduced (PyTorch's binary_cross_entropy_with_logits):
@@ -200,6 +209,7 @@ def binary_cross_entropy_with_logits(logits, t, weight=None, *, pos_weight=None,
                                              weight, pos_weight, reduction)
 
 
+@declare()
 def sigmoid_cross_entropy(logits, t, *, reduction="mean"):
     """binary_cross_entropy_with_logits without weights: mean over all
     elements of -(t log sigmoid(x) + (1 - t) log(1 - sigmoid(x)))."""
@@ -259,6 +269,7 @@ class BinaryCrossEntropy(Function):
         return gp, gt
 
 
+@declare(BinaryCrossEntropy)
 def binary_cross_entropy(p, t, weight=None, *, reduction="mean"):
     """-w (t log p + (1 - t) log(1 - p)) per element, for probabilities p
     and targets t in [0, 1], reduced (PyTorch's binary_cross_entropy): each
@@ -450,6 +461,7 @@ def _cross_entropy(op, logits, t, weight, ignore_index, reduction, label_smoothi
     return _reduce(op, losses, reduction, divisor=total_weight)
 
 
+@declare()
 def cross_entropy(logits, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross entropy of softmax(logits) against target, as PyTorch's
     cross_entropy. logits: (N, C), (N, C, d1, ...) or (C,), classes on
@@ -462,6 +474,7 @@ def cross_entropy(logits, target, weight=None, *, ignore_index=-100, reduction="
     return _cross_entropy("cross_entropy", logits, target, weight, ignore_index, reduction, label_smoothing)
 
 
+@declare()
 def softmax_cross_entropy(logits, t, *, reduction="mean"):
     """cross_entropy without weights, ignore_index or label smoothing:
     mean over positions of -log softmax(logits) at the label (or
@@ -471,6 +484,7 @@ def softmax_cross_entropy(logits, t, *, reduction="mean"):
     return _cross_entropy("softmax_cross_entropy", logits, t, None, None, reduction, 0.0)
 
 
+@declare()
 def nll_loss(log_probs, target, weight=None, *, ignore_index=-100, reduction="mean"):
     """Negative log likelihood -weight[t] log_probs[t] at each position, as
     PyTorch's nll_loss: log_probs (N, C), (N, C, d1, ...) or (C,) (classes
@@ -485,6 +499,7 @@ def nll_loss(log_probs, target, weight=None, *, ignore_index=-100, reduction="me
     return _reduce("nll_loss", losses, reduction, divisor=total_weight)
 
 
+@declare()
 def one_hot(labels, num_classes=-1):
     """labels (any shape, integers) as one-hot rows: an int64 Variable of
     shape labels.shape + (num_classes,), 1 at each label. num_classes=-1
@@ -508,6 +523,7 @@ def one_hot(labels, num_classes=-1):
     return Variable(encoded, requires_grad=False)
 
 
+@declare()
 def accuracy(y, t):
     """The fraction of rows whose largest score in y is the class in t, as a
     0-d Variable (not differentiable; use float(acc.item()) for a number).

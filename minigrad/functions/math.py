@@ -1,7 +1,9 @@
 """Elementwise functions of one or more arrays."""
 import numpy as np
 
-from ..core import Function, Variable, backend
+from ..device import backend
+from ..core import Function, Variable
+from ..core.ops import declare
 
 
 def special():
@@ -202,46 +204,55 @@ class Minimum(Function):
                 (gy * _tie_weights(-b.data, -a.data, gy.dtype)) if self.needs_grad(1) else None)
 
 
+@declare(Exp, numpy=np.exp, methods="exp")
 def exp(x):
     """e ** x."""
     return Exp()(x)
 
 
+@declare(Log, numpy=np.log, methods="log")
 def log(x):
     """Natural logarithm."""
     return Log()(x)
 
 
+@declare(Sqrt, numpy=np.sqrt, methods="sqrt")
 def sqrt(x):
     """Square root."""
     return Sqrt()(x)
 
 
+@declare(Sin, numpy=np.sin, methods="sin")
 def sin(x):
     """Sine (radians)."""
     return Sin()(x)
 
 
+@declare(Cos, numpy=np.cos, methods="cos")
 def cos(x):
     """Cosine (radians)."""
     return Cos()(x)
 
 
+@declare(Tan, numpy=np.tan)
 def tan(x):
     """Tangent (radians)."""
     return Tan()(x)
 
 
+@declare(Tanh, numpy=np.tanh, methods="tanh")
 def tanh(x):
     """Hyperbolic tangent."""
     return Tanh()(x)
 
 
+@declare(Abs, numpy=(np.absolute, np.fabs), methods="abs")
 def abs(x):
     """Absolute value; its derivative at 0 is taken as 0."""
     return Abs()(x)
 
 
+@declare(Clip, numpy=np.clip)
 def clip(x, lo, hi):
     """x limited to [lo, hi] (either may be None); hi wherever lo > hi."""
     lo = python_number(lo, "clip", "lo", none_ok=True)
@@ -257,6 +268,7 @@ def clip(x, lo, hi):
     return Clip(lo, hi)(x)
 
 
+@declare(Where, numpy=np.where)
 def where(cond, a, b):
     """a where cond is true, else b; cond is a boolean array (not
     differentiated), a and b broadcast with it."""
@@ -271,12 +283,14 @@ def where(cond, a, b):
     return Where(cond)(a, b)
 
 
+@declare(Maximum, numpy=np.maximum)
 def maximum(a, b):
     """Elementwise maximum, a and b broadcast; at ties each gets half the
     gradient (as PyTorch's)."""
     return Maximum()(a, b)
 
 
+@declare(Minimum, numpy=np.minimum)
 def minimum(a, b):
     """Elementwise minimum, a and b broadcast; at ties each gets half the
     gradient (as PyTorch's)."""

@@ -10,7 +10,10 @@ import numbers
 
 import numpy as np
 
-from ..core import Config, Function, Variable, as_variable, backend, is_grad_enabled
+from ..device import backend
+from ..device.random import uniform
+from ..core import Config, Function, Variable, as_variable, is_grad_enabled
+from ..core.ops import declare
 from .reduction import mean
 from .shape import reshape
 
@@ -25,7 +28,7 @@ class Dropout(Function):
 
     def forward(self, x):
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
-        keep = backend.random(x, x.shape) >= self.p
+        keep = uniform(x, x.shape) >= self.p
         scale = 0.0 if self.p == 1 else 1.0 / (1.0 - self.p)
         self.scaled_mask = keep.astype(dtype) * dtype.type(scale)
         return x * self.scaled_mask
@@ -44,6 +47,7 @@ def _check_p(op, p):
         raise ValueError(f"{op}: p={p} is not a probability; expected 0 <= p <= 1")
 
 
+@declare(Dropout)
 def dropout(x, p=0.5, training=None):
     """Inverted dropout: while training, zero each element with probability
     p and scale the rest by 1 / (1 - p), so the expected value is x; the
@@ -56,6 +60,7 @@ def dropout(x, p=0.5, training=None):
     return Dropout(float(p))(x)
 
 
+@declare()
 def dropout2d(x, p=0.5, training=None):
     """Channel dropout of images x (N, C, H, W): while training, zero each
     whole channel x[n, c] with probability p and scale the others by
@@ -73,7 +78,7 @@ def dropout2d(x, p=0.5, training=None):
     if not training or p == 0:
         return x
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
-    keep = backend.random(x.data, x.shape[:2] + (1, 1)) >= p
+    keep = uniform(x.data, x.shape[:2] + (1, 1)) >= p
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     return x * (keep * scale).astype(dtype)
 
@@ -162,6 +167,7 @@ def _running_array(name, a, op="batch_norm"):
     return a
 
 
+@declare()
 def batch_norm(x, gamma, beta, running_mean=None, running_var=None, training=None, momentum=0.1, eps=1e-5):
     """Batch normalisation over every axis but axis 1 (the channels):
     x (N, C) or (N, C, H, W) ...; gamma, beta (C,) or None.
@@ -208,6 +214,7 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, training=Non
     return _scale_shift(y, weight, bias)
 
 
+@declare()
 def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Layer normalisation over the trailing `normalized_shape` axes of x
     (an int or a tuple), with the biased variance; weight and bias have
@@ -233,6 +240,7 @@ def _check_channels(op, x, weight, bias):
         _check_shape(op, name, a, (x.shape[1],))
 
 
+@declare()
 def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     """Group normalisation, as PyTorch's: the C channels of x (N, C, ...) are
     cut into num_groups groups of C / num_groups consecutive channels; each
@@ -250,6 +258,7 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     return _scale_shift_channels(reshape(y, x.shape), weight, bias)
 
 
+@declare()
 def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
     """Instance normalisation, as PyTorch's: each channel of each sample of

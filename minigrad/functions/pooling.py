@@ -11,7 +11,9 @@ Adaptive pools split an axis of n into `out` bins, bin i covering
 """
 import numpy as np
 
-from ..core import Function, Variable, as_variable, backend
+from ..device import backend
+from ..core import Function, Variable, as_variable
+from ..core.ops import declare
 from ..core.variable import constant
 from .conv import (Im2col, _check_fits, _im2col_array, _ints, _pair, _padding_and_pad, _show, as_image,
                    as_image_geometry)
@@ -85,6 +87,7 @@ def _max_pool(x, geometry, return_indices):
     return y, constant(indices.reshape((n, c) + spatial_out))
 
 
+@declare()
 def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow),
@@ -99,6 +102,7 @@ def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
     return _max_pool(x, geometry, return_indices)
 
 
+@declare()
 def max_pool1d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each window of length kernel_size of x (N, C, L) ->
@@ -145,6 +149,7 @@ def _avg_pool(op, x, spatial, kernel_size, stride, pad, ceil_mode, count_include
     return reshape(y, (n, c) + geometry[4])
 
 
+@declare()
 def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, divisor_override=None,
                *, padding=None):
     """Mean over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow).
@@ -156,6 +161,7 @@ def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
                      divisor_override)
 
 
+@declare()
 def avg_pool1d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, *, padding=None):
     """Mean over each window of length kernel_size of x (N, C, L) ->
     (N, C, L'), as avg_pool2d along one axis."""
@@ -192,6 +198,7 @@ def _averaging_matrix(n, out, dtype):
     return (inside / (ends - starts)[:, None]).astype(dtype)
 
 
+@declare()
 def adaptive_avg_pool2d(x, output_size):
     """Mean over PyTorch's adaptive bins: x (N, C, H, W) -> (N, C, oh, ow),
     output_size = oh, (oh, ow) or with None for "keep that size". Bins
@@ -216,6 +223,7 @@ def _bin_table(n, out):
     return np.minimum(starts[:, None] + np.arange(k), ends[:, None] - 1)
 
 
+@declare()
 def adaptive_max_pool2d(x, output_size, return_indices=False):
     """Maximum over PyTorch's adaptive bins: x (N, C, H, W) -> (N, C, oh, ow)
     (see adaptive_avg_pool2d). With return_indices, also the flat index
@@ -269,6 +277,7 @@ class MaxUnpool(Function):
         return {"plane": self.plane}
 
 
+@declare(MaxUnpool)
 def max_unpool2d(x, indices, kernel_size, stride=None, pad=0, output_size=None, *, padding=None):
     """The inverse of max_pool2d(..., return_indices=True): x (N, C, h, w)
     placed at `indices` (flat h*W + w positions) of a zero image

@@ -4,7 +4,9 @@ import builtins
 
 import numpy as np
 
-from ..core import Config, Function, Variable, as_array, backend
+from ..device import backend
+from ..core import Config, Function, Variable, as_array
+from ..core.ops import declare
 from .math import abs as _abs, exp, sqrt, where
 from .shape import (_axis_tuple, _normalize_axis, _shape_of, broadcast_to, concat, expand_dims, reshape,
                     squeeze, transpose)
@@ -308,31 +310,37 @@ class PNorm(Reduction):
         return dict(super().settings(), ord=self.p)
 
 
+@declare(Sum, numpy=np.sum, methods="sum")
 def sum(x, axis=None, keepdims=False):
     """Sum over `axis` (None: all axes)."""
     return Sum(axis, keepdims)(x)
 
 
+@declare(Mean, numpy=np.mean, methods="mean")
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis` (None: all axes)."""
     return Mean(axis, keepdims)(x)
 
 
+@declare(Max, numpy=(np.max, np.amax), methods="max")
 def max(x, axis=None, keepdims=False):
     """Maximum over `axis` (None: all axes)."""
     return Max(axis, keepdims)(x)
 
 
+@declare(Min, numpy=(np.min, np.amin), methods="min")
 def min(x, axis=None, keepdims=False):
     """Minimum over `axis` (None: all axes)."""
     return Min(axis, keepdims)(x)
 
 
+@declare(LogSumExp, methods="logsumexp")
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over `axis` (None: all axes), without overflow."""
     return LogSumExp(axis, keepdims)(x)
 
 
+@declare(Var, numpy=np.var, methods="var")
 def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Variance over `axis` (None: all axes), dividing by n - ddof: ddof=0
     (the default) is the population variance, ddof=1 the unbiased sample
@@ -340,6 +348,7 @@ def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     return Var(axis, keepdims, _ddof("var", ddof, correction))(x)
 
 
+@declare(Var, numpy=np.std, methods="std")
 def std(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Standard deviation, sqrt(var(x, axis, keepdims, ddof)); `correction`
     is PyTorch's name for ddof (default 0 here, as NumPy's)."""
@@ -357,23 +366,27 @@ def _ddof(op, ddof, correction):
     return ddof
 
 
+@declare(Prod, numpy=np.prod, methods="prod")
 def prod(x, axis=None, keepdims=False):
     """Product over `axis` (None: all axes). Its gradient is exact where x
     holds zeros."""
     return Prod(axis, keepdims)(x)
 
 
+@declare(Max)
 def amax(x, axis=None, keepdims=False):
     """Maximum over `axis`, the same as max (NumPy's and PyTorch's name for
     the values-only maximum); ties share the gradient equally."""
     return Max(axis, keepdims)(x)
 
 
+@declare(Min)
 def amin(x, axis=None, keepdims=False):
     """Minimum over `axis`, the same as min; ties share the gradient equally."""
     return Min(axis, keepdims)(x)
 
 
+@declare(PNorm, numpy=np.linalg.norm, methods="norm")
 def norm(x, ord=None, axis=None, keepdims=False):
     """A vector or matrix norm, as np.linalg.norm. axis None: the 2-norm of
     all elements (ord None), or, with ord, the vector norm of a 1-D x or the
@@ -439,21 +452,25 @@ def _nd(op, fn, x, axis, keepdims, tuple_ok):
                     requires_grad=False)
 
 
+@declare(methods="argmax")
 def argmax(x, axis=None, keepdims=False):
     """Index of the maximum along `axis` (None: into x flattened), int64; not differentiable."""
     return _nd("argmax", np.argmax, x, axis, keepdims, False)
 
 
+@declare(methods="argmin")
 def argmin(x, axis=None, keepdims=False):
     """Index of the minimum along `axis` (None: into x flattened), int64; not differentiable."""
     return _nd("argmin", np.argmin, x, axis, keepdims, False)
 
 
+@declare()
 def any(x, axis=None, keepdims=False):
     """Whether any element along `axis` is nonzero (boolean); not differentiable."""
     return _nd("any", np.any, x, axis, keepdims, True)
 
 
+@declare()
 def all(x, axis=None, keepdims=False):
     """Whether every element along `axis` is nonzero (boolean); not differentiable."""
     return _nd("all", np.all, x, axis, keepdims, True)

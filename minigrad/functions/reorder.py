@@ -5,6 +5,7 @@ transpose, broadcast_to, split and get_item, so their gradients come free."""
 import numpy as np
 
 from ..core import Function
+from ..core.ops import declare
 from .shape import (_axis_tuple, _normalize_axis, _shape_of, broadcast_to, expand_dims, get_item, reshape,
                     split, squeeze, transpose)
 
@@ -50,11 +51,13 @@ class Roll(Function):
         return {"shift": self.shift, "axis": self.axis}
 
 
+@declare(Flip, numpy=np.flip)
 def flip(x, axis=None):
     """x reversed along `axis` (an int, a tuple, or None for every axis), as np.flip."""
     return Flip(_axes_or_all("flip", axis, len(_shape_of(x))))(x)
 
 
+@declare(Roll, numpy=np.roll)
 def roll(x, shift, axis=None):
     """x shifted cyclically, as np.roll: `shift` (an int or one per axis)
     along `axis` (None: x flattened, rolled, and shaped back)."""
@@ -72,6 +75,7 @@ def roll(x, shift, axis=None):
     return Roll(tuple(int(s) for s in shifts), axes)(x)
 
 
+@declare(numpy=np.tile)
 def tile(x, reps):
     """x repeated as a block `reps` times along each axis, as np.tile
     (reps an int or a tuple; shapes are padded with leading 1s to match).
@@ -88,6 +92,7 @@ def tile(x, reps):
     return reshape(spread, tuple(r * n for r, n in zip(reps, shape)))
 
 
+@declare(numpy=np.repeat)
 def repeat(x, repeats, axis=None):
     """Each element of x repeated `repeats` times along `axis`, as np.repeat
     (axis None: x flattened first). repeats is an int, or one count per
@@ -109,6 +114,7 @@ def repeat(x, repeats, axis=None):
     return get_item(x, (slice(None),) * axis + (np.repeat(np.arange(shape[axis]), counts),))
 
 
+@declare(numpy=np.moveaxis)
 def moveaxis(x, source, destination):
     """x with axes `source` moved to positions `destination` (ints or
     tuples), the others kept in order, as np.moveaxis. A transpose."""
@@ -124,6 +130,7 @@ def moveaxis(x, source, destination):
     return transpose(x, order)
 
 
+@declare(numpy=np.swapaxes, methods="swapaxes")
 def swapaxes(x, axis1, axis2):
     """x with axes axis1 and axis2 exchanged, as np.swapaxes and torch.transpose."""
     ndim = len(_shape_of(x))
@@ -134,6 +141,7 @@ def swapaxes(x, axis1, axis2):
     return transpose(x, order)
 
 
+@declare()
 def permute(x, axes, *more_axes):
     """x with its axes in the order `axes`, as torch.permute (a tuple, or
     the axes as arguments: permute(x, 2, 0, 1)); the same as transpose(x, axes)."""
@@ -144,11 +152,13 @@ def permute(x, axes, *more_axes):
     return transpose(x, tuple(axes))
 
 
+@declare()
 def unsqueeze(x, axis):
     """x with a new axis of size 1 at `axis`: PyTorch's name for expand_dims."""
     return expand_dims(x, axis)
 
 
+@declare()
 def chunk(x, n, axis=0):
     """x cut along `axis` into at most n pieces of ceil(size / n) elements
     (the last may be smaller), as torch.chunk: a list of Variables."""
@@ -160,6 +170,7 @@ def chunk(x, n, axis=0):
     return split(x, list(range(size, shape[a], size)), a)
 
 
+@declare()
 def unbind(x, axis=0):
     """The slices of x along `axis`, that axis removed, as torch.unbind: a list of Variables."""
     shape = _shape_of(x)

@@ -15,7 +15,9 @@ axis, so y = M_h @ x @ M_w^T; nearest gathers by index, one axis at a time.
 """
 import numpy as np
 
-from ..core import Function, as_variable, backend
+from ..device import backend
+from ..core import Function, as_variable
+from ..core.ops import declare
 from .linalg import matmul
 from .shape import get_item
 
@@ -119,6 +121,7 @@ def check_mode(op, mode):
         raise ValueError(f"{op}: mode {mode!r} is not supported; expected one of {', '.join(map(repr, MODES))}")
 
 
+@declare()
 def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
     """x (N, C, L) or (N, C, H, W) resized to `size` (an int or one per
     spatial axis) or by `scale_factor` (output floor(n * factor)), as

@@ -3,7 +3,9 @@ broadcasting and its inverse `sum_to`, indexing. Their backward passes move
 the gradient back the same way."""
 import numpy as np
 
-from ..core import Function, Variable, backend
+from ..device import backend
+from ..core import Function, Variable
+from ..core.ops import declare
 
 
 def _check_axis_type(op, axis):
@@ -241,6 +243,7 @@ class GetItemGrad(Function):
         return {"index": self.index}
 
 
+@declare(Reshape, numpy=np.reshape)
 def reshape(x, shape):
     """x with a new shape (one entry may be -1)."""
     if isinstance(shape, (int, np.integer)):
@@ -251,11 +254,13 @@ def reshape(x, shape):
     return Reshape(shape)(x)
 
 
+@declare(Transpose, numpy=np.transpose)
 def transpose(x, axes=None):
     """x with axes permuted (reversed when axes is None)."""
     return Transpose(None if axes is None else tuple(axes))(x)
 
 
+@declare(BroadcastTo, numpy=np.broadcast_to, methods="broadcast_to")
 def broadcast_to(x, shape):
     """x broadcast to `shape` as np.broadcast_to (a differentiable copy)."""
     shape = tuple(shape)
@@ -264,6 +269,7 @@ def broadcast_to(x, shape):
     return BroadcastTo(shape)(x)
 
 
+@declare(SumTo)
 def sum_to(x, shape):
     """x summed down to `shape` (the inverse of broadcasting to x.shape)."""
     shape = tuple(shape)
@@ -272,6 +278,7 @@ def sum_to(x, shape):
     return SumTo(shape)(x)
 
 
+@declare(GetItem)
 def get_item(x, index):
     """x[index]: integers, slices, None, Ellipsis, integer or boolean arrays."""
     return GetItem(_plain_index(index))(x)
@@ -294,6 +301,7 @@ def _axis_tuple(op, axis, ndim):
     return axes
 
 
+@declare(numpy=np.expand_dims, methods=("expand_dims", "unsqueeze"))
 def expand_dims(x, axis):
     """x with new axes of size 1 inserted at `axis` (an int or a tuple), as
     np.expand_dims. A reshape."""
@@ -308,6 +316,7 @@ def expand_dims(x, axis):
     return reshape(x, tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes))))
 
 
+@declare(numpy=np.squeeze, methods="squeeze")
 def squeeze(x, axis=None):
     """x without its axes of size 1 (only those in `axis`, if given), as
     np.squeeze. A reshape."""
@@ -324,6 +333,7 @@ def squeeze(x, axis=None):
     return reshape(x, tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
+@declare()
 def flatten(x, start_dim=1, end_dim=-1):
     """x with axes start_dim..end_dim (inclusive) merged into one, as
     torch.flatten: (N, C, H, W) -> (N, C*H*W) by default. A 0-d x becomes
@@ -393,6 +403,7 @@ class Split(Function):
         return {"indices": self.indices, "axis": self.axis}
 
 
+@declare(Concat, numpy=np.concatenate)
 def concat(xs, axis=0):
     """The arrays in `xs` joined along an existing `axis`, as np.concatenate."""
     xs = list(xs)
@@ -401,6 +412,7 @@ def concat(xs, axis=0):
     return Concat(axis)(*xs)
 
 
+@declare(numpy=np.stack)
 def stack(xs, axis=0):
     """The arrays in `xs` (all of one shape) joined along a new `axis`, as
     np.stack: expand_dims on each, then concat."""
@@ -415,6 +427,7 @@ def stack(xs, axis=0):
     return concat([expand_dims(x, axis) for x in xs], axis)
 
 
+@declare(Split, numpy=np.split)
 def split(x, sections, axis=0):
     """x cut along `axis` into a list of Variables, as np.split: `sections`
     is a number of equal parts, or the (non-decreasing) indices to cut at."""
@@ -539,6 +552,7 @@ class PadCopyGrad(Function):
         return {"pad_width": self.widths, "mode": self.mode}
 
 
+@declare(Pad, PadCopy, numpy=np.pad)
 def pad(x, pad_width, mode="constant", value=0):
     """x padded as np.pad(x, pad_width, mode, constant_values=value):
     pad_width is an int, a (before, after) pair, or one pair per axis.

@@ -4,7 +4,9 @@ the elements that were picked; the positions themselves are not
 differentiable."""
 import numpy as np
 
-from ..core import Variable, as_array, backend
+from ..device import backend
+from ..core import Variable, as_array
+from ..core.ops import declare
 from .indexing import TakeAlongAxis
 from .reduction import mean
 from .shape import _axis_tuple, _normalize_axis, _shape_of, reshape, squeeze, transpose
@@ -35,6 +37,7 @@ def _prepare(op, x, axis):
     return x, _normalize_axis(op, axis, max(len(_shape_of(x)), 1))
 
 
+@declare(numpy=np.sort)
 def sort(x, axis=-1, descending=False):
     """x sorted along `axis` (None: x flattened), ascending unless
     descending=True; differentiable (the gradient follows each element back
@@ -43,6 +46,7 @@ def sort(x, axis=-1, descending=False):
     return TakeAlongAxis(axis, _order(_data(x), axis, descending), unique=True)(x)
 
 
+@declare()
 def argsort(x, axis=-1, descending=False):
     """The indices that sort x along `axis` (None: x flattened), int64, a
     stable sort; not differentiable."""
@@ -50,6 +54,7 @@ def argsort(x, axis=-1, descending=False):
     return Variable(_order(_data(x), axis, descending).astype(np.int64), requires_grad=False)
 
 
+@declare()
 def topk(x, k, axis=-1, largest=True):
     """The k largest (or smallest, largest=False) elements along `axis`,
     sorted, as torch.topk: a pair (values, indices), values differentiable,
@@ -71,6 +76,7 @@ def topk(x, k, axis=-1, largest=True):
     return TakeAlongAxis(axis, index, unique=True)(x), Variable(index.astype(np.int64), requires_grad=False)
 
 
+@declare(numpy=np.median)
 def median(x, axis=None, keepdims=False):
     """The median along `axis` (None: all elements; a tuple: those axes
     together), as np.median: for an even count it is the mean of the two

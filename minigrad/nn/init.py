@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from ..core import Variable
-from ..rng import get_rng
+from ..device.random import get_rng
 
 
 def _array(p):

@@ -18,7 +18,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ..core import Variable, backend
+from ..device import backend
+from ..core import RemovableHandle, Variable
 from ..core.variable import constant
 from .parameter import Parameter
 
@@ -384,24 +385,6 @@ def _as_array(module, key, value):
         raise TypeError(f"{type(module).__name__}.load_state_dict: entry {key!r} has dtype {array.dtype}; "
                         "expected a numeric array")
     return array
-
-
-class RemovableHandle:
-    """Returned by the hook registrations: `remove()` unregisters the hook
-    (a second call does nothing). Usable as a context manager."""
-
-    def __init__(self, registry, key):
-        self._registry = registry
-        self._key = key
-
-    def remove(self):
-        self._registry.pop(self._key, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.remove()
 
 
 def check_child_name(module, name, registry):

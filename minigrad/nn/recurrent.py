@@ -26,7 +26,8 @@ import math
 import numpy as np
 
 from .. import functions as F
-from ..core import as_variable, backend
+from ..device import backend
+from ..core import as_variable
 from . import init
 from .module import Module, cast_input, check_size
 from .parameter import new_parameter

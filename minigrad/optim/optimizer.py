@@ -15,7 +15,8 @@ import numbers
 
 import numpy as np
 
-from ..core import Variable, backend, enable_grad
+from ..device import backend
+from ..core import Variable, enable_grad
 
 
 class Optimizer:

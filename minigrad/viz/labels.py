@@ -8,7 +8,7 @@ import html
 
 import numpy as np
 
-from ..core import backend
+from ..device import backend
 
 MAX_ELEMENTS = 16   # arrays up to this size print every number
 

@@ -14,15 +14,9 @@ by weak reference, so a recorded model is still freed when the user drops it.
 """
 import weakref
 
-from ..core import function as _function
+from ..core.function import creation_tick
 
 _recorded = weakref.WeakKeyDictionary()   # model -> its latest ModuleScopes
-
-
-def _tick():
-    # One number from the counter Functions take `seq` from: everything
-    # created before has a smaller seq, everything created after a larger one.
-    return next(_function._creation_order)
 
 
 class ModuleScopes:
@@ -65,11 +59,11 @@ class ModuleScopes:
         spans = self.spans
 
         def recording_forward(*args, **kwargs):
-            start = _tick()
+            start = creation_tick()
             try:
                 return forward(*args, **kwargs)
             finally:
-                spans.append((start, _tick(), path))
+                spans.append((start, creation_tick(), path))
 
         object.__setattr__(module, "forward", recording_forward)
         self._wrapped.append((module, own))

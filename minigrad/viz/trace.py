@@ -17,9 +17,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import Variable, backend, no_grad
+from ..device import backend
+from ..core import Variable, no_grad
 from ..core.config import observing
-from ..core.operators import ops
+from ..functions import sum_to
 from .page import notebook_frame, page_html, write_page
 
 
@@ -78,7 +79,7 @@ class BackwardTrace:
             if g is not None and g.shape != x.shape:
                 self.summed_from[len(self.steps), i] = g.shape
                 with no_grad():
-                    g = ops.sum_to(Variable(g), x.shape).data
+                    g = sum_to(Variable(g), x.shape).data
             grads_out.append(g)
         self.steps.append(Step(function, tuple(_copy(gy) for gy in gys), tuple(grads_out)))
 

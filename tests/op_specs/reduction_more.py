@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import minigrad.functions as F
-from minigrad.core import backend
+from minigrad.device import backend
 from . import Case, OpSpec, array, distinct_array, with_axis
 
 

@@ -18,7 +18,6 @@ import sys
 
 import numpy as np
 
-from ..rng import get_rng
 
 
 class Device:
@@ -203,15 +202,6 @@ def same_device_error(name, arrays):
                          f"expected all on one device: move them with .to({names[-1]!r}) or "
                          f".to({names[0]!r})")
     return None
-
-
-def random(like, shape):
-    """Uniform [0, 1) float64 draws of `shape` on the device of array `like`,
-    from minigrad's generator on the host, the device's own elsewhere."""
-    device = device_of(like)
-    if device.random is None:
-        return to_device(get_rng().random(shape), device)
-    return device.random(shape)
 
 
 def seed_devices(seed):

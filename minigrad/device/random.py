@@ -20,6 +20,8 @@ import threading
 
 import numpy as np
 
+from . import backend
+
 _UNSEEDED = object()
 _latest_seed = _UNSEEDED   # what threads that have not seeded themselves start from
 _local = threading.local()  # .generator: this thread's numpy.random.Generator
@@ -38,7 +40,6 @@ def manual_seed(seed):
     seed = int(seed)
     _local.generator = np.random.default_rng(seed)
     _latest_seed = seed
-    from .core import backend  # imported here: core imports this module
     backend.seed_devices(seed)
 
 
@@ -50,3 +51,12 @@ def get_rng():
         seed = _latest_seed
         _local.generator = np.random.default_rng(None if seed is _UNSEEDED else seed)
         return _local.generator
+
+
+def uniform(like, shape):
+    """Uniform [0, 1) float64 draws of `shape` on the device of array `like`,
+    from minigrad's generator on the host, the device's own elsewhere."""
+    device = backend.device_of(like)
+    if device.random is None:
+        return backend.to_device(get_rng().random(shape), device)
+    return device.random(shape)

@@ -6,26 +6,25 @@
 Writing through one view changes what the other reads. Only the data is
 shared, never the graph: a Variable made by `from_dlpack` is a leaf that
 requires no grad (as `mg.from_numpy`), and a tensor taken from a Variable
-carries no gradient history back to it. minigrad computes with NumPy on
-the CPU, so only CPU memory can be shared.
+carries no gradient history back to it. Only host (CPU) memory is imported
+this way; a CuPy array moves to minigrad with `mg.tensor(a)` on its device.
 
-Importing this module installs `Variable.__dlpack__` and
-`Variable.__dlpack_device__`.
+This module reads and checks the foreign object (`array_from_dlpack`);
+`Variable.__dlpack__` (core/variable.py) exports x.data's own capsule, and
+`mg.from_dlpack` (core/creation.py) wraps the array in a Variable.
 """
 import numpy as np
-
-from .variable import Variable
 
 _DEVICE_NAMES = {1: "cpu", 2: "cuda", 3: "cuda_host", 4: "opencl", 7: "vulkan", 8: "metal", 9: "vpi",
                  10: "rocm", 11: "rocm_host", 13: "cuda_managed", 14: "oneapi"}
 _CPU = 1   # DLDeviceType kDLCPU
 
 
-def from_dlpack(obj):
-    """A Variable sharing memory with `obj`, any object with `__dlpack__`
+def array_from_dlpack(obj):
+    """An ndarray sharing memory with `obj`, any object with `__dlpack__`
     (a NumPy array, a PyTorch CPU tensor, a JAX/CuPy/TensorFlow CPU array,
-    a Variable): the same shape, dtype and strides, no copy. Requires no
-    grad (call `.requires_grad_()` to make it a leaf that does)."""
+    a Variable): the same shape, dtype and strides, no copy. `mg.from_dlpack`
+    wraps it in a Variable that requires no grad."""
     if not hasattr(obj, "__dlpack__"):
         raise TypeError(f"from_dlpack: expected an object with a __dlpack__ method (a NumPy array, a PyTorch "
                         f"tensor, ...), got {type(obj).__name__}; for lists and numbers use mg.tensor")
@@ -44,19 +43,4 @@ def from_dlpack(obj):
         elif "dtype" in str(e).lower():
             hint = " (NumPy has no such dtype, e.g. bfloat16: convert it first, e.g. tensor.float())"
         raise type(e)(f"from_dlpack: cannot share the memory of the {type(obj).__name__}: {e}{hint}") from e
-    return Variable(array, requires_grad=False)
-
-
-def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
-    """A DLPack capsule viewing this Variable's data (NumPy's own export:
-    `torch.from_dlpack(x)` shares x.data's memory, no copy)."""
-    return self.data.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device, copy=copy)
-
-
-def _dlpack_device(self):
-    """(device type, device id) of the data: (1, 0), DLPack's CPU."""
-    return self.data.__dlpack_device__()
-
-
-Variable.__dlpack__ = _dlpack
-Variable.__dlpack_device__ = _dlpack_device
+    return array

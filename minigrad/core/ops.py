@@ -1,0 +1,168 @@
+"""Op declarations: each public function of minigrad.functions states its
+facts once, right above its definition, and every table is built from them.
+
+    @declare(Exp, numpy=np.exp, methods="exp")
+    def exp(x):
+        \"\"\"e ** x.\"\"\"
+        return Exp()(x)
+
+A declaration names:
+
+    functions   the Function classes the op records: their docstrings hold
+                its math (forward and derivative), which the graph pictures,
+                the stepper and the docs show
+    numpy       the NumPy (or SciPy) functions it answers to: `np.exp(x)` on a
+                Variable calls it (core/numpy_protocol.py)
+    methods     the Variable methods that call it: `x.exp()` (each is named in
+                Variable's class body with `op_method`, core/variable.py)
+
+and the decorator applies PyTorch's argument names where the function is
+defined: a function that takes `axis`/`keepdims` also takes `dim`/`keepdim`,
+whether it is reached as `F.sum`, `minigrad.functions.reduction.sum` or
+`x.sum(dim=1)`.
+
+The tables below are filled as the functions are defined (importing
+minigrad imports minigrad.functions, which defines them all). They are
+process-wide and written only then; `Variable`'s operators read `ops` (one
+attribute read per `x + y`), its op methods read `by_method`, NumPy's
+protocols read `by_numpy`. Nothing else in core knows an op by name.
+"""
+import functools
+import inspect
+
+import numpy as np
+
+
+class OpDeclaration:
+    """The facts of one public function of minigrad.functions (see the
+    module docstring)."""
+
+    __slots__ = ("name", "fn", "functions", "numpy", "methods")
+
+    def __init__(self, name, fn, functions, numpy, methods):
+        self.name = name
+        self.fn = fn
+        self.functions = functions
+        self.numpy = numpy
+        self.methods = methods
+
+    def __repr__(self):
+        return f"<op {self.name}>"
+
+
+class _Ops:
+    """One attribute per declared op: `ops.add`, `ops.matmul` ..."""
+
+
+ops = _Ops()
+declarations = {}     # name -> OpDeclaration, in the order they were declared
+by_numpy = {}         # NumPy/SciPy callable -> the op's function
+by_method = {}        # Variable method name -> the op's function
+method_stubs = {}     # method name -> the function in Variable's class body (for its docstring)
+
+
+def declare(*functions, numpy=(), methods=()):
+    """Declare the decorated public function as an op (see the module
+    docstring). `numpy` and `methods` take one item or a tuple."""
+    numpy = numpy if isinstance(numpy, tuple) else (numpy,)
+    methods = (methods,) if isinstance(methods, str) else tuple(methods)
+
+    def register(fn):
+        name = fn.__name__
+        if name in declarations:
+            raise RuntimeError(f"declare: the op {name!r} is declared twice "
+                               f"({declarations[name].fn.__module__} and {fn.__module__})")
+        if takes_axis(fn):
+            fn = with_torch_names(fn)
+        for f in numpy:
+            if f in by_numpy:
+                raise RuntimeError(f"declare: {f.__name__} already answers to {by_numpy[f].__name__}, "
+                                   f"not also to {name}")
+            by_numpy[f] = fn
+        for m in methods:
+            if m in by_method:
+                raise RuntimeError(f"declare: the method x.{m}() already calls {by_method[m].__name__}, "
+                                   f"not also {name}")
+            by_method[m] = fn
+            _document_method(m, fn)
+        declarations[name] = OpDeclaration(name, fn, functions, numpy, methods)
+        setattr(ops, name, fn)
+        return fn
+
+    return register
+
+
+def method_op(method):
+    """The op that `x.<method>()` calls, or a clear error when none is declared."""
+    try:
+        return by_method[method]
+    except KeyError:
+        raise NotImplementedError(f"x.{method}(): no op of minigrad.functions declares the method "
+                                  f"{method!r}") from None
+
+
+def op_method(name):
+    """The Variable method `name` that calls the op declaring it in
+    `methods=`: in Variable's class body, `exp = op_method("exp")` makes
+    `x.exp(...)` call `minigrad.functions.exp(x, ...)`."""
+    def method(self, *args, **kwargs):
+        return method_op(name)(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__qualname__ = f"Variable.{name}"
+    method.__doc__ = f"x.{name}(...) calls the op of minigrad.functions that declares the method {name!r}."
+    method_stubs[name] = method
+    if name in by_method:
+        _document_method(name, by_method[name])
+    return method
+
+
+def _document_method(method, fn):
+    stub = method_stubs.get(method)
+    if stub is not None:
+        stub.__doc__ = f"x.{method}(...) is minigrad.functions.{fn.__name__}(x, ...).\n\n{fn.__doc__ or ''}"
+
+
+# -- PyTorch's argument names, applied by `declare` --------------------------------
+
+RENAMES = {"dim": "axis", "keepdim": "keepdims"}
+
+
+def takes_axis(fn):
+    """Whether fn takes NumPy's `axis` or `keepdims` (and not `dim` already)."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return ("axis" in params or "keepdims" in params) and "dim" not in params
+
+
+def with_torch_names(fn):
+    """fn, also accepting dim= for axis= and keepdim= for keepdims=."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if kwargs and ("dim" in kwargs or "keepdim" in kwargs):
+            kwargs = _translate(name, kwargs)
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _translate(name, kwargs):
+    for torch_name, numpy_name in RENAMES.items():
+        if torch_name in kwargs:
+            if numpy_name in kwargs:
+                raise TypeError(f"{name}: got both {numpy_name}= and {torch_name}= "
+                                f"(PyTorch's name for {numpy_name}); pass one")
+            kwargs[numpy_name] = kwargs.pop(torch_name)
+    return kwargs
+
+
+def numpy_name(f):
+    """`np.exp`, `np.linalg.norm`, `scipy.special.erf`: how a user writes f."""
+    module = getattr(f, "__module__", None) or "numpy"
+    if module.startswith("numpy"):
+        module = "np" + module[len("numpy"):]
+    return f"{module}.{f.__name__}"
