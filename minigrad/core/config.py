@@ -5,8 +5,18 @@ They live in ONE object, `Config`, an instance of a `threading.local`
 subclass whose class attributes are the defaults (as Chainer's
 `chainer.config`): each thread starts from the defaults and its changes are
 its own, so two threads can train two models at once, one of them under
-`no_grad()` or `test_mode()`, without seeing each other's switches. Nothing
-else in core is module-global and mutable.
+`no_grad()` or `test_mode()`, without seeing each other's switches.
+
+The other module-level state of the engine is process-wide by nature, and
+none of it is a switch a user sets:
+    core/ops.py         the op declarations, written once while
+                        minigrad.functions is imported
+    core/function.py    the counter of Function creation numbers (`seq`)
+    core/anomaly.py     `active`, how many threads are in detect_anomaly()
+                        (the per-thread depth is thread-local)
+    device/backend.py   the devices met so far (CuPy's, once loaded)
+    device/random.py    the latest seed given to manual_seed (threads that
+                        never seeded start from it)
 
     enable_backprop  ops record the graph (`no_grad()` / `enable_grad()`)
     train            ops such as dropout and batch_norm are in training mode

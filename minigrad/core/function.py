@@ -32,7 +32,9 @@ import numpy as np
 from . import anomaly as _anomaly
 from ..device import backend
 from .config import Config, no_grad
-from .variable import Variable, constant, numeric_array, _new_object
+from .variable import Variable, constant, numeric_array
+
+_new_object = object.__new__
 
 # Creation numbers (`seq`). Safe across threads without a lock: next() on an
 # itertools.count is one C call under the GIL (the threads tests check it).

@@ -10,7 +10,8 @@ A declaration names:
 
     functions   the Function classes the op records: their docstrings hold
                 its math (forward and derivative), which the graph pictures,
-                the stepper and the docs show
+                the stepper and the docs show (none for an op composed of
+                other ops, each recorded as itself, or one with no gradient)
     numpy       the NumPy (or SciPy) functions it answers to: `np.exp(x)` on a
                 Variable calls it (core/numpy_protocol.py)
     methods     the Variable methods that call it: `x.exp()` (each is named in
@@ -72,17 +73,19 @@ def declare(*functions, numpy=(), methods=()):
         if name in declarations:
             raise RuntimeError(f"declare: the op {name!r} is declared twice "
                                f"({declarations[name].fn.__module__} and {fn.__module__})")
-        if takes_axis(fn):
-            fn = with_torch_names(fn)
         for f in numpy:
             if f in by_numpy:
-                raise RuntimeError(f"declare: {f.__name__} already answers to {by_numpy[f].__name__}, "
+                raise RuntimeError(f"declare: {numpy_name(f)} already answers to {by_numpy[f].__name__}, "
                                    f"not also to {name}")
-            by_numpy[f] = fn
         for m in methods:
             if m in by_method:
                 raise RuntimeError(f"declare: the method x.{m}() already calls {by_method[m].__name__}, "
                                    f"not also {name}")
+        if takes_axis(fn):
+            fn = with_torch_names(fn)
+        for f in numpy:
+            by_numpy[f] = fn
+        for m in methods:
             by_method[m] = fn
             _document_method(m, fn)
         declarations[name] = OpDeclaration(name, fn, functions, numpy, methods)

@@ -355,13 +355,13 @@ def hardswish(x):
     return Hardswish()(x)
 
 
-@declare()
+@declare(Sigmoid)
 def silu(x):
     """x * sigmoid(x) (also called swish)."""
     return x * sigmoid(x)
 
 
-@declare()
+@declare(Softplus)
 def mish(x):
     """x * tanh(softplus(x))."""
     return x * tanh(softplus(x))
@@ -371,14 +371,14 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@declare()
+@declare(ELU)
 def selu(x):
     """scale * elu(x, alpha) with the self-normalising constants
     alpha = 1.6733, scale = 1.0507 (PyTorch's)."""
     return elu(x, _SELU_ALPHA) * _SELU_SCALE
 
 
-@declare()
+@declare(ELU)
 def celu(x, alpha=1.0):
     """max(0, x) + min(0, alpha (exp(x/alpha) - 1)) = alpha elu(x/alpha); alpha != 0."""
     alpha = python_number(alpha, "celu", "alpha")
@@ -393,13 +393,13 @@ def softsign(x):
     return x / (abs(x) + 1)
 
 
-@declare()
+@declare(Softplus)
 def logsigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
     return -softplus(-x)
 
 
-@declare()
+@declare(Sigmoid)
 def glu(x, axis=-1):
     """The gated linear unit a * sigmoid(b), where a and b are the first and
     second halves of x along `axis` (its size must be even); the output has

@@ -57,7 +57,7 @@ def astype(x, dtype):
     return AsType(dtype)(x)
 
 
-@declare(ToDevice, methods="to")
+@declare(ToDevice, AsType, methods="to")
 def to(x, *args, dtype=None, device=None, copy=False):
     """x on another device and/or of another dtype, as PyTorch's:
     `x.to("cuda")`, `x.to(np.float32)`, `x.to("cuda", np.float32)`,

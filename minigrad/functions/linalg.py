@@ -268,7 +268,7 @@ def tensordot(a, b, axes=2):
     return Einsum(["".join(sub_a), "".join(sub_b)], "".join(out))(a, b)
 
 
-@declare(numpy=np.dot)
+@declare(Einsum, MatMul, numpy=np.dot)
 def dot(a, b):
     """np.dot: a product for 0-d operands, matmul for 1-D and 2-D ones, and
     for N-D a sum over the last axis of a and the second-to-last of b."""
@@ -286,7 +286,7 @@ def dot(a, b):
     return tensordot(a, b, ([len(sa) - 1], [len(sb) - 2]))
 
 
-@declare(numpy=np.inner)
+@declare(Einsum, numpy=np.inner)
 def inner(a, b):
     """np.inner: the sum over the last axes of a and b (a product for 0-d operands)."""
     sa, sb = _shape(a), _shape(b)

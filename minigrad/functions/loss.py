@@ -461,7 +461,7 @@ def _cross_entropy(op, logits, t, weight, ignore_index, reduction, label_smoothi
     return _reduce(op, losses, reduction, divisor=total_weight)
 
 
-@declare()
+@declare(SoftmaxCrossEntropy)
 def cross_entropy(logits, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross entropy of softmax(logits) against target, as PyTorch's
     cross_entropy. logits: (N, C), (N, C, d1, ...) or (C,), classes on
@@ -474,7 +474,7 @@ def cross_entropy(logits, target, weight=None, *, ignore_index=-100, reduction="
     return _cross_entropy("cross_entropy", logits, target, weight, ignore_index, reduction, label_smoothing)
 
 
-@declare()
+@declare(SoftmaxCrossEntropy)
 def softmax_cross_entropy(logits, t, *, reduction="mean"):
     """cross_entropy without weights, ignore_index or label smoothing:
     mean over positions of -log softmax(logits) at the label (or

@@ -167,7 +167,7 @@ def _running_array(name, a, op="batch_norm"):
     return a
 
 
-@declare()
+@declare(Standardize)
 def batch_norm(x, gamma, beta, running_mean=None, running_var=None, training=None, momentum=0.1, eps=1e-5):
     """Batch normalisation over every axis but axis 1 (the channels):
     x (N, C) or (N, C, H, W) ...; gamma, beta (C,) or None.
@@ -214,7 +214,7 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, training=Non
     return _scale_shift(y, weight, bias)
 
 
-@declare()
+@declare(Standardize)
 def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Layer normalisation over the trailing `normalized_shape` axes of x
     (an int or a tuple), with the biased variance; weight and bias have
@@ -240,7 +240,7 @@ def _check_channels(op, x, weight, bias):
         _check_shape(op, name, a, (x.shape[1],))
 
 
-@declare()
+@declare(Standardize)
 def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     """Group normalisation, as PyTorch's: the C channels of x (N, C, ...) are
     cut into num_groups groups of C / num_groups consecutive channels; each
@@ -258,7 +258,7 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     return _scale_shift_channels(reshape(y, x.shape), weight, bias)
 
 
-@declare()
+@declare(Standardize)
 def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
     """Instance normalisation, as PyTorch's: each channel of each sample of

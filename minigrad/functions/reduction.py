@@ -386,7 +386,7 @@ def amin(x, axis=None, keepdims=False):
     return Min(axis, keepdims)(x)
 
 
-@declare(PNorm, numpy=np.linalg.norm, methods="norm")
+@declare(PNorm, Sum, Max, Min, numpy=np.linalg.norm, methods="norm")
 def norm(x, ord=None, axis=None, keepdims=False):
     """A vector or matrix norm, as np.linalg.norm. axis None: the 2-norm of
     all elements (ord None), or, with ord, the vector norm of a 1-D x or the

@@ -301,7 +301,7 @@ def _axis_tuple(op, axis, ndim):
     return axes
 
 
-@declare(numpy=np.expand_dims, methods=("expand_dims", "unsqueeze"))
+@declare(Reshape, numpy=np.expand_dims, methods=("expand_dims", "unsqueeze"))
 def expand_dims(x, axis):
     """x with new axes of size 1 inserted at `axis` (an int or a tuple), as
     np.expand_dims. A reshape."""
@@ -316,7 +316,7 @@ def expand_dims(x, axis):
     return reshape(x, tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes))))
 
 
-@declare(numpy=np.squeeze, methods="squeeze")
+@declare(Reshape, numpy=np.squeeze, methods="squeeze")
 def squeeze(x, axis=None):
     """x without its axes of size 1 (only those in `axis`, if given), as
     np.squeeze. A reshape."""
@@ -333,7 +333,7 @@ def squeeze(x, axis=None):
     return reshape(x, tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
-@declare()
+@declare(Reshape)
 def flatten(x, start_dim=1, end_dim=-1):
     """x with axes start_dim..end_dim (inclusive) merged into one, as
     torch.flatten: (N, C, H, W) -> (N, C*H*W) by default. A 0-d x becomes
@@ -412,7 +412,7 @@ def concat(xs, axis=0):
     return Concat(axis)(*xs)
 
 
-@declare(numpy=np.stack)
+@declare(Concat, Reshape, numpy=np.stack)
 def stack(xs, axis=0):
     """The arrays in `xs` (all of one shape) joined along a new `axis`, as
     np.stack: expand_dims on each, then concat."""
