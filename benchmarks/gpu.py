@@ -9,7 +9,7 @@ the median of `repeats` steps, each ended by a device synchronisation
 (GPU work is queued: without it we would time the queueing). The first
 steps (warm-up) include CuPy's kernel compilation and are not timed.
 `--device strict` runs the minigrad side on the CPU test backend
-(tests/strict_backend.py) and the hand-written side in NumPy: a smoke test
+(tests/device/strict_backend.py) and the hand-written side in NumPy: a smoke test
 of this script where there is no GPU, not a measurement.
 """
 import argparse
@@ -37,7 +37,7 @@ SIZES = {  # name: (full, quick)
 
 def _device(name):
     if name == "strict":
-        from tests import strict_backend
+        from tests.device import strict_backend
         strict_backend.register()
     return backend.get_device(name)
 

@@ -1,6 +1,6 @@
 """Hypothesis profiles: `ci` (bounded, the default and what .ci/run uses) and
 `thorough` (HYPOTHESIS_PROFILE=thorough python -m pytest). The `ci` profile
-is derandomised; tests/test_ops.py seeds each op spec from its name so that
+is derandomised; tests/functions/test_ops.py seeds each op spec from its name so that
 specs sharing a strategy still see different cases. The filter_too_much
 health check stays on: a strategy that throws most draws away is a bug."""
 import os

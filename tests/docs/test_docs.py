@@ -1,0 +1,229 @@
+"""The documentation site: Sphinx builds it with warnings as errors, every
+lesson has a gallery page with its picture, and headless Chromium shows the
+index and an API page with their search box and pictures, and finds a name
+with the search.
+
+The site is built once per session into a temporary folder (about half a
+minute), or read from MINIGRAD_DOCS_HTML when that names a built site (what
+.ci/run does after its docs step). Skipped without Sphinx, Furo, MyST and
+Jupytext (pip install -e ".[docs]"); the browser tests also without
+Chromium, chromedriver or Selenium."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+for module in ("sphinx", "furo", "myst_parser", "jupytext"):
+    pytest.importorskip(module, reason=f'{module} is not installed (pip install -e ".[docs]")')
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The built site's folder."""
+    built = os.environ.get("MINIGRAD_DOCS_HTML")
+    if built:
+        assert (Path(built) / "index.html").exists(), f"MINIGRAD_DOCS_HTML={built} holds no index.html"
+        yield Path(built)
+        return
+    out = Path(tempfile.mkdtemp(prefix="minigrad-docs-"))
+    try:
+        result = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+                                 "-d", str(out / "doctrees"), str(ROOT / "docs"), str(out / "html")],
+                                cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, f"the docs build failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+        yield out / "html"
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def lessons():
+    return sorted(p.stem for p in (ROOT / "examples").glob("[0-9][0-9]_*.py"))
+
+
+def test_every_lesson_has_a_page_with_its_picture_and_code(site):
+    index = (site / "lessons" / "index.html").read_text()
+    for name in lessons():
+        page = site / "lessons" / f"{name}.html"
+        assert page.exists(), f"no gallery page for examples/{name}.py"
+        assert f"{name}.html" in index
+        html = page.read_text()
+        text = re.sub(r"<[^>]+>", "", html)   # the words, without the highlighting's markup
+        assert f"python examples/{name}.py" in text
+        assert "def main" in text, f"{name}: the lesson's code is missing from its page"
+        if (ROOT / "docs" / "gallery" / f"{name}.png").exists():
+            assert f"{name}.png" in html and (site / "_images" / f"{name}.png").exists()
+
+
+def test_api_reference_is_generated_from_the_docstrings(site):
+    functions = (site / "api" / "functions.html").read_text()
+    for name in ("tanh", "matmul", "softmax_cross_entropy", "conv2d"):
+        assert f'id="minigrad.functions.{name}"' in functions
+    core = (site / "api" / "core.html").read_text()
+    for name in ("Variable", "Function", "grad", "gradcheck", "save", "load", "from_dlpack"):
+        assert f'id="minigrad.{name}"' in core
+    assert 'id="minigrad.nn.Linear"' in (site / "api" / "nn.html").read_text()
+
+
+def test_coming_from_pytorch_page_names_the_three_places_and_the_in_place_rules(site):
+    text = (site / "coming_from_pytorch.html").read_text()
+    for word in ("transpose", "swapaxes", "np.pad", "argmax", "ddof=1", "no_grad", "RuntimeError", "x.numel()"):
+        assert word in text, word
+
+
+# -- in a browser ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    for program in (CHROMIUM, CHROMEDRIVER):
+        if not os.path.exists(program):
+            pytest.skip(f"{program} is not installed (apt install chromium chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="minigrad-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1400,1000", "--allow-file-access-from-files",
+                 f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _rendered_images(driver):
+    return driver.execute_script(
+        "return Array.from(document.images).filter(i => i.complete && i.naturalWidth > 50 && "
+        "i.getBoundingClientRect().width > 50).map(i => i.src);")
+
+
+def _visible_search_box(driver):
+    from selenium.webdriver.common.by import By
+    boxes = [box for box in driver.find_elements(By.CSS_SELECTOR, "input[name='q']") if box.is_displayed()]
+    assert boxes, "no visible search box"
+    return boxes[0]
+
+
+def test_index_shows_the_search_box_and_a_picture(site, browser):
+    browser.get((site / "index.html").as_uri())
+    assert "minigrad" in browser.title
+    _visible_search_box(browser)
+    assert any(src.endswith("graph.png") for src in _rendered_images(browser)), "the graph picture did not render"
+
+
+def test_api_page_shows_the_search_box_and_its_entries(site, browser):
+    from selenium.webdriver.common.by import By
+    browser.get((site / "api" / "functions.html").as_uri())
+    _visible_search_box(browser)
+    entry = browser.find_element(By.ID, "minigrad.functions.tanh")
+    assert entry.is_displayed() and "tanh" in entry.text
+
+
+def test_a_lesson_page_shows_its_picture(site, browser):
+    name = "09_hyperparameter_search"
+    if not (ROOT / "docs" / "gallery" / f"{name}.png").exists():
+        pytest.skip("no committed picture of lesson 09")
+    browser.get((site / "lessons" / f"{name}.html").as_uri())
+    assert any(src.endswith(f"{name}.png") for src in _rendered_images(browser))
+
+
+def test_search_finds_a_function(site, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get((site / "index.html").as_uri())
+    box = _visible_search_box(browser)
+    box.send_keys("gradgradcheck", Keys.ENTER)
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "ul.search li a"))
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ul.search li a")]
+    assert any("api/core.html" in href for href in links), links
+
+
+# -- what "Coming from PyTorch" says, checked -------------------------------------------------
+
+def _needs(*names):
+    import minigrad.functions as F
+    missing = [name for name in names if not hasattr(F, name)]
+    if missing:
+        pytest.skip(f"minigrad.functions has no {', '.join(missing)} yet")
+
+
+def test_pytorch_page_claims_transpose_and_swapaxes():
+    torch = pytest.importorskip("torch")
+    _needs("swapaxes", "permute")
+    import numpy as np
+    import minigrad as mg
+    a = np.arange(24.0).reshape(2, 3, 4)
+    x = mg.Variable(a)
+    np.testing.assert_array_equal(x.transpose().data, a.transpose())
+    np.testing.assert_array_equal(x.T.data, a.T)
+    np.testing.assert_array_equal(x.swapaxes(0, 1).data, torch.from_numpy(a).transpose(0, 1).numpy())
+    np.testing.assert_array_equal(x.permute(2, 0, 1).data, torch.from_numpy(a).permute(2, 0, 1).numpy())
+
+
+def test_pytorch_page_claims_pad_lists_the_first_axis_first():
+    torch = pytest.importorskip("torch")
+    import numpy as np
+    import minigrad as mg
+    import minigrad.functions as F
+    a = np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5)
+    top, bottom, left, right = 1, 2, 3, 0
+    ours = F.pad(mg.Variable(a), ((0, 0), (0, 0), (top, bottom), (left, right))).data
+    theirs = torch.nn.functional.pad(torch.from_numpy(a), (left, right, top, bottom)).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_pytorch_page_claims_max_values_and_population_variance():
+    torch = pytest.importorskip("torch")
+    import numpy as np
+    import minigrad as mg
+    import minigrad.functions as F
+    _needs("argmax")
+    a = np.random.default_rng(0).standard_normal((3, 4))
+    x = mg.Variable(a)
+    np.testing.assert_array_equal(x.max(axis=1).data, a.max(axis=1))
+    np.testing.assert_array_equal(x.argmax(axis=1), a.argmax(axis=1))
+    np.testing.assert_allclose(F.var(x).data, torch.from_numpy(a).var(correction=0).numpy())
+    try:
+        sample = F.var(x, ddof=1)
+    except TypeError:
+        pytest.skip("var has no ddof= yet")
+    np.testing.assert_allclose(sample.data, torch.from_numpy(a).var().numpy())
+    np.testing.assert_allclose(F.var(x, correction=1).data, torch.from_numpy(a).var().numpy())
+
+
+def test_pytorch_page_claims_the_in_place_rules():
+    import numpy as np
+    import minigrad as mg
+    p = mg.Variable(np.ones(3))
+    (p * p).sum().backward()
+    same = p
+    with mg.no_grad():
+        p -= 0.5 * p.grad
+    assert p is same
+    np.testing.assert_array_equal(p.data, np.zeros(3))
+    with pytest.raises(RuntimeError, match="no_grad"):
+        p += 1.0
+    h = p * 2.0
+    before = h
+    h += 1.0                       # a non-leaf while recording: recorded and rebound
+    assert h is not before and h.creator is not None
+    a = np.ones(3)
+    a -= 0.5 * p.grad.data
+    np.testing.assert_array_equal(a, np.zeros(3))

@@ -1,0 +1,211 @@
+"""The reductions, running ops, indexing, reordering, sorting, linear
+algebra and pad modes against PyTorch in float64:
+values, first derivatives and second derivatives (torch is only an
+oracle). Non-differentiable ones (argmax, argsort, ...) compare values."""
+import numpy as np
+import pytest
+
+import minigrad.functions as F
+
+torch = pytest.importorskip("torch")
+tF = torch.nn.functional
+
+from tests.functions.test_conv_torch import assert_matches_torch  # noqa: E402  (needs torch)
+
+RNG = np.random.default_rng(11)
+
+
+def randn(*shape):
+    return RNG.standard_normal(shape)
+
+
+def with_zeros(a, *positions):
+    a = a.copy()
+    for p in positions:
+        a[p] = 0.0
+    return a
+
+
+def spd(n, batch=()):
+    a = RNG.standard_normal(batch + (n, n))
+    return a @ np.swapaxes(a, -1, -2) + np.eye(n)
+
+
+def well_conditioned(*shape):
+    return RNG.standard_normal(shape) * 0.3 + 2 * np.eye(shape[-1])
+
+
+def torch_abs(x):
+    return torch.where(x >= 0, x, -x)
+
+
+def tensor(a):
+    return torch.tensor(a)
+
+
+def joined(pieces, cat, reshape):
+    """The pieces flattened, scaled by 1, 2, 3, ... and joined into one output."""
+    def fn(x):
+        return cat([reshape(p, (-1,)) * (i + 1) for i, p in enumerate(pieces(x))])
+    return fn
+
+
+INDEX = RNG.integers(0, 3, (4, 3, 5))       # gather along 0 from (3, 4, 5), repeated indices
+SCATTER = RNG.integers(0, 4, (3, 3, 4))     # scatter_add along 1 into (3, 4, 5)
+INDEX_ADD = np.array([0, 2, 2, 1, 0, 3])    # index_add along 1 into (3, 4, 5)
+MASK = RNG.standard_normal((4, 5)) > 0
+REPEATS = np.array([1, 0, 3, 2])
+EVEN = randn(3, 6)
+
+# (id, minigrad function, torch function, inputs)
+CASES = [
+    ("prod", lambda x: F.prod(x, 1), lambda x: torch.prod(x, 1), [randn(3, 4)]),
+    ("prod_all", F.prod, torch.prod, [randn(2, 3)]),
+    ("prod_zeros", lambda x: F.prod(x, -1, keepdims=True), lambda x: torch.prod(x, -1, keepdim=True),
+     [with_zeros(randn(3, 4), (0, 1), (1, 0), (1, 2))]),
+    ("std", lambda x: F.std(x, 0), lambda x: torch.std(x, 0, correction=0), [randn(4, 3)]),
+    ("std_correction", lambda x: F.std(x, (0, 2), correction=1), lambda x: torch.std(x, (0, 2), correction=1),
+     [randn(3, 2, 4)]),
+    ("var_ddof", lambda x: F.var(x, 1, ddof=1), lambda x: torch.var(x, 1, correction=1), [randn(3, 5)]),
+    ("norm", F.norm, torch.linalg.vector_norm, [randn(3, 4)]),
+    ("norm_axis", lambda x: F.norm(x, axis=1), lambda x: torch.linalg.vector_norm(x, dim=1), [randn(3, 4)]),
+    # torch.abs's second derivative is a ZeroTensor, which .numpy() refuses: |x| written with where.
+    ("norm_1", lambda x: F.norm(x, 1, 0), lambda x: torch_abs(x).sum(0), [randn(3, 4)]),
+    ("norm_inf", lambda x: F.norm(x, np.inf, -1), lambda x: torch.amax(torch_abs(x), -1), [randn(3, 4)]),
+    ("norm_p3", lambda x: F.norm(x, 3, 1, keepdims=True),
+     lambda x: torch.linalg.vector_norm(x, 3, 1, keepdim=True), [randn(3, 4)]),
+    ("norm_fro", lambda x: F.norm(x, "fro", (1, 2)), lambda x: torch.linalg.matrix_norm(x, "fro", (1, 2)),
+     [randn(2, 3, 4)]),
+    ("norm_matrix_1", lambda x: F.norm(x, 1, (0, 1)), lambda x: torch.amax(torch_abs(x).sum(0)), [randn(3, 4)]),
+    ("norm_matrix_inf", lambda x: F.norm(x, np.inf), lambda x: torch.amax(torch_abs(x).sum(1)), [randn(3, 4)]),
+    ("amax", lambda x: F.amax(x, (0, 2)), lambda x: torch.amax(x, (0, 2)), [randn(2, 3, 4)]),
+    ("amin", lambda x: F.amin(x, 1, keepdims=True), lambda x: torch.amin(x, 1, keepdim=True), [randn(3, 4)]),
+    ("median_odd", lambda x: F.median(x, 1), lambda x: torch.median(x, 1).values, [randn(4, 5)]),
+    ("median_even", lambda x: F.median(x, 1), lambda x: torch.quantile(x, 0.5, 1), [EVEN]),
+    ("cumsum", lambda x: F.cumsum(x, 1), lambda x: torch.cumsum(x, 1), [randn(3, 4)]),
+    ("cumprod", lambda x: F.cumprod(x, 0), lambda x: torch.cumprod(x, 0), [randn(4, 3)]),
+    ("cumprod_zeros", lambda x: F.cumprod(x, 1), lambda x: torch.cumprod(x, 1),
+     [with_zeros(randn(3, 5), (0, 1), (1, 3), (2, 1), (2, 2))]),
+    ("logcumsumexp", lambda x: F.logcumsumexp(x, -1), lambda x: torch.logcumsumexp(x, -1), [randn(3, 5) * 3]),
+    ("logcumsumexp_wide", lambda x: F.logcumsumexp(x, 0), lambda x: torch.logcumsumexp(x, 0),
+     [randn(5, 2) * 400]),
+    ("cummax", lambda x: F.cummax(x, 1), lambda x: torch.cummax(x, 1).values, [randn(3, 5)]),
+    ("cummin", lambda x: F.cummin(x, 0), lambda x: torch.cummin(x, 0).values, [randn(5, 3)]),
+    ("gather", lambda x: F.gather(x, 0, INDEX), lambda x: torch.gather(x, 0, tensor(INDEX)), [randn(3, 4, 5)]),
+    ("take_along_axis", lambda x: F.take_along_axis(x, INDEX, 0),
+     lambda x: torch.take_along_dim(x, tensor(INDEX), 0), [randn(3, 3, 5)]),
+    ("scatter_add", lambda x, s: F.scatter_add(x, 1, SCATTER, s),
+     lambda x, s: torch.scatter_add(x, 1, tensor(SCATTER), s), [randn(3, 4, 5), randn(3, 3, 4)]),
+    ("index_add", lambda x, s: F.index_add(x, 1, INDEX_ADD, s),
+     lambda x, s: torch.index_add(x, 1, tensor(INDEX_ADD), s), [randn(3, 4, 5), randn(3, 6, 5)]),
+    ("masked_fill", lambda x: F.masked_fill(x, MASK, -1.5), lambda x: x.masked_fill(tensor(MASK), -1.5),
+     [randn(2, 4, 5)]),
+    ("flip", lambda x: F.flip(x, (0, 2)), lambda x: torch.flip(x, (0, 2)), [randn(2, 3, 4)]),
+    ("roll", lambda x: F.roll(x, (1, -2), (0, 1)), lambda x: torch.roll(x, (1, -2), (0, 1)), [randn(3, 4)]),
+    ("roll_flat", lambda x: F.roll(x, 5), lambda x: torch.roll(x, 5), [randn(3, 4)]),
+    ("tile", lambda x: F.tile(x, (2, 1, 3)), lambda x: torch.tile(x, (2, 1, 3)), [randn(3, 4)]),
+    ("repeat", lambda x: F.repeat(x, 3, 1), lambda x: torch.repeat_interleave(x, 3, 1), [randn(3, 4)]),
+    ("repeat_counts", lambda x: F.repeat(x, REPEATS, 0),
+     lambda x: torch.repeat_interleave(x, tensor(REPEATS), 0), [randn(4, 3)]),
+    ("tril", lambda x: F.tril(x, -1), lambda x: torch.tril(x, -1), [randn(2, 4, 4)]),
+    ("triu", lambda x: F.triu(x, 1), lambda x: torch.triu(x, 1), [randn(3, 5)]),
+    ("diag", lambda x: F.diag(x, 1), lambda x: torch.diag(x, 1), [randn(4)]),
+    ("diag_of_matrix", lambda x: F.diag(x, -1), lambda x: torch.diag(x, -1), [randn(4, 3)]),
+    ("diagonal", lambda x: F.diagonal(x, 1, 0, 2), lambda x: torch.diagonal(x, 1, 0, 2), [randn(3, 2, 4)]),
+    ("trace", F.trace, torch.trace, [randn(4, 3)]),
+    ("moveaxis", lambda x: F.moveaxis(x, 0, -1), lambda x: torch.movedim(x, 0, -1), [randn(2, 3, 4)]),
+    ("swapaxes", lambda x: F.swapaxes(x, 0, 2), lambda x: torch.swapaxes(x, 0, 2), [randn(2, 3, 4)]),
+    ("permute", lambda x: F.permute(x, (1, 2, 0)), lambda x: torch.permute(x, (1, 2, 0)), [randn(2, 3, 4)]),
+    ("unsqueeze", lambda x: F.unsqueeze(x, 1), lambda x: torch.unsqueeze(x, 1), [randn(2, 3)]),
+    ("chunk", joined(lambda x: F.chunk(x, 3, 1), lambda ps: F.concat(ps, 0), F.reshape),
+     joined(lambda x: torch.chunk(x, 3, 1), lambda ps: torch.cat(ps, 0), torch.reshape), [randn(2, 7)]),
+    ("unbind", joined(lambda x: F.unbind(x, 1), lambda ps: F.concat(ps, 0), F.reshape),
+     joined(lambda x: torch.unbind(x, 1), lambda ps: torch.cat(ps, 0), torch.reshape), [randn(2, 3, 2)]),
+    ("sort", lambda x: F.sort(x, 1), lambda x: torch.sort(x, 1).values, [randn(3, 5)]),
+    ("sort_descending", lambda x: F.sort(x, 0, descending=True),
+     lambda x: torch.sort(x, 0, descending=True).values, [randn(4, 3)]),
+    ("topk", lambda x: F.topk(x, 2, 1)[0], lambda x: torch.topk(x, 2, 1).values, [randn(3, 5)]),
+    ("topk_smallest", lambda x: F.topk(x, 3, 0, largest=False)[0],
+     lambda x: torch.topk(x, 3, 0, largest=False).values, [randn(5, 2)]),
+    ("einsum", lambda a, b: F.einsum("bij,bjk->bik", a, b), lambda a, b: torch.einsum("bij,bjk->bik", a, b),
+     [randn(2, 3, 4), randn(2, 4, 2)]),
+    ("einsum_diagonal", lambda a: F.einsum("ii->i", a), lambda a: torch.einsum("ii->i", a), [randn(3, 3)]),
+    ("einsum_ellipsis", lambda a, b: F.einsum("...i,i->...", a, b),
+     lambda a, b: torch.einsum("...i,i->...", a, b), [randn(2, 3, 4), randn(4)]),
+    ("einsum_three", lambda a, b, c: F.einsum("ij,jk,kl->il", a, b, c),
+     lambda a, b, c: torch.einsum("ij,jk,kl->il", a, b, c), [randn(2, 3), randn(3, 4), randn(4, 2)]),
+    ("outer", F.outer, torch.outer, [randn(3), randn(4)]),
+    ("dot", F.dot, torch.dot, [randn(4), randn(4)]),
+    ("inner", F.inner, torch.inner, [randn(2, 4), randn(3, 4)]),
+    ("tensordot", lambda a, b: F.tensordot(a, b, 2), lambda a, b: torch.tensordot(a, b, 2),
+     [randn(2, 3, 4), randn(3, 4, 5)]),
+    ("tensordot_pairs", lambda a, b: F.tensordot(a, b, ([0, 2], [1, 0])),
+     lambda a, b: torch.tensordot(a, b, ([0, 2], [1, 0])), [randn(2, 3, 4), randn(4, 2, 5)]),
+    ("inv", F.inv, torch.linalg.inv, [well_conditioned(2, 3, 3)]),
+    ("det", F.det, torch.linalg.det, [well_conditioned(2, 3, 3)]),
+    ("slogdet", lambda x: F.slogdet(x)[1], lambda x: torch.linalg.slogdet(x).logabsdet,
+     [-well_conditioned(3, 3)]),
+    ("solve", F.solve, torch.linalg.solve, [well_conditioned(2, 3, 3), randn(2, 3, 2)]),
+    ("solve_vector", F.solve, torch.linalg.solve, [well_conditioned(3, 3), randn(3)]),
+    ("cholesky", F.cholesky, torch.linalg.cholesky, [spd(3, (2,))]),
+    ("pad_reflect", lambda x: F.pad(x, ((0, 0), (0, 0), (3, 2)), mode="reflect"),
+     lambda x: tF.pad(x, (3, 2), mode="reflect"), [randn(2, 3, 5)]),
+    ("pad_edge", lambda x: F.pad(x, ((0, 0), (0, 0), (2, 3), (1, 0)), mode="edge"),
+     lambda x: tF.pad(x, (1, 0, 2, 3), mode="replicate"), [randn(2, 2, 3, 4)]),
+    ("pad_wrap", lambda x: F.pad(x, ((0, 0), (0, 0), (2, 1)), mode="wrap"),
+     lambda x: tF.pad(x, (2, 1), mode="circular"), [randn(2, 3, 4)]),
+]
+
+# (id, minigrad function, torch function, input): values only.
+VALUE_CASES = [
+    ("argmax", lambda x: F.argmax(x, 1), lambda x: torch.argmax(x, 1), randn(3, 5)),
+    ("argmax_all", F.argmax, torch.argmax, randn(3, 5)),
+    ("argmin", lambda x: F.argmin(x, 0, keepdims=True), lambda x: torch.argmin(x, 0, keepdim=True), randn(3, 5)),
+    ("any", lambda x: F.any(x > 1, 1), lambda x: torch.any(x > 1, 1), randn(3, 5)),
+    ("all", lambda x: F.all(x > -1), lambda x: torch.all(x > -1), randn(3, 5)),
+    ("argsort", lambda x: F.argsort(x, 0), lambda x: torch.argsort(x, 0), randn(4, 3)),
+    ("argsort_descending", lambda x: F.argsort(x, descending=True),
+     lambda x: torch.argsort(x, descending=True), randn(3, 4)),
+    ("topk_indices", lambda x: F.topk(x, 3)[1], lambda x: torch.topk(x, 3).indices, randn(2, 6)),
+    ("slogdet_sign", lambda x: F.slogdet(x)[0], lambda x: torch.linalg.slogdet(x).sign, -well_conditioned(2, 3, 3)),
+]
+
+# Names of minigrad.functions this module compares with PyTorch (read by
+# tests/functions/test_torch_oracle.py's coverage test).
+COMPARED = {"prod", "std", "var", "norm", "amax", "amin", "median", "cumsum", "cumprod", "logcumsumexp",
+            "cummax", "cummin", "gather", "take_along_axis", "scatter_add", "index_add", "masked_fill", "flip",
+            "roll", "tile", "repeat", "tril", "triu", "diag", "diagonal", "trace", "moveaxis", "swapaxes",
+            "permute", "unsqueeze", "chunk", "unbind", "sort", "topk", "einsum", "outer", "dot", "inner",
+            "tensordot", "inv", "det", "slogdet", "solve", "cholesky", "pad", "argmax", "argmin", "any", "all",
+            "argsort"}
+
+
+@pytest.mark.parametrize("name,mg_fn,torch_fn,arrays", CASES, ids=[c[0] for c in CASES])
+def test_matches_torch(name, mg_fn, torch_fn, arrays):
+    assert_matches_torch(mg_fn, torch_fn, *arrays, atol=1e-9)
+
+
+@pytest.mark.parametrize("name,mg_fn,torch_fn,array", VALUE_CASES, ids=[c[0] for c in VALUE_CASES])
+def test_values_match_torch(name, mg_fn, torch_fn, array):
+    import minigrad as mg
+    y = mg_fn(mg.Variable(array))
+    assert not y.requires_grad
+    np.testing.assert_array_equal(y.data, torch_fn(torch.tensor(array)).numpy())
+
+
+def test_norm_gradient_at_zero_is_zero_as_torch():
+    """First order only: at 0 the second derivative of a 2-norm is infinite
+    (PyTorch gives NaN there)."""
+    import minigrad as mg
+    a = np.concatenate([np.zeros((1, 4)), randn(2, 4)])
+    x, t = mg.Variable(a), torch.tensor(a, requires_grad=True)
+    F.norm(x, axis=1).sum().backward()
+    torch.linalg.vector_norm(t, dim=1).sum().backward()
+    np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-7, atol=1e-12)
+    assert not x.grad.data[0].any()
+
+
+def test_every_name_claimed_is_compared():
+    tested = {c[0] for c in CASES} | {c[0] for c in VALUE_CASES}
+    missing = sorted(n for n in COMPARED if not any(t == n or t.startswith(n + "_") for t in tested))
+    assert not missing, f"COMPARED lists names with no case: {missing}"

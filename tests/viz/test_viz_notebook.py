@@ -1,0 +1,137 @@
+"""The pictures in a Jupyter notebook: executed by nbclient, viewed in headless Chromium.
+
+A notebook traces a backward pass and ends a cell with `trace`, and shows a
+Variable's and a Module's graph with `viz.show`. nbclient runs it in a real
+IPython kernel and saves it; the saved outputs are then put on one page, as
+a notebook front end shows them (JupyterLab and VS Code both display a
+text/html output as is, and image/svg+xml inline), and opened in headless
+Chromium, where the stepper inside the output's iframe must step.
+
+Skipped when nbclient, nbformat, ipykernel (pip install minigrad[notebook]),
+Selenium, Chromium or Graphviz is absent.
+"""
+import html
+import os
+import pathlib
+import shutil
+import tempfile
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+
+for program in (CHROMIUM, CHROMEDRIVER):
+    if not os.path.exists(program):
+        pytest.skip(f"{program} is not installed (apt install chromium chromium-driver)",
+                    allow_module_level=True)
+if shutil.which("dot") is None:
+    pytest.skip("Graphviz's dot is not installed (apt install graphviz)", allow_module_level=True)
+
+CELLS = [
+    f"import sys\nsys.path.insert(0, {str(ROOT)!r})   # this checkout's minigrad",
+    """import numpy as np
+import minigrad as mg
+import minigrad.functions as F
+from minigrad import nn, viz
+
+mg.manual_seed(0)
+model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+x = mg.Variable(np.array([[0.5, -1.0], [2.0, 0.3]], dtype=np.float32), name="x")
+loss = F.mean_squared_error(model(x), np.array([[1.0], [-0.5]], dtype=np.float32))
+with viz.trace_backward() as trace:
+    loss.backward()
+trace""",
+    "viz.show(loss)",
+    "viz.show(model, x)",
+]
+
+
+def run_notebook(folder):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": str(folder)}})
+    client.execute()
+    path = folder / "stepper.ipynb"
+    nbformat.write(nb, path)
+    return nbformat.read(path, as_version=4)
+
+
+def output_page(nb):
+    """The saved outputs on one HTML page, each as a front end shows it."""
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", "".join(output.get("traceback", []))
+            bundle = output.get("data", {})
+            if "text/html" in bundle:
+                parts.append(f'<div class="output html">{bundle["text/html"]}</div>')
+            elif "image/svg+xml" in bundle:
+                parts.append(f'<div class="output svg">{bundle["image/svg+xml"]}</div>')
+            elif "text/plain" in bundle:
+                parts.append(f'<pre class="output">{html.escape(bundle["text/plain"])}</pre>')
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
+            "<body style='width: 1100px'>" + "\n".join(parts) + "</body></html>")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    profile = tempfile.mkdtemp(prefix="minigrad-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1400,1000", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_a_notebook_shows_the_stepper_and_the_graphs_inline(browser, tmp_path):
+    nb = run_notebook(tmp_path)
+    trace_output = nb.cells[1].outputs[-1]["data"]
+    assert trace_output["text/html"].startswith("<iframe")
+    assert "BackwardTrace" in trace_output["text/plain"] and " at 0x" not in trace_output["text/plain"]
+    for cell in nb.cells[2:]:
+        assert "<svg" in cell.outputs[-1]["data"]["image/svg+xml"]
+    assert "0: Linear" in nb.cells[3].outputs[-1]["data"]["image/svg+xml"]   # one box per layer
+
+    page = tmp_path / "outputs.html"
+    page.write_text(output_page(nb), encoding="utf-8")
+    browser.get(page.as_uri())
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".output.svg svg")) == 2
+    frame = browser.find_element(By.CSS_SELECTOR, "iframe.minigrad-stepper")
+    assert frame.size["height"] >= 600 and frame.size["width"] >= 1000
+    browser.switch_to.frame(frame)
+    counter = browser.find_element(By.ID, "counter")
+    steps = int(counter.text.split()[-1])
+    assert counter.text == f"Step 0 of {steps}" and steps > 10
+    unmarked = []
+    for k in range(1, steps + 1):
+        browser.find_element(By.ID, "next").click()
+        assert counter.text == f"Step {k} of {steps}"
+        marked = browser.find_elements(By.CSS_SELECTOR, "#graph g.node.current")
+        if marked:
+            assert len(marked) == 1 and marked[0].get_attribute("id").startswith("f")
+        else:
+            unmarked.append(browser.find_element(By.ID, "step-title").text)
+    assert unmarked == ["Backward pass: seed the output gradient"]   # every other step runs a function
+    assert browser.find_element(By.ID, "phase").text == "Backward pass"
+    assert "x" in browser.find_element(By.ID, "leaves").text
+    browser.switch_to.default_content()
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
