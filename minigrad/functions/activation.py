@@ -9,8 +9,9 @@ import numpy as np
 
 from ..core import Function, as_array, as_variable
 from ..core.ops import declare
+from ._axes import normalize_axis
 from .math import Clip, abs, exp, python_number, special, tanh, where
-from .shape import _normalize_axis, reshape, split
+from .shape import reshape, split
 
 
 
@@ -161,7 +162,7 @@ class Softmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        axis = self.axis = _normalize_axis(self.name, self.axis, x.ndim)
+        axis = self.axis = normalize_axis(self.name, self.axis, x.ndim)
         if not x.size:
             return np.exp(x)
         e = x - np.max(x, axis=axis, keepdims=True)
@@ -214,7 +215,7 @@ class LogSoftmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        axis = self.axis = _normalize_axis(self.name, self.axis, x.ndim)
+        axis = self.axis = normalize_axis(self.name, self.axis, x.ndim)
         m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
         shifted = x - np.where(np.isfinite(m), m, 0).astype(m.dtype, copy=False)
         # (x - m) - log(s), not x - (m + log s): in float32 at large logits
@@ -405,7 +406,7 @@ def glu(x, axis=-1):
     second halves of x along `axis` (its size must be even); the output has
     half that size."""
     shape = np.shape(as_array(x))
-    a = _normalize_axis("glu", axis, len(shape))
+    a = normalize_axis("glu", axis, len(shape))
     if shape[a] % 2:
         raise ValueError(f"glu: axis {axis} of the input of shape {shape} has size {shape[a]}; "
                          "expected an even size to cut in halves")

@@ -19,11 +19,13 @@ import numpy as np
 from ..device import backend
 from ..core import Variable, as_variable
 from ..core.ops import declare
+from ._axes import shape_of
 from .activation import softmax
-from .linalg import _swap_last, matmul
+from .linalg import matmul
 from .math import where
 from .normalization import dropout
-from .shape import _shape_of as _shape, reshape
+from .reorder import swapaxes
+from .shape import reshape
 
 
 def _check_qkv(op, q_shape, k_shape, v_shape):
@@ -74,9 +76,9 @@ def attention(q, k, v, keep=None, bias=None, dropout_p=0.0, scale=None, training
     scale = 1.0 / math.sqrt(E) if scale is None else scale
     # Scale the smaller of q (L x E) and the scores (L x S).
     if E <= k.shape[-2]:
-        scores = matmul(q * scale, _swap_last(k))
+        scores = matmul(q * scale, swapaxes(k, -2, -1))
     else:
-        scores = matmul(q, _swap_last(k)) * scale
+        scores = matmul(q, swapaxes(k, -2, -1)) * scale
     on_host = type(scores.data) is np.ndarray
     if bias is not None:
         if not isinstance(bias, Variable):  # a constant mask follows the scores' dtype (and device)
@@ -124,7 +126,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     heads = None
     if enable_gqa:
         query, key, value, attn_mask, heads = _group_heads(op, query, key, value, attn_mask)
-    scores_shape = _check_qkv(op, _shape(query), _shape(key), _shape(value))
+    scores_shape = _check_qkv(op, shape_of(query), shape_of(key), shape_of(value))
     if not 0 <= dropout_p <= 1:
         raise ValueError(f"{op}: dropout_p={dropout_p} is not a probability; expected 0 <= dropout_p <= 1")
     keep = bias = None
@@ -134,7 +136,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                              "(fold the causal mask into attn_mask)")
         keep = causal_keep(*scores_shape[-2:])
     elif attn_mask is not None:
-        check_mask(op, "attn_mask", _shape(attn_mask), scores_shape)
+        check_mask(op, "attn_mask", shape_of(attn_mask), scores_shape)
         keep, bias = split_mask(op, "attn_mask", attn_mask, keep_value=True)
     out = attention(query, key, value, keep, bias, dropout_p, scale)[0]
     return out if heads is None else reshape(out, out.shape[:-4] + (heads,) + out.shape[-2:])
@@ -144,7 +146,7 @@ def _group_heads(op, query, key, value, attn_mask):
     """Grouped-query attention as broadcasting: query (..., Hq, L, E) ->
     (..., Hkv, Hq/Hkv, L, E), key and value (..., Hkv, S, E) -> (..., Hkv,
     1, S, E), the mask's head axis split the same way. Returns those and Hq."""
-    q_shape, k_shape, v_shape = _shape(query), _shape(key), _shape(value)
+    q_shape, k_shape, v_shape = shape_of(query), shape_of(key), shape_of(value)
     if min(len(q_shape), len(k_shape), len(v_shape)) < 3 or k_shape[-3] != v_shape[-3] \
             or k_shape[-3] == 0 or q_shape[-3] % k_shape[-3]:
         raise ValueError(f"{op}: enable_gqa=True needs key and value with the same number of heads (axis -3), "
@@ -153,8 +155,8 @@ def _group_heads(op, query, key, value, attn_mask):
     query = reshape(query, q_shape[:-3] + (kv_heads, heads // kv_heads) + q_shape[-2:])
     key, value = (reshape(x, s[:-3] + (kv_heads, 1) + s[-2:]) for x, s in ((key, k_shape), (value, v_shape)))
     if attn_mask is not None:
-        m_shape = _shape(attn_mask)
-        check_mask(op, "attn_mask", m_shape, _check_qkv(op, _shape(query), _shape(key), _shape(value))[:-4]
+        m_shape = shape_of(attn_mask)
+        check_mask(op, "attn_mask", m_shape, _check_qkv(op, shape_of(query), shape_of(key), shape_of(value))[:-4]
                    + (heads,) + (q_shape[-2], k_shape[-2]))
         if len(m_shape) >= 3 and m_shape[-3] == heads:
             grouped = m_shape[:-3] + (kv_heads, heads // kv_heads) + m_shape[-2:]

@@ -29,72 +29,17 @@ and reductions, is differentiable to any order.
 conv_transpose2d's output_padding pads less.
 """
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ..device import backend
 from ..core import Function, is_grad_enabled, as_variable
 from ..core.ops import declare
 from ..core.variable import constant
-from .linalg import _swap_last, matmul
+from ._window import (as_image, as_image_geometry, check_fits, conv_pads, im2col_array, ints, out_size,
+                      padding_and_pad, pair)
+from .linalg import matmul
 from .reduction import sum as reduce_sum
+from .reorder import swapaxes
 from .shape import reshape, transpose
-
-
-def _ints(op, name, value, minimum, count):
-    """`value` (an int or a sequence of `count` ints) as a tuple of `count`
-    ints >= minimum, or a clear error naming the op."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        values = (value,) * count
-    else:
-        values = tuple(value) if isinstance(value, (tuple, list)) else ()
-    if len(values) != count or not all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= minimum for v in values):
-        what = f"an int >= {minimum}" if count == 1 else f"an int >= {minimum} or {count} of them"
-        raise ValueError(f"{op}: {name} must be {what}, got {value!r}")
-    return tuple(int(v) for v in values)
-
-
-def _pair(op, name, value, minimum):
-    """`value` (an int or an (h, w) pair) as a pair of ints >= minimum."""
-    return _ints(op, name, value, minimum, 2)
-
-
-def _out_size(size, kernel, stride, pads, dilation):
-    """Output length along one axis (the floor rule); pads = (before, after)."""
-    return (size + pads[0] + pads[1] - dilation * (kernel - 1) - 1) // stride + 1
-
-
-def _show(values):
-    """(3,) as 3 for messages about 1-D ops; pairs as they are."""
-    return values[0] if len(values) == 1 else values
-
-
-def _check_fits(op, x_shape, kernel, pads, dilation):
-    """The (dilated) kernel must fit inside the padded input (settings as
-    tuples, one entry per spatial axis; pads as (before, after) pairs)."""
-    padded = tuple(n + before + after for n, (before, after) in zip(x_shape[2:], pads))
-    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    if any(n < s for n, s in zip(padded, span)):
-        dilated = f" dilated by {_show(dilation)} spans {_show(span)} and" if any(d > 1 for d in dilation) else ""
-        pad = tuple(before for before, after in pads) if all(b == a for b, a in pads) else pads
-        raise ValueError(f"{op}: kernel {_show(kernel)}{dilated} is larger than the padded input {_show(padded)} "
-                         f"(input shape {tuple(x_shape)}, pad {_show(pad)})")
-
-
-def _conv_pads(op, pad, kernel, stride, dilation, name="pad"):
-    """pad (an int, one per axis, or PyTorch's "valid" or "same") as
-    (before, after) pairs. "same" keeps the size at stride 1; an odd total
-    puts the extra cell after, as PyTorch."""
-    if isinstance(pad, str):
-        if pad == "valid":
-            return ((0, 0),) * len(kernel)
-        if pad == "same":
-            if any(s != 1 for s in stride):
-                raise ValueError(f"{op}: {name}='same' needs stride 1, got stride {_show(stride)}")
-            totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
-            return tuple((t // 2, t - t // 2) for t in totals)
-        raise ValueError(f"{op}: {name} must be an int, one per spatial axis, 'same' or 'valid', got {pad!r}")
-    return tuple((p, p) for p in _ints(op, "pad", pad, 0, len(kernel)))
 
 
 def _geometry(op, x_shape, kernel_size, stride, pad, dilation=1):
@@ -102,60 +47,13 @@ def _geometry(op, x_shape, kernel_size, stride, pad, dilation=1):
     tuples with one entry per spatial axis of x_shape ((N, C, L) or
     (N, C, H, W)), and the output size, for a convolution."""
     spatial = len(x_shape) - 2
-    kernel = _ints(op, "kernel_size", kernel_size, 1, spatial)
-    stride = _ints(op, "stride", stride, 1, spatial)
-    dilation = _ints(op, "dilation", dilation, 1, spatial)
-    pads = _conv_pads(op, pad, kernel, stride, dilation)
-    _check_fits(op, x_shape, kernel, pads, dilation)
-    out = tuple(_out_size(n, k, s, p, d) for n, k, s, p, d in zip(x_shape[2:], kernel, stride, pads, dilation))
+    kernel = ints(op, "kernel_size", kernel_size, 1, spatial)
+    stride = ints(op, "stride", stride, 1, spatial)
+    dilation = ints(op, "dilation", dilation, 1, spatial)
+    pads = conv_pads(op, pad, kernel, stride, dilation)
+    check_fits(op, x_shape, kernel, pads, dilation)
+    out = tuple(out_size(n, k, s, p, d) for n, k, s, p, d in zip(x_shape[2:], kernel, stride, pads, dilation))
     return kernel, stride, pads, dilation, out
-
-
-def as_image_geometry(geometry):
-    """1-D settings (kernel, stride, pads, dilation, out) as the 2-D ones of
-    an image of height 1; 2-D settings as they are."""
-    if len(geometry[0]) == 2:
-        return geometry
-    kernel, stride, pads, dilation, out = geometry
-    return (1,) + kernel, (1,) + stride, ((0, 0),) + pads, (1,) + dilation, (1,) + out
-
-
-def as_image(x):
-    """(N, C, L) as (N, C, 1, L); (N, C, H, W) as it is."""
-    return reshape(x, x.shape[:2] + (1,) + x.shape[2:]) if x.ndim == 3 else x
-
-
-def _pad_image(x, pads, value):
-    """x (N, C, H, W) padded by pads ((top, bottom), (left, right)) with
-    `value`; a negative bottom or right pad crops instead."""
-    (top, bottom), (left, right) = pads
-    if not (top or bottom or left or right):
-        return x
-    n, c, h, w = x.shape
-    padded = backend.get_array_module(x).full((n, c, h + top + max(bottom, 0), w + left + max(right, 0)),
-                                              value, dtype=x.dtype)
-    padded[:, :, top:top + h, left:left + w] = x
-    return padded[:, :, :h + top + bottom, :w + left + right]
-
-
-def _im2col_array(x, kernel, stride, pads, dilation=(1, 1), pad_value=0):
-    """im2col of the ndarray x (see Im2col)."""
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    x = _pad_image(x, pads, pad_value)
-    n, c, h, w = x.shape
-    oh = (h - dh * (kh - 1) - 1) // sh + 1
-    ow = (w - dw * (kw - 1) - 1) // sw + 1
-    if type(x) is not np.ndarray:
-        # On a device: kh*kw strided slices, stacked (as_strided is NumPy's).
-        patches = np.stack([x[:, :, dh * i:dh * i + sh * (oh - 1) + 1:sh, dw * j:dw * j + sw * (ow - 1) + 1:sw]
-                            for i in range(kh) for j in range(kw)], axis=2)
-        return patches.reshape(n, c * kh * kw, oh * ow)
-    s_n, s_c, s_h, s_w = x.strides
-    # A view: patches[n, c, i, j, p, q] = x[n, c, dh*i + sh*p, dw*j + sw*q];
-    # the reshape below makes the one copy.
-    patches = as_strided(x, (n, c, kh, kw, oh, ow), (s_n, s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw),
-                         writeable=False)
-    return patches.reshape(n, c * kh * kw, oh * ow)
 
 
 class Im2col(Function):
@@ -173,7 +71,7 @@ class Im2col(Function):
 
     def forward(self, x):
         self.x_shape = x.shape
-        return _im2col_array(x, self.kernel, self.stride, self.pads, self.dilation, self.pad_value)
+        return im2col_array(x, self.kernel, self.stride, self.pads, self.dilation, self.pad_value)
 
     def backward(self, gcols):
         return Col2im(self.x_shape, self.kernel, self.stride, self.pads, self.dilation)(gcols)
@@ -198,8 +96,8 @@ class Col2im(Function):
     def forward(self, cols):
         (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
         ((top, bottom), (left, right)), (n, c, h, w) = self.pads, self.x_shape
-        oh = _out_size(h, kh, sh, (top, bottom), dh)
-        ow = _out_size(w, kw, sw, (left, right), dw)
+        oh = out_size(h, kh, sh, (top, bottom), dh)
+        ow = out_size(w, kw, sw, (left, right), dw)
         expected = (n, c * kh * kw, oh * ow)
         if cols.shape != expected:
             raise ValueError(f"col2im: cols has shape {cols.shape} but an image of shape {self.x_shape} "
@@ -256,7 +154,7 @@ def _check_groups(op, groups, x_shape, W_shape, in_axis):
     """groups must divide both channel counts; W holds C/groups input
     channels per filter (axis in_axis of W)."""
     layout = "(out, in/groups, kh, kw)" if in_axis == 1 else "(in, out/groups, kh, kw)"
-    (groups,) = _ints(op, "groups", groups, 1, 1)
+    (groups,) = ints(op, "groups", groups, 1, 1)
     channels = x_shape[1]
     out_channels = W_shape[0] if in_axis == 1 else W_shape[1] * groups
     if channels % groups or out_channels % groups:
@@ -314,9 +212,9 @@ class Conv2d(Function):
         self.groups = groups
 
     def forward(self, x, W, b=None):
-        cols = self.cols = _im2col_array(x, self.kernel, self.stride, self.pads, self.dilation)
+        cols = self.cols = im2col_array(x, self.kernel, self.stride, self.pads, self.dilation)
         n, groups, out_channels = x.shape[0], self.groups, W.shape[0]
-        oh, ow = (_out_size(s, k, st, p, d) for s, k, st, p, d in
+        oh, ow = (out_size(s, k, st, p, d) for s, k, st, p, d in
                   zip(x.shape[2:], self.kernel, self.stride, self.pads, self.dilation))
         if groups == 1:
             y = np.matmul(W.reshape(out_channels, -1), cols)
@@ -341,7 +239,7 @@ class Conv2d(Function):
         gyg = reshape(gy, (n,) + group + (out_channels // groups, oh * ow))
         gx = gW = None
         if self.needs_grad(0):
-            WgT = _swap_last(Wg)
+            WgT = swapaxes(Wg, -2, -1)
             # One filter per group (depthwise): the product is an outer
             # product, and a broadcast multiply does it 3x faster than matmul.
             gcols = WgT * gyg if Wg.shape[-2] == 1 else matmul(WgT, gyg)
@@ -353,7 +251,7 @@ class Conv2d(Function):
             else:
                 cols = constant(self.cols)
             cols = reshape(cols, (n,) + group + (per_group, oh * ow))
-            gW = reshape(reduce_sum(matmul(gyg, _swap_last(cols)), axis=0), W.shape)
+            gW = reshape(reduce_sum(matmul(gyg, swapaxes(cols, -2, -1)), axis=0), W.shape)
         if len(self.inputs) == 2:
             return gx, gW
         return gx, gW, reduce_sum(gy, axis=(0, 2, 3)) if self.needs_grad(2) else None
@@ -361,15 +259,6 @@ class Conv2d(Function):
     def settings(self):
         return {"kernel_size": self.kernel, "stride": self.stride, "pad": self.pads, "dilation": self.dilation,
                 "groups": self.groups}
-
-
-def _padding_and_pad(op, pad, padding):
-    """`pad` or PyTorch's `padding` (one of them)."""
-    if padding is None:
-        return pad
-    if not (isinstance(pad, (int, np.integer)) and pad == 0):
-        raise TypeError(f"{op}: got both pad= and padding= (PyTorch's name for pad); pass one")
-    return padding
 
 
 def _conv(op, x, W, b, stride, pad, dilation, groups):
@@ -392,7 +281,7 @@ def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     (or `padding`) and dilation: int or (h, w); pad may also be "valid"
     (0) or "same" (output size = input size, stride 1). groups splits the
     channels into groups convolved separately (groups == C: depthwise)."""
-    pad = _padding_and_pad("conv2d", pad, padding)
+    pad = padding_and_pad("conv2d", pad, padding)
     x, W = _conv_operands("conv2d", x, W, in_axis=1, ndim=4)
     return _conv("conv2d", x, W, b, stride, pad, dilation, groups)
 
@@ -403,7 +292,7 @@ def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     W (O, C/groups, k), b (O,) or None -> y (N, O, L') with
     L' = (L + 2*pad - dilation*(k - 1) - 1) // stride + 1; pad may also
     be "valid" or "same" (as conv2d)."""
-    pad = _padding_and_pad("conv1d", pad, padding)
+    pad = padding_and_pad("conv1d", pad, padding)
     x, W = _conv_operands("conv1d", x, W, in_axis=1, ndim=3)
     return _conv("conv1d", x, W, b, stride, pad, dilation, groups)
 
@@ -417,16 +306,16 @@ def conv_transpose2d(x, W, b=None, stride=1, pad=0, output_padding=0, groups=1, 
     output_padding (smaller than stride or dilation) picks among the sizes
     a strided conv2d maps to the same H."""
     op = "conv_transpose2d"
-    pad = _padding_and_pad(op, pad, padding)
+    pad = padding_and_pad(op, pad, padding)
     x, W = _conv_operands(op, x, W, in_axis=0, ndim=4)
     groups = _check_groups(op, groups, x.shape, W.shape, in_axis=0)
     in_channels, out_per_group, kh, kw = W.shape
     out_channels = out_per_group * groups
     n, _, h, w = x.shape
-    stride = _pair(op, "stride", stride, 1)
-    pad = _pair(op, "pad", pad, 0)
-    dilation = _pair(op, "dilation", dilation, 1)
-    extra = _pair(op, "output_padding", output_padding, 0)
+    stride = pair(op, "stride", stride, 1)
+    pad = pair(op, "pad", pad, 0)
+    dilation = pair(op, "dilation", dilation, 1)
+    extra = pair(op, "output_padding", output_padding, 0)
     if any(e >= s and e >= d for e, s, d in zip(extra, stride, dilation)):
         raise ValueError(f"{op}: output_padding {extra} must be smaller than stride {stride} or dilation "
                          f"{dilation} (along each axis)")

@@ -5,11 +5,12 @@ import numpy as np
 from ..device import backend
 from ..core import Function, as_array
 from ..core.ops import declare
+from ._axes import normalize_axis, shape_of
 from .indexing import TakeAlongAxis
 from .math import exp, where
 from .reduction import sum as _sum
 from .reorder import moveaxis
-from .shape import _normalize_axis, _shape_of, expand_dims, reshape
+from .shape import expand_dims, reshape
 
 
 def _running(op, run, x, axis):
@@ -18,8 +19,8 @@ def _running(op, run, x, axis):
     in PyTorch."""
     if axis is None:
         return run(reshape(x, (-1,)), 0)
-    ndim = len(_shape_of(x))
-    axis = _normalize_axis(op, axis, max(ndim, 1))
+    ndim = len(shape_of(x))
+    axis = normalize_axis(op, axis, max(ndim, 1))
     if ndim == 0:
         return reshape(run(reshape(x, (1,)), 0), ())
     return run(x, axis)

@@ -3,9 +3,12 @@ logarithms and exponentials in other bases, erf, roots, two-argument
 functions (atan2, hypot, logaddexp, fmod, ...), rounding (zero gradient),
 and tests of values (isnan, logical_and, ...: boolean ndarrays, no gradient).
 
-A one-input op here states its local derivative f'(x) (in terms of x and
-its output y, built from ops so it differentiates again) and `Unary`
-multiplies it by the incoming gradient.
+Each op's `backward(gy)` sits beside its `forward`, as everywhere in
+minigrad.functions: a one-input op multiplies gy by its local derivative
+f'(x), the one its docstring states, written in terms of its input x
+(`self.inputs`) or its output y (`self.output_variable()`) and built from
+ops, so it differentiates again. The rounding ops share one backward, that
+of `Step`: a zero gradient.
 """
 import math
 
@@ -23,159 +26,163 @@ _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
 
-class Unary(Function):
-    """y = f(x) elementwise.   gx = gy * f'(x), with f'(x) given by
-    `derivative(x, y)` in each subclass."""
-    __slots__ = ()
-
-    def backward(self, gy):
-        return gy * self.derivative(self.inputs[0], self.output_variable())
-
-
-class Asin(Unary):
+class Asin(Function):
     """y = arcsin(x).   dy/dx = 1 / sqrt(1 - x**2)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.arcsin(x)
 
-    def derivative(self, x, y):
-        return 1 / sqrt(1 - x * x)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (1 / sqrt(1 - x * x))
 
 
-class Acos(Unary):
+class Acos(Function):
     """y = arccos(x).   dy/dx = -1 / sqrt(1 - x**2)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.arccos(x)
 
-    def derivative(self, x, y):
-        return -1 / sqrt(1 - x * x)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (-1 / sqrt(1 - x * x))
 
 
-class Atan(Unary):
+class Atan(Function):
     """y = arctan(x).   dy/dx = 1 / (1 + x**2)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.arctan(x)
 
-    def derivative(self, x, y):
-        return 1 / (x * x + 1)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (1 / (x * x + 1))
 
 
-class Sinh(Unary):
+class Sinh(Function):
     """y = sinh(x).   dy/dx = cosh(x)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.sinh(x)
 
-    def derivative(self, x, y):
-        return cosh(x)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * cosh(x)
 
 
-class Cosh(Unary):
+class Cosh(Function):
     """y = cosh(x).   dy/dx = sinh(x)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.cosh(x)
 
-    def derivative(self, x, y):
-        return sinh(x)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * sinh(x)
 
 
-class Asinh(Unary):
+class Asinh(Function):
     """y = arsinh(x).   dy/dx = 1 / sqrt(x**2 + 1)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.arcsinh(x)
 
-    def derivative(self, x, y):
-        return 1 / sqrt(x * x + 1)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (1 / sqrt(x * x + 1))
 
 
-class Acosh(Unary):
+class Acosh(Function):
     """y = arcosh(x), x >= 1.   dy/dx = 1 / sqrt(x**2 - 1)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.arccosh(x)
 
-    def derivative(self, x, y):
-        return 1 / sqrt(x * x - 1)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (1 / sqrt(x * x - 1))
 
 
-class Atanh(Unary):
+class Atanh(Function):
     """y = artanh(x), |x| < 1.   dy/dx = 1 / (1 - x**2)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.arctanh(x)
 
-    def derivative(self, x, y):
-        return 1 / (1 - x * x)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (1 / (1 - x * x))
 
 
-class Log2(Unary):
+class Log2(Function):
     """y = log2(x).   dy/dx = 1 / (x ln 2)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.log2(x)
 
-    def derivative(self, x, y):
-        return 1 / (x * _LN2)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (1 / (x * _LN2))
 
 
-class Log10(Unary):
+class Log10(Function):
     """y = log10(x).   dy/dx = 1 / (x ln 10)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.log10(x)
 
-    def derivative(self, x, y):
-        return 1 / (x * _LN10)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (1 / (x * _LN10))
 
 
-class Log1p(Unary):
+class Log1p(Function):
     """y = log(1 + x) (accurate for small x).   dy/dx = 1 / (1 + x)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.log1p(x)
 
-    def derivative(self, x, y):
-        return 1 / (x + 1)
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (1 / (x + 1))
 
 
-class Expm1(Unary):
+class Expm1(Function):
     """y = exp(x) - 1 (accurate for small x).   dy/dx = exp(x) = y + 1"""
     __slots__ = ()
 
     def forward(self, x):
         return np.expm1(x)
 
-    def derivative(self, x, y):
-        return y + 1
+    def backward(self, gy):
+        y = self.output_variable()
+        return gy * (y + 1)
 
 
-class Exp2(Unary):
+class Exp2(Function):
     """y = 2**x.   dy/dx = y ln 2"""
     __slots__ = ()
 
     def forward(self, x):
         return np.exp2(x)
 
-    def derivative(self, x, y):
-        return y * _LN2
+    def backward(self, gy):
+        y = self.output_variable()
+        return gy * (y * _LN2)
 
 
-class Erf(Unary):
+class Erf(Function):
     """y = erf(x) = 2/sqrt(pi) integral_0^x exp(-t**2) dt (scipy.special.erf).
     dy/dx = 2/sqrt(pi) exp(-x**2)"""
     __slots__ = ()
@@ -183,11 +190,12 @@ class Erf(Unary):
     def forward(self, x):
         return special().erf(x)
 
-    def derivative(self, x, y):
-        return exp(x * x * -1.0) * _TWO_OVER_SQRT_PI
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (exp(x * x * -1.0) * _TWO_OVER_SQRT_PI)
 
 
-class Erfc(Unary):
+class Erfc(Function):
     """y = erfc(x) = 1 - erf(x) (scipy.special.erfc: accurate in the right tail).
     dy/dx = -2/sqrt(pi) exp(-x**2)"""
     __slots__ = ()
@@ -195,30 +203,33 @@ class Erfc(Unary):
     def forward(self, x):
         return special().erfc(x)
 
-    def derivative(self, x, y):
-        return exp(x * x * -1.0) * -_TWO_OVER_SQRT_PI
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * (exp(x * x * -1.0) * -_TWO_OVER_SQRT_PI)
 
 
-class Rsqrt(Unary):
+class Rsqrt(Function):
     """y = 1 / sqrt(x).   dy/dx = -1/2 x**(-3/2) = -y**3 / 2"""
     __slots__ = ()
 
     def forward(self, x):
         return 1 / np.sqrt(x)
 
-    def derivative(self, x, y):
-        return y * y * y * -0.5
+    def backward(self, gy):
+        y = self.output_variable()
+        return gy * (y * y * y * -0.5)
 
 
-class Cbrt(Unary):
+class Cbrt(Function):
     """y = x**(1/3), real for negative x too.   dy/dx = 1 / (3 y**2)"""
     __slots__ = ()
 
     def forward(self, x):
         return np.cbrt(x)
 
-    def derivative(self, x, y):
-        return 1 / (y * y * 3)
+    def backward(self, gy):
+        y = self.output_variable()
+        return gy * (1 / (y * y * 3))
 
 
 class Step(Function):

@@ -12,8 +12,9 @@ import numpy as np
 from ..device import backend
 from ..core import Function, Variable
 from ..core.ops import declare
+from ._axes import normalize_axis, shape_of
 from .math import where
-from .shape import GetItemGrad, _normalize_axis, _shape_of, get_item, pad, transpose
+from .shape import GetItemGrad, get_item, pad, transpose
 
 
 def index_array(op, index, name="index"):
@@ -103,12 +104,12 @@ def take_along_axis(x, indices, axis):
     """np.take_along_axis(x, indices, axis): y[..., i, ...] = x[...,
     indices[..., i, ...], ...]; indices has x's number of dimensions and
     broadcasts with x on the other axes. Negative indices count from the end."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     indices = index_array("take_along_axis", indices, "indices")
     if indices.ndim != len(shape):
         raise ValueError(f"take_along_axis: indices of shape {indices.shape} and x of shape {shape} "
                          "must have the same number of dimensions")
-    axis = _normalize_axis("take_along_axis", axis, len(shape))
+    axis = normalize_axis("take_along_axis", axis, len(shape))
     _check_range("take_along_axis", indices, shape[axis], axis, shape)
     return TakeAlongAxis(axis, indices % max(shape[axis], 1))(x)
 
@@ -122,7 +123,7 @@ def _torch_index(op, shape, axis, index, other=None):
     if index.ndim != ndim:
         raise ValueError(f"{op}: index of shape {index.shape} must have as many dimensions as x "
                          f"of shape {shape}")
-    axis = _normalize_axis(op, axis, max(ndim, 1))
+    axis = normalize_axis(op, axis, max(ndim, 1))
     for d, (i, n) in enumerate(zip(index.shape, shape)):
         if d != axis and i > n:
             raise ValueError(f"{op}: index of shape {index.shape} is larger than x of shape {shape} "
@@ -140,7 +141,7 @@ def _torch_index(op, shape, axis, index, other=None):
 
 def _crop(x, shape):
     """x[:shape[0], :shape[1], ...] (a no-op when the shapes agree)."""
-    if tuple(_shape_of(x)) == tuple(shape):
+    if tuple(shape_of(x)) == tuple(shape):
         return x
     return get_item(x, tuple(slice(0, n) for n in shape))
 
@@ -150,7 +151,7 @@ def gather(x, axis, index):
     """PyTorch's gather: y[i][j][k] = x[index[i][j][k]][j][k] for axis 0
     (and so on). index has x's number of dimensions and may be smaller than
     x on the other axes; y has index's shape."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     index, axis = _torch_index("gather", shape, axis, index)
     cropped = tuple(n if d == axis else i for d, (i, n) in enumerate(zip(index.shape, shape)))
     return TakeAlongAxis(axis, index)(_crop(x, cropped))
@@ -161,8 +162,8 @@ def scatter_add(x, axis, index, src):
     """PyTorch's scatter_add: a copy of x with src[i][j][k] added at
     [index[i][j][k]][j][k] for axis 0 (and so on); repeated indices add up.
     Only src[:index.shape] is used. y has x's shape."""
-    shape = _shape_of(x)
-    index, axis = _torch_index("scatter_add", shape, axis, index, _shape_of(src))
+    shape = shape_of(x)
+    index, axis = _torch_index("scatter_add", shape, axis, index, shape_of(src))
     target = tuple(n if d == axis else i for d, (i, n) in enumerate(zip(index.shape, shape)))
     added = PutAlongAxis(axis, index, target)(_crop(src, index.shape))
     if target != tuple(shape):
@@ -175,10 +176,10 @@ def index_add(x, axis, index, src):
     """PyTorch's index_add: a copy of x with src's slices added along
     `axis` at the positions in the 1-D `index` (y[..., index[i], ...] +=
     src[..., i, ...]); repeated indices add up."""
-    shape = _shape_of(x)
-    src_shape = _shape_of(src)
+    shape = shape_of(x)
+    src_shape = shape_of(src)
     index = index_array("index_add", index)
-    axis = _normalize_axis("index_add", axis, max(len(shape), 1))
+    axis = normalize_axis("index_add", axis, max(len(shape), 1))
     expected = shape[:axis] + (len(index),) + shape[axis + 1:] if index.ndim == 1 else None
     if expected is None or tuple(src_shape) != expected:
         raise ValueError(f"index_add: index of shape {index.shape} and src of shape {src_shape} do not fit "
@@ -215,7 +216,7 @@ def masked_fill(x, mask, value):
     """x with `value` where the boolean `mask` (broadcasting to x's shape)
     is true. value may be a number or a 0-d Variable (then it gets the
     gradient summed over the filled places)."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     mask = backend.asarray(mask.data if isinstance(mask, Variable) else mask)
     if mask.dtype != bool:
         raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
@@ -225,8 +226,8 @@ def masked_fill(x, mask, value):
     except ValueError:
         raise ValueError(f"masked_fill: mask of shape {mask.shape} does not broadcast to x of shape "
                          f"{shape}") from None
-    if _shape_of(value) != ():
-        raise ValueError(f"masked_fill: value must be a number or 0-d, got shape {_shape_of(value)}")
+    if shape_of(value) != ():
+        raise ValueError(f"masked_fill: value must be a number or 0-d, got shape {shape_of(value)}")
     if isinstance(value, Variable) and value.requires_grad:
         return where(mask, value, x)  # value gets the gradient summed over the filled places
     return MaskedFill(mask, value.data if isinstance(value, Variable) else value)(x)
@@ -235,7 +236,7 @@ def masked_fill(x, mask, value):
 # -- triangles and diagonals -----------------------------------------------------
 
 def _matrix_shape(op, x, k):
-    shape = _shape_of(x)
+    shape = shape_of(x)
     if len(shape) < 2:
         raise ValueError(f"{op}: expected an array of at least 2 dimensions (a matrix or a batch of "
                          f"them), got shape {shape}")
@@ -275,11 +276,11 @@ def _diagonal_index(rows, cols, offset):
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """The diagonal `offset` of the matrices on axes (axis1, axis2), as
     np.diagonal: those axes removed, the diagonal appended as the last axis."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     if len(shape) < 2:
         raise ValueError(f"diagonal: expected at least 2 dimensions, got shape {shape}")
-    a1 = _normalize_axis("diagonal", axis1, len(shape))
-    a2 = _normalize_axis("diagonal", axis2, len(shape))
+    a1 = normalize_axis("diagonal", axis1, len(shape))
+    a2 = normalize_axis("diagonal", axis2, len(shape))
     if a1 == a2:
         raise ValueError(f"diagonal: axis1 and axis2 must differ, got {axis1} and {axis2}")
     rest = [d for d in range(len(shape)) if d not in (a1, a2)]
@@ -292,7 +293,7 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 def diag(x, k=0):
     """As np.diag: a 1-D x gives the 2-D matrix with x on its diagonal k;
     a 2-D x gives its diagonal k (1-D)."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     if len(shape) == 2:
         return diagonal(x, k)
     if len(shape) != 1:
@@ -304,7 +305,7 @@ def diag(x, k=0):
 @declare(numpy=np.trace)
 def trace(x, offset=0, axis1=0, axis2=1):
     """The sum along the diagonal `offset` of axes (axis1, axis2), as np.trace."""
-    if len(_shape_of(x)) < 2:
-        raise ValueError(f"trace: expected at least 2 dimensions, got shape {_shape_of(x)}")
+    if len(shape_of(x)) < 2:
+        raise ValueError(f"trace: expected at least 2 dimensions, got shape {shape_of(x)}")
     return diagonal(x, offset, axis1, axis2).sum(axis=-1)
 

@@ -6,14 +6,9 @@ import numpy as np
 from ..device import backend
 from ..core import Function, Variable, as_array
 from ..core.ops import declare
-from .shape import GetItemGrad, _normalize_axis, broadcast_to, reshape, sum_to, transpose
-
-
-def _swap_last(x):
-    """x with its last two axes swapped (matrix transpose, batched)."""
-    axes = list(range(x.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return transpose(x, axes)
+from ._axes import normalize_axis
+from .reorder import swapaxes
+from .shape import GetItemGrad, broadcast_to, reshape, sum_to, transpose
 
 
 def _check_matmul(a_shape, b_shape):
@@ -58,9 +53,9 @@ class MatMul(Function):
         gy2 = reshape(gy, batch + (a2.shape[-2], b2.shape[-1]))
         ga = gb = None
         if self.needs_grad(0):
-            ga = reshape(sum_to(matmul(gy2, _swap_last(b2)), a2.shape), a.shape)
+            ga = reshape(sum_to(matmul(gy2, swapaxes(b2, -2, -1)), a2.shape), a.shape)
         if self.needs_grad(1):
-            gb = reshape(sum_to(matmul(_swap_last(a2), gy2), b2.shape), b.shape)
+            gb = reshape(sum_to(matmul(swapaxes(a2, -2, -1), gy2), b2.shape), b.shape)
         return ga, gb
 
 
@@ -253,8 +248,8 @@ def tensordot(a, b, axes=2):
         axes_a, axes_b = ([a_] if isinstance(a_, (int, np.integer)) else list(a_) for a_ in axes)
         if len(axes_a) != len(axes_b):
             raise ValueError(f"tensordot: axes {axes!r} pair {len(axes_a)} axes of a with {len(axes_b)} of b")
-        axes_a = [_normalize_axis("tensordot", i, len(sa)) for i in axes_a]
-        axes_b = [_normalize_axis("tensordot", i, len(sb)) for i in axes_b]
+        axes_a = [normalize_axis("tensordot", i, len(sa)) for i in axes_a]
+        axes_b = [normalize_axis("tensordot", i, len(sb)) for i in axes_b]
     for i, j in zip(axes_a, axes_b):
         if sa[i] != sb[j]:
             raise ValueError(f"tensordot: shapes {sa} and {sb} are not aligned: {sa[i]} (axis {i} of a) "
@@ -314,7 +309,7 @@ class Inv(Function):
         return np.linalg.inv(x)
 
     def backward(self, gy):
-        yt = _swap_last(self.output_variable())
+        yt = swapaxes(self.output_variable(), -2, -1)
         return -matmul(matmul(yt, gy), yt)
 
 
@@ -329,7 +324,7 @@ class Det(Function):
     def backward(self, gy):
         (x,) = self.inputs
         scale = gy * self.output_variable()
-        return reshape(scale, scale.shape + (1, 1)) * _swap_last(inv(x))
+        return reshape(scale, scale.shape + (1, 1)) * swapaxes(inv(x), -2, -1)
 
 
 class LogAbsDet(Function):
@@ -342,7 +337,7 @@ class LogAbsDet(Function):
 
     def backward(self, gy):
         (x,) = self.inputs
-        return reshape(gy, gy.shape + (1, 1)) * _swap_last(inv(x))
+        return reshape(gy, gy.shape + (1, 1)) * swapaxes(inv(x), -2, -1)
 
 
 class Solve(Function):
@@ -359,8 +354,8 @@ class Solve(Function):
 
     def backward(self, gx):
         a = self.inputs[0]
-        gb = solve(_swap_last(a), gx)
-        ga = -matmul(gb, _swap_last(self.output_variable())) if self.needs_grad(0) else None
+        gb = solve(swapaxes(a, -2, -1), gx)
+        ga = -matmul(gb, swapaxes(self.output_variable(), -2, -1)) if self.needs_grad(0) else None
         return ga, gb
 
 
@@ -379,10 +374,10 @@ class Cholesky(Function):
         n = L.shape[-1]
         xp = backend.get_array_module(L.data)
         phi = xp.tril(xp.ones((n, n), dtype=L.dtype)) - 0.5 * xp.eye(n, dtype=L.dtype)
-        P = matmul(_swap_last(L), gl) * phi
-        Lt = _swap_last(L)
-        S = _swap_last(solve(Lt, _swap_last(solve(Lt, P))))
-        return (S + _swap_last(S)) * 0.5
+        P = matmul(swapaxes(L, -2, -1), gl) * phi
+        Lt = swapaxes(L, -2, -1)
+        S = swapaxes(solve(Lt, swapaxes(solve(Lt, P), -2, -1)), -2, -1)
+        return (S + swapaxes(S, -2, -1)) * 0.5
 
 
 @declare(Inv, numpy=np.linalg.inv)

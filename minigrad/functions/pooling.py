@@ -15,8 +15,9 @@ from ..device import backend
 from ..core import Function, Variable, as_variable
 from ..core.ops import declare
 from ..core.variable import constant
-from .conv import (Im2col, _check_fits, _im2col_array, _ints, _pair, _padding_and_pad, _show, as_image,
-                   as_image_geometry)
+from ._window import (as_image, as_image_geometry, check_fits, im2col_array, ints, padding_and_pad, pair,
+                      show)
+from .conv import Im2col
 from .linalg import matmul
 from .reduction import max as reduce_max, mean, sum as reduce_sum
 from .shape import get_item, reshape
@@ -33,13 +34,13 @@ def _pool_geometry(op, x, spatial, kernel_size, stride, pad, dilation, ceil_mode
     output size, one entry per spatial axis of x ((N, C, L) for spatial 1,
     (N, C, H, W) for 2)."""
     _check_images(op, x, "(N, C, L)" if spatial == 1 else "(N, C, H, W)")
-    kernel = _ints(op, "kernel_size", kernel_size, 1, spatial)
-    stride = kernel if stride is None else _ints(op, "stride", stride, 1, spatial)
-    pad = _ints(op, "pad", pad, 0, spatial)
-    dilation = _ints(op, "dilation", dilation, 1, spatial)
+    kernel = ints(op, "kernel_size", kernel_size, 1, spatial)
+    stride = kernel if stride is None else ints(op, "stride", stride, 1, spatial)
+    pad = ints(op, "pad", pad, 0, spatial)
+    dilation = ints(op, "dilation", dilation, 1, spatial)
     if any(p > k // 2 for p, k in zip(pad, kernel)):
-        raise ValueError(f"{op}: pad {_show(pad)} must be at most half the kernel size {_show(kernel)}")
-    _check_fits(op, x.shape, kernel, tuple((p, p) for p in pad), dilation)
+        raise ValueError(f"{op}: pad {show(pad)} must be at most half the kernel size {show(kernel)}")
+    check_fits(op, x.shape, kernel, tuple((p, p) for p in pad), dilation)
     out, pads = [], []
     for n, k, s, p, d in zip(x.shape[2:], kernel, stride, pad, dilation):
         span = d * (k - 1) + 1
@@ -97,7 +98,7 @@ def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
     return_indices, also returns PyTorch's indices (int64, the flat index
     h*W + w of each maximum in its (H, W) plane), for max_unpool2d."""
     x = as_variable(x)
-    pad = _padding_and_pad("max_pool2d", pad, padding)
+    pad = padding_and_pad("max_pool2d", pad, padding)
     geometry = _pool_geometry("max_pool2d", x, 2, kernel_size, stride, pad, dilation, ceil_mode)
     return _max_pool(x, geometry, return_indices)
 
@@ -108,7 +109,7 @@ def max_pool1d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
     """Maximum over each window of length kernel_size of x (N, C, L) ->
     (N, C, L'), as max_pool2d along one axis (indices index L)."""
     x = as_variable(x)
-    pad = _padding_and_pad("max_pool1d", pad, padding)
+    pad = padding_and_pad("max_pool1d", pad, padding)
     geometry = _pool_geometry("max_pool1d", x, 1, kernel_size, stride, pad, dilation, ceil_mode)
     return _max_pool(x, geometry, return_indices)
 
@@ -123,7 +124,7 @@ def _window_counts(x_shape, kernel, stride, pads, count_include_pad):
     else:
         mask[:, :, ph:ph + h, pw:pw + w] = 1
     extra = ((0, pads[0][1] - ph), (0, pads[1][1] - pw))
-    return _im2col_array(mask, kernel, stride, extra).sum(axis=1)[0]
+    return im2col_array(mask, kernel, stride, extra).sum(axis=1)[0]
 
 
 def _avg_pool(op, x, spatial, kernel_size, stride, pad, ceil_mode, count_include_pad, divisor_override=None):
@@ -156,7 +157,7 @@ def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
     stride defaults to kernel_size. The zero padding counts in the mean
     when count_include_pad (PyTorch's default); ceil_mode's extra cells
     never do. divisor_override, when given, divides every window's sum."""
-    pad = _padding_and_pad("avg_pool2d", pad, padding)
+    pad = padding_and_pad("avg_pool2d", pad, padding)
     return _avg_pool("avg_pool2d", as_variable(x), 2, kernel_size, stride, pad, ceil_mode, count_include_pad,
                      divisor_override)
 
@@ -165,7 +166,7 @@ def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
 def avg_pool1d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, *, padding=None):
     """Mean over each window of length kernel_size of x (N, C, L) ->
     (N, C, L'), as avg_pool2d along one axis."""
-    pad = _padding_and_pad("avg_pool1d", pad, padding)
+    pad = padding_and_pad("avg_pool1d", pad, padding)
     return _avg_pool("avg_pool1d", as_variable(x), 1, kernel_size, stride, pad, ceil_mode, count_include_pad)
 
 
@@ -284,9 +285,9 @@ def max_unpool2d(x, indices, kernel_size, stride=None, pad=0, output_size=None, 
     (N, C, H, W), H = (h - 1)*stride - 2*pad + kh unless output_size
     ((H, W), or a shape ending with them) says otherwise."""
     op = "max_unpool2d"
-    pad = _pair(op, "pad", _padding_and_pad(op, pad, padding), 0)
-    kernel = _pair(op, "kernel_size", kernel_size, 1)
-    stride = kernel if stride is None else _pair(op, "stride", stride, 1)
+    pad = pair(op, "pad", padding_and_pad(op, pad, padding), 0)
+    kernel = pair(op, "kernel_size", kernel_size, 1)
+    stride = kernel if stride is None else pair(op, "stride", stride, 1)
     x = as_variable(x)
     _check_images(op, x)
     index = backend.asarray(indices.data if isinstance(indices, Variable) else indices, like=x.data)

@@ -7,16 +7,16 @@ import numpy as np
 from ..device import backend
 from ..core import Config, Function, Variable, as_array
 from ..core.ops import declare
+from ._axes import axis_tuple, normalize_axis, shape_of
 from .math import abs as _abs, exp, sqrt, where
-from .shape import (_axis_tuple, _normalize_axis, _shape_of, broadcast_to, concat, expand_dims, reshape,
-                    squeeze, transpose)
+from .shape import broadcast_to, concat, expand_dims, reshape, squeeze, transpose
 
 
 def _axes(op, axis, ndim):
     """`axis` (None, int or tuple) as a sorted tuple of non-negative axes."""
     if axis is None:
         return tuple(range(ndim))
-    return tuple(sorted(_axis_tuple(op, axis, ndim)))
+    return tuple(sorted(axis_tuple(op, axis, ndim)))
 
 
 def stable_logsumexp(x, axes, keepdims=False):
@@ -394,7 +394,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     (Euclidean), 1, inf (max |x|), -inf (min |x|), 0 (count of nonzeros,
     no gradient) or any other p. A pair of axes: matrix norms "fro" (or
     None), 1, -1, inf, -inf. The gradient of a 2-norm at 0 is 0, as PyTorch's."""
-    ndim = len(_shape_of(x))
+    ndim = len(shape_of(x))
     if axis is None:
         if ord is None:
             return PNorm(2, None, keepdims)(x)
@@ -402,7 +402,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
             raise ValueError(f"norm: ord={ord!r} with axis=None needs a 1-D or 2-D array, got {ndim} "
                              "dimensions; pass axis")
         axis = tuple(range(ndim))
-    axes = _axis_tuple("norm", axis, ndim)
+    axes = axis_tuple("norm", axis, ndim)
     if len(axes) == 1:
         return _vector_norm(x, ord, axes[0], keepdims)
     if len(axes) == 2:
@@ -444,8 +444,8 @@ def _nd(op, fn, x, axis, keepdims, tuple_ok):
     """A non-differentiable reduction as a constant Variable, `axis` checked once."""
     data = as_array(x)
     if axis is not None:
-        axis = (_axis_tuple(op, axis, data.ndim) if tuple_ok and isinstance(axis, (tuple, list))
-                else _normalize_axis(op, axis, builtins.max(data.ndim, 1)))
+        axis = (axis_tuple(op, axis, data.ndim) if tuple_ok and isinstance(axis, (tuple, list))
+                else normalize_axis(op, axis, builtins.max(data.ndim, 1)))
     if op.startswith("arg") and data.size == 0:
         raise ValueError(f"{op}: the array of shape {data.shape} is empty; expected at least one element")
     return Variable(backend.get_array_module(data).asarray(fn(data, axis=axis, keepdims=keepdims)),

@@ -6,12 +6,12 @@ import numpy as np
 
 from ..core import Function
 from ..core.ops import declare
-from .shape import (_axis_tuple, _normalize_axis, _shape_of, broadcast_to, expand_dims, get_item, reshape,
-                    split, squeeze, transpose)
+from ._axes import axis_tuple, normalize_axis, shape_of
+from .shape import broadcast_to, expand_dims, get_item, reshape, split, squeeze, transpose
 
 
 def _axes_or_all(op, axis, ndim):
-    return tuple(range(ndim)) if axis is None else _axis_tuple(op, axis, ndim)
+    return tuple(range(ndim)) if axis is None else axis_tuple(op, axis, ndim)
 
 
 class Flip(Function):
@@ -54,20 +54,20 @@ class Roll(Function):
 @declare(Flip, numpy=np.flip)
 def flip(x, axis=None):
     """x reversed along `axis` (an int, a tuple, or None for every axis), as np.flip."""
-    return Flip(_axes_or_all("flip", axis, len(_shape_of(x))))(x)
+    return Flip(_axes_or_all("flip", axis, len(shape_of(x))))(x)
 
 
 @declare(Roll, numpy=np.roll)
 def roll(x, shift, axis=None):
     """x shifted cyclically, as np.roll: `shift` (an int or one per axis)
     along `axis` (None: x flattened, rolled, and shaped back)."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     if axis is None:
         if not isinstance(shift, (int, np.integer)):
             raise TypeError(f"roll: with axis=None, shift must be an int, got {shift!r}")
         return reshape(Roll(int(shift), 0)(reshape(x, (-1,))), shape)
-    axes = _axis_tuple("roll", axis, len(shape)) if isinstance(axis, (tuple, list)) else (
-        _normalize_axis("roll", axis, len(shape)),)
+    axes = axis_tuple("roll", axis, len(shape)) if isinstance(axis, (tuple, list)) else (
+        normalize_axis("roll", axis, len(shape)),)
     shifts = (shift,) * len(axes) if isinstance(shift, (int, np.integer)) else tuple(shift)
     if len(shifts) != len(axes) or not all(isinstance(s, (int, np.integer)) for s in shifts):
         raise ValueError(f"roll: shift {shift!r} does not match axis {axis!r}; expected an int or "
@@ -80,7 +80,7 @@ def tile(x, reps):
     """x repeated as a block `reps` times along each axis, as np.tile
     (reps an int or a tuple; shapes are padded with leading 1s to match).
     Built as broadcast_to on interleaved axes, then reshape."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
     if any(not isinstance(r, (int, np.integer)) or r < 0 for r in reps):
         raise ValueError(f"tile: reps {reps!r} must be non-negative integers")
@@ -100,8 +100,8 @@ def repeat(x, repeats, axis=None):
     if axis is None:
         x = reshape(x, (-1,))
         axis = 0
-    shape = _shape_of(x)
-    axis = _normalize_axis("repeat", axis, len(shape))
+    shape = shape_of(x)
+    axis = normalize_axis("repeat", axis, len(shape))
     counts = np.asarray(repeats)
     if counts.dtype.kind not in "iu" or (counts < 0).any() or counts.ndim > 1:
         raise ValueError(f"repeat: repeats {repeats!r} must be a non-negative int or a 1-D list of them")
@@ -118,9 +118,9 @@ def repeat(x, repeats, axis=None):
 def moveaxis(x, source, destination):
     """x with axes `source` moved to positions `destination` (ints or
     tuples), the others kept in order, as np.moveaxis. A transpose."""
-    ndim = len(_shape_of(x))
-    src = _axis_tuple("moveaxis", source, ndim)
-    dst = _axis_tuple("moveaxis", destination, ndim)
+    ndim = len(shape_of(x))
+    src = axis_tuple("moveaxis", source, ndim)
+    dst = axis_tuple("moveaxis", destination, ndim)
     if len(src) != len(dst):
         raise ValueError(f"moveaxis: source {source!r} and destination {destination!r} must have the "
                          "same number of axes")
@@ -133,9 +133,9 @@ def moveaxis(x, source, destination):
 @declare(numpy=np.swapaxes, methods="swapaxes")
 def swapaxes(x, axis1, axis2):
     """x with axes axis1 and axis2 exchanged, as np.swapaxes and torch.transpose."""
-    ndim = len(_shape_of(x))
-    a = _normalize_axis("swapaxes", axis1, ndim)
-    b = _normalize_axis("swapaxes", axis2, ndim)
+    ndim = len(shape_of(x))
+    a = normalize_axis("swapaxes", axis1, ndim)
+    b = normalize_axis("swapaxes", axis2, ndim)
     order = list(range(ndim))
     order[a], order[b] = order[b], order[a]
     return transpose(x, order)
@@ -162,10 +162,10 @@ def unsqueeze(x, axis):
 def chunk(x, n, axis=0):
     """x cut along `axis` into at most n pieces of ceil(size / n) elements
     (the last may be smaller), as torch.chunk: a list of Variables."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"chunk: n must be a positive int, got {n!r}")
-    a = _normalize_axis("chunk", axis, len(shape))
+    a = normalize_axis("chunk", axis, len(shape))
     size = -(-shape[a] // n) if shape[a] else 1
     return split(x, list(range(size, shape[a], size)), a)
 
@@ -173,7 +173,7 @@ def chunk(x, n, axis=0):
 @declare()
 def unbind(x, axis=0):
     """The slices of x along `axis`, that axis removed, as torch.unbind: a list of Variables."""
-    shape = _shape_of(x)
-    a = _normalize_axis("unbind", axis, len(shape))
+    shape = shape_of(x)
+    a = normalize_axis("unbind", axis, len(shape))
     return [squeeze(p, a) for p in split(x, shape[a], a)] if shape[a] else []
 

@@ -6,20 +6,7 @@ import numpy as np
 from ..device import backend
 from ..core import Function, Variable
 from ..core.ops import declare
-
-
-def _check_axis_type(op, axis):
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"{op}: axis {axis!r} ({type(axis).__name__}) is not valid; expected an int "
-                        "or a tuple of ints")
-
-
-def _normalize_axis(op, axis, ndim):
-    """`axis` as a non-negative int, or a clear error naming the op."""
-    _check_axis_type(op, axis)
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"{op}: axis {axis} is out of range for an array of {ndim} dimensions")
-    return axis % ndim
+from ._axes import axis_tuple, normalize_axis, shape_of
 
 
 class Reshape(Function):
@@ -284,34 +271,17 @@ def get_item(x, index):
     return GetItem(_plain_index(index))(x)
 
 
-def _shape_of(x):
-    return x.data.shape if isinstance(x, Variable) else np.shape(x)
-
-
-def _axis_tuple(op, axis, ndim):
-    """`axis` (an int or a sequence) as a tuple of distinct non-negative axes."""
-    if isinstance(axis, (tuple, list)):
-        axes = tuple(axis)
-    else:
-        _check_axis_type(op, axis)
-        axes = (axis,)
-    axes = tuple(_normalize_axis(op, a, ndim) for a in axes)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: repeated axis in {axis}")
-    return axes
-
-
 @declare(Reshape, numpy=np.expand_dims, methods=("expand_dims", "unsqueeze"))
 def expand_dims(x, axis):
     """x with new axes of size 1 inserted at `axis` (an int or a tuple), as
     np.expand_dims. A reshape."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     out_ndim = len(shape) + (1 if np.ndim(axis) == 0 else len(axis))
     for a in np.atleast_1d(axis):
         if not -out_ndim <= a < out_ndim:
             raise ValueError(f"expand_dims: axis {a} is out of range for an array of shape {shape}; "
                              f"expected -{out_ndim} <= axis < {out_ndim}")
-    axes = _axis_tuple("expand_dims", axis, out_ndim)
+    axes = axis_tuple("expand_dims", axis, out_ndim)
     rest = iter(shape)
     return reshape(x, tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes))))
 
@@ -320,11 +290,11 @@ def expand_dims(x, axis):
 def squeeze(x, axis=None):
     """x without its axes of size 1 (only those in `axis`, if given), as
     np.squeeze. A reshape."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     if axis is None:
         axes = tuple(i for i, n in enumerate(shape) if n == 1)
     else:
-        axes = _axis_tuple("squeeze", axis, len(shape))
+        axes = axis_tuple("squeeze", axis, len(shape))
         for a in axes:
             if shape[a] != 1:
                 raise ValueError(
@@ -338,11 +308,11 @@ def flatten(x, start_dim=1, end_dim=-1):
     """x with axes start_dim..end_dim (inclusive) merged into one, as
     torch.flatten: (N, C, H, W) -> (N, C*H*W) by default. A 0-d x becomes
     shape (1,). A reshape."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     if len(shape) == 0:
         return reshape(x, (1,))
-    start = _normalize_axis("flatten", start_dim, len(shape))
-    end = _normalize_axis("flatten", end_dim, len(shape))
+    start = normalize_axis("flatten", start_dim, len(shape))
+    end = normalize_axis("flatten", end_dim, len(shape))
     if start > end:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
                          f"for an array of shape {shape}")
@@ -361,7 +331,7 @@ class Concat(Function):
         first = xs[0].shape
         if len(first) == 0:
             raise ValueError("concat: cannot join 0-d arrays; expected arrays with at least one axis")
-        axis = self.axis = _normalize_axis("concat", self.axis, len(first))
+        axis = self.axis = normalize_axis("concat", self.axis, len(first))
         for x in xs[1:]:
             if len(x.shape) != len(first) or any(
                     a != b for i, (a, b) in enumerate(zip(x.shape, first)) if i != axis):
@@ -388,7 +358,7 @@ class Split(Function):
         self.axis = axis
 
     def forward(self, x):
-        axis = self.axis = _normalize_axis("split", self.axis, x.ndim)
+        axis = self.axis = normalize_axis("split", self.axis, x.ndim)
         ys = np.split(x, self.indices, axis=axis)
         self.shapes = [y.shape for y in ys]
         return tuple(ys)
@@ -419,11 +389,11 @@ def stack(xs, axis=0):
     xs = list(xs)
     if not xs:
         raise ValueError("stack: expected at least one array, got none")
-    shapes = [_shape_of(x) for x in xs]
+    shapes = [shape_of(x) for x in xs]
     for s in shapes[1:]:
         if s != shapes[0]:
             raise ValueError(f"stack: all arrays must have the same shape, got {shapes[0]} and {s}")
-    axis = _normalize_axis("stack", axis, len(shapes[0]) + 1)
+    axis = normalize_axis("stack", axis, len(shapes[0]) + 1)
     return concat([expand_dims(x, axis) for x in xs], axis)
 
 
@@ -431,8 +401,8 @@ def stack(xs, axis=0):
 def split(x, sections, axis=0):
     """x cut along `axis` into a list of Variables, as np.split: `sections`
     is a number of equal parts, or the (non-decreasing) indices to cut at."""
-    shape = _shape_of(x)
-    a = _normalize_axis("split", axis, len(shape))
+    shape = shape_of(x)
+    a = normalize_axis("split", axis, len(shape))
     n = shape[a]
     if isinstance(sections, (int, np.integer)):
         if sections <= 0 or n % sections:
@@ -561,7 +531,7 @@ def pad(x, pad_width, mode="constant", value=0):
     padding repeats."""
     if mode not in PAD_MODES:
         raise ValueError(f"pad: mode {mode!r} is not supported; expected one of {PAD_MODES}")
-    shape = _shape_of(x)
+    shape = shape_of(x)
     widths = _pad_widths(pad_width, len(shape))
     if mode == "constant":
         return Pad(widths, value)(x)

@@ -7,9 +7,10 @@ import numpy as np
 from ..device import backend
 from ..core import Variable, as_array
 from ..core.ops import declare
+from ._axes import axis_tuple, normalize_axis, shape_of
 from .indexing import TakeAlongAxis
 from .reduction import mean
-from .shape import _axis_tuple, _normalize_axis, _shape_of, reshape, squeeze, transpose
+from .shape import reshape, squeeze, transpose
 
 
 def _data(x):
@@ -34,7 +35,7 @@ def _prepare(op, x, axis):
     """(x, axis) with axis None meaning x flattened."""
     if axis is None:
         return reshape(x, (-1,)), 0
-    return x, _normalize_axis(op, axis, max(len(_shape_of(x)), 1))
+    return x, normalize_axis(op, axis, max(len(shape_of(x)), 1))
 
 
 @declare(numpy=np.sort)
@@ -60,7 +61,7 @@ def topk(x, k, axis=-1, largest=True):
     sorted, as torch.topk: a pair (values, indices), values differentiable,
     indices an int64 Variable."""
     data = _data(x)
-    axis = _normalize_axis("topk", axis, max(data.ndim, 1))
+    axis = normalize_axis("topk", axis, max(data.ndim, 1))
     n = data.shape[axis] if data.ndim else 1
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
         raise ValueError(f"topk: k={k!r} is out of range for axis {axis} of size {n} (shape {data.shape}); "
@@ -82,9 +83,9 @@ def median(x, axis=None, keepdims=False):
     together), as np.median: for an even count it is the mean of the two
     middle values (PyTorch's median takes the lower one instead); each gets
     half the gradient."""
-    shape = _shape_of(x)
+    shape = shape_of(x)
     ndim = len(shape)
-    axes = tuple(range(ndim)) if axis is None else _axis_tuple("median", axis, ndim)
+    axes = tuple(range(ndim)) if axis is None else axis_tuple("median", axis, ndim)
     rest = [d for d in range(ndim) if d not in axes]
     n = int(np.prod([shape[d] for d in axes]))
     if n == 0:

@@ -11,7 +11,7 @@ import numpy as np
 from .. import functions as F
 from ..core import Variable, as_variable
 from ..functions.attention import attention, causal_keep, split_mask
-from ..functions.shape import _shape_of as _shape
+from ..functions._axes import shape_of
 from . import init
 from .linear import Linear
 from .module import Module, cast_input
@@ -149,7 +149,7 @@ class MultiheadAttention(Module):
         name, H = type(self).__name__, self.num_heads
         keeps, biases = [], []
         if attn_mask is not None:
-            shape = _shape(attn_mask)
+            shape = shape_of(attn_mask)
             per_head = (H, L, S) if unbatched else (n * H, L, S)
             if shape == (L, S):
                 mask = attn_mask
@@ -164,7 +164,7 @@ class MultiheadAttention(Module):
         elif is_causal:
             keeps.append(causal_keep(L, S))
         if key_padding_mask is not None:
-            shape = _shape(key_padding_mask)
+            shape = shape_of(key_padding_mask)
             expected = (S,) if unbatched else (n, S)
             if shape != expected:
                 raise ValueError(f"{name}: key_padding_mask of shape {shape} does not fit; expected "

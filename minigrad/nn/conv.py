@@ -2,7 +2,7 @@
 Arguments, weights and their layouts are PyTorch's, so its state_dicts
 load unchanged."""
 from .. import functions as F
-from ..functions.conv import _conv_pads, _ints
+from ..functions._window import conv_pads, ints
 from . import init
 from .module import Module
 from .parameter import new_parameter
@@ -31,24 +31,24 @@ class _ConvNd(Module):
         name = type(self).__name__
         if padding_mode != "zeros":
             raise ValueError(f"{name}: padding_mode {padding_mode!r} is not supported; only 'zeros' is")
-        (in_channels,), (out_channels,), (groups,) = (_ints(name, label, value, 1, 1) for label, value in (
+        (in_channels,), (out_channels,), (groups,) = (ints(name, label, value, 1, 1) for label, value in (
             ("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)))
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"{name}: groups={groups} must divide in_channels ({in_channels}) and "
                              f"out_channels ({out_channels})")
         self.in_channels = in_channels
         self.out_channels = out_channels
-        self.kernel_size = _ints(name, "kernel_size", kernel_size, 1, spatial)
-        self.stride = _ints(name, "stride", stride, 1, spatial)
+        self.kernel_size = ints(name, "kernel_size", kernel_size, 1, spatial)
+        self.stride = ints(name, "stride", stride, 1, spatial)
         if isinstance(padding, str) and not transposed:  # "same" or "valid", checked as F checks them
-            _conv_pads(name, padding, self.kernel_size, self.stride, (1,) * spatial, "padding")
+            conv_pads(name, padding, self.kernel_size, self.stride, (1,) * spatial, "padding")
             self.padding = padding
         else:
-            self.padding = _ints(name, "padding", padding, 0, spatial)
-        self.dilation = _ints(name, "dilation", dilation, 1, spatial)
+            self.padding = ints(name, "padding", padding, 0, spatial)
+        self.dilation = ints(name, "dilation", dilation, 1, spatial)
         self.groups = groups
         if transposed:
-            self.output_padding = _ints(name, "output_padding", output_padding, 0, spatial)
+            self.output_padding = ints(name, "output_padding", output_padding, 0, spatial)
             weight_shape = (in_channels, out_channels // groups)
         else:
             weight_shape = (out_channels, in_channels // groups)
