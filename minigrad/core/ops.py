@@ -29,7 +29,6 @@ attribute read per `x + y`), its op methods read `by_method`, NumPy's
 protocols read `by_numpy`. Nothing else in core knows an op by name.
 """
 import functools
-import inspect
 
 import numpy as np
 
@@ -132,11 +131,12 @@ RENAMES = {"dim": "axis", "keepdim": "keepdims"}
 
 
 def takes_axis(fn):
-    """Whether fn takes NumPy's `axis` or `keepdims` (and not `dim` already)."""
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
+    """Whether fn takes NumPy's `axis` or `keepdims` (and not `dim` already),
+    read from its code object (inspect.signature would cost every import more)."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
         return False
+    params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     return ("axis" in params or "keepdims" in params) and "dim" not in params
 
 
