@@ -6,13 +6,7 @@ import pytest
 
 import minigrad as mg
 import minigrad.functions as F
-
-
-RNG = np.random.default_rng(0)
-
-
-def randn(*shape):
-    return RNG.standard_normal(shape)
+from tests.arrays import randn
 
 
 # -- conversions ------------------------------------------------------------------------------

@@ -5,13 +5,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-
-
-RNG = np.random.default_rng(0)
-
-
-def randn(*shape):
-    return RNG.standard_normal(shape)
+from tests.arrays import randn
 
 
 # -- hooks and retain_grad ------------------------------------------------------------------------

@@ -9,17 +9,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn
-
-
-RNG = np.random.default_rng(0)
-
-
-def randn(*shape):
-    return RNG.standard_normal(shape)
-
-
-def _pos(shape):
-    return RNG.uniform(0.5, 1.5, shape)
+from tests.arrays import positive, randn
 
 
 # -- in-place updates -------------------------------------------------------------------------
@@ -42,7 +32,7 @@ def test_no_grad_in_place_sgd_step_updates_the_models_parameters():
 
 @pytest.mark.parametrize("update", ["+=", "-=", "*=", "/=", "**="])
 def test_in_place_operator_on_a_recorded_leaf_is_refused(update):
-    x = mg.Variable(_pos((2, 3)))
+    x = mg.Variable(positive((2, 3)))
     with pytest.raises(RuntimeError, match=re.escape(update) + ": in-place update of a leaf.*with mg.no_grad"):
         exec(f"x {update} 2.0", {"x": x})
 

@@ -11,20 +11,10 @@ import minigrad.functions as F
 from minigrad import nn
 from minigrad.core import numpy_protocol
 from minigrad.core.ops import numpy_name
-
-
-RNG = np.random.default_rng(0)
-
-
-def randn(*shape):
-    return RNG.standard_normal(shape)
-
+from tests.arrays import RNG, positive, randn
 
 
 # -- NumPy's protocols ------------------------------------------------------------------------
-
-def _pos(shape):
-    return RNG.uniform(0.5, 1.5, shape)
 
 
 def _spd():
@@ -37,17 +27,17 @@ SAMPLES = {
     np.add: ([randn(2, 3), randn(3)], lambda f, a, b: f(a, b)),
     np.subtract: ([randn(2, 3), randn(2, 3)], lambda f, a, b: f(a, b)),
     np.multiply: ([randn(2, 3), randn(2, 1)], lambda f, a, b: f(a, b)),
-    np.divide: ([randn(2, 3), _pos((2, 3))], lambda f, a, b: f(a, b)),
-    np.power: ([_pos((2, 3))], lambda f, a: f(a, 3.0)),
+    np.divide: ([randn(2, 3), positive((2, 3))], lambda f, a, b: f(a, b)),
+    np.power: ([positive((2, 3))], lambda f, a: f(a, 3.0)),
     np.negative: ([randn(2, 3)], lambda f, a: f(a)),
     np.matmul: ([randn(2, 3, 4), randn(4, 2)], lambda f, a, b: f(a, b)),
     np.maximum: ([randn(2, 3)], lambda f, a: f(a, 0.1)),
     np.minimum: ([randn(2, 3)], lambda f, a: f(a, 0.1)),
-    np.arctan2: ([randn(2, 3), _pos((2, 3))], lambda f, a, b: f(a, b)),
+    np.arctan2: ([randn(2, 3), positive((2, 3))], lambda f, a, b: f(a, b)),
     np.hypot: ([randn(2, 3), randn(2, 3)], lambda f, a, b: f(a, b)),
     np.logaddexp: ([randn(2, 3), randn(2, 3)], lambda f, a, b: f(a, b)),
-    np.fmod: ([randn(2, 3) * 3, _pos((2, 3))], lambda f, a, b: f(a, b)),
-    np.remainder: ([randn(2, 3) * 3, _pos((2, 3))], lambda f, a, b: f(a, b)),
+    np.fmod: ([randn(2, 3) * 3, positive((2, 3))], lambda f, a, b: f(a, b)),
+    np.remainder: ([randn(2, 3) * 3, positive((2, 3))], lambda f, a, b: f(a, b)),
     np.sum: ([randn(2, 3, 4)], lambda f, a: f(a, axis=(0, 2), keepdims=True)),
     np.mean: ([randn(2, 3)], lambda f, a: f(a, axis=0)),
     np.max: ([randn(2, 3)], lambda f, a: f(a, axis=1)),
@@ -56,9 +46,9 @@ SAMPLES = {
     np.amin: ([randn(2, 3)], lambda f, a: f(a, axis=1)),
     np.var: ([randn(3, 4)], lambda f, a: f(a, axis=1)),
     np.std: ([randn(3, 4)], lambda f, a: f(a, axis=0)),
-    np.prod: ([_pos((3, 4))], lambda f, a: f(a, axis=1)),
+    np.prod: ([positive((3, 4))], lambda f, a: f(a, axis=1)),
     np.cumsum: ([randn(3, 4)], lambda f, a: f(a, axis=1)),
-    np.cumprod: ([_pos((3, 4))], lambda f, a: f(a, axis=0)),
+    np.cumprod: ([positive((3, 4))], lambda f, a: f(a, axis=0)),
     np.median: ([randn(3, 5)], lambda f, a: f(a, axis=1)),
     np.linalg.norm: ([randn(3, 4)], lambda f, a: f(a)),
     np.reshape: ([randn(2, 6)], lambda f, a: f(a, (3, 4))),
@@ -97,10 +87,10 @@ SAMPLES = {
     np.linalg.solve: ([_spd(), randn(3, 2)], lambda f, a, b: f(a, b)),
     np.linalg.cholesky: ([_spd()], lambda f, a: f(a)),
 }
-_UNARY_DOMAINS = {np.log: _pos, np.sqrt: _pos, np.log2: _pos, np.log10: _pos, np.reciprocal: _pos,
+_UNARY_DOMAINS = {np.log: positive, np.sqrt: positive, np.log2: positive, np.log10: positive, np.reciprocal: positive,
                   np.arcsin: lambda s: RNG.uniform(-0.9, 0.9, s), np.arccos: lambda s: RNG.uniform(-0.9, 0.9, s),
                   np.arctanh: lambda s: RNG.uniform(-0.9, 0.9, s), np.arccosh: lambda s: RNG.uniform(1.2, 3, s),
-                  np.log1p: _pos}
+                  np.log1p: positive}
 for _ufunc, _ in numpy_protocol.table():
     if _ufunc not in SAMPLES and isinstance(_ufunc, np.ufunc) and _ufunc.nin == 1:
         SAMPLES[_ufunc] = ([_UNARY_DOMAINS.get(_ufunc, lambda s: randn(*s))((2, 3))], lambda f, a: f(a))
@@ -109,10 +99,6 @@ for _ufunc, _ in numpy_protocol.table():
 def test_every_table_entry_has_a_sample_call():
     missing = [numpy_name(f) for f, _ in numpy_protocol.table() if f not in SAMPLES]
     assert not missing, f"add a sample call for {missing}"
-
-
-def _first(y):
-    return y[0] if isinstance(y, (tuple, list)) else y
 
 
 @pytest.mark.parametrize("func,op_name", numpy_protocol.table(),

@@ -8,22 +8,7 @@ import pytest
 import minigrad as mg
 import minigrad.functions as F
 from minigrad.core.ops import by_method
-
-
-RNG = np.random.default_rng(0)
-
-
-def randn(*shape):
-    return RNG.standard_normal(shape)
-
-
-
-def _pos(shape):
-    return RNG.uniform(0.5, 1.5, shape)
-
-
-def _first(y):
-    return y[0] if isinstance(y, (tuple, list)) else y
+from tests.arrays import first, positive, randn
 
 
 # -- methods --------------------------------------------------------------------------------------
@@ -47,13 +32,13 @@ METHOD_OPS = {method: fn.__name__ for method, fn in by_method.items()}
 
 @pytest.mark.parametrize("method,op_name", METHOD_OPS.items(), ids=list(METHOD_OPS))
 def test_method_is_the_function_of_that_name(method, op_name):
-    a = _pos((3, 4)) if method in ("log", "sqrt") else randn(3, 4)
+    a = positive((3, 4)) if method in ("log", "sqrt") else randn(3, 4)
     args, kwargs = METHOD_CALLS.get(method, ((), {}))
     x = mg.Variable(a)
     got = getattr(x, method)(*args, **kwargs)
     want = getattr(F, op_name)(mg.Variable(a), *args, **kwargs)
-    np.testing.assert_allclose(np.asarray(_first(got).data if isinstance(_first(got), mg.Variable) else got),
-                               np.asarray(_first(want).data if isinstance(_first(want), mg.Variable) else want))
+    np.testing.assert_allclose(np.asarray(first(got).data if isinstance(first(got), mg.Variable) else got),
+                               np.asarray(first(want).data if isinstance(first(want), mg.Variable) else want))
 
 
 def test_methods_against_torch_first_and_second_order():
