@@ -30,8 +30,6 @@ protocols read `by_numpy`. Nothing else in core knows an op by name.
 """
 import functools
 
-import numpy as np
-
 
 class OpDeclaration:
     """The facts of one public function of minigrad.functions (see the

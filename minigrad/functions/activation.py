@@ -203,9 +203,6 @@ class SoftmaxGrad(Function):
     def settings(self):
         return {"axis": self.axis}
 
-    def settings(self):
-        return {"axis": self.axis}
-
 
 class LogSoftmax(Function):
     """y = x - logsumexp(x) along `axis`.   gx = gy - exp(y) * sum(gy, axis)"""
