@@ -32,7 +32,7 @@ import numpy as np
 from . import anomaly as _anomaly
 from ..device import backend
 from .config import Config, no_grad
-from .variable import Variable, constant, numeric_array
+from .variable import Variable, complex_error, constant, numeric_array
 
 _new_object = object.__new__
 
@@ -76,6 +76,10 @@ class Function:
             function = cls.__dict__.get(method)
             if isinstance(function, staticmethod):
                 setattr(cls, method, _with_ctx(function.__func__, method, setup))
+        if "forward" in cls.__dict__ and not cls.__module__.startswith("minigrad."):
+            # A Function written outside minigrad may compute anything: its forward
+            # is checked for complex results (minigrad's own make none from real data).
+            cls.forward = _refusing_complex(cls.__dict__["forward"])
 
     def save_for_backward(self, *tensors):
         """PyTorch's `ctx.save_for_backward(...)`, called in forward: keeps
@@ -248,6 +252,21 @@ def _with_ctx(function, kind, setup_context=None):
     return method
 
 
+def _refusing_complex(forward):
+    """forward, raising complex_error when it returns a complex array."""
+    def method(self, *xs):
+        ys = forward(self, *xs)
+        for y in ys if type(ys) is tuple else (ys,):
+            if np.iscomplexobj(y):
+                dtype = y.dtype if hasattr(y, "dtype") else np.asarray(y).dtype
+                raise complex_error(f"{type(self).__name__}.forward", dtype)
+        return ys
+
+    method.__name__ = forward.__name__
+    method.__doc__ = forward.__doc__
+    return method
+
+
 def as_variable(x):
     """x as a Variable: a Variable as is, anything else (an ndarray, a
     number, a list) as a constant that needs no gradient."""
@@ -277,12 +296,14 @@ def as_variables(inputs, function=None):
 
 
 def _constant(x, like_dtype, name, xp=np):
-    if isinstance(x, (bool, int, float, complex, np.generic)) and not isinstance(x, np.ndarray):
-        if like_dtype is not None and not isinstance(x, complex):
-            return constant(xp.asarray(x, dtype=like_dtype))
-    if type(x) is np.ndarray and x.dtype.kind in "biufc":
+    # Complex numbers and arrays end in numeric_array's TypeError (see complex_error).
+    if like_dtype is not None and isinstance(x, (bool, int, float, np.bool_, np.integer, np.floating)):
+        return constant(xp.asarray(x, dtype=like_dtype))
+    if type(x) is np.ndarray and x.dtype.kind in "biuf":
         return constant(x)
     if backend.device_of(x) is not backend.CPU:
+        if x.dtype.kind == "c":
+            raise complex_error(name, x.dtype)
         return constant(x)
     data = numeric_array(name, x)
     return constant(data if xp is np else xp.asarray(data))

@@ -53,6 +53,9 @@ def _refuse_leaf(x, what):
 
 def _write(what, ufunc, x, other):
     data = other.data if _is_variable(other) else other
+    if np.iscomplexobj(data):  # NumPy would drop the imaginary part (copy_, fill_) or refuse (+=)
+        raise TypeError(f"{what}: cannot write a complex value into a Variable of dtype {x.dtype}: complex "
+                        "numbers are not supported by minigrad; write its real part (value.real)")
     try:
         ufunc(x.data, data, out=x.data)
     except (TypeError, ValueError) as e:

@@ -45,10 +45,12 @@ class Variable:
                 data = data.data
             elif backend.device_of(data) is backend.CPU:
                 data = numeric_array("Variable", data)
-        if data.dtype.kind not in "biufc":
+        if data.dtype.kind not in "biuf":
+            if data.dtype.kind == "c":
+                raise complex_error("Variable", data.dtype)
             raise TypeError(
                 f"Variable: data of dtype {data.dtype} is not numeric; "
-                "expected bool, integer, float or complex values")
+                "expected bool, integer or float values")
         self.data = data
         self.name = name
         self.grad = None
@@ -120,6 +122,8 @@ class Variable:
         """A new leaf holding a copy of `data`, of x's dtype and device unless
         `dtype`/`device` say otherwise (PyTorch's `new_tensor`)."""
         data = data.data if isinstance(data, Variable) else data
+        if np.iscomplexobj(data):  # before a cast to x's dtype drops the imaginary part
+            raise complex_error("new_tensor", np.result_type(data))
         array = backend.asarray(data, self.data.dtype if dtype is None else dtype, self.data)
         array = backend.to_device(array, device) if device is not None else array
         return Variable(array.copy(), requires_grad=requires_grad)
@@ -526,10 +530,23 @@ def numeric_array(op, x):
         a = np.asarray(x)
     except ValueError as e:  # ragged nested lists
         raise TypeError(f"{op}: cannot make an array from {_describe(x)}: {e}") from None
-    if a.dtype.kind not in "biufc":
+    if a.dtype.kind not in "biuf":
+        if a.dtype.kind == "c":
+            raise complex_error(op, a.dtype)
         raise TypeError(f"{op}: data of dtype {a.dtype} is not numeric: got {_describe(x)}; expected "
-                        "a Variable, an ndarray or numbers (bool, int, float, complex)")
+                        "a Variable, an ndarray or numbers (bool, int, float)")
     return a
+
+
+def complex_error(what, dtype):
+    """The TypeError for complex data or a complex dtype given to `what`.
+    Libraries differ in how complex numbers are differentiated (PyTorch's
+    conjugate convention, autograd's), and mixing them gives wrong
+    gradients silently, so minigrad refuses them at every entry: Variable(),
+    the creation helpers, casts, and constants mixed into ops."""
+    return TypeError(f"{what}: complex numbers are not supported by minigrad (got dtype {np.dtype(dtype)}); "
+                     "split the data into its real and imaginary parts (z.real, z.imag) and compute with "
+                     "those as two real Variables")
 
 
 def _describe(x):

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core import Function, as_array, as_variable
 from ..core.ops import declare
-from ._axes import normalize_axis
+from ._axes import along_axis, normalize_axis
 from .math import Clip, abs, exp, python_number, special, tanh, where
 from .shape import reshape, split
 
@@ -162,9 +162,9 @@ class Softmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        axis = self.axis = normalize_axis(self.name, self.axis, x.ndim)
-        if not x.size:
-            return np.exp(x)
+        axis = self.axis = along_axis(self.name, self.axis, x.ndim)
+        if not x.size or not x.ndim:  # no element, or one: 1 (NaN where x is infinite, as PyTorch)
+            return np.exp(x - x)
         e = x - np.max(x, axis=axis, keepdims=True)
         np.exp(e, out=e)   # in place: one array for the whole forward
         e /= np.sum(e, axis=axis, keepdims=True)
@@ -212,7 +212,7 @@ class LogSoftmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        axis = self.axis = normalize_axis(self.name, self.axis, x.ndim)
+        axis = self.axis = along_axis(self.name, self.axis, x.ndim)
         m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
         shifted = x - np.where(np.isfinite(m), m, 0).astype(m.dtype, copy=False)
         # (x - m) - log(s), not x - (m + log s): in float32 at large logits

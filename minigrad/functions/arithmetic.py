@@ -2,7 +2,8 @@
 
 A Python scalar operand gets its own one-input op (`AddConstant`, ...):
 no gradient is computed for a constant, and the scalar stays weak, so
-float32 stays float32.
+float32 stays float32. A complex number is not such a scalar: it takes the
+path of arrays, which refuses it (complex numbers are not supported).
 """
 import numpy as np
 
@@ -10,7 +11,7 @@ from ..core import Function
 from ..core.ops import declare
 from .math import log, where
 
-_SCALARS = (int, float, complex, bool)
+_SCALARS = (int, float, bool)
 
 
 def _is_scalar(x):
@@ -285,6 +286,6 @@ def pow(a, b):
     """a ** b, elementwise. A Python-number exponent is a constant."""
     if _is_scalar(b):
         return PowConstant(b)(a)
-    if _is_scalar(a) and not isinstance(a, complex) and a > 0:
+    if _is_scalar(a) and a > 0:
         return RPowConstant(a)(b)
     return Pow()(a, b)

@@ -201,14 +201,17 @@ class Einsum(Function):
         full = tuple(sizes[c] for c in letters)
         if g.shape != full:  # ... and along axes where the others broadcast a length 1
             g = broadcast_to(g, full)
+        own = dict(zip(part, x.shape))  # x_k's own lengths: 1 where it was broadcast
+        broadcast = tuple(i for i, c in enumerate(letters) if own[c] == 1 and sizes[c] != 1)
+        if broadcast:  # summed back to length 1
+            g = g.sum(axis=broadcast, keepdims=True)
         if len(letters) != len(part):  # a repeated letter: x_k's diagonal
             position = {c: i for i, c in enumerate(letters)}
             xp = backend.get_array_module(g.data)
-            index = tuple(xp.arange(sizes[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
+            index = tuple(xp.arange(own[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
                           for c in part)
             return GetItemGrad(index, x.shape)(g)
-        broadcast = tuple(i for i, (c, n) in enumerate(zip(part, x.shape)) if n == 1 and sizes[c] != 1)
-        return g.sum(axis=broadcast, keepdims=True) if broadcast else g
+        return g
 
     def settings(self):
         return {"subscripts": ",".join(self.ins) + "->" + self.out}

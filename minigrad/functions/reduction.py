@@ -8,7 +8,7 @@ from ..device import backend
 from ..core import Config, Function, Variable, as_array
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
-from .math import abs as _abs, exp, sqrt, where
+from .math import abs as _abs, exp, where
 from .shape import broadcast_to, concat, expand_dims, reshape, squeeze, transpose
 
 
@@ -145,8 +145,10 @@ class Max(Reduction):
         y = self.output_variable().data.reshape(reduced)
         k = short_last_axis(self.x_shape, self.axes, self.count())
         share = x.data == (widen_last(y, k) if k else y)  # bool: float * bool keeps gy's dtype
-        # ties: divide each by its window's count (on a device always, rather than wait to count them)
-        if type(share) is not np.ndarray or np.count_nonzero(share) != y.size:
+        # ties: divide each by its window's count (on a device always, rather than wait to count them;
+        # 0-d arrays compare to a NumPy bool, which has no ties)
+        on_host = type(share) is np.ndarray or type(share) is np.bool_
+        if not on_host or np.count_nonzero(share) != y.size:
             share = self.tie_shares(share, gy.dtype if gy.dtype.kind in "fc" else np.float64, k)
         gy = reshape(gy, reduced)
         if k:  # broadcast by Mul along the other axes only
@@ -203,7 +205,7 @@ class Var(Reduction):
     def forward(self, x):
         axes = self.prepare(x)
         if self.count() - self.ddof <= 0:
-            raise ValueError(f"var: ddof={self.ddof} leaves no degrees of freedom for {self.count()} "
+            raise ValueError(f"{self.name}: ddof={self.ddof} leaves no degrees of freedom for {self.count()} "
                              f"elements per output (shape {x.shape}, axes {axes})")
         return np.var(x, axis=axes, keepdims=self.keepdims, ddof=self.ddof)
 
@@ -214,6 +216,34 @@ class Var(Reduction):
 
     def settings(self):
         return dict(super().settings(), ddof=self.ddof)
+
+
+class Std(Var):
+    """y = sqrt(var(x)) over axes.   gx = gy (x - mean(x)) / ((n - ddof) y);
+    0 where y = 0 (a constant slice, one element), as PyTorch's, also when
+    differentiated again."""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.sqrt(super().forward(x))
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        centered = x - mean(x, self.axes, keepdims=True)
+        scale = divide_where_nonzero(gy, self.output_variable()) / (self.count() - self.ddof)
+        return reshape(scale, keepdims_shape(self.x_shape, self.axes)) * centered
+
+
+def divide_where_nonzero(gy, y, power=1):
+    """gy / y**power, and 0 where y is 0: the gradient PyTorch gives std and
+    norms where the spread or the vector is 0. Built from ops with y
+    replaced by 1 there first, so differentiated again it is 0 there too
+    (never inf * 0)."""
+    zero = y.data == 0
+    if backend.device_of(zero) is backend.CPU and not zero.any():  # (on a device: no wait to ask)
+        return gy / y if power == 1 else gy / y ** power
+    safe = where(zero, np.ones((), y.dtype), y)
+    return where(zero, np.zeros((), y.dtype), gy / safe if power == 1 else gy / safe ** power)
 
 
 class Prod(Reduction):
@@ -277,7 +307,9 @@ class ProdOthers(Function):
 
 class PNorm(Reduction):
     """y = (sum |x|**p)**(1/p) over axes (p = 2: the Euclidean norm).
-    gx = gy * sign(x) |x|**(p-1) / y**(p-1); 0 where y = 0 (as PyTorch)."""
+    gx = gy * sign(x) |x|**(p-1) / y**(p-1); 0 where y = 0, and for p < 1
+    where x = 0 (as PyTorch); differentiated again, 0 there too (and for
+    p < 2 where x = 0) rather than PyTorch's NaN."""
     __slots__ = ("p",)
 
     def __init__(self, p, axis=None, keepdims=False):
@@ -296,15 +328,16 @@ class PNorm(Reduction):
     def backward(self, gy):
         (x,) = self.inputs
         y = self.output_variable()
-        # (on a device, without asking whether any y is 0: that would wait for the device)
-        on_host = type(y.data) is np.ndarray
-        safe_y = where(y.data == 0, np.ones((), y.dtype), y) if not on_host or not y.data.all() else y
         # Scale on the reduced shape first, then one full-size product that
         # broadcasts it back (Mul's backward sums over the broadcast axes).
         reduced = keepdims_shape(self.x_shape, self.axes)
         if self.p == 2:
-            return reshape(gy / safe_y, reduced) * x
-        return reshape(gy / safe_y ** (self.p - 1), reduced) * (np.sign(x.data) * _abs(x) ** (self.p - 1))
+            return reshape(divide_where_nonzero(gy, y), reduced) * x
+        scale = reshape(divide_where_nonzero(gy, y, self.p - 1), reduced)
+        sign = np.sign(x.data)
+        if self.p < 2:  # |x|**(p-1) is infinite at x = 0 for p < 1, its derivative for p < 2
+            return scale * divide_where_nonzero(sign, _abs(x), 1 - self.p)
+        return scale * (sign * _abs(x) ** (self.p - 1))
 
     def settings(self):
         return dict(super().settings(), ord=self.p)
@@ -348,11 +381,12 @@ def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     return Var(axis, keepdims, _ddof("var", ddof, correction))(x)
 
 
-@declare(Var, numpy=np.std, methods="std")
+@declare(Std, numpy=np.std, methods="std")
 def std(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Standard deviation, sqrt(var(x, axis, keepdims, ddof)); `correction`
-    is PyTorch's name for ddof (default 0 here, as NumPy's)."""
-    return sqrt(Var(axis, keepdims, _ddof("std", ddof, correction))(x))
+    is PyTorch's name for ddof (default 0 here, as NumPy's). Its gradient
+    where the spread is 0 is 0, as PyTorch's."""
+    return Std(axis, keepdims, _ddof("std", ddof, correction))(x)
 
 
 def _ddof(op, ddof, correction):
@@ -403,8 +437,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
                              "dimensions; pass axis")
         axis = tuple(range(ndim))
     axes = axis_tuple("norm", axis, ndim)
-    if len(axes) == 1:
-        return _vector_norm(x, ord, axes[0], keepdims)
+    if len(axes) == 1 or ndim == 0:  # a 0-d x: |x| (its axis 0 or -1 is a vector of one)
+        return _vector_norm(x, ord, axes[0] if axes else (), keepdims)
     if len(axes) == 2:
         return _matrix_norm(x, ord, axes, keepdims)
     raise ValueError(f"norm: axis {axis!r} must be one axis (a vector norm) or two (a matrix norm)")
@@ -421,7 +455,11 @@ def _vector_norm(x, ord, axis, keepdims):
         return Min(axis, keepdims)(_abs(x))
     if ord == 0:
         data = as_array(x)
-        return Variable(np.linalg.norm(data, 0, axis, keepdims), requires_grad=False)
+        if data.ndim == 0:  # np.linalg.norm takes no 0-d array: the count is whether x is nonzero
+            count = np.asarray(data != 0, data.dtype if data.dtype.kind == "f" else np.float64)
+        else:
+            count = np.linalg.norm(data, 0, axis, keepdims)
+        return Variable(count, requires_grad=False)
     if ord == 1:
         return sum(_abs(x), axis, keepdims)
     return PNorm(float(ord), axis, keepdims)(x)

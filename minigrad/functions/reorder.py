@@ -63,8 +63,11 @@ def roll(x, shift, axis=None):
     along `axis` (None: x flattened, rolled, and shaped back)."""
     shape = shape_of(x)
     if axis is None:
-        if not isinstance(shift, (int, np.integer)):
-            raise TypeError(f"roll: with axis=None, shift must be an int, got {shift!r}")
+        if isinstance(shift, (tuple, list)) and len(shift) == 1:  # (1,): NumPy and PyTorch take it
+            (shift,) = shift
+        if not isinstance(shift, (int, np.integer)) or isinstance(shift, bool):
+            raise TypeError(f"roll: with axis=None, shift must be an int (or a tuple of one int), got "
+                            f"{shift!r}; pass one shift per axis with axis=(...)")
         return reshape(Roll(int(shift), 0)(reshape(x, (-1,))), shape)
     axes = axis_tuple("roll", axis, len(shape)) if isinstance(axis, (tuple, list)) else (
         normalize_axis("roll", axis, len(shape)),)
@@ -134,6 +137,9 @@ def moveaxis(x, source, destination):
 def swapaxes(x, axis1, axis2):
     """x with axes axis1 and axis2 exchanged, as np.swapaxes and torch.transpose."""
     ndim = len(shape_of(x))
+    if not ndim:  # a 0-d x takes axes 0 and -1, as in PyTorch: nothing to swap
+        axis_tuple("swapaxes", (axis1,), 0), axis_tuple("swapaxes", (axis2,), 0)
+        return transpose(x, ())
     a = normalize_axis("swapaxes", axis1, ndim)
     b = normalize_axis("swapaxes", axis2, ndim)
     order = list(range(ndim))

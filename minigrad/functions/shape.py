@@ -279,7 +279,7 @@ def expand_dims(x, axis):
     out_ndim = len(shape) + (1 if np.ndim(axis) == 0 else len(axis))
     for a in np.atleast_1d(axis):
         if not -out_ndim <= a < out_ndim:
-            raise ValueError(f"expand_dims: axis {a} is out of range for an array of shape {shape}; "
+            raise np.exceptions.AxisError(f"expand_dims: axis {a} is out of range for an array of shape {shape}; "
                              f"expected -{out_ndim} <= axis < {out_ndim}")
     axes = axis_tuple("expand_dims", axis, out_ndim)
     rest = iter(shape)
@@ -534,6 +534,8 @@ def pad(x, pad_width, mode="constant", value=0):
     shape = shape_of(x)
     widths = _pad_widths(pad_width, len(shape))
     if mode == "constant":
+        if np.iscomplexobj(value):  # NumPy would drop its imaginary part
+            raise TypeError(f"pad: value must be a real number, got {value!r}")
         return Pad(widths, value)(x)
     for axis, ((before, after), n) in enumerate(zip(widths, shape)):
         if n == 0 and before + after:

@@ -75,7 +75,7 @@ def test_integer_creation_helpers():
     assert r.dtype == np.int64 and r.shape == (3, 4) and 0 <= r.data.min() and r.data.max() < 10
     assert mg.randint(5, (6,)).data.max() < 5
     assert mg.randint(0, 3, 4, dtype=np.int32).dtype == np.int32
-    with pytest.raises(TypeError, match="zeros: a shape is non-negative ints"):
+    with pytest.raises(ValueError, match="zeros: a shape is non-negative ints"):
         mg.zeros(2, -1)
 
 
