@@ -59,7 +59,7 @@ def _real(what, *values):
     complex: a cast to a real dtype would drop its imaginary part silently."""
     for value in values:
         if np.iscomplexobj(value):
-            raise complex_error(what, value.dtype if hasattr(value, "dtype") else np.asarray(value).dtype)
+            raise complex_error(what, value)
 
 
 def _float_dtype(what, dtype):

@@ -258,8 +258,7 @@ def _refusing_complex(forward):
         ys = forward(self, *xs)
         for y in ys if type(ys) is tuple else (ys,):
             if np.iscomplexobj(y):
-                dtype = y.dtype if hasattr(y, "dtype") else np.asarray(y).dtype
-                raise complex_error(f"{type(self).__name__}.forward", dtype)
+                raise complex_error(f"{self.name}: {type(self).__name__}.forward returned complex values", y)
         return ys
 
     method.__name__ = forward.__name__

@@ -123,7 +123,7 @@ class Variable:
         `dtype`/`device` say otherwise (PyTorch's `new_tensor`)."""
         data = data.data if isinstance(data, Variable) else data
         if np.iscomplexobj(data):  # before a cast to x's dtype drops the imaginary part
-            raise complex_error("new_tensor", np.result_type(data))
+            raise complex_error("new_tensor", data)
         array = backend.asarray(data, self.data.dtype if dtype is None else dtype, self.data)
         array = backend.to_device(array, device) if device is not None else array
         return Variable(array.copy(), requires_grad=requires_grad)
@@ -538,13 +538,16 @@ def numeric_array(op, x):
     return a
 
 
-def complex_error(what, dtype):
-    """The TypeError for complex data or a complex dtype given to `what`.
-    Libraries differ in how complex numbers are differentiated (PyTorch's
-    conjugate convention, autograd's), and mixing them gives wrong
-    gradients silently, so minigrad refuses them at every entry: Variable(),
-    the creation helpers, casts, and constants mixed into ops."""
-    return TypeError(f"{what}: complex numbers are not supported by minigrad (got dtype {np.dtype(dtype)}); "
+def complex_error(what, of):
+    """The TypeError for complex data or a complex dtype (`of`: the dtype,
+    or the data: an array, a number, a list) given to `what`. Libraries
+    differ in how complex numbers are differentiated (PyTorch's conjugate
+    convention, autograd's), and mixing them gives wrong gradients
+    silently, so minigrad refuses them at every entry: Variable(), the
+    creation helpers, casts, and constants mixed into ops."""
+    dtype = of if isinstance(of, np.dtype) else getattr(of, "dtype", None)
+    dtype = np.asarray(of).dtype if dtype is None else dtype
+    return TypeError(f"{what}: complex numbers are not supported by minigrad (got dtype {dtype}); "
                      "split the data into its real and imaginary parts (z.real, z.imag) and compute with "
                      "those as two real Variables")
 
