@@ -28,6 +28,7 @@ import inspect
 
 import numpy as np
 
+from . import versions
 from .config import Config
 from .ops import by_numpy, numpy_name
 
@@ -92,6 +93,9 @@ def _ufunc_into(ufunc, method, inputs, out, kwargs):
             f"{numpy_name(ufunc)} with out= a Variable that takes part in the graph would lose the "
             "gradient; wrap the update in `with mg.no_grad():` or write y = op(...)")
     getattr(ufunc, method)(*_data(inputs), out=tuple(_data(o) for o in outs), **kwargs)
+    for o in outs:
+        if hasattr(o, "creator"):
+            versions.bump(o)
     return out[0] if isinstance(out, tuple) and len(out) == 1 else out
 
 

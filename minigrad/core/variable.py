@@ -10,7 +10,7 @@ to its leaves; `backward()` does exactly that (see `backprop.py`).
 import numpy as np
 
 from ..device import backend
-from . import backprop, hooks, inplace, numpy_protocol
+from . import backprop, hooks, inplace, numpy_protocol, versions
 from .config import using_config
 from .ops import op_method, ops
 
@@ -37,11 +37,13 @@ class Variable:
     """
 
     __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "_hooks",
-                 "__weakref__")
+                 "version_counter", "__weakref__")
 
     def __init__(self, data, name=None, requires_grad=True):
+        self.version_counter = None
         if type(data) is not np.ndarray:
             if isinstance(data, Variable):
+                self.version_counter = versions.counter_of(data)  # the same memory: one version
                 data = data.data
             elif backend.device_of(data) is backend.CPU:
                 data = numeric_array("Variable", data)
@@ -233,7 +235,13 @@ class Variable:
     def detach(self):
         """A new Variable sharing this data, cut off from the graph (it
         requires no gradient, as in PyTorch)."""
-        return Variable(self.data, name=self.name, requires_grad=False)
+        return Variable(self, name=self.name, requires_grad=False)
+
+    @property
+    def _version(self):
+        """How many times this Variable's data (shared with its views) was
+        changed in place (PyTorch's `x._version`; see core/versions.py)."""
+        return versions.version_of(self)
 
     @property
     def grad_fn(self):
@@ -560,4 +568,5 @@ def constant(data):
     v.generation = 0
     v.requires_grad = False
     v._hooks = None
+    v.version_counter = None
     return v

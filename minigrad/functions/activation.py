@@ -37,6 +37,8 @@ class Sigmoid(Function):
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1, e) / (1 + e)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         y = self.output_variable()
         return gy * y * (1 - y)
@@ -170,6 +172,8 @@ class Softmax(Function):
         e /= np.sum(e, axis=axis, keepdims=True)
         return e
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         return SoftmaxGrad(self.axis)(self.output_variable(), gy)
 
@@ -219,6 +223,8 @@ class LogSoftmax(Function):
         # m + log s would round away the small log s.
         with np.errstate(divide="ignore"):
             return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         return gy - exp(self.output_variable()) * gy.sum(axis=self.axis, keepdims=True)

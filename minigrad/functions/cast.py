@@ -20,6 +20,8 @@ class AsType(Function):
     def forward(self, x):
         return x.astype(self.dtype)
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return AsType(self.inputs[0].dtype)(gy)
 
@@ -39,6 +41,8 @@ class ToDevice(Function):
     def forward(self, x):
         y = backend.to_device(x, self.device)
         return y.copy() if y is x else y
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return ToDevice(self.inputs[0].device)(gy)

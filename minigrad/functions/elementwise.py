@@ -165,6 +165,8 @@ class Expm1(Function):
     def forward(self, x):
         return np.expm1(x)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         y = self.output_variable()
         return gy * (y + 1)
@@ -176,6 +178,8 @@ class Exp2(Function):
 
     def forward(self, x):
         return np.exp2(x)
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         y = self.output_variable()
@@ -215,6 +219,8 @@ class Rsqrt(Function):
     def forward(self, x):
         return 1 / np.sqrt(x)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         y = self.output_variable()
         return gy * (y * y * y * -0.5)
@@ -226,6 +232,8 @@ class Cbrt(Function):
 
     def forward(self, x):
         return np.cbrt(x)
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         y = self.output_variable()

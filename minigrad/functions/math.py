@@ -22,6 +22,8 @@ class Exp(Function):
     def forward(self, x):
         return np.exp(x)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         return gy * self.output_variable()
 
@@ -32,6 +34,8 @@ class Log(Function):
 
     def forward(self, x):
         return np.log(x)
+
+    saves_for_backward = ("inputs",)
 
     def backward(self, gy):
         (x,) = self.inputs
@@ -45,6 +49,8 @@ class Sqrt(Function):
     def forward(self, x):
         return np.sqrt(x)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         return gy / (2 * self.output_variable())
 
@@ -55,6 +61,8 @@ class Sin(Function):
 
     def forward(self, x):
         return np.sin(x)
+
+    saves_for_backward = ("inputs",)
 
     def backward(self, gy):
         (x,) = self.inputs
@@ -68,6 +76,8 @@ class Cos(Function):
     def forward(self, x):
         return np.cos(x)
 
+    saves_for_backward = ("inputs",)
+
     def backward(self, gy):
         (x,) = self.inputs
         return -gy * sin(x)
@@ -80,6 +90,8 @@ class Tan(Function):
     def forward(self, x):
         return np.tan(x)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         y = self.output_variable()
         return gy * (1 + y * y)
@@ -91,6 +103,8 @@ class Tanh(Function):
 
     def forward(self, x):
         return np.tanh(x)
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         return TanhGrad()(self.output_variable(), gy)
