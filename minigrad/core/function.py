@@ -65,8 +65,9 @@ class Function:
     __slots__ = ("inputs", "outputs", "generation", "seq", "saved_versions", "_self_ref", "__weakref__")
 
     # What backward reads of the data, checked against in-place changes made
-    # after forward (core/versions.py): "inputs", "outputs", both, or () for
-    # an op whose backward needs only shapes. Ops narrow it as PyTorch's save.
+    # after forward (core/versions.py): "inputs", "outputs", both, () for an
+    # op whose backward needs only shapes, or "each other" for a product of
+    # two inputs. Ops narrow it as PyTorch's saves.
     saves_for_backward = ("inputs", "outputs")
 
     def __init_subclass__(cls, **kwargs):

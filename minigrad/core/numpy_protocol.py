@@ -39,7 +39,7 @@ _DATA_UFUNCS = {
 }
 
 _DATA_FUNCTIONS = {
-    np.shape, np.ndim, np.size, np.copy, np.allclose, np.isclose, np.array_equal,
+    np.shape, np.ndim, np.size, np.allclose, np.isclose, np.array_equal,
     np.argmax, np.argmin, np.argsort, np.argwhere, np.nonzero, np.flatnonzero,
     np.count_nonzero, np.any, np.all, np.unique, np.searchsorted,
     np.zeros_like, np.ones_like, np.empty_like, np.full_like,

@@ -203,7 +203,8 @@ class Variable:
         """(device type, device id) of the data: (1, 0), DLPack's CPU."""
         return self.data.__dlpack_device__()
 
-    # -- dtypes and devices (minigrad/functions/cast.py) -------------------------
+    # -- copies, dtypes and devices (minigrad/functions/cast.py) ------------------
+    clone = op_method("clone")
     astype = op_method("astype")
     to = op_method("to")
 

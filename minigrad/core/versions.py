@@ -21,7 +21,9 @@ wrong gradient. The rules are PyTorch's:
 - A recorded Function remembers the versions of its inputs and outputs, and
   before its backward runs, the engine compares them with the versions now,
   for the ones the class says its backward reads (`saves_for_backward`:
-  "inputs", "outputs", both, or neither for ops that only need shapes).
+  "inputs", "outputs", both, neither for ops that only need shapes, or
+  "each other" for a product of two inputs x and W, whose backward reads x
+  only for W's gradient and W only for x's, as PyTorch's saves them).
 
 Writes through `x.data` (or through a NumPy array that a Variable shares,
 as with `from_numpy`) are not seen, as in PyTorch: `.data` is the way to
@@ -101,13 +103,24 @@ def check(function):
     outputs = [ref() for ref in function.outputs]
     for i, x in enumerate((*inputs, *outputs)):
         is_input = i < len(inputs)
-        if x is None or ("inputs" if is_input else "outputs") not in reads:
+        if x is None or not _reads(reads, inputs, i):
             continue
         then = 0 if saved is None else saved[i]
         now = version_of(x)
         if now != then:
             raise _changed_error(function, x, "input" if is_input else "output",
                                  i if is_input else i - len(inputs), then, now)
+
+
+def _reads(reads, inputs, i):
+    """Whether backward reads the data of tensor i (inputs, then outputs)."""
+    if i >= len(inputs):
+        return "outputs" in reads
+    if "inputs" in reads:
+        return True
+    if "each other" in reads and i < 2:  # a product: x for W's gradient, W for x's
+        return inputs[1 - i].requires_grad
+    return False
 
 
 def _changed_error(function, x, kind, index, then, now):

@@ -34,5 +34,5 @@ from .pooling import (max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, adaptive_a
 from .resize import interpolate
 from .normalization import dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm
 from .attention import scaled_dot_product_attention
-from .cast import astype, to
+from .cast import copy, astype, to
 

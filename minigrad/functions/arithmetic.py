@@ -88,7 +88,7 @@ class Mul(Function):
     def forward(self, a, b):
         return a * b
 
-    saves_for_backward = ("inputs",)
+    saves_for_backward = ("each other",)
 
     def backward(self, gy):
         a, b = self.inputs

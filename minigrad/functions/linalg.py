@@ -45,7 +45,7 @@ class MatMul(Function):
         _check_matmul(a.shape, b.shape)
         return np.matmul(a, b)
 
-    saves_for_backward = ("inputs",)
+    saves_for_backward = ("each other",)
 
     def backward(self, gy):
         a, b = self.inputs
@@ -90,7 +90,7 @@ class Linear(Function):
             y += b  # y is a fresh array: add in place
         return y
 
-    saves_for_backward = ("inputs",)
+    saves_for_backward = ("each other",)
 
     def backward(self, gy):
         x, W = self.inputs[0], self.inputs[1]
