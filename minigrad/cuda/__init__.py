@@ -1,5 +1,7 @@
-"""`mg.cuda`: is there a GPU minigrad can use? (CuPy and a CUDA device.)"""
-from .device import backend
+"""`mg.cuda`: is there a GPU minigrad can use? (CuPy and a CUDA device.)
+`mg.cuda.amp` holds PyTorch's older mixed-precision names (see minigrad.amp)."""
+from ..device import backend
+from . import amp
 
 
 def is_available():
@@ -22,6 +24,13 @@ def device_count():
 def manual_seed(seed):
     """Seed CuPy's generator (what `mg.manual_seed` also does)."""
     backend.get_device("cuda").seed(seed)
+
+
+def manual_seed_all(seed):
+    """Seed every GPU's generator, as PyTorch's: CuPy's when there is a GPU;
+    without one there is nothing to seed and, as in PyTorch, it does nothing."""
+    if is_available():
+        manual_seed(seed)
 
 
 def synchronize():

@@ -1,0 +1,203 @@
+"""HIPS autograd's function transforms, over NumPy code.
+
+    grad(f, argnum=0)(*args)          df/dx of a scalar-valued f, shaped as x
+    elementwise_grad(f, argnum=0)     the gradient of sum(f(x)): for an f acting
+                                      elementwise, its derivative at each entry
+    value_and_grad(f, argnum=0)       (f(*args), grad(f)(*args)) from one pass
+    jacobian(f, argnum=0)             shape f(x).shape + x.shape
+    hessian(f, argnum=0)              jacobian(jacobian(f))
+
+x is args[argnum]. f is written with `import numpy as np`: the transform
+calls it with x made of fresh Variables, NumPy hands the np.* calls on them
+to minigrad's ops (core/numpy_protocol.py), and one backward pass gives the
+gradient. x may be a number, an array, or lists, tuples and dicts of them
+(the gradient has x's structure); a tuple `argnum` differentiates several
+arguments and gives a tuple.
+
+At the top level the results are NumPy values, as autograd's. Called inside
+another transform (f of the outer one received Variables), they are
+Variables recorded with `create_graph=True`, so the outer transform
+differentiates through them: `elementwise_grad(elementwise_grad(np.tanh))`
+is tanh''. Each transform differentiates with respect to its own copy of
+x, so an inner transform never mistakes its variable for an outer one's.
+
+`grad` is also PyTorch's door: `grad(outputs, inputs, ...)` given Variables
+is `torch.autograd.grad`, i.e. `minigrad.grad`.
+"""
+import threading
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+
+from .. import functions as F
+from ..core import Variable, autodiff, enable_grad
+from . import tree
+
+_depth = threading.local()  # how many transforms are running f in this thread
+
+
+@contextmanager
+def _running():
+    _depth.n = getattr(_depth, "n", 0) + 1
+    try:
+        with enable_grad():
+            yield
+    finally:
+        _depth.n -= 1
+
+
+def _start(name, x):
+    """A fresh Variable for one leaf of x: the variable this transform differentiates by."""
+    data = x.data if isinstance(x, Variable) else np.asarray(x)
+    if data.dtype.kind != "f":
+        raise TypeError(
+            f"{name}: can't differentiate with respect to {type(x).__name__} {x!r} of dtype {data.dtype}; "
+            "pass a float (2.0, not 2) or a float array (x.astype(float))")
+    if isinstance(x, Variable) and x.requires_grad:
+        return x.clone()  # its own node, linked to the outer graph: gradients to it are this transform's only
+    return Variable(data)
+
+
+class _Trace:
+    """One call of f, with args[argnum] made of fresh Variables: its output,
+    and vector-Jacobian products of that output with respect to them."""
+
+    def __init__(self, name, fun, argnum, args, kwargs):
+        if not callable(fun):
+            raise TypeError(f"{name}: expected a function to differentiate, got {type(fun).__name__}")
+        self.name = name
+        nums = argnum if isinstance(argnum, tuple) else (argnum,)
+        args = list(args)
+        for i in nums:
+            if not -len(args) <= i < len(args):
+                raise TypeError(f"{name}: argnum {i}, but the function was called with "
+                                f"{len(args)} positional argument(s)")
+        # Results stay Variables inside another transform, or when given Variables.
+        self.nested = getattr(_depth, "n", 0) > 0 or any(
+            isinstance(leaf, Variable) for leaf in tree.leaves([args, kwargs]))
+        self.x = args[argnum] if not isinstance(argnum, tuple) else tuple(args[i] for i in nums)
+        self.starts = [_start(name, leaf) for leaf in tree.leaves(self.x)]
+        started = tree.rebuild(self.x, self.starts)
+        for i, value in (zip(nums, started) if isinstance(argnum, tuple) else [(argnum, started)]):
+            args[i] = value
+        with _running():
+            self.out = fun(*args, **kwargs)
+        if not isinstance(self.out, Variable):
+            warnings.warn(f"{name}: the output seems independent of the input (f returned "
+                          f"{type(self.out).__name__}, not a Variable); its gradient is zero", stacklevel=3)
+
+    def value(self):
+        """f's output: a Variable when nested, else its array (a 0-d one as a NumPy scalar)."""
+        if self.nested or not isinstance(self.out, Variable):
+            return self.out
+        return self.out.data[()] if self.out.ndim == 0 else self.out.data
+
+    def vjp(self, seed):
+        """The gradient of sum(seed * f) with respect to x, in x's structure."""
+        if isinstance(self.out, Variable):
+            with _running():
+                gs = autodiff.grad([self.out], self.starts, [seed], create_graph=self.nested)
+        else:
+            gs = [None] * len(self.starts)
+        gs = [self._result(g, start) for g, start in zip(gs, self.starts)]
+        if not isinstance(self.x, (list, tuple, dict)) and not self.nested and gs[0].ndim == 0:
+            return gs[0][()]  # autograd's: a scalar for a scalar
+        return tree.rebuild(self.x, gs)
+
+    def _result(self, g, start):
+        if g is None:
+            g = np.zeros(start.shape, dtype=start.dtype)
+            return Variable(g) if self.nested else g
+        return g if self.nested else g.data
+
+    def ones(self):
+        return np.ones(np.shape(self.out), dtype=_float_dtype(self.out))
+
+    def scalar_output(self, hint):
+        """Check that f returned one real number (autograd's condition for grad)."""
+        if np.size(self.out) != 1:
+            raise TypeError(f"{self.name}: f must return a single number, but it returned shape "
+                            f"{np.shape(self.out)}; {hint}")
+
+
+def _float_dtype(value):
+    dtype = value.dtype if isinstance(value, Variable) else np.asarray(value).dtype
+    return dtype if dtype.kind == "f" else np.float64
+
+
+_SCALAR_HINT = "for an array-valued f use elementwise_grad (the gradient of its sum) or jacobian"
+
+
+def _transform_grad(fun, argnum=0):
+    """HIPS autograd's grad: see the module docstring."""
+    def gradfun(*args, **kwargs):
+        trace = _Trace("grad", fun, argnum, args, kwargs)
+        trace.scalar_output(_SCALAR_HINT)
+        return trace.vjp(trace.ones())
+    return gradfun
+
+
+def grad(*args, **kwargs):
+    """Two doors, told apart by the first argument:
+
+    `grad(f, argnum=0)`, f a function: HIPS autograd's transform; returns a
+    function giving df/dx for x = args[argnum], shaped as x.
+    `grad(outputs, inputs, grad_outputs=None, create_graph=False, ...)`,
+    given Variables: PyTorch's `torch.autograd.grad`, i.e. `minigrad.grad`.
+    """
+    first = args[0] if args else kwargs.get("fun", kwargs.get("outputs"))
+    if callable(first) and not isinstance(first, Variable):
+        return _transform_grad(*args, **kwargs)
+    if isinstance(first, (Variable, list, tuple)):
+        return autodiff.grad(*args, **kwargs)
+    raise TypeError(
+        f"minigrad.autograd.grad: expected a function, as in autograd's grad(f)(x), or Variables, as in "
+        f"PyTorch's grad(outputs, inputs); got {type(first).__name__}")
+
+
+def elementwise_grad(fun, argnum=0):
+    """The gradient of sum(f(x)) with respect to x: for an f acting
+    elementwise (np.tanh), its derivative at each entry, shaped as x."""
+    def gradfun(*args, **kwargs):
+        trace = _Trace("elementwise_grad", fun, argnum, args, kwargs)
+        return trace.vjp(trace.ones())
+    return gradfun
+
+
+def value_and_grad(fun, argnum=0):
+    """A function giving (f(*args), df/dx) from one forward and one backward pass."""
+    def gradfun(*args, **kwargs):
+        trace = _Trace("value_and_grad", fun, argnum, args, kwargs)
+        trace.scalar_output(_SCALAR_HINT)
+        return trace.value(), trace.vjp(trace.ones())
+    return gradfun
+
+
+def jacobian(fun, argnum=0):
+    """A function giving the Jacobian of f at x, shape f(x).shape + x.shape:
+    one backward pass per entry of f(x), seeded with a one-hot array."""
+    def jacfun(*args, **kwargs):
+        trace = _Trace("jacobian", fun, argnum, args, kwargs)
+        if isinstance(trace.x, (list, tuple, dict)):
+            raise TypeError(f"jacobian: x must be a number or an array, got {type(trace.x).__name__}; "
+                            "flatten a structure first (minigrad.autograd.misc.flatten)")
+        out_shape, x_shape = np.shape(trace.out), trace.starts[0].shape
+        seed = np.zeros(int(np.prod(out_shape)), dtype=_float_dtype(trace.out))
+        rows = []
+        for i in range(seed.size):
+            seed[:] = 0
+            seed[i] = 1
+            rows.append(trace.vjp(seed.reshape(out_shape)))
+        if not rows:
+            return np.zeros(out_shape + x_shape, dtype=seed.dtype)
+        if trace.nested:
+            return F.stack(rows).reshape(out_shape + x_shape)
+        return np.stack(rows).reshape(out_shape + x_shape)
+    return jacfun
+
+
+def hessian(fun, argnum=0):
+    """A function giving the Hessian of f at x, shape f(x).shape + x.shape +
+    x.shape: the Jacobian of the Jacobian, by double backprop."""
+    return jacobian(jacobian(fun, argnum), argnum)
