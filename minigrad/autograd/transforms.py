@@ -10,7 +10,9 @@
 x is args[argnum]. f is written with `import numpy as np`: the transform
 calls it with x made of fresh Variables, NumPy hands the np.* calls on them
 to minigrad's ops (core/numpy_protocol.py), and one backward pass gives the
-gradient. x may be a number, an array, or lists, tuples and dicts of them
+gradient. Where f returns something that is not a Variable, the transform
+raises (autograd warns and answers zero): a float() or np.asarray inside f
+looks the same, and zero would be a wrong answer. x may be a number, an array, or lists, tuples and dicts of them
 (the gradient has x's structure); a tuple `argnum` differentiates several
 arguments and gives a tuple.
 
@@ -25,7 +27,6 @@ x, so an inner transform never mistakes its variable for an outer one's.
 is `torch.autograd.grad`, i.e. `minigrad.grad`.
 """
 import threading
-import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -84,22 +85,25 @@ class _Trace:
         with _running():
             self.out = fun(*args, **kwargs)
         if not isinstance(self.out, Variable):
-            warnings.warn(f"{name}: the output seems independent of the input (f returned "
-                          f"{type(self.out).__name__}, not a Variable); its gradient is zero", stacklevel=3)
+            # HIPS autograd warns and answers zero here; but a float(), .item() or
+            # np.asarray inside f gives the same picture, and zero would be wrong.
+            raise TypeError(
+                f"{name}: f returned {type(self.out).__name__} {self.out!r}, not a Variable, so no gradient "
+                "can be followed back to x. Compute f's result from x with NumPy functions (np.*) and "
+                "operators; a conversion inside f (float(), .item(), np.asarray, np.array of a list) drops "
+                "the gradient. If f does not depend on x, its gradient is zero: np.zeros_like(x)")
 
     def value(self):
         """f's output: a Variable when nested, else its array (a 0-d one as a NumPy scalar)."""
-        if self.nested or not isinstance(self.out, Variable):
+        if self.nested:
             return self.out
         return self.out.data[()] if self.out.ndim == 0 else self.out.data
 
     def vjp(self, seed):
-        """The gradient of sum(seed * f) with respect to x, in x's structure."""
-        if isinstance(self.out, Variable):
-            with _running():
-                gs = autodiff.grad([self.out], self.starts, [seed], create_graph=self.nested)
-        else:
-            gs = [None] * len(self.starts)
+        """The gradient of sum(seed * f) with respect to x, in x's structure (zeros
+        where f does not depend on x, as autograd's and torch.func's)."""
+        with _running():
+            gs = autodiff.grad([self.out], self.starts, [seed], create_graph=self.nested)
         gs = [self._result(g, start) for g, start in zip(gs, self.starts)]
         if not isinstance(self.x, (list, tuple, dict)) and not self.nested and gs[0].ndim == 0:
             return gs[0][()]  # autograd's: a scalar for a scalar
@@ -112,18 +116,16 @@ class _Trace:
         return g if self.nested else g.data
 
     def ones(self):
-        return np.ones(np.shape(self.out), dtype=_float_dtype(self.out))
+        return np.ones(self.out.shape, dtype=self.seed_dtype())
+
+    def seed_dtype(self):
+        return self.out.dtype if self.out.dtype.kind == "f" else np.float64
 
     def scalar_output(self, hint):
         """Check that f returned one real number (autograd's condition for grad)."""
-        if np.size(self.out) != 1:
+        if self.out.size != 1:
             raise TypeError(f"{self.name}: f must return a single number, but it returned shape "
-                            f"{np.shape(self.out)}; {hint}")
-
-
-def _float_dtype(value):
-    dtype = value.dtype if isinstance(value, Variable) else np.asarray(value).dtype
-    return dtype if dtype.kind == "f" else np.float64
+                            f"{self.out.shape}; {hint}")
 
 
 _SCALAR_HINT = "for an array-valued f use elementwise_grad (the gradient of its sum) or jacobian"
@@ -182,8 +184,8 @@ def jacobian(fun, argnum=0):
         if isinstance(trace.x, (list, tuple, dict)):
             raise TypeError(f"jacobian: x must be a number or an array, got {type(trace.x).__name__}; "
                             "flatten a structure first (minigrad.autograd.misc.flatten)")
-        out_shape, x_shape = np.shape(trace.out), trace.starts[0].shape
-        seed = np.zeros(int(np.prod(out_shape)), dtype=_float_dtype(trace.out))
+        out_shape, x_shape = trace.out.shape, trace.starts[0].shape
+        seed = np.zeros(trace.out.size, dtype=trace.seed_dtype())
         rows = []
         for i in range(seed.size):
             seed[:] = 0
