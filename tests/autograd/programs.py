@@ -63,19 +63,25 @@ def neural_net(np, grad, flatten, adam, num_iters=60):
     return numpy.array(seen), trained
 
 
+def rnn_inputs():
+    """Four strings as one-hot characters, shape (time, batch, characters)."""
+    text = ["abcabcab", "bcabcabc", "cabcabca", "aabbccaa"]
+    chars = sorted(set("".join(text)))
+    onehot = numpy.eye(len(chars))
+    return numpy.stack([[onehot[chars.index(c)] for c in s] for s in text], axis=1)
+
+
 def rnn(np, grad, adam, num_iters=30):
     """A one-layer tanh RNN reading one-hot characters and predicting the
     next, its parameters in a dict. Returns the log-likelihood per step and
     the trained parameters."""
-    text = ["abcabcab", "bcabcabc", "cabcabca", "aabbccaa"]
-    chars = sorted(set("".join(text)))
-    onehot = numpy.eye(len(chars))
-    seqs = numpy.stack([[onehot[chars.index(c)] for c in s] for s in text], axis=1)  # (T, batch, chars)
+    seqs = rnn_inputs()
+    chars = seqs.shape[2]
     rs = numpy.random.RandomState(1)
     state = 6
     params = {"init hiddens": 0.1 * rs.randn(1, state),
-              "change": 0.1 * rs.randn(len(chars) + state + 1, state),
-              "predict": 0.1 * rs.randn(state + 1, len(chars))}
+              "change": 0.1 * rs.randn(chars + state + 1, state),
+              "predict": 0.1 * rs.randn(state + 1, chars)}
 
     def affine(weights, *parts):
         with_bias = np.concatenate(parts + (numpy.ones((parts[0].shape[0], 1)),), axis=1)

@@ -88,3 +88,34 @@ def test_neural_net_gradient_beside_pytorch():
     for mine, theirs in zip(captured["g"], expected):
         for a, b in zip(mine, theirs):
             np.testing.assert_allclose(a, b.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_rnn_gradient_beside_pytorch():
+    """The RNN's gradient at its first parameters, beside torch.func.grad of
+    the same log-likelihood over the same dict."""
+    torch = pytest.importorskip("torch")
+    captured = {}
+
+    def capture(grad_of_objective, params, **settings):
+        captured["g"], captured["params"] = grad_of_objective(params, 0), params
+        return params
+
+    programs.rnn(np, mga.grad, capture)
+    seqs = torch.tensor(programs.rnn_inputs())
+
+    def affine(weights, *parts):
+        return torch.cat(parts + (torch.ones(parts[0].shape[0], 1, dtype=torch.float64),), dim=1) @ weights
+
+    def negative_log_likelihood(p):
+        hiddens = p["init hiddens"].repeat(seqs.shape[1], 1)
+        total = 0.0
+        for t in range(seqs.shape[0] - 1):
+            logits = affine(p["predict"], hiddens)
+            total = total + (torch.log_softmax(logits, dim=1) * seqs[t + 1]).sum()
+            hiddens = torch.tanh(affine(p["change"], seqs[t], hiddens))
+        return -total / ((seqs.shape[0] - 1) * seqs.shape[1])
+
+    expected = torch.func.grad(negative_log_likelihood)({k: torch.tensor(v) for k, v in captured["params"].items()})
+    assert set(captured["g"]) == set(expected)
+    for key, g in captured["g"].items():
+        np.testing.assert_allclose(g, expected[key].numpy(), rtol=1e-10, atol=1e-13)

@@ -79,6 +79,7 @@ def test_optimisers_match_autograd(name, settings):
     assert len(ours_seen) == len(theirs_seen) == settings.get("num_iters", 200 if name == "sgd" else 100)
     (x, i, g), (their_x, their_i, their_g) = ours_seen[-1], theirs_seen[-1]
     assert i == their_i and set(x) == {"w", "b"}
+    np.testing.assert_allclose(flatten(x)[0], flatten(their_x)[0], rtol=1e-12)
     np.testing.assert_allclose(flatten(g)[0], flatten(their_g)[0], rtol=1e-12)
 
 
