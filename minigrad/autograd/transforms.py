@@ -179,27 +179,31 @@ def value_and_grad(fun, argnum=0):
 def jacobian(fun, argnum=0):
     """A function giving the Jacobian of f at x, shape f(x).shape + x.shape:
     one backward pass per entry of f(x), seeded with a one-hot array."""
-    def jacfun(*args, **kwargs):
-        trace = _Trace("jacobian", fun, argnum, args, kwargs)
-        if isinstance(trace.x, (list, tuple, dict)):
-            raise TypeError(f"jacobian: x must be a number or an array, got {type(trace.x).__name__}; "
-                            "flatten a structure first (minigrad.autograd.misc.flatten)")
-        out_shape, x_shape = trace.out.shape, trace.starts[0].shape
-        seed = np.zeros(trace.out.size, dtype=trace.seed_dtype())
-        rows = []
-        for i in range(seed.size):
-            seed[:] = 0
-            seed[i] = 1
-            rows.append(trace.vjp(seed.reshape(out_shape)))
-        if not rows:
-            return np.zeros(out_shape + x_shape, dtype=seed.dtype)
-        if trace.nested:
-            return F.stack(rows).reshape(out_shape + x_shape)
-        return np.stack(rows).reshape(out_shape + x_shape)
-    return jacfun
+    return _jacobian(fun, argnum, "jacobian")
 
 
 def hessian(fun, argnum=0):
     """A function giving the Hessian of f at x, shape f(x).shape + x.shape +
     x.shape: the Jacobian of the Jacobian, by double backprop."""
-    return jacobian(jacobian(fun, argnum), argnum)
+    return _jacobian(_jacobian(fun, argnum, "hessian"), argnum, "hessian")
+
+
+def _jacobian(fun, argnum, name):
+    def jacfun(*args, **kwargs):
+        trace = _Trace(name, fun, argnum, args, kwargs)
+        if isinstance(trace.x, (list, tuple, dict)):
+            raise TypeError(f"{name}: x must be a number or an array, got {type(trace.x).__name__}; "
+                            "flatten a structure first (minigrad.autograd.misc.flatten)")
+        out_shape, x_shape = trace.out.shape, trace.starts[0].shape
+        dtype = trace.seed_dtype()
+        rows = []
+        for i in range(trace.out.size):
+            seed = np.zeros(trace.out.size, dtype=dtype)  # a fresh one: a nested graph may keep it
+            seed[i] = 1
+            rows.append(trace.vjp(seed.reshape(out_shape)))
+        if not rows:
+            return np.zeros(out_shape + x_shape, dtype=dtype)
+        if trace.nested:
+            return F.stack(rows).reshape(out_shape + x_shape)
+        return np.stack(rows).reshape(out_shape + x_shape)
+    return jacfun

@@ -208,3 +208,13 @@ def test_an_argnum_out_of_range_is_named():
 def test_jacobian_of_a_structure_says_to_flatten():
     with pytest.raises(TypeError, match="jacobian: x must be a number or an array, got list.*flatten"):
         mga.jacobian(lambda p: p[0])([Y])
+
+
+def test_jacobians_nest_to_third_order_beside_torch_func():
+    from torch.func import jacrev
+    f = lambda x: np.sin(x) * np.sum(x ** 2)  # noqa: E731
+    tf = lambda x: torch.sin(x) * (x ** 2).sum()  # noqa: E731
+    mine = mga.jacobian(mga.hessian(lambda x: np.sum(f(x))))(Y)
+    assert mine.shape == (4, 4, 4)
+    close(mine, jacrev(jacrev(jacrev(lambda x: tf(x).sum())))(t(Y)), rtol=1e-9)
+    close(mga.hessian(f)(Y), jacrev(jacrev(tf))(t(Y)), rtol=1e-9)
