@@ -1,7 +1,8 @@
 """minigrad.backends and cuda.manual_seed_all: the switches PyTorch programs
 set, beside PyTorch's names (minigrad uses neither cuDNN nor MPS)."""
-import minigrad as mg
 import pytest
+
+import minigrad as mg
 
 torch = pytest.importorskip("torch")
 
@@ -27,6 +28,8 @@ def test_cuda_manual_seed_all_without_a_gpu_does_nothing_as_pytorchs():
         pytest.skip("a GPU is here: manual_seed_all seeds it")
     assert mg.cuda.manual_seed_all(0) is None
     assert torch.cuda.manual_seed_all(0) is None
+    assert mg.cuda.empty_cache() is None and torch.cuda.empty_cache() is None
+    assert mg.cuda.is_bf16_supported() is False
     mg.manual_seed(0)
     a = mg.randn(3).data
     mg.manual_seed(0)

@@ -33,6 +33,19 @@ def manual_seed_all(seed):
         manual_seed(seed)
 
 
+def is_bf16_supported():
+    """False: minigrad's GPU arrays (CuPy's) have no bfloat16."""
+    return False
+
+
+def empty_cache():
+    """Hand CuPy's cached GPU memory back to the driver; without a GPU there
+    is none, and, as in PyTorch, it does nothing."""
+    if is_available():
+        import cupy
+        cupy.get_default_memory_pool().free_all_blocks()
+
+
 def synchronize():
     """Wait until the GPU has finished all queued work (for timing)."""
     import cupy

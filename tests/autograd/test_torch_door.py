@@ -67,7 +67,7 @@ Cube, TorchCube = cube_function(mga.Function), cube_function(torch.autograd.Func
 
 
 def test_function_is_torch_autograd_function():
-    assert mga.Function is mg.Function
+    assert mga.Function is mg.Function and mga.detect_anomaly is mg.detect_anomaly
     x, tx = pair()
     y, ty = Cube.apply(x), TorchCube.apply(tx)
     np.testing.assert_allclose(y.data, ty.detach().numpy())
