@@ -898,7 +898,7 @@ AUTOGRAD = [  # minigrad.autograd's function transforms (HIPS autograd's door)
      ["value_and_grad: f must return a single number, but it returned shape (2,)"]),
     ("transform_constant_output", lambda: mg.autograd.grad(lambda x: float(np.sum(x)))(np.ones(2)), TypeError,
      ["grad: f returned float 2.0, not a Variable, so no gradient can be followed back to x",
-      "a conversion inside f (float(), .item(), np.asarray", "np.zeros_like(x)"]),
+      "a conversion inside f (float(), .item(), .data, np.asarray", "np.zeros_like(x)"]),
     ("transform_argnum", lambda: mg.autograd.grad(np.tanh, 2)(1.0), TypeError,
      ["grad: argnum 2, but the function was called with 1 positional argument(s)"]),
     ("transform_not_callable", lambda: mg.autograd.elementwise_grad(3.0)(1.0), TypeError,

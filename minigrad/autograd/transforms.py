@@ -53,11 +53,18 @@ def _start(name, x):
     data = x.data if isinstance(x, Variable) else np.asarray(x)
     if data.dtype.kind != "f":
         raise TypeError(
-            f"{name}: can't differentiate with respect to {type(x).__name__} {x!r} of dtype {data.dtype}; "
+            f"{name}: can't differentiate with respect to {_describe(x)} of dtype {data.dtype}; "
             "pass a float (2.0, not 2) or a float array (x.astype(float))")
     if isinstance(x, Variable) and x.requires_grad:
         return x.clone()  # its own node, linked to the outer graph: gradients to it are this transform's only
     return Variable(data)
+
+
+def _describe(value):
+    """`int 2`, `ndarray of shape (3, 4)`: a value named briefly for a message."""
+    if np.ndim(value) == 0:
+        return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} of shape {np.shape(value)}"
 
 
 class _Trace:
@@ -88,10 +95,10 @@ class _Trace:
             # HIPS autograd warns and answers zero here; but a float(), .item() or
             # np.asarray inside f gives the same picture, and zero would be wrong.
             raise TypeError(
-                f"{name}: f returned {type(self.out).__name__} {self.out!r}, not a Variable, so no gradient "
-                "can be followed back to x. Compute f's result from x with NumPy functions (np.*) and "
-                "operators; a conversion inside f (float(), .item(), np.asarray, np.array of a list) drops "
-                "the gradient. If f does not depend on x, its gradient is zero: np.zeros_like(x)")
+                f"{name}: f returned {_describe(self.out)}, not a Variable, so no gradient can be followed "
+                "back to x. Compute f's result from x with NumPy functions (np.*) and operators; a "
+                "conversion inside f (float(), .item(), .data, np.asarray, np.array of a list) drops the "
+                "gradient. If f does not depend on x, its gradient is zero: np.zeros_like(x)")
 
     def value(self):
         """f's output: a Variable when nested, else its array (a 0-d one as a NumPy scalar)."""
