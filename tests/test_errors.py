@@ -907,6 +907,8 @@ AUTOGRAD = [  # minigrad.autograd's function transforms (HIPS autograd's door)
      ["jacobian: x must be a number or an array, got list", "misc.flatten"]),
     ("transform_grad_neither", lambda: mg.autograd.grad(np.ones(3)), TypeError,
      ["minigrad.autograd.grad: expected a function", "or Variables", "got ndarray"]),
+    ("logsumexp_weights", lambda: mg.autograd.scipy.special.logsumexp(ones(2), b=np.ones(2)), TypeError,
+     ["logsumexp: b= and return_sign= are not supported on Variables", "logsumexp(a + np.log(b))"]),
     ("unflatten_length", lambda: mg.autograd.misc.flatten([np.ones(2), 1.0])[1](np.ones(2)), ValueError,
      ["unflatten: expected a vector of shape (3,), got shape (2,)"]),
 ]

@@ -6,11 +6,12 @@
 
 `grad elementwise_grad value_and_grad jacobian hessian` are autograd's
 function transforms (transforms.py); `grad` given Variables is PyTorch's
-`torch.autograd.grad`. `misc.flatten` and `misc.optimizers` are autograd's;
+`torch.autograd.grad`. `misc.flatten`, `misc.optimizers` and
+`scipy.special.logsumexp` are autograd's;
 `Function` is PyTorch's `torch.autograd.Function` (minigrad's Function takes
 static `forward(ctx, ...)`/`backward(ctx, ...)`), `detect_anomaly` PyTorch's
 `torch.autograd.detect_anomaly()`.
 """
 from ..core import Function, Variable, detect_anomaly
 from .transforms import grad, elementwise_grad, value_and_grad, jacobian, hessian
-from . import misc
+from . import misc, scipy
