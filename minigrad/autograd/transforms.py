@@ -61,10 +61,13 @@ def _start(name, x):
 
 
 def _describe(value):
-    """`int 2`, `ndarray of shape (3, 4)`: a value named briefly for a message."""
-    if np.ndim(value) == 0:
-        return f"{type(value).__name__} {value!r}"
-    return f"{type(value).__name__} of shape {np.shape(value)}"
+    """`int 2`, `ndarray of shape (3, 4)`, `tuple of 2 items`: a value named
+    briefly for a message (never converted: it may hold Variables)."""
+    if isinstance(value, (list, tuple, dict)):
+        return f"{type(value).__name__} of {len(value)} items"
+    if getattr(value, "shape", ()) != ():
+        return f"{type(value).__name__} of shape {value.shape}"
+    return f"{type(value).__name__} {value!r}"
 
 
 class _Trace:

@@ -140,6 +140,8 @@ def test_an_output_that_is_not_a_variable_raises_instead_of_autograds_zero():
         mga.grad(lambda x: 3.0)(np.ones(2))
     with pytest.raises(TypeError, match=r"elementwise_grad: f returned float .*float\(\), \.item\(\)"):
         mga.elementwise_grad(lambda x: float(np.sum(x)))(np.ones(2))
+    with pytest.raises(TypeError, match=r"grad: f returned tuple of 2 items, not a Variable"):
+        mga.grad(lambda x: (np.sum(x), np.sum(x * 2)))(np.ones(2))
     with pytest.raises(RuntimeError, match="Expected f"):
         tgrad(lambda x: 3.0)(torch.ones(2))
 
