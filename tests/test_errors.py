@@ -15,6 +15,7 @@ import re
 
 import numpy as np
 import pytest
+import scipy.special
 
 import minigrad as mg
 import minigrad.functions as F
@@ -383,6 +384,14 @@ OPS += [
         ones(2, 3, 4), ones(2, 3, 4), ones(2, 3, 4), attn_mask=np.ones((2, 2), bool)), ValueError,
      ["scaled_dot_product_attention: attn_mask of shape (2, 2) does not broadcast to the attention scores' "
       "shape (2, 3, 3)"]),
+    ("clip_bound_requires_grad", lambda: F.clip(ones(2), ones(), 2.0), RuntimeError,
+     ["clip: lo is a Variable that requires grad, but clip takes lo as a constant, so its gradient would be "
+      "lost; pass lo.detach()", "F.maximum"]),
+    ("polygamma_negative_order", lambda: F.polygamma(-1, ones(2)), ValueError,
+     ["polygamma: n must be >= 0 (the order of the derivative), got -1"]),
+    ("polygamma_float_order", lambda: F.polygamma(1.5, ones(2)), TypeError,
+     ["polygamma: n must be an int >= 0 (the order of the derivative), got float 1.5"]),
+    ("logit_eps_text", lambda: F.logit(ones(2), eps="a"), TypeError, ["logit: eps must be a real number, got str 'a'"]),
 ]
 
 LOSSES = [
@@ -863,6 +872,25 @@ ENGINE += [
     ("astype_text", lambda: ones(2).astype("abc"), TypeError,
      ["astype: dtype 'abc' is not a dtype; expected a NumPy dtype"]),
     ("get_item_text", lambda: ones(2)["a"], IndexError, ["get_item: index 'a' is invalid for shape (2,)"]),
+    # The NumPy boundary: converting a Variable that requires grad would drop its gradient.
+    ("numpy_requires_grad", lambda: ones(2, 3).numpy(), RuntimeError,
+     ["x.numpy(): can't convert a Variable of shape (2, 3) that requires grad to an ndarray: its gradient "
+      "would be lost without a sign. Use x.detach().numpy() or x.data"]),
+    ("asarray_requires_grad", lambda: np.asarray(ones(3)), RuntimeError,
+     ["np.asarray(x) or np.array(x) (x.__array__): can't convert a Variable of shape (3,) that requires grad",
+      "x.detach().numpy() or x.data"]),
+    ("numpy_array_of_variables", lambda: np.array([ones(), ones() * 2]), RuntimeError,
+     ["np.asarray(x)", "a Variable of shape () that requires grad", "F.stack for a list of Variables"]),
+    ("numpy_r_of_variables", lambda: np.r_[ones(2), ones(2)], RuntimeError,
+     ["np.asarray(x)", "a Variable of shape (2,) that requires grad", "x.detach().numpy()"]),
+    ("scipy_logsumexp", lambda: scipy.special.logsumexp(ones(1, 3), axis=1), RuntimeError,
+     ["np.asarray(x)", "a Variable of shape (1, 3) that requires grad", "F.logsumexp"]),
+    ("scipy_ufunc_not_differentiable", lambda: scipy.special.ndtri(ones(2)), TypeError,
+     ["scipy.special.ndtri is not differentiable in minigrad and got a Variable; pass x.data"]),
+    ("scipy_ufunc_keyword", lambda: scipy.special.erf(ones(2), dtype=np.float32), TypeError,
+     ["scipy.special.erf on a Variable: minigrad's erf does not take dtype="]),
+    ("dlpack_requires_grad", lambda: np.from_dlpack(ones(3, 2)), BufferError,
+     ["__dlpack__: can't export a Variable of shape (3, 2) that requires grad", "export x.detach()"]),
 ]
 
 CREATION = [

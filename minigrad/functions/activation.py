@@ -271,7 +271,7 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
-@declare(Sigmoid, methods="sigmoid")
+@declare(Sigmoid, scipy="expit", methods="sigmoid")
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
@@ -397,7 +397,7 @@ def softsign(x):
     return x / (abs(x) + 1)
 
 
-@declare(Softplus)
+@declare(Softplus, scipy="log_expit")
 def logsigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
     return -softplus(-x)
