@@ -25,6 +25,8 @@ class Add(Function):
     def forward(self, a, b):
         return a + b
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return gy, gy
 
@@ -38,6 +40,8 @@ class AddConstant(Function):
 
     def forward(self, x):
         return x + self.c
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return gy
@@ -53,6 +57,8 @@ class Sub(Function):
     def forward(self, a, b):
         return a - b
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return gy, -gy
 
@@ -67,6 +73,8 @@ class RSubConstant(Function):
     def forward(self, x):
         return self.c - x
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return -gy
 
@@ -80,6 +88,8 @@ class Mul(Function):
 
     def forward(self, a, b):
         return a * b
+
+    saves_for_backward = ("each other",)
 
     def backward(self, gy):
         a, b = self.inputs
@@ -96,6 +106,8 @@ class MulConstant(Function):
     def forward(self, x):
         return x * self.c
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return MulConstant(self.c)(gy)
 
@@ -109,6 +121,8 @@ class Div(Function):
 
     def forward(self, a, b):
         return a / b
+
+    saves_for_backward = ("inputs",)
 
     def backward(self, gy):
         a, b = self.inputs
@@ -125,6 +139,8 @@ class DivConstant(Function):
 
     def forward(self, x):
         return x / self.c
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return gy / self.c
@@ -157,6 +173,8 @@ class Neg(Function):
 
     def forward(self, x):
         return -x
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return -gy
@@ -203,6 +221,8 @@ class PowConstant(Function):
     def forward(self, x):
         return x ** self.c
 
+    saves_for_backward = ("inputs",)
+
     def backward(self, gy):
         (x,) = self.inputs
         c = self.c
@@ -227,6 +247,8 @@ class RPowConstant(Function):
 
     def forward(self, x):
         return self.c ** x
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         return gy * self.output_variable() * float(np.log(self.c))
