@@ -142,7 +142,8 @@ def swapaxes(x, axis1, axis2):
     """x with axes axis1 and axis2 exchanged, as np.swapaxes and torch.transpose."""
     ndim = len(shape_of(x))
     if not ndim:  # a 0-d x takes axes 0 and -1, as in PyTorch: nothing to swap
-        axis_tuple("swapaxes", (axis1,), 0), axis_tuple("swapaxes", (axis2,), 0)
+        for axis in (axis1, axis2):
+            axis_tuple("swapaxes", axis, 0)   # (checks it)
         return transpose(x, ())
     a = normalize_axis("swapaxes", axis1, ndim)
     b = normalize_axis("swapaxes", axis2, ndim)

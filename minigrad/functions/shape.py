@@ -291,8 +291,8 @@ def expand_dims(x, axis):
     out_ndim = len(shape) + (1 if np.ndim(axis) == 0 else len(axis))
     for a in np.atleast_1d(axis):
         if not -out_ndim <= a < out_ndim:
-            raise np.exceptions.AxisError(f"expand_dims: axis {a} is out of range for an array of shape {shape}; "
-                             f"expected -{out_ndim} <= axis < {out_ndim}")
+            raise np.exceptions.AxisError(f"expand_dims: axis {a} is out of range for an array of shape "
+                                          f"{shape}; expected -{out_ndim} <= axis < {out_ndim}")
     axes = axis_tuple("expand_dims", axis, out_ndim)
     rest = iter(shape)
     return reshape(x, tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes))))
