@@ -5,7 +5,7 @@ import builtins
 import numpy as np
 
 from ..device import backend
-from ..core import Config, Function, Variable, as_array
+from ..core import Config, Function, Variable, as_array, as_variable
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
 from .math import abs as _abs, exp, where
@@ -338,7 +338,7 @@ class PNorm(Reduction):
         if self.p == 2:
             return reshape(divide_where_nonzero(gy, y), reduced) * x
         scale = reshape(divide_where_nonzero(gy, y, self.p - 1), reduced)
-        sign = np.sign(x.data)
+        sign = as_variable(np.sign(x.data))   # a Variable: an array's operators would not reach a device's
         if self.p < 2:  # |x|**(p-1) is infinite at x = 0 for p < 1, its derivative for p < 2
             return scale * divide_where_nonzero(sign, _abs(x), 1 - self.p)
         return scale * (sign * _abs(x) ** (self.p - 1))
@@ -460,7 +460,7 @@ def _vector_norm(x, ord, axis, keepdims):
     if ord == 0:
         data = as_array(x)
         if data.ndim == 0:  # np.linalg.norm takes no 0-d array: the count is whether x is nonzero
-            count = np.asarray(data != 0, data.dtype if data.dtype.kind == "f" else np.float64)
+            count = (data != 0).astype(data.dtype if data.dtype.kind == "f" else np.float64)
         else:
             count = np.linalg.norm(data, 0, axis, keepdims)
         return Variable(count, requires_grad=False)
