@@ -439,6 +439,43 @@ LOSSES += [
      ["kl_div: reduction must be one of 'mean', 'sum', 'none', 'batchmean', got 'avg'"]),
 ]
 
+# torch.nn.functional's names (minigrad.nn.functional and the ops it adds).
+OPS += [
+    ("functional_pad_odd", lambda: nn.functional.pad(ones(2, 3), (1, 2, 3)), ValueError,
+     ["pad: expected an even number of pad sizes, at most 2 per axis of the 2-D input (pairs from the last axis), "
+      "got (1, 2, 3)"]),
+    ("functional_pad_mode", lambda: nn.functional.pad(ones(3), (1, 1), mode="edge"), ValueError,
+     ["pad: mode 'edge' is not supported; expected one of ('constant', 'reflect', 'replicate', 'circular')"]),
+    ("functional_inplace_recorded", lambda: nn.functional.relu(ones(2) * 2, inplace=True), RuntimeError,
+     ["relu(x, inplace=True): minigrad cannot change x (shape (2,)) in place while the graph is recorded",
+      "write x = F.relu(x)"]),
+    ("functional_inplace_array", lambda: nn.functional.elu(np.ones(2), inplace=True), TypeError,
+     ["elu(x, inplace=True): x must be a Variable to change in place, got ndarray; write x = F.elu(x)"]),
+    ("functional_huber_weight", lambda: nn.functional.huber_loss(ones(2), ones(2), weight=ones(2)),
+     NotImplementedError, ["huber_loss: weight= is not supported", "reduction='none'"]),
+    ("unfold_rank", lambda: F.unfold(ones(2, 3), 2), ValueError,
+     ["unfold: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape (2, 3)"]),
+    ("fold_channels", lambda: F.fold(ones(1, 6, 4), (3, 3), 2), ValueError,
+     ["fold: dimension 1 of the input (shape (1, 6, 4)) must be C*kh*kw, a multiple of the kernel's 2*2 = 4 "
+      "elements"]),
+    ("fold_patches", lambda: F.fold(ones(1, 8, 5), (3, 3), 2), ValueError,
+     ["fold: the input (shape (1, 8, 5)) has 5 patches but output_size (3, 3) with kernel (2, 2), stride 1, "
+      "padding 0, dilation 1 has 2 x 2 = 4"]),
+    ("pixel_shuffle_channels", lambda: F.pixel_shuffle(ones(1, 6, 2, 2), 2), ValueError,
+     ["pixel_shuffle: expected an input (*, C*r*r, H, W) with r = 2, whose channel axis (-3) is divisible by 4; "
+      "got shape (1, 6, 2, 2)"]),
+    ("pixel_unshuffle_sides", lambda: F.pixel_unshuffle(ones(1, 1, 3, 4), 2), ValueError,
+     ["pixel_unshuffle: expected an input (*, C, H*r, W*r) with r = 2, whose last two axes are divisible by 2; "
+      "got shape (1, 1, 3, 4)"]),
+    ("pixel_shuffle_factor", lambda: F.pixel_shuffle(ones(1, 4, 2, 2), 0), ValueError,
+     ["pixel_shuffle: upscale_factor must be a positive int, got 0"]),
+    ("embedding_max_norm", lambda: F.embedding(np.array([0]), ones(3, 2), max_norm=1.0), NotImplementedError,
+     ["embedding: max_norm= and scale_grad_by_freq= are not supported"]),
+    ("embedding_weight_rank", lambda: F.embedding(np.array([0]), ones(3)), ValueError,
+     ["embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape (3,)"]),
+]
+
+
 LAYERS = [
     ("linear_features", lambda: nn.Linear(3, 2)(ones32(4, 5)), ValueError,
      ["Linear: input of shape (4, 5) has 5 features in its last dimension, expected in_features=3"]),
@@ -455,9 +492,9 @@ LAYERS = [
     ("dropout_module_p", lambda: nn.Dropout(2), ValueError,
      ["Dropout: p is the probability of zeroing an element and must be a number in [0, 1], got 2"]),
     ("embedding_index", lambda: nn.Embedding(5, 2)(np.array([1, 7])), IndexError,
-     ["Embedding: index 7 is out of range for 5 embeddings; expected 0 <= index < 5"]),
+     ["embedding: index 7 is out of range for 5 embeddings; expected 0 <= index < 5"]),
     ("embedding_float_indices", lambda: nn.Embedding(5, 2)(np.array([1.5])), TypeError,
-     ["Embedding: indices must be integers, got dtype float64"]),
+     ["embedding: indices must be integers, got dtype float64"]),
     ("rnn_input_size", lambda: nn.RNN(3, 4)(ones32(5, 2, 6)), ValueError,
      ["RNN: expected a 2-D or 3-D input whose last dimension is input_size=3, got shape (5, 2, 6)"]),
     ("gru_initial_state", lambda: nn.GRU(3, 4)(ones32(5, 2, 3), ones32(1, 3, 4)), ValueError,

@@ -271,7 +271,7 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
-@declare(Sigmoid, methods="sigmoid")
+@declare(Sigmoid, methods="sigmoid", functional=True)
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
@@ -295,7 +295,7 @@ def elu(x, alpha=1.0):
     return ELU(python_number(alpha, "elu", "alpha"))(x)
 
 
-@declare(NormalCdf, GELUTanh)
+@declare(NormalCdf, GELUTanh, functional=True)
 def gelu(x, approximate="none"):
     """x * Phi(x), Phi the standard normal CDF (exact, with erf, as PyTorch's
     default); approximate="tanh" uses PyTorch's tanh approximation."""
@@ -324,6 +324,13 @@ def softmax(x, axis=-1):
 def log_softmax(x, axis=-1):
     """log(softmax(x, axis)), computed stably as x - logsumexp(x, axis)."""
     return LogSoftmax(axis)(x)
+
+
+@declare(Softmax)
+def softmin(x, axis=-1):
+    """softmax(-x, axis): weights summing to 1 along `axis` that favour the
+    smallest entries (PyTorch's name; its nn.functional door takes dim=)."""
+    return Softmax(axis)(-as_variable(x))
 
 
 @declare()
@@ -391,19 +398,19 @@ def celu(x, alpha=1.0):
     return elu(x) if alpha == 1 else elu(x / alpha) * alpha
 
 
-@declare()
+@declare(functional=True)
 def softsign(x):
     """x / (1 + |x|)."""
     return x / (abs(x) + 1)
 
 
-@declare(Softplus)
+@declare(Softplus, functional=True)
 def logsigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
     return -softplus(-x)
 
 
-@declare(Sigmoid)
+@declare(Sigmoid, functional=True)
 def glu(x, axis=-1):
     """The gated linear unit a * sigmoid(b), where a and b are the first and
     second halves of x along `axis` (its size must be even); the output has
@@ -417,7 +424,7 @@ def glu(x, axis=-1):
     return first * sigmoid(second)
 
 
-@declare()
+@declare(functional=True)
 def prelu(x, weight):
     """x where x > 0, weight * x elsewhere, with a learnt slope: `weight`
     holds 1 slope, or one per channel (axis 1 of x, as PyTorch's)."""

@@ -1,5 +1,5 @@
 """Layers and models: `from minigrad import nn`."""
-from . import init, utils
+from . import init, utils, functional
 from .parameter import Parameter
 from .module import Module
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, MLP
