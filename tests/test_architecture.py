@@ -18,7 +18,7 @@ LAYERS = [
     {"device"},                                   # where arrays live; imports nothing of minigrad
     {"core"},                                     # the engine: Variable, Function, backward
     {"functions", "data", "serialization", "cuda"},  # the ops; data and files on the engine
-    {"nn", "viz", "train"},                       # layers, pictures, the training loop
+    {"nn", "viz", "train", "utils"},              # layers, pictures, the training loop, torch.utils' path
     {"optim", "onnx"},                            # on top of modules
 ]
 LAYER_OF = {unit: i for i, units in enumerate(LAYERS) for unit in units}
