@@ -19,7 +19,9 @@ import pytest
 import minigrad as mg
 import minigrad.functions as F
 from minigrad import nn, optim, viz
-from minigrad.data import DataLoader, TensorDataset, datasets, random_split, transforms
+from minigrad.data import (BatchSampler, DataLoader, RandomSampler, TensorDataset, datasets, random_split,
+                           transforms)
+from minigrad.utils import data as utils_data
 from minigrad.optim import lr_scheduler
 from minigrad.train import EarlyStopping, fit
 
@@ -620,9 +622,9 @@ OPTIMISERS = [
 
 DATA = [
     ("tensor_dataset_lengths", lambda: TensorDataset(np.ones((3, 2)), np.ones(4)), ValueError,
-     ["TensorDataset: x has 3 samples (shape (3, 2)) but t has 4 (shape (4,))"]),
+     ["TensorDataset: array 0 has 3 samples (shape (3, 2)) but array 1 has 4 (shape (4,)); expected the same number"]),
     ("tensor_dataset_0d", lambda: TensorDataset(np.ones(()), np.ones(4)), ValueError,
-     ["TensorDataset: x and t need a first (sample) axis, got shapes () and (4,)"]),
+     ["TensorDataset: every array needs a first (sample) axis, but array 0 is 0-d; got shapes [(), (4,)]"]),
     ("tensor_dataset_index", lambda: data()[5], IndexError, ["TensorDataset: index 5 is out of range for 3 samples"]),
     ("loader_batch_zero", lambda: DataLoader(data(), batch_size=0), ValueError,
      ["DataLoader: batch_size must be a positive integer, got 0"]),
@@ -687,6 +689,46 @@ DATA += [
      ["DataLoader: num_workers must be an integer >= 0, got 1.5"]),
     ("loader_collate_not_callable", lambda: list(DataLoader(data(), batch_size=2, collate_fn=3)), TypeError,
      ["DataLoader: collate_fn must be callable, got int"]),
+]
+
+
+# PyTorch's torch.utils.data names (minigrad.utils.data) and lazy layers.
+DATA += [
+    ("tensor_dataset_empty", lambda: TensorDataset(), ValueError,
+     ["TensorDataset: expected at least one array, e.g. TensorDataset(x, t)"]),
+    ("tensor_dataset_target_transform_alone", lambda: TensorDataset(np.ones(3), target_transform=abs), ValueError,
+     ["TensorDataset: target_transform applies to the second array, but there is one"]),
+    ("random_sampler_num_samples", lambda: RandomSampler(range(3), num_samples=0), ValueError,
+     ["RandomSampler: num_samples should be a positive integer value, but got num_samples=0"]),
+    ("random_sampler_replacement", lambda: RandomSampler(range(3), replacement=1), TypeError,
+     ["RandomSampler: replacement should be a boolean value, but got replacement=1"]),
+    ("random_sampler_generator", lambda: RandomSampler(range(3), generator=3), TypeError,
+     ["RandomSampler: generator must be a numpy.random.Generator or None, got int"]),
+    ("batch_sampler_size", lambda: BatchSampler(range(3), 0, False), ValueError,
+     ["BatchSampler: batch_size should be a positive integer value, but got batch_size=0"]),
+    ("batch_sampler_drop_last", lambda: BatchSampler(range(3), 2, None), TypeError,
+     ["BatchSampler: drop_last should be a boolean value, but got drop_last=None"]),
+    ("loader_batch_sampler_shuffle", lambda: DataLoader(data(), batch_sampler=[[0, 1]], shuffle=True), ValueError,
+     ["DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"]),
+    ("utils_loader_batch_sampler_size", lambda: utils_data.DataLoader(data(), 2, batch_sampler=[[0, 1]]),
+     ValueError, ["DataLoader: batch_sampler option is mutually exclusive with batch_size"]),
+    ("random_split_generator", lambda: random_split(data(), (2, 1), generator=1), TypeError,
+     ["random_split: generator must be a numpy.random.Generator or None, got int"]),
+]
+
+LAYERS += [
+    ("lazy_shape_before_forward", lambda: nn.LazyLinear(3).weight.shape, ValueError,
+     ["shape: this parameter of a lazy module (nn.Lazy*) is not initialized yet; call the module's forward"]),
+    ("lazy_state_dict_before_forward", lambda: nn.Sequential(nn.LazyLinear(3)).state_dict(), ValueError,
+     ["state_dict: LazyLinear is not initialized yet (a lazy layer); call the model's forward with a first batch"]),
+    ("lazy_conv_rank", lambda: nn.LazyConv2d(2, 3)(ones32(3, 4)), ValueError,
+     ["LazyConv2d: expected a 4-D (N, C, H, W) or 3-D (C, H, W) input, got shape (3, 4)"]),
+    ("lazy_batchnorm_rank", lambda: nn.LazyBatchNorm2d()(ones32(3, 4)), ValueError,
+     ["LazyBatchNorm2d: expected a 4-D input (N, C, H, W), got shape (3, 4)"]),
+    ("lazy_conv_settings", lambda: nn.LazyConv2d(3, 0), ValueError,
+     ["Conv2d: kernel_size must be an int >= 1 or 2 of them, got 0"]),
+    ("buffer_not_array", lambda: nn.Linear(2, 2).register_buffer("b", [1, 2]), TypeError,
+     ["Linear: buffer 'b' must be an ndarray, a Variable or None, got list"]),
 ]
 
 
