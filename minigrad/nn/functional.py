@@ -187,3 +187,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         raise NotImplementedError("huber_loss: weight= is not supported; multiply the unreduced loss "
                                   "(reduction='none') by the weights instead")
     return functions.huber_loss(input, target, delta, reduction=reduction)
+
+
+__all__ = sorted(name for name, value in globals().items()
+                 if callable(value) and not name.startswith("_") and name not in ("Variable", "is_grad_enabled"))

@@ -58,13 +58,16 @@ class Fixed:
     def __init__(self, array):
         self.array = array
 
+    def variable(self):
+        return mg.Variable(self.array, requires_grad=False)
+
 
 def row(name, arrays, *args, id=None, first_order=False, **kwargs):
     """Compare F.name(*arrays, *args, **kwargs) with tF.name(...) on the same
     inputs; the arrays are differentiated, Fixed args are not."""
     def mg_fn(*xs):
-        return getattr(F, name)(*xs, *[mg.Variable(a.array) if isinstance(a, Fixed) else a for a in args],
-                                **{k: mg.Variable(v.array) if isinstance(v, Fixed) else v for k, v in kwargs.items()})
+        return getattr(F, name)(*xs, *[a.variable() if isinstance(a, Fixed) else a for a in args],
+                                **{k: v.variable() if isinstance(v, Fixed) else v for k, v in kwargs.items()})
 
     def torch_fn(*ts):
         return getattr(tF, name)(*ts, *[torch.tensor(a.array) if isinstance(a, Fixed) else a for a in args],
@@ -138,7 +141,7 @@ ROWS = [
     row("instance_norm", [randn(2, 3, 5)]),
     row("batch_norm", [randn(6, 3)], Fixed(randn(3)), Fixed(positive((3,))), training=True, id="batch_norm_training"),
     row("batch_norm", [randn(6, 3, 2)], Fixed(randn(3)), Fixed(positive((3,))), id="batch_norm_eval"),
-    row_fn("embedding", lambda w: F.embedding(mg.Variable(INDICES), w),
+    row_fn("embedding", lambda w: F.embedding(mg.tensor(INDICES), w),
            lambda w: tF.embedding(torch.tensor(INDICES), w), [randn(5, 3)]),
     row("cross_entropy", [randn(5, 4)], Fixed(LABELS)),
     row("cross_entropy", [randn(5, 4)], Fixed(LABELS), weight=Fixed(positive((4,))), label_smoothing=0.1,
@@ -182,14 +185,14 @@ def test_matches_torch_nn_functional(mg_fn, torch_fn, arrays, first_order):
 def test_embedding_gradient_skips_the_padding_row():
     weight = randn(5, 3)
     w, tw = mg.Variable(weight), torch.tensor(weight, requires_grad=True)
-    F.embedding(mg.Variable(INDICES), w, padding_idx=-1).sum().backward()
+    F.embedding(mg.tensor(INDICES), w, padding_idx=-1).sum().backward()
     tF.embedding(torch.tensor(INDICES), tw, padding_idx=4).sum().backward()
     np.testing.assert_array_equal(w.grad.data, tw.grad.numpy())
 
 
 def test_one_hot():
     labels = np.array([[0, 3], [2, 2]])
-    y, t = F.one_hot(mg.Variable(labels), 5), tF.one_hot(torch.tensor(labels), 5)
+    y, t = F.one_hot(mg.tensor(labels), 5), tF.one_hot(torch.tensor(labels), 5)
     np.testing.assert_array_equal(y.data, t.numpy())
     assert y.dtype == np.int64
 
