@@ -102,6 +102,37 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _result("leaky_relu", input, functions.leaky_relu(input, negative_slope), inplace)
 
 
+# torch's in-place variants: the functions above with inplace=True.
+def relu_(input):
+    """relu(input, inplace=True)."""
+    return relu(input, inplace=True)
+
+
+def elu_(input, alpha=1.0):
+    """elu(input, alpha, inplace=True)."""
+    return elu(input, alpha, inplace=True)
+
+
+def celu_(input, alpha=1.0):
+    """celu(input, alpha, inplace=True)."""
+    return celu(input, alpha, inplace=True)
+
+
+def selu_(input):
+    """selu(input, inplace=True)."""
+    return selu(input, inplace=True)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    """leaky_relu(input, negative_slope, inplace=True)."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    """hardtanh(input, min_val, max_val, inplace=True)."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold."""
     if beta == 1 and threshold == 20:

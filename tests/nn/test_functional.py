@@ -250,6 +250,15 @@ def test_inplace_writes_into_the_input_when_nothing_is_recorded():
     np.testing.assert_allclose(w.data, np.where(x > 0, x, 0.1 * x))
 
 
+@pytest.mark.parametrize("name,args", [("relu_", ()), ("elu_", (0.5,)), ("celu_", (0.5,)), ("selu_", ()),
+                                       ("leaky_relu_", (0.2,)), ("hardtanh_", (-0.5, 0.5))])
+def test_the_underscore_variants_change_the_input_as_torchs(name, args):
+    x = randn(3, 4)
+    v, t = mg.tensor(x.copy()), torch.tensor(x.copy())
+    assert getattr(F, name)(v, *args) is v and getattr(tF, name)(t, *args) is t
+    np.testing.assert_allclose(v.data, t.numpy(), rtol=1e-12)
+
+
 def test_inplace_while_recording_raises_saying_what_to_write():
     h = mg.Variable(randn(3, 4), requires_grad=True) * 2
     with pytest.raises(RuntimeError, match=r"relu\(x, inplace=True\).*write x = F.relu\(x\)"):
