@@ -475,6 +475,15 @@ OPS += [
      ["embedding: max_norm= and scale_grad_by_freq= are not supported"]),
     ("embedding_weight_rank", lambda: F.embedding(np.array([0]), ones(3)), ValueError,
      ["embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape (3,)"]),
+    ("softshrink_lambd", lambda: F.softshrink(ones(2), -1), ValueError, ["softshrink: lambd must be >= 0, got -1"]),
+    ("threshold_value", lambda: F.threshold(ones(2), 0.5, "a"), TypeError,
+     ["threshold: value must be a real number"]),
+    ("rms_norm_shape", lambda: F.rms_norm(ones(2, 3), (2,)), ValueError,
+     ["rms_norm: normalized_shape (2,) does not match the trailing dimensions of x of shape (2, 3)"]),
+    ("rms_norm_weight", lambda: F.rms_norm(ones(2, 3), 3, ones(2)), ValueError,
+     ["rms_norm: weight has shape (2,), expected (3,)"]),
+    ("cosine_similarity_dim", lambda: F.cosine_similarity(ones(2, 3), ones(2, 3), dim=2), ValueError,
+     ["cosine_similarity", "axis 2"]),
 ]
 
 

@@ -21,7 +21,7 @@ from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_d
 from .linalg import matmul, linear
 from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax, log_softmax,
                          identity, relu6, hardtanh, hardsigmoid, hardswish, silu, mish, selu, celu,
-                         softsign, logsigmoid, glu, prelu, softmin)
+                         softsign, logsigmoid, glu, prelu, softmin, tanhshrink, softshrink, hardshrink, threshold)
 from .elementwise import (asin, acos, atan, atan2, sinh, cosh, asinh, acosh, atanh, log2, log10, log1p,
                           expm1, exp2, erf, erfc, square, reciprocal, rsqrt, cbrt, hypot, logaddexp, lerp,
                           fmod, remainder, sign, floor, ceil, round, trunc, isnan, isinf, isfinite,
@@ -33,7 +33,9 @@ from .conv import conv1d, conv2d, conv_transpose2d, im2col, col2im, unfold, fold
 from .pooling import (max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
                       max_unpool2d)
 from .resize import interpolate
-from .normalization import dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm, normalize
+from .normalization import (dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm, normalize,
+                            rms_norm)
 from .attention import scaled_dot_product_attention
+from .distance import cosine_similarity, pairwise_distance
 from .cast import copy, astype, to
 

@@ -439,3 +439,44 @@ def prelu(x, weight):
         raise ValueError(f"prelu: weight has {n} elements but the input of shape {shape} has {channels} "
                          f"channel(s) (axis 1); expected 1 or {channels}")
     return where(as_array(x) > 0, x, slope * x)
+
+
+# -- PyTorch's shrinking activations (names only PyTorch has) ---------------------
+
+def _lambd(op, lambd):
+    lambd = python_number(lambd, op, "lambd")
+    if lambd < 0:
+        raise ValueError(f"{op}: lambd must be >= 0, got {lambd}")
+    return lambd
+
+
+@declare(functional=True)
+def tanhshrink(x):
+    """x - tanh(x), as PyTorch's."""
+    x = as_variable(x)
+    return x - tanh(x)
+
+
+@declare(functional=True)
+def softshrink(x, lambd=0.5):
+    """x - lambd where x > lambd, x + lambd where x < -lambd, 0 between, as
+    PyTorch's."""
+    lambd, x = _lambd("softshrink", lambd), as_variable(x)
+    return where(x.data > lambd, x - lambd, where(x.data < -lambd, x + lambd, x * 0))
+
+
+@declare(functional=True)
+def hardshrink(x, lambd=0.5):
+    """x where |x| > lambd, 0 elsewhere, as PyTorch's."""
+    lambd, x = _lambd("hardshrink", lambd), as_variable(x)
+    return where((x.data > lambd) | (x.data < -lambd), x, x * 0)
+
+
+@declare()
+def threshold(x, threshold, value):
+    """x where x > threshold, `value` elsewhere, as PyTorch's F.threshold
+    (minigrad.nn.functional's takes its inplace= too)."""
+    threshold = python_number(threshold, "threshold", "threshold")
+    value = python_number(value, "threshold", "value")
+    x = as_variable(x)
+    return where(x.data > threshold, x, x * 0 + value)

@@ -302,3 +302,21 @@ def normalize(x, p=2.0, dim=1, eps=1e-12):
     norm is then 0). Built from ops: differentiable to any order."""
     x = as_variable(x)
     return x / clip(norm(x, ord=p, axis=dim, keepdims=True), eps, None)
+
+
+@declare(functional=True)
+def rms_norm(x, normalized_shape, weight=None, eps=None):
+    """x / sqrt(mean(x**2 over the trailing `normalized_shape` axes) + eps),
+    times `weight` (of that shape) when given, as PyTorch's F.rms_norm; eps
+    None is the machine epsilon of x's dtype. Built from ops."""
+    x = as_variable(x)
+    shape = (int(normalized_shape),) if isinstance(normalized_shape, numbers.Integral) else tuple(normalized_shape)
+    if len(shape) > x.ndim or tuple(x.shape[x.ndim - len(shape):]) != shape:
+        raise ValueError(f"rms_norm: normalized_shape {shape} does not match the trailing dimensions of x of "
+                         f"shape {x.shape}")
+    _check_shape("rms_norm", "weight", weight, shape)
+    if eps is None:
+        eps = float(np.finfo(x.dtype if x.dtype.kind == "f" else np.float64).eps)
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    y = x * (mean(x * x, axis=axes, keepdims=True) + eps) ** -0.5
+    return y if weight is None else y * weight

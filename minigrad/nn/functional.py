@@ -102,6 +102,11 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _result("leaky_relu", input, functions.leaky_relu(input, negative_slope), inplace)
 
 
+def threshold(input, threshold, value, inplace=False):
+    """x where x > threshold, value elsewhere."""
+    return _result("threshold", input, functions.threshold(input, threshold, value), inplace)
+
+
 # torch's in-place variants: the functions above with inplace=True.
 def relu_(input):
     """relu(input, inplace=True)."""
@@ -126,6 +131,11 @@ def selu_(input):
 def leaky_relu_(input, negative_slope=0.01):
     """leaky_relu(input, negative_slope, inplace=True)."""
     return leaky_relu(input, negative_slope, inplace=True)
+
+
+def threshold_(input, threshold, value):
+    """threshold(input, threshold, value, inplace=True)."""
+    return _result("threshold", input, functions.threshold(input, threshold, value), True)
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):

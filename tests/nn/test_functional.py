@@ -164,6 +164,18 @@ ROWS = [
     row("unfold", [randn(3, 5, 6)], (2, 3), dilation=(2, 1), id="unfold_unbatched"),
     row("fold", [randn(2, 12, 9)], (4, 4), 2),
     row("fold", [randn(12, 9)], (5, 5), 2, padding=1, stride=2, id="fold_unbatched_strided"),
+    row("tanhshrink", [randn(3, 4)]),
+    row("softshrink", [randn(3, 4) * 2], 0.3),
+    row("hardshrink", [randn(3, 4) * 2], lambd=0.7),
+    row("threshold", [randn(3, 4)], 0.2, -1.5),
+    row("rms_norm", [randn(2, 3, 4)], (3, 4)),
+    row_fn("rms_norm_weight_eps", lambda x, w: F.rms_norm(x, (4,), w, 1e-3),
+           lambda x, w: tF.rms_norm(x, (4,), w, 1e-3), [randn(2, 3, 4), randn(4)]),
+    row("cosine_similarity", [randn(3, 4), randn(1, 4)]),
+    row("cosine_similarity", [randn(3, 4), randn(3, 1)], dim=0, eps=0.5, id="cosine_similarity_broadcast_dim0"),
+    row("pairwise_distance", [randn(3, 4), randn(3, 4)]),
+    row("pairwise_distance", [randn(3, 4), randn(4)], p=1.0, keepdim=True, id="pairwise_distance_p1_keepdim",
+        first_order=True),   # torch: a ZeroTensor second derivative
     row("pixel_shuffle", [randn(2, 8, 3, 3)], 2),
     row("pixel_unshuffle", [randn(2, 2, 4, 6)], 2),
 ]
@@ -251,7 +263,8 @@ def test_inplace_writes_into_the_input_when_nothing_is_recorded():
 
 
 @pytest.mark.parametrize("name,args", [("relu_", ()), ("elu_", (0.5,)), ("celu_", (0.5,)), ("selu_", ()),
-                                       ("leaky_relu_", (0.2,)), ("hardtanh_", (-0.5, 0.5))])
+                                       ("leaky_relu_", (0.2,)), ("hardtanh_", (-0.5, 0.5)),
+                                       ("threshold_", (0.1, 2.0))])
 def test_the_underscore_variants_change_the_input_as_torchs(name, args):
     x = randn(3, 4)
     v, t = mg.tensor(x.copy()), torch.tensor(x.copy())
