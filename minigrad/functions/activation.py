@@ -271,7 +271,7 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
-@declare(Sigmoid, methods="sigmoid", functional=True)
+@declare(Sigmoid, scipy="expit", methods="sigmoid", functional=True)
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
@@ -404,7 +404,7 @@ def softsign(x):
     return x / (abs(x) + 1)
 
 
-@declare(Softplus, functional=True)
+@declare(Softplus, scipy="log_expit", functional=True)
 def logsigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
     return -softplus(-x)

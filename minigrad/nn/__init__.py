@@ -19,3 +19,4 @@ from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, BCELoss,
 from .attention import MultiheadAttention
 from .lazy import LazyLinear, LazyConv2d, LazyBatchNorm2d
 from .transformer import TransformerEncoderLayer, TransformerEncoder
+from . import parallel
