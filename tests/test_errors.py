@@ -712,6 +712,8 @@ DATA += [
 
 # PyTorch's torch.utils.data names (minigrad.utils.data) and lazy layers.
 DATA += [
+    ("tensor_dataset_requires_grad", lambda: TensorDataset(ones(3, 2), np.ones(3)), TypeError,
+     ["TensorDataset: array 0 is a Variable that requires grad (shape (3, 2))", "pass a.detach() or the ndarray"]),
     ("tensor_dataset_empty", lambda: TensorDataset(), ValueError,
      ["TensorDataset: expected at least one array, e.g. TensorDataset(x, t)"]),
     ("tensor_dataset_target_transform_alone", lambda: TensorDataset(np.ones(3), target_transform=abs), ValueError,

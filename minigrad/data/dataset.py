@@ -62,8 +62,8 @@ def as_variables(batch):
 
 
 class TensorDataset(Dataset):
-    """Samples `(a[i], b[i], ...)` from arrays (or Variables) with the same
-    first dimension, as PyTorch's `TensorDataset(*tensors)`; most often two,
+    """Samples `(a[i], b[i], ...)` from arrays (or Variables that need no
+    gradient) with the same first dimension, as PyTorch's `TensorDataset(*tensors)`; most often two,
     `TensorDataset(x, t)`. Each sample, and each batch read by a slice or
     an array of indices, is a tuple of Variables that need no gradient.
     `tensors` holds the whole arrays as such Variables.
@@ -75,6 +75,11 @@ class TensorDataset(Dataset):
     """
 
     def __init__(self, *tensors, transform=None, target_transform=None):
+        for i, a in enumerate(tensors):
+            if isinstance(a, Variable) and a.requires_grad:
+                raise TypeError(f"TensorDataset: array {i} is a Variable that requires grad (shape {a.shape}); its "
+                                "samples would carry no gradient (a dataset's never do), so pass a.detach() or "
+                                "the ndarray")
         arrays = [as_array(a) for a in tensors]
         if not arrays:
             raise ValueError("TensorDataset: expected at least one array, e.g. TensorDataset(x, t)")

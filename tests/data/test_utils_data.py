@@ -53,6 +53,13 @@ def test_tensor_dataset_takes_any_number_of_arrays():
         assert len(ours.tensors) == len(theirs.tensors)
 
 
+def test_a_variable_that_requires_grad_is_refused_rather_than_silently_detached():
+    x, y = _xy(4)
+    TensorDataset(mg.tensor(x), y)    # no gradient: fine
+    with pytest.raises(TypeError, match="TensorDataset: array 0 is a Variable that requires grad"):
+        TensorDataset(mg.Variable(x), y)
+
+
 def test_default_batch_size_is_torchs():
     x, y = _xy(3)
     ours = list(DataLoader(TensorDataset(x, y)))
