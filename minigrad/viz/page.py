@@ -20,6 +20,7 @@ Events (what one click of Next shows):
 import html
 import json
 import pathlib
+import re
 from collections import Counter
 
 import numpy as np
@@ -47,17 +48,23 @@ def write_page(trace, path, **options):
     return path
 
 
-FRAME_HEIGHT_PX = 720
+FRAME_HEIGHT_PX = (720, 1000)   # the inline stepper's height: at least, at most
+FRAME_CHROME_PX = 170            # its header and tool bar above the picture
 
 
-def notebook_frame(trace, height=FRAME_HEIGHT_PX, **options):
+def notebook_frame(trace, height=None, **options):
     """The stepper of `trace` for a notebook output: an iframe whose srcdoc
     is the whole page (inline scripts run in JupyterLab, Notebook and VS
-    Code alike), or a short note saying why there is none."""
+    Code alike), or a short note saying why there is none. The frame is
+    tall enough to show a small graph whole (within FRAME_HEIGHT_PX)."""
     try:
         page = page_html(trace, **options)
     except (ValueError, GraphvizNotFoundError) as error:
         return f"<pre>{html.escape(str(error))}</pre>"
+    if height is None:
+        drawn = re.search(r'<svg class="graph" width="[\d.]+pt" height="([\d.]+)pt"', page)
+        low, high = FRAME_HEIGHT_PX
+        height = low if drawn is None else min(high, max(low, FRAME_CHROME_PX + float(drawn.group(1))))
     return (f'<iframe class="minigrad-stepper" srcdoc="{html.escape(page, quote=True)}" '
             f'style="width: 100%; height: {int(height)}px; border: 1px solid #ddd; border-radius: 4px;" '
             f'sandbox="allow-scripts" title="forward and backward stepper"></iframe>')
@@ -272,8 +279,13 @@ def _step_event(trace, k, number, graph, names, totals, target, uses, around):
     for g, key, _ in graph.operands:
         if g is f:
             text.append(f"{key} is a constant (drawn dashed): it needs no gradient.")
+    # only the edges a gradient flows along light up: not those from constants
+    flowing = {f"{fid}_out{j}" for j, g in enumerate(step.grads_in) if g is not None}
+    flowing.update(f"{fid}_in{i}" for i, (x, g) in enumerate(zip(f.inputs, step.grads_out))
+                   if g is not None and not is_constant(x))
+    active = [eid for eid in around[fid]["active"] if eid in flowing]
     return _event(f"Backward {number}: {op}", "backward", text, function=fid, nodes=nodes,
-                  edges=edges, arrays=arrays, **around[fid])
+                  edges=edges, arrays=arrays, active=active, focus=around[fid]["focus"])
 
 
 def _listing(names):

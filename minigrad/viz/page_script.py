@@ -24,11 +24,12 @@ header { padding: 8px 18px; border-bottom: 1px solid #ddd; background: #fafafa; 
 header h1 { margin: 0; font-size: 19px; }
 header p { margin: 2px 0 0; color: var(--muted); font-size: 13px; }
 main { display: flex; flex: 1 1 auto; min-height: 0; }
-#pane { flex: 1 1 auto; position: relative; min-width: 0; }
-#graph { position: absolute; inset: 0; overflow: hidden; cursor: grab; touch-action: none; }
+#pane { flex: 1 1 auto; position: relative; min-width: 0; display: flex; flex-direction: column; }
+#graph { position: relative; flex: 1 1 auto; min-height: 0; overflow: hidden; cursor: grab; touch-action: none; }
 #graph.dragging { cursor: grabbing; }
 #graph svg.graph { position: absolute; left: 0; top: 0; transform-origin: 0 0; display: block; }
-#view-controls { position: absolute; top: 8px; right: 14px; z-index: 1; display: flex; gap: 4px; }
+#view-controls { display: flex; gap: 4px; justify-content: flex-end; padding: 4px 14px;
+                 border-bottom: 1px solid #eee; }   /* a bar above the picture: it covers no node */
 #view-controls button { padding: 3px 9px; font-size: 12px; border: 1px solid #bbb; border-radius: 5px;
                         background: #fff; cursor: pointer; }
 #panel { flex: 0 0 400px; overflow: auto; padding: 12px 16px; border-left: 1px solid #ddd; background: #fcfcfc; }
@@ -76,7 +77,7 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 SCRIPT = """
 (function () {
   "use strict";
-  var READABLE_PX = 11.5, MAX_READABLE_NODES = 40, PAD = 12;
+  var READABLE_PX = 11.5, MIN_OPEN_PX = 7.5, MAX_READABLE_NODES = 40, PAD = 12;
   var data = JSON.parse(document.getElementById("trace-data").textContent);
   var events = data.events, last = events.length - 1, current = 0, timer = null;
   var $ = function (id) { return document.getElementById(id); };
@@ -115,34 +116,62 @@ SCRIPT = """
     centred(readableScale());
     follow();
   }
+  // Where things are, from the drawing's own coordinates (no layout needed:
+  // an iframe that is hidden, off-screen or not yet sized gives getBBox and
+  // getBoundingClientRect zeros). Pane pixels = view.x + scale * user units.
+  var root = svg.querySelector("g"), shift = {x: 0, y: 0};
+  var m = /translate\\(\\s*([-\\d.]+)[ ,]+([-\\d.]+)/.exec(root.getAttribute("transform") || "");
+  if (m) { shift = {x: parseFloat(m[1]), y: parseFloat(m[2])}; }
+  function extent(el) {                   // [left, top, right, bottom] in user units, or null
+    var xs = [], ys = [];
+    el.querySelectorAll("polygon, path, ellipse").forEach(function (s) {
+      if (s.tagName === "ellipse") {
+        var cx = +s.getAttribute("cx"), cy = +s.getAttribute("cy"), rx = +s.getAttribute("rx"),
+            ry = +s.getAttribute("ry");
+        xs.push(cx - rx, cx + rx); ys.push(cy - ry, cy + ry);
+        return;
+      }
+      var nums = (s.getAttribute("points") || s.getAttribute("d") || "").match(/-?\\d+(?:\\.\\d+)?(?:e[-+]?\\d+)?/g) || [];
+      for (var i = 0; i + 1 < nums.length; i += 2) { xs.push(+nums[i]); ys.push(+nums[i + 1]); }
+    });
+    if (!xs.length) { return null; }
+    return [Math.min.apply(null, xs) + shift.x - box.x, Math.min.apply(null, ys) + shift.y - box.y,
+            Math.max.apply(null, xs) + shift.x - box.x, Math.max.apply(null, ys) + shift.y - box.y];
+  }
+  function paneRect(el) {                 // el's extent in pane pixels
+    var e = extent(el);
+    if (!e) { return null; }
+    return {left: view.x + e[0] * view.scale, top: view.y + e[1] * view.scale,
+            right: view.x + e[2] * view.scale, bottom: view.y + e[3] * view.scale};
+  }
   function startView() {
     var scale = fitScale();
-    if (data.nodes <= MAX_READABLE_NODES) {
-      scale = Math.max(readableScale(), Math.min(scale, 1.5 * readableScale()));
+    if (data.nodes <= MAX_READABLE_NODES && scale < MIN_OPEN_PX / smallest) {
+      scale = readableScale();              // the whole graph would be too small to read
+    } else if (data.nodes <= MAX_READABLE_NODES) {
+      scale = Math.min(scale, 1.5 * readableScale());
     }
     centred(scale);                         // top first: the forward pass starts there
     var first = svg.querySelector("g.node[id^='f']");
     if (first && box.width * scale > pane.clientWidth) {
-      var r = first.getBoundingClientRect(), p = pane.getBoundingClientRect();
-      setView(scale, view.x + (p.left + p.width / 2) - (r.left + r.width / 2), view.y);
+      var r = paneRect(first);
+      setView(scale, view.x + pane.clientWidth / 2 - (r.left + r.right) / 2, view.y);
     }
     follow();
   }
   function follow() {                       // pan the current step (or the first input) into view
     var event = events[current];
     var ids = event.function ? event.focus : [data.start];
-    var r = null, own = $(ids[0]) && $(ids[0]).getBoundingClientRect();
+    var r = null, own = $(ids[0]) && paneRect($(ids[0]));
     ids.forEach(function (id) {
-      var el = $(id);
-      if (!el) { return; }
-      var b = el.getBoundingClientRect();
+      var b = $(id) && paneRect($(id));
+      if (!b) { return; }
       r = r === null ? {left: b.left, top: b.top, right: b.right, bottom: b.bottom}
                      : {left: Math.min(r.left, b.left), top: Math.min(r.top, b.top),
                         right: Math.max(r.right, b.right), bottom: Math.max(r.bottom, b.bottom)};
     });
-    if (r === null) { return; }
-    var p = pane.getBoundingClientRect();
-    var lo = {x: p.left + PAD, y: p.top + PAD}, hi = {x: p.right - PAD, y: p.bottom - PAD};
+    if (r === null || !own) { return; }
+    var lo = {x: PAD, y: PAD}, hi = {x: pane.clientWidth - PAD, y: pane.clientHeight - PAD};
     function shift(a, b, min, max, a1, b1) {  // the least move that brings [a, b] inside [min, max],
       if (b - a > max - min) { a = a1; b = b1; }  // or else the node itself [a1, b1]
       if (b - a > max - min) { return (min + max) / 2 - (a + b) / 2; }
@@ -178,9 +207,9 @@ SCRIPT = """
 
   // -- the replay --------------------------------------------------------------
   function lines(vid) { return $(vid).querySelectorAll("text"); }
-  function centre(text) {                   // keep a line centred whatever it comes to hold
-    var b = text.getBBox();
-    text.setAttribute("x", b.x + b.width / 2);
+  function centre(text, vid) {              // keep a line centred whatever it comes to hold,
+    var e = extent($(vid));                 // on the node's middle (from its outline, not getBBox)
+    text.setAttribute("x", (e[0] + e[2]) / 2 + box.x - shift.x);
     text.setAttribute("text-anchor", "middle");
   }
   function valueLine(vid) { return lines(vid)[data.slots[vid][0]]; }
@@ -302,10 +331,31 @@ SCRIPT = """
     else if (e.key === "1") { readable(); }
   });
   Object.keys(data.slots).forEach(function (vid) {
-    centre(valueLine(vid));
-    if (gradLine(vid)) { centre(gradLine(vid)); }
+    centre(valueLine(vid), vid);
+    if (gradLine(vid)) { centre(gradLine(vid), vid); }
   });
   show(0);
-  startView();
+  // Lay out the view once the pane has a size, and again when it changes
+  // (a notebook draws its output frames late, hidden or off-screen); once
+  // the reader zooms or pans, a resize keeps their view.
+  var laidOut = null, touched = false;
+  function layout() {
+    var size = pane.clientWidth + "x" + pane.clientHeight;
+    if (pane.clientWidth < 1 || pane.clientHeight < 1 || size === laidOut) { return; }
+    laidOut = size;
+    if (touched) { follow(); } else { startView(); }
+  }
+  ["wheel", "pointerdown", "keydown"].forEach(function (name) {
+    (name === "keydown" ? document : pane).addEventListener(name, function () { touched = true; });
+  });
+  ["zoom-in", "zoom-out", "fit", "readable"].forEach(function (id) {
+    $(id).addEventListener("click", function () { touched = true; });
+  });
+  if (window.ResizeObserver) { new ResizeObserver(layout).observe(pane); }
+  window.addEventListener("resize", layout);
+  (function poll(tries) {                   // until the pane has a size
+    layout();
+    if (laidOut === null && tries > 0) { requestAnimationFrame(function () { poll(tries - 1); }); }
+  })(600);
 })();
 """

@@ -562,3 +562,29 @@ def test_a_trace_in_a_notebook_without_graphviz_says_how_to_install(tmp_path, mo
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     note = trace._repr_html_()
     assert note.startswith("<pre>") and "apt install graphviz" in note
+
+
+@needs_dot
+def test_trace_backward_params_names_and_colours_the_parameters_inline():
+    model = mlp()
+    x = mg.Variable(np.ones((2, 3), dtype=np.float32), name="x")
+    loss = F.mean_squared_error(model(x), np.zeros((2, 2), dtype=np.float32))
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    for page in (trace._repr_html_(), trace.html()):
+        assert "0.weight" in page and "2.bias" in page
+    assert trace.html().count('fill="#dae8fc"') == 4   # the four parameters, drawn blue
+    with pytest.raises(TypeError, match="params must be a Module"):
+        viz.trace_backward(params=[1, 2])
+
+
+@needs_dot
+def test_backward_lights_no_edge_from_a_constant():
+    x = mg.Variable(np.array([1.0, 2.0]), name="x")
+    loss = F.mean_squared_error(x * 3.0, np.array([0.0, 1.0]))   # the target is a constant
+    data = page_events(traced(loss))
+    events = {event["title"]: event for event in data["events"]}
+    sub = next(event for title, event in events.items() if title.startswith("Backward") and "sub" in title)
+    assert sub["active"] and all(not eid.endswith("_in1") for eid in sub["active"])
+    forward_sub = next(event for title, event in events.items() if title.startswith("Forward") and "sub" in title)
+    assert any(eid.endswith("_in1") for eid in forward_sub["active"])   # forward: the target flows in
