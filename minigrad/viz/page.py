@@ -28,13 +28,13 @@ import numpy as np
 from .dot import (GraphvizNotFoundError, check_show, draw, is_constant, module_clusters, parameter_names,
                   run_dot, value_names, value_rows)
 from .graph import Graph
-from .labels import format_array
+from .labels import format_array, heat_map, summarize
 from .opmath import drawn_op
 from .page_script import SCRIPT, STYLE
 
 SLOT_ELEMENTS = 6        # values and gradients in the picture: up to 6 numbers, else a summary
-PANEL_ELEMENTS = 64      # arrays in the side panel
-PANEL_DIGITS = 6
+PANEL_ELEMENTS = 64      # the side panel: up to 8x8 numbers, else a heat map
+PANEL_DIGITS = 4
 UNKNOWN_VALUE = "?"
 UNKNOWN_GRAD = "?"
 
@@ -130,7 +130,14 @@ def _compact(a):
 
 
 def _full(a):
-    return format_array(a, PANEL_ELEMENTS, digits=PANEL_DIGITS)
+    """An array for the side panel: {"text": its numbers} when, leading
+    axes of length 1 aside, it has at most PANEL_ELEMENTS numbers and 2
+    axes; else {"text": a summary, "heat": heat_map(a)}."""
+    a = np.asarray(a)
+    squeezed = a.reshape(a.shape[next((k for k, n in enumerate(a.shape) if n != 1), a.ndim):])
+    if 0 < squeezed.size <= PANEL_ELEMENTS and squeezed.ndim <= 2:
+        return {"text": format_array(squeezed, PANEL_ELEMENTS, digits=PANEL_DIGITS)}
+    return {"text": summarize(a), "heat": heat_map(a, digits=3)}
 
 
 def _forward_events(graph, names, around):
@@ -154,7 +161,7 @@ def _forward_events(graph, names, around):
         for y in outputs:
             text.append(f"{names[y]} = {_compact(y.data)}")
         values = [[graph.variable_ids[y], _compact(y.data), _full(y.data)] for y in outputs]
-        arrays = [[f"{names[y]} {y.shape}", _full(y.data)] for y in outputs]
+        arrays = [[f"{names[y]}, shape {y.shape}", _full(y.data)] for y in outputs]
         events.append(_event(f"Forward {number}: {op.name}", "forward", text, function=fid,
                              values=values, arrays=arrays, **around[fid]))
     return events
@@ -215,7 +222,7 @@ def _begin_event(seeds, graph, names, totals, target):
         if seed.size > 1 and np.all(seed == 1):
             text.append(f"{name} is not a single number; seeding ones is the same as "
                         f"differentiating the sum of its elements.")
-        arrays.append([f"∂{target}/∂{name} (seed)", _full(seed)])
+        arrays.append([f"∂{target}/∂{name} (seed), shape {seed.shape}", _full(seed)])
     text.append("Press Next: functions run their backward from the output towards the inputs, "
                 "each only once every use of its result has sent back a gradient.")
     return _event("Backward pass: seed the output gradient", "backward", text, nodes=nodes,
@@ -239,7 +246,7 @@ def _step_event(trace, k, number, graph, names, totals, target, uses, around):
     live = [(name, g) for name, g in zip(out_names, step.grads_in) if g is not None]
     for name, g in live:
         text.append(f"Arriving at {name}: ∂{target}/∂{name} = {_compact(g)}.")
-        arrays.append([f"in: ∂{target}/∂{name}", _full(g)])
+        arrays.append([f"in: ∂{target}/∂{name}, shape {g.shape}", _full(g)])
     arriving = _listing([name for name, _ in live])
     text.append(f"Chain rule: an input's gradient is the gradient arriving at {arriving} times how "
                 f"much {arriving} changes when that input changes (the local derivative of {op})"
@@ -263,7 +270,8 @@ def _step_event(trace, k, number, graph, names, totals, target, uses, around):
         nodes.append(node)
         if uses[x] > 1:   # only then does the edge say more than the node: the parts that add up
             edges.append([f"{fid}_in{i}", _compact(g)])
-        arrays.append([f"out: ∂{target}/∂{name}" + (" (this path)" if before is not None else ""), _full(g)])
+        arrays.append([f"out: ∂{target}/∂{name}" + (" (this path)" if before is not None else "")
+                       + f", shape {g.shape}", _full(g)])
         product = " + ".join(f"∂{target}/∂{y} × ∂{y}/∂{name}" for y, _ in live)
         sentence = f"So {name} receives ∂{target}/∂{name} = {product} = {_compact(g)}."
         summed = trace.summed_from.get((k, i))

@@ -51,6 +51,15 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 #leaves { border-collapse: collapse; width: 100%; }
 #leaves th { width: 1%; padding-right: 8px; vertical-align: top; white-space: nowrap; }
 #leaves tr.fresh pre { background: #fde2e1; }
+.heat { margin: 2px 0 6px; }
+.heat-scale { display: flex; align-items: center; gap: 4px; font-size: 11px; color: var(--muted); }
+.heat-scale .bar { flex: 0 0 120px; height: 8px; border: 1px solid #ccc;
+                   background: linear-gradient(to right, rgb(0,0,255), #fff, rgb(255,0,0)); }
+.heat .slices { display: flex; flex-wrap: wrap; gap: 6px; align-items: flex-start; }
+.heat figure { margin: 0; }
+.heat figcaption { font-size: 10px; color: var(--muted); text-align: center; }
+.heat .grid { display: grid; border: 1px solid #ccc; width: max-content; }
+.heat .grid i { display: block; }
 .legend, .keys { font-size: 12px; color: var(--muted); }
 .sw { display: inline-block; width: 11px; height: 11px; border: 1px solid #888; border-radius: 3px;
       margin: 0 3px 0 6px; vertical-align: -1px; }
@@ -237,7 +246,7 @@ SCRIPT = """
         s.classList.add("pending");
       }
     });
-    data.leaves.forEach(function (vid) { leafRow(vid).querySelector("pre").textContent = "\\u2014"; });
+    data.leaves.forEach(function (vid) { panelArray(leafRow(vid).querySelector("td"), {text: "\\u2014"}); });
   }
   function fill(line, vid, text, isCurrent) {
     line.textContent = text;
@@ -255,7 +264,7 @@ SCRIPT = """
       fill(gradLine(node[0]), node[0], "grad " + node[1], isCurrent);
       var row = leafRow(node[0]);
       if (row) {
-        row.querySelector("pre").textContent = node[2];
+        panelArray(row.querySelector("td"), node[2]);
         if (isCurrent) { row.classList.add("fresh"); }
       }
     });
@@ -276,16 +285,76 @@ SCRIPT = """
       parent.appendChild(p);
     });
   }
+  function colour(v, m) {                   // diverging: blue below 0, white at 0, red above
+    if (v === null) { return "transparent"; }
+    var t = m > 0 ? Math.max(-1, Math.min(1, v / m)) : 0, c = Math.round(255 * (1 - Math.abs(t)));
+    return t >= 0 ? "rgb(255," + c + "," + c + ")" : "rgb(" + c + "," + c + ",255)";
+  }
+  function heat(h) {                        // a heat map with its colour scale and shape
+    var m = Math.max(Math.abs(h.lo), Math.abs(h.hi)), wrap = document.createElement("div");
+    wrap.className = "heat";
+    var scale = document.createElement("div");
+    scale.className = "heat-scale";
+    scale.innerHTML = '<span></span><span class="bar"></span><span></span>';
+    scale.children[0].textContent = "\u2212" + String(Number(m.toPrecision(3)));
+    scale.children[2].textContent = "+" + String(Number(m.toPrecision(3)));
+    scale.title = "colour scale: blue negative, white 0, red positive";
+    wrap.appendChild(scale);
+    var caption = document.createElement("div");
+    caption.className = "label";
+    caption.textContent = "heat map of shape (" + h.shape.join(", ") + (h.shape.length === 1 ? "," : "") +
+                          "): min " + h.lo.toPrecision(4) + ", max " + h.hi.toPrecision(4);
+    wrap.appendChild(caption);
+    var slices = document.createElement("div");
+    slices.className = "slices";
+    h.slices.forEach(function (slice) {
+      var one = document.createElement("figure"), grid = document.createElement("div");
+      var cols = slice.rows[0].length, size = Math.max(3, Math.min(18, Math.floor(330 / cols)));
+      grid.className = "grid";
+      grid.style.gridTemplateColumns = "repeat(" + cols + ", " + size + "px)";
+      grid.style.gridAutoRows = size + "px";
+      slice.rows.forEach(function (row) {
+        row.forEach(function (v) {
+          var cell = document.createElement("i");
+          cell.style.background = colour(v, m);
+          if (v !== null) { cell.title = String(v); cell.dataset.value = v; }
+          grid.appendChild(cell);
+        });
+      });
+      one.appendChild(grid);
+      if (slice.label) {
+        var name = document.createElement("figcaption");
+        name.textContent = slice.label;
+        one.appendChild(name);
+      }
+      slices.appendChild(one);
+    });
+    if (h.more > 0) {
+      var more = document.createElement("span");
+      more.className = "label";
+      more.textContent = "\u2026 and " + h.more + " more slices";
+      slices.appendChild(more);
+    }
+    wrap.appendChild(slices);
+    return wrap;
+  }
+  function panelArray(parent, panel) {      // {text, heat?}: numbers, or a summary and a heat map
+    parent.textContent = "";
+    var pre = document.createElement("pre");
+    pre.textContent = panel.text;
+    parent.appendChild(pre);
+    if (panel.heat) { parent.appendChild(heat(panel.heat)); }
+  }
   function arrays(parent, pairs) {
     parent.textContent = "";
     pairs.forEach(function (pair) {
       var box = document.createElement("div"), label = document.createElement("div"),
-          pre = document.createElement("pre");
+          body = document.createElement("div");
       label.className = "label";
       label.textContent = pair[0];
-      pre.textContent = pair[1];
+      panelArray(body, pair[1]);
       box.appendChild(label);
-      box.appendChild(pre);
+      box.appendChild(body);
       parent.appendChild(box);
     });
   }

@@ -114,7 +114,11 @@ def test_rankdir_reaches_the_graph():
 
 
 def test_small_arrays_print_rounded_numbers_and_big_ones_a_summary():
-    assert format_array(np.array([1.0, 1 / 3, -2.5e-7])) == "[1, 0.3333, -2.5e-07]"
+    # rounded relative to the array's scale: noise beside 1 is 0, a small array keeps its digits
+    assert format_array(np.array([1.0, 1 / 3, -2.5e-7])) == "[1, 0.3333, 0]"
+    assert format_array(np.array([1e-7, 1 / 3 * 1e-7, -2.5e-14])) == "[1e-07, 3.333e-08, 0]"
+    assert format_array(np.array([2.5e-7])) == "[2.5e-07]"
+    assert format_array(np.array([[2.69, -2.69, 2.9e-9]] * 10)) == "(10, 3) min -2.69 mean 0 max 2.69"
     assert format_array(np.array([[1, 2], [3, 4]])) == "[[1, 2],\n [3, 4]]"
     assert format_array(np.array([[1, 2], [3, 4]]), one_line=True) == "[[1, 2], [3, 4]]"
     assert format_array(np.array(2.0)) == "2"
