@@ -119,23 +119,23 @@ def html_label(rows):
 
 
 HEAT_CELLS = 2048   # colour cells a heat map draws at most, all slices together
-HEAT_COLUMNS = 64   # and across one slice
+HEAT_COLUMNS = 100  # and across one slice
 HEAT_SLICES = 16
 VECTOR_ROW = 32     # a long vector wraps into rows of this many
 
 
-def heat_map(a, digits=4):
+def heat_map(a, digits=4, cells=HEAT_CELLS):
     """A JSON-ready picture of `a` as colours: {"shape", "lo", "hi",
     "slices": [{"label", "rows"}, ...], "more"}: one 2-D slice per index
     of the leading axes (a conv kernel (2, 1, 3, 3) gives slices [0, 0]
     and [1, 0] of 3x3; up to HEAT_SLICES, "more" counts the rest), a
-    vector as rows of VECTOR_ROW. A big slice is sampled with a stride
-    (its label says so). Numbers are rounded to `digits` significant
+    vector (or a row, (1, 72)) as rows of VECTOR_ROW. A big slice is sampled with a stride
+    (its label says so) to keep `cells` cells in all. Numbers are rounded to `digits` significant
     digits relative to the scale of `a`."""
     a = backend.to_host(a)
     a = np.asarray(np.abs(a) if a.dtype.kind == "c" else a, dtype=np.float64)
     leading = a.shape[:-2] if a.ndim > 2 else ()
-    if a.ndim <= 1:
+    if sum(n > 1 for n in a.shape) <= 1:   # a vector, (1, 72) too
         flat = a.reshape(-1)
         width = min(VECTOR_ROW, max(1, flat.size))
         padded = np.full(-(-flat.size // width) * width, np.nan)
@@ -147,7 +147,7 @@ def heat_map(a, digits=4):
     rows, cols = planes.shape[1:]
     stride = 1
     while (-(-cols // stride) > HEAT_COLUMNS
-           or (-(-rows // stride)) * (-(-cols // stride)) * shown > HEAT_CELLS):
+           or (-(-rows // stride)) * (-(-cols // stride)) * shown > cells):
         stride += 1
     scale = scale_of(a)
     slices = []

@@ -87,18 +87,29 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
     grads = {vid: [UNKNOWN_GRAD] for x, vid in graph.variable_ids.items() if not is_constant(x)}
     edge_labels = {}
     for event in events:
-        for vid, compact, _ in event["nodes"]:
-            grads[vid].append(compact)
+        for node in event["nodes"]:
+            grads[node[0]].append(node[1])
         for eid, compact in event["edges"]:
             edge_labels[eid] = max(edge_labels.get(eid, ""), compact, key=len)
 
-    slots = {}   # vid -> [index of the value line, index of the gradient line or -1]
+    # vid -> [index of the value line, of the gradient line or -1, of the first
+    # blank line kept for a heat map or -1, how many blank lines]
+    slots = {}
+    first_heat = {}   # vid -> the heat map of a leaf's value, drawn from the start
 
     def rows(x):
         vid = graph.variable_ids[x]
         grad = max(grads[vid], key=len) if vid in grads else None   # sized for its longest text
         lines = value_rows(names[x], x.data, show, _compact(x.data), grad)
-        slots[vid] = [[style for _, style in lines].index("value"), len(lines) - 1 if grad else -1]
+        value = [style for _, style in lines].index("value")
+        heat = -1
+        if _node_heat(x.data) is not None:
+            lines.insert(value + 1, ("\n".join([" "] * NODE_HEAT_LINES), "value"))
+            heat = value + 1
+            if x.creator is None:
+                first_heat[vid] = _node_heat(x.data)
+        blank = NODE_HEAT_LINES if heat >= 0 else 0
+        slots[vid] = [value, len(lines) - 1 + blank - (blank > 0) if grad else -1, heat, blank]
         return lines
 
     def operand_rows(k):
@@ -111,7 +122,7 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
     leaves = [(graph.variable_ids[x], names[x]) for x in graph.variables
               if x.creator is None and not is_constant(x)]
     computed = [graph.variable_ids[x] for x in graph.variables if x.creator is not None]
-    data = {"events": events, "slots": slots, "computed": computed,
+    data = {"events": events, "slots": slots, "computed": computed, "firstHeat": first_heat,
             "edges": sorted(edge_labels), "leaves": [vid for vid, _ in leaves],
             "unknownValue": UNKNOWN_VALUE, "unknownGrad": UNKNOWN_GRAD,
             "nodes": len(graph.variables) + len(graph.functions) + len(graph.operands),
@@ -127,6 +138,22 @@ def _target(graph, names):
 
 def _compact(a):
     return format_array(a, SLOT_ELEMENTS, one_line=True)
+
+
+NODE_HEAT_LINES = 4      # blank text lines a node keeps for its heat map
+NODE_HEAT_CELLS = 512
+
+
+def _node_heat(a):
+    """The heat map drawn in a node for an array too big to print there
+    (more than SLOT_ELEMENTS numbers, or more than 2 axes of length > 1),
+    else None."""
+    a = np.asarray(a)
+    if a.dtype.kind not in "fciub" or a.size == 0:
+        return None
+    if a.size <= SLOT_ELEMENTS and sum(n > 1 for n in a.shape) <= 2:
+        return None
+    return heat_map(a, digits=3, cells=NODE_HEAT_CELLS)
 
 
 def _full(a):
@@ -160,7 +187,8 @@ def _forward_events(graph, names, around):
             text.append(f"Its formula, from the docstring of {type(f).__name__}: {op.math.forward}")
         for y in outputs:
             text.append(f"{names[y]} = {_compact(y.data)}")
-        values = [[graph.variable_ids[y], _compact(y.data), _full(y.data)] for y in outputs]
+        values = [[graph.variable_ids[y], _compact(y.data), _full(y.data), _node_heat(y.data)]
+                  for y in outputs]
         arrays = [[f"{names[y]}, shape {y.shape}", _full(y.data)] for y in outputs]
         events.append(_event(f"Forward {number}: {op.name}", "forward", text, function=fid,
                              values=values, arrays=arrays, **around[fid]))
@@ -209,7 +237,7 @@ def _accumulate(x, g, graph, totals):
     """Add g to x's total; return the node update and the earlier total."""
     before = totals.get(x)
     totals[x] = g if before is None else before + g
-    return [graph.variable_ids[x], _compact(totals[x]), _full(totals[x])], before
+    return [graph.variable_ids[x], _compact(totals[x]), _full(totals[x]), _node_heat(totals[x])], before
 
 
 def _begin_event(seeds, graph, names, totals, target):

@@ -132,6 +132,10 @@ SCRIPT = """
   var m = /translate\\(\\s*([-\\d.]+)[ ,]+([-\\d.]+)/.exec(root.getAttribute("transform") || "");
   if (m) { shift = {x: parseFloat(m[1]), y: parseFloat(m[2])}; }
   function extent(el) {                   // [left, top, right, bottom] in user units, or null
+    var o = outline(el);
+    return o && [o[0] + shift.x - box.x, o[1] + shift.y - box.y, o[2] + shift.x - box.x, o[3] + shift.y - box.y];
+  }
+  function outline(el) {                  // the same in the drawing's own coordinates
     var xs = [], ys = [];
     el.querySelectorAll("polygon, path, ellipse").forEach(function (s) {
       if (s.tagName === "ellipse") {
@@ -144,8 +148,7 @@ SCRIPT = """
       for (var i = 0; i + 1 < nums.length; i += 2) { xs.push(+nums[i]); ys.push(+nums[i + 1]); }
     });
     if (!xs.length) { return null; }
-    return [Math.min.apply(null, xs) + shift.x - box.x, Math.min.apply(null, ys) + shift.y - box.y,
-            Math.max.apply(null, xs) + shift.x - box.x, Math.max.apply(null, ys) + shift.y - box.y];
+    return [Math.min.apply(null, xs), Math.min.apply(null, ys), Math.max.apply(null, xs), Math.max.apply(null, ys)];
   }
   function paneRect(el) {                 // el's extent in pane pixels
     var e = extent(el);
@@ -217,8 +220,8 @@ SCRIPT = """
   // -- the replay --------------------------------------------------------------
   function lines(vid) { return $(vid).querySelectorAll("text"); }
   function centre(text, vid) {              // keep a line centred whatever it comes to hold,
-    var e = extent($(vid));                 // on the node's middle (from its outline, not getBBox)
-    text.setAttribute("x", (e[0] + e[2]) / 2 + box.x - shift.x);
+    var e = outline($(vid));                // on the node's middle (from its outline, not getBBox)
+    text.setAttribute("x", (e[0] + e[2]) / 2);
     text.setAttribute("text-anchor", "middle");
   }
   function valueLine(vid) { return lines(vid)[data.slots[vid][0]]; }
@@ -246,6 +249,8 @@ SCRIPT = """
         s.classList.add("pending");
       }
     });
+    document.querySelectorAll("#graph g.nodeheat").forEach(function (g) { g.remove(); });
+    Object.keys(data.firstHeat).forEach(function (vid) { nodeHeat(vid, data.firstHeat[vid], false); });
     data.leaves.forEach(function (vid) { panelArray(leafRow(vid).querySelector("td"), {text: "\\u2014"}); });
   }
   function fill(line, vid, text, isCurrent) {
@@ -259,9 +264,11 @@ SCRIPT = """
   function apply(event, isCurrent) {
     event.values.forEach(function (v) {       // [id, short text, full text]
       fill(valueLine(v[0]), v[0], v[1], isCurrent);
+      nodeHeat(v[0], v[3], false);
     });
     event.nodes.forEach(function (node) {      // [id, short text, full text]
       fill(gradLine(node[0]), node[0], "grad " + node[1], isCurrent);
+      nodeHeat(node[0], node[3], true);
       var row = leafRow(node[0]);
       if (row) {
         panelArray(row.querySelector("td"), node[2]);
@@ -337,6 +344,46 @@ SCRIPT = """
     }
     wrap.appendChild(slices);
     return wrap;
+  }
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function nodeHeat(vid, h, isGrad) {       // a heat map in the blank lines a node keeps for it:
+    var slot = data.slots[vid], node = $(vid);  // its value's, then its gradient's (red frame)
+    if (!h || !slot || slot[2] < 0) { return; }
+    var old = node.querySelector("g.nodeheat");
+    if (old) { old.remove(); }
+    var texts = lines(vid), first = texts[slot[2]], lastLine = texts[slot[2] + slot[3] - 1];
+    var size = parseFloat(first.getAttribute("font-size")) || 10, o = outline(node);
+    var top = parseFloat(first.getAttribute("y")) - 0.8 * size, bottom = parseFloat(lastLine.getAttribute("y")) + 0.15 * size;
+    var left = o[0] + 8, right = o[2] - 8, gap = 4, n = h.slices.length;
+    var rows = h.slices[0].rows.length, cols = h.slices[0].rows[0].length;
+    var cell = Math.min((bottom - top) / rows, (right - left - gap * (n - 1)) / (n * cols));
+    var width = n * cols * cell + gap * (n - 1), x0 = (o[0] + o[2]) / 2 - width / 2;
+    var m = Math.max(Math.abs(h.lo), Math.abs(h.hi)), g = document.createElementNS(SVGNS, "g");
+    g.setAttribute("class", "nodeheat");
+    var title = document.createElementNS(SVGNS, "title");
+    title.textContent = (isGrad ? "gradient" : "value") + " of shape (" + h.shape.join(", ") +
+                        "): blue −" + Number(m.toPrecision(3)) + ", white 0, red +" + Number(m.toPrecision(3));
+    g.appendChild(title);
+    h.slices.forEach(function (slice, k) {
+      var sx = x0 + k * (cols * cell + gap), frame = document.createElementNS(SVGNS, "rect");
+      slice.rows.forEach(function (row, i) {
+        row.forEach(function (v, j) {
+          if (v === null) { return; }
+          var r = document.createElementNS(SVGNS, "rect");
+          r.setAttribute("x", sx + j * cell); r.setAttribute("y", top + i * cell);
+          r.setAttribute("width", cell); r.setAttribute("height", cell);
+          r.setAttribute("fill", colour(v, m));
+          g.appendChild(r);
+        });
+      });
+      frame.setAttribute("x", sx); frame.setAttribute("y", top);
+      frame.setAttribute("width", cols * cell); frame.setAttribute("height", slice.rows.length * cell);
+      frame.setAttribute("fill", "none");
+      frame.setAttribute("stroke", isGrad ? "#a4262c" : "#999");
+      frame.setAttribute("stroke-width", 0.8);
+      g.appendChild(frame);
+    });
+    node.appendChild(g);
   }
   function panelArray(parent, panel) {      // {text, heat?}: numbers, or a summary and a heat map
     parent.textContent = "";

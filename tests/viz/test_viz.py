@@ -525,7 +525,7 @@ def test_the_stepper_walks_the_forward_pass_first():
     assert [e["title"] for e in forward] == ["Forward 1: matmul", "Forward 2: add", "Forward 3: tanh",
                                              "Forward 4: mul", "Forward 5: sum"]
     h = F.tanh(x @ W + b)
-    vid, short, full = forward[2]["values"][0]
+    vid, short, full, heat = forward[2]["values"][0]
     assert short == format_array(h.data, 6, one_line=True)
     assert any("y = tanh(x)" in line for line in forward[2]["text"])
     assert sorted(data["computed"]) == sorted(["v2", "v4", "v5", "v6", "v7"])

@@ -329,6 +329,13 @@ def test_the_panel_shows_a_3x3_weight_as_numbers_and_a_conv_kernel_as_a_heat_map
         " return i.dataset.value; });", cell)]
     np.testing.assert_allclose(values, kernel.ravel(), rtol=5e-3, atol=np.abs(kernel).max() * 1e-3)
 
+    # in the picture, the kernel's node draws its gradient as two 3x3 heat maps (9 cells and a frame each)
+    cells = browser.execute_script(
+        "var n = Array.from(document.querySelectorAll('#graph g.node')).find(function (n) {"
+        "  return n.querySelector('text').textContent === '0.weight'; });"
+        "return n.querySelectorAll('g.nodeheat rect').length;")
+    assert cells == 2 * (9 + 1)
+
     # the step that computes the kernel's gradient names its shape beside it
     body = browser.find_element(By.TAG_NAME, "body")
     while "conv" not in browser.find_element(By.ID, "step-title").text:
