@@ -310,7 +310,7 @@ SCRIPT = """
     var caption = document.createElement("div");
     caption.className = "label";
     caption.textContent = "heat map of shape (" + h.shape.join(", ") + (h.shape.length === 1 ? "," : "") +
-                          "): min " + h.lo.toPrecision(4) + ", max " + h.hi.toPrecision(4);
+                          "): min " + Number(h.lo.toPrecision(4)) + ", max " + Number(h.hi.toPrecision(4));
     wrap.appendChild(caption);
     var slices = document.createElement("div");
     slices.className = "slices";
