@@ -147,7 +147,7 @@ def trace_backward(params=None):
              ("0.weight"), inline in a notebook too; `to_html(params=...)`
              overrides it."""
     if params is not None:
-        parameter_names(params)   # a TypeError now, not when the trace is drawn
+        parameter_names(params, "trace_backward")   # a TypeError now, not when it is drawn
     return BackwardTrace(params)
 
 

@@ -578,7 +578,7 @@ def test_trace_backward_params_names_and_colours_the_parameters_inline():
     for page in (trace._repr_html_(), trace.html()):
         assert "0.weight" in page and "2.bias" in page
     assert trace.html().count('fill="#dae8fc"') == 4   # the four parameters, drawn blue
-    with pytest.raises(TypeError, match="params must be a Module"):
+    with pytest.raises(TypeError, match="trace_backward: params must be a Module"):
         viz.trace_backward(params=[1, 2])
 
 

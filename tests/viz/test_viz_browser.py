@@ -344,3 +344,39 @@ def test_the_panel_shows_a_3x3_weight_as_numbers_and_a_conv_kernel_as_a_heat_map
     assert "out: ∂L/∂0.weight, shape (2, 1, 3, 3)" in labels
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_a_small_mlp_opens_whole_with_the_zoom_buttons_off_the_picture(browser, tmp_path):
+    nn = pytest.importorskip("minigrad.nn")
+    mg.manual_seed(1)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    x = mg.Variable(np.array([[0.5, -1.0], [2.0, 0.3]], dtype=np.float32), name="x")
+    t = mg.Variable(np.array([[1.0], [-0.5]], dtype=np.float32), name="t", requires_grad=False)
+    with viz.module_scopes(model):
+        loss = F.mean_squared_error(model(x), t)
+    loss.name = "loss"
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    browser.get(trace.to_html(tmp_path / "mlp2.html", cluster_modules=True).resolve().as_uri())
+    outside = browser.execute_script("""
+        var p = document.getElementById('graph').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('#graph g.node')).filter(function (n) {
+          var r = n.getBoundingClientRect();
+          return r.left < p.left || r.right > p.right || r.top < p.top || r.bottom > p.bottom;
+        }).map(function (n) { return n.querySelector('text').textContent; });""")
+    assert outside == []                                    # the loss too
+    assert scale_and_text_px(browser)[1] >= 7.5
+    controls = browser.find_element(By.ID, "view-controls").rect
+    pane = browser.find_element(By.ID, "graph").rect
+    assert controls["y"] + controls["height"] <= pane["y"] + 0.5   # a bar above the picture
+
+    # backward through sub: the gradient flows to v-values, not along the edge from the constant t
+    body = browser.find_element(By.TAG_NAME, "body")
+    while browser.find_element(By.ID, "step-title").text != "Backward 3: sub":
+        body.send_keys(Keys.ARROW_RIGHT)
+    active = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#graph g.edge.active')).map(function (e) {"
+        " return e.querySelector('title').textContent; });")
+    t_id = Graph(trace.outputs).variable_ids[t]
+    assert active and all("->" in title for title in active)
+    assert not any(title.startswith(t_id + "->") for title in active)
