@@ -144,7 +144,8 @@ SCRIPT = """
         xs.push(cx - rx, cx + rx); ys.push(cy - ry, cy + ry);
         return;
       }
-      var nums = (s.getAttribute("points") || s.getAttribute("d") || "").match(/-?\\d+(?:\\.\\d+)?(?:e[-+]?\\d+)?/g) || [];
+      var points = s.getAttribute("points") || s.getAttribute("d") || "";
+      var nums = points.match(/-?\\d+(?:\\.\\d+)?(?:e[-+]?\\d+)?/g) || [];
       for (var i = 0; i + 1 < nums.length; i += 2) { xs.push(+nums[i]); ys.push(+nums[i + 1]); }
     });
     if (!xs.length) { return null; }
@@ -353,7 +354,8 @@ SCRIPT = """
     if (old) { old.remove(); }
     var texts = lines(vid), first = texts[slot[2]], lastLine = texts[slot[2] + slot[3] - 1];
     var size = parseFloat(first.getAttribute("font-size")) || 10, o = outline(node);
-    var top = parseFloat(first.getAttribute("y")) - 0.8 * size, bottom = parseFloat(lastLine.getAttribute("y")) + 0.15 * size;
+    var top = parseFloat(first.getAttribute("y")) - 0.8 * size;
+    var bottom = parseFloat(lastLine.getAttribute("y")) + 0.15 * size;
     var left = o[0] + 8, right = o[2] - 8, gap = 4, n = h.slices.length;
     var rows = h.slices[0].rows.length, cols = h.slices[0].rows[0].length;
     var cell = Math.min((bottom - top) / rows, (right - left - gap * (n - 1)) / (n * cols));

@@ -592,3 +592,19 @@ def test_backward_lights_no_edge_from_a_constant():
     assert sub["active"] and all(not eid.endswith("_in1") for eid in sub["active"])
     forward_sub = next(event for title, event in events.items() if title.startswith("Forward") and "sub" in title)
     assert any(eid.endswith("_in1") for eid in forward_sub["active"])   # forward: the target flows in
+
+
+def test_heat_maps_slice_kernels_wrap_vectors_and_sample_big_arrays():
+    from minigrad.viz.labels import HEAT_CELLS, heat_map
+    kernel = np.arange(18.0).reshape(2, 1, 3, 3) - 9
+    h = heat_map(kernel)
+    assert h["shape"] == [2, 1, 3, 3] and (h["lo"], h["hi"]) == (-9.0, 8.0) and h["more"] == 0
+    assert [s["label"] for s in h["slices"]] == ["[0, 0]", "[1, 0]"]
+    assert np.array([s["rows"] for s in h["slices"]]).ravel().tolist() == kernel.ravel().tolist()
+    row = heat_map(np.arange(72.0).reshape(1, 72))          # a row wraps like a vector
+    assert [len(r) for r in row["slices"][0]["rows"]] == [32, 32, 32] and row["slices"][0]["rows"][-1][-1] is None
+    big = heat_map(np.ones((512, 512)))
+    cells = sum(len(r) for r in big["slices"][0]["rows"])
+    assert cells <= HEAT_CELLS and "rows and columns" in big["slices"][0]["label"]
+    noisy = heat_map(np.array([[1.0, 2.9e-9], [-1.0, 0.5]] * 5))
+    assert noisy["slices"][0]["rows"][0] == [1.0, 0.0]      # rounding noise beside 1 is 0
