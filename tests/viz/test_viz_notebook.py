@@ -5,9 +5,12 @@ Variable's and a Module's graph with `viz.show`. nbclient runs it in a real
 IPython kernel and saves it; the saved outputs are then put on one page, as
 a notebook front end shows them (JupyterLab and VS Code both display a
 text/html output as is, and image/svg+xml inline), and opened in headless
-Chromium, where the stepper inside the output's iframe must step.
+Chromium, where the stepper inside the output's iframe must step. The page
+nbconvert makes of an executed notebook, loaded five times at each of three
+window widths with the frame off-screen, must lay out every node's text
+inside its box, before and after "Fit", and name the model's parameters.
 
-Skipped when nbclient, nbformat, ipykernel (pip install minigrad[notebook]),
+Skipped when nbclient, nbformat, ipykernel, nbconvert (pip install minigrad[notebook]),
 Selenium, Chromium or Graphviz is absent.
 """
 import html
