@@ -33,6 +33,7 @@ main { display: flex; flex: 1 1 auto; min-height: 0; }
 #view-controls button { padding: 3px 9px; font-size: 12px; border: 1px solid #bbb; border-radius: 5px;
                         background: #fff; cursor: pointer; }
 #panel { flex: 0 0 400px; overflow: auto; padding: 12px 16px; border-left: 1px solid #ddd; background: #fcfcfc; }
+@media (max-width: 1000px) { #panel { flex-basis: 300px; } }   /* a narrow notebook frame */
 .controls { display: flex; gap: 6px; }
 .controls button { flex: 1; padding: 7px 0; font-size: 14px; border: 1px solid #bbb; border-radius: 6px;
                    background: #fff; cursor: pointer; }
@@ -317,7 +318,8 @@ SCRIPT = """
     slices.className = "slices";
     h.slices.forEach(function (slice) {
       var one = document.createElement("figure"), grid = document.createElement("div");
-      var cols = slice.rows[0].length, size = Math.max(3, Math.min(18, Math.floor(330 / cols)));
+      var cols = slice.rows[0].length, room = Math.max(120, $("panel").clientWidth - 110);
+      var size = Math.max(3, Math.min(18, Math.floor(room / cols)));   // fits the leaf table too
       grid.className = "grid";
       grid.style.gridTemplateColumns = "repeat(" + cols + ", " + size + "px)";
       grid.style.gridAutoRows = size + "px";

@@ -330,6 +330,12 @@ def test_the_panel_shows_a_3x3_weight_as_numbers_and_a_conv_kernel_as_a_heat_map
         " return i.dataset.value; });", cell)]
     np.testing.assert_allclose(values, kernel.ravel(), rtol=5e-3, atol=np.abs(kernel).max() * 1e-3)
 
+    too_wide = browser.execute_script("""
+        var panel = document.getElementById('panel').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('#panel .heat .grid')).filter(function (g) {
+          return g.getBoundingClientRect().right > panel.right; }).length;""")
+    assert too_wide == 0
+
     # in the picture, the kernel's node draws its gradient as two 3x3 heat maps (9 cells and a frame each)
     cells = browser.execute_script(
         "var n = Array.from(document.querySelectorAll('#graph g.node')).find(function (n) {"
