@@ -803,6 +803,8 @@ VIZ = [
      ["to_dot: params must be a Module or a dict of name -> Parameter, got list"]),
     ("to_dot_params_array", lambda: viz.to_dot(ones(2) * 2, params={"w": np.ones(2)}), TypeError,
      ["to_dot: params['w'] is a ndarray, expected a Parameter"]),
+    ("trace_backward_params_list", lambda: viz.trace_backward(params=[1]), TypeError,
+     ["trace_backward: params must be a Module or a dict of name -> Parameter, got list"]),
     ("render_format", lambda: viz.render(ones(2) * 2, path="graph.xyz"), ValueError,
      ["render: cannot tell the image format from 'graph.xyz' (format='xyz')", ".png, .svg or .pdf"]),
     ("module_scopes_not_module", lambda: viz.module_scopes(3), TypeError, ["module_scopes: expected a Module, got int"]),
