@@ -3,10 +3,11 @@ finite difference) and trapezoid (the trapezoidal rule). Both are built
 from slices, subtraction and sums, so their gradients come free."""
 import numpy as np
 
+from ..core import as_array
 from ..core.ops import declare
 from ._axes import normalize_axis, shape_of
 from .reduction import sum
-from .shape import broadcast_to, concat, get_item, reshape
+from .shape import broadcast_to, concat, get_item, pad, reshape
 
 
 def _along(axis, ndim, part):
@@ -51,19 +52,28 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """The integral of y along `axis` by the trapezoidal rule, as
     np.trapezoid: the sum of (y[i + 1] + y[i]) / 2 * (x[i + 1] - x[i]), with
-    the sample points x (1-D along the axis, or y's shape) or a spacing dx."""
+    the sample points x (1-D along the axis, or y's shape) or a spacing dx.
+    Computed as sum(y * w) with each sample's weight w, half the widths of
+    the intervals on either side of it: one product and one sum."""
     shape = shape_of(y)
     if len(shape) == 0:
         raise ValueError("trapezoid: y is 0-d; expected at least 1 dimension")
     axis = normalize_axis("trapezoid", axis, len(shape))
+    n = shape[axis]
+    along = (1,) * axis + (-1,) + (1,) * (len(shape) - axis - 1)
     if x is None:
-        widths = dx
-    elif len(shape_of(x)) == 1:
-        if shape_of(x)[0] != shape[axis]:
+        weights = np.full(n, dx, dtype=np.result_type(as_array(y).dtype, float(dx)))   # float32 stays float32
+        weights[[0, -1]] = dx / 2 if n > 1 else 0.0
+        return sum(y * reshape(weights, along), axis)
+    if len(shape_of(x)) == 1:
+        if shape_of(x)[0] != n:
             raise ValueError(f"trapezoid: x of shape {shape_of(x)} does not fit y of shape {shape} along axis "
-                             f"{axis}; expected {shape[axis]} sample points")
-        widths = reshape(diff(x), (1,) * axis + (-1,) + (1,) * (len(shape) - axis - 1))
+                             f"{axis}; expected {n} sample points")
+        x, x_axis = reshape(x, along), axis
     else:
-        widths = diff(x, axis=axis)
-    later, earlier = _along(axis, len(shape), slice(1, None)), _along(axis, len(shape), slice(None, -1))
-    return sum(widths * (get_item(y, later) + get_item(y, earlier)) * 0.5, axis)
+        x_axis = normalize_axis("trapezoid", axis, len(shape_of(x)))
+    widths = diff(x, axis=x_axis)
+    before = [(0, 0)] * len(widths.shape)
+    after = list(before)
+    before[x_axis], after[x_axis] = (1, 0), (0, 1)
+    return sum(y * ((pad(widths, before) + pad(widths, after)) * 0.5), axis)

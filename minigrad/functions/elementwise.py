@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from ..device import backend
-from ..core import Function, Variable, as_array, as_variable
+from ..core import Config, Function, Variable, as_array, as_variable
 from ..core.ops import declare
 from .arithmetic import add, div, mul, pow, sub
 from .math import cos, exp, special, sqrt, where
@@ -426,6 +426,17 @@ class NanToNum(Function):
 # (cos(pi x) - sinc(x)) / x cancels; five terms leave an error below 1e-13 there.
 SINC_SERIES = [(-1) ** k * math.pi ** (2 * k) * 2 * k / math.factorial(2 * k + 1) for k in range(1, 6)]
 SINC_NEAR_ZERO = 0.1
+SINC_AT_NEAR_ZERO = float(np.sinc(SINC_NEAR_ZERO))   # sinc(x) exceeds it exactly where |x| < 0.1
+
+
+def _sinc_series(x):
+    """sinc'(x) near 0 by its Taylor series (Horner's rule in x**2), for
+    arrays and Variables alike."""
+    square = x * x
+    series = SINC_SERIES[-1]
+    for c in reversed(SINC_SERIES[:-1]):
+        series = square * series + c
+    return x * series
 
 
 class Sinc(Function):
@@ -440,14 +451,16 @@ class Sinc(Function):
 
     def backward(self, gy):
         (x,) = self.inputs
-        near = np.abs(x.data) < SINC_NEAR_ZERO
-        far = where(near, 1.0, x)   # each branch sees only inputs it is accurate for
-        small = where(near, x, 0.0)
-        square = small * small
-        series = SINC_SERIES[-1]
-        for c in reversed(SINC_SERIES[:-1]):   # Horner's rule in x**2
-            series = square * series + c
-        return gy * where(near, small * series, (cos(far * math.pi) - Sinc()(far)) / far)
+        y = self.output_variable()
+        near = y.data > SINC_AT_NEAR_ZERO   # |x| < 0.1, read from y in one pass
+        if not Config.enable_backprop:   # not differentiated again: the slope as one array
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slope = np.asarray((np.cos(x.data * math.pi) - y.data) / x.data)
+            index = np.flatnonzero(near)
+            np.put(slope, index, _sinc_series(np.take(x.data, index)))
+            return gy * slope
+        far = where(near, 1.0, x)   # each branch sees only the inputs it is accurate for
+        return gy * where(near, _sinc_series(where(near, x, 0.0)), (cos(far * math.pi) - y) / far)
 
 
 # -- public functions ----------------------------------------------------------

@@ -4,12 +4,13 @@ import math
 import numpy as np
 
 from ..device import backend
-from ..core import Function, Variable, as_array
+from ..core import Config, Function, Variable, as_array
+from ..core.variable import constant
 from ..core.ops import declare
 from ._axes import normalize_axis
 from .math import where
 from .reorder import moveaxis, swapaxes
-from .shape import GetItemGrad, broadcast_to, concat, expand_dims, reshape, stack, sum_to, transpose
+from .shape import GetItemGrad, broadcast_to, concat, expand_dims, reshape, sum_to, transpose
 
 
 def _check_matmul(a_shape, b_shape):
@@ -461,13 +462,20 @@ def cholesky(x):
 # -- decompositions (batched over leading axes, as NumPy's) -----------------------
 #
 # Their backward passes are written with the decomposition's own outputs as
-# Variables, so they differentiate again; an output the caller did not keep
-# is recomputed (a new node of the graph) rather than read as a constant.
+# Variables, so they differentiate again. An output the caller did not keep
+# (S alone, for a norm) is the array forward kept, as a constant, when the
+# backward builds no graph; when it does (create_graph=True), it is
+# recomputed as a new node of the graph, never read as a constant.
 
 def _outputs_of(fn):
-    """The output Variables of a decomposition Function (see above)."""
+    """The output Variables of a decomposition Function (see above); its
+    forward keeps its arrays in `fn.results`."""
     outputs = tuple(ref() for ref in fn.outputs)
-    return outputs if all(y is not None for y in outputs) else tuple(fn(*fn.inputs))
+    if all(y is not None for y in outputs):
+        return outputs
+    if not Config.enable_backprop:
+        return tuple(constant(a) if y is None else y for y, a in zip(outputs, fn.results))
+    return tuple(fn(*fn.inputs))
 
 
 def _check_matrices(op, x):
@@ -504,7 +512,7 @@ class SVD(Function):
 
     Through U and Vh it needs distinct singular values (and nonzero ones when
     m != n); the extra columns of the full bases get no gradient (as PyTorch's)."""
-    __slots__ = ("full", "hermitian")
+    __slots__ = ("full", "hermitian", "results")
 
     def __init__(self, full=False, hermitian=False):
         self.full = full
@@ -512,7 +520,8 @@ class SVD(Function):
 
     def forward(self, a):
         _check_matrices("svd", a)
-        return tuple(np.linalg.svd(a, full_matrices=self.full, hermitian=self.hermitian))
+        self.results = tuple(np.linalg.svd(a, full_matrices=self.full, hermitian=self.hermitian))
+        return self.results
 
     def backward(self, gu, gs, gvh):
         U, S, Vh = _outputs_of(self)
@@ -557,14 +566,15 @@ class Eigh(Function):
         gA = V (diag(gw) + F * (X - X^T) / 2) V^T      (symmetric, as PyTorch's)
 
     Through V it needs distinct eigenvalues."""
-    __slots__ = ("uplo",)
+    __slots__ = ("uplo", "results")
 
     def __init__(self, uplo="L"):
         self.uplo = uplo
 
     def forward(self, a):
         _check_square("eigh", a)
-        return tuple(np.linalg.eigh(a, UPLO=self.uplo))
+        self.results = tuple(np.linalg.eigh(a, UPLO=self.uplo))
+        return self.results
 
     def backward(self, gw, gv):
         w, V = _outputs_of(self)
@@ -600,14 +610,15 @@ class QR(Function):
     M = R gR^T - gQ^T Q:   gA = (gQ + Q copyltu(M)) R^-T   (copyltu mirrors
     M's lower triangle). For m < n, A = [X Y] with X = Q R_1 square:
     gY = Q gR_2 and gX is the square case with gQ + Y gR_2^T (PyTorch's)."""
-    __slots__ = ("complete",)
+    __slots__ = ("complete", "results")
 
     def __init__(self, complete=False):
         self.complete = complete
 
     def forward(self, a):
         _check_matrices("qr", a)
-        return tuple(np.linalg.qr(a, mode="complete" if self.complete else "reduced"))
+        self.results = tuple(np.linalg.qr(a, mode="complete" if self.complete else "reduced"))
+        return self.results
 
     def backward(self, gq, gr):
         Q, R = _outputs_of(self)
@@ -728,35 +739,58 @@ def matrix_power(a, n):
         square = matmul(square, square)
 
 
-@declare(numpy=np.kron)
+@declare(Einsum, numpy=np.kron)
 def kron(a, b):
     """The Kronecker product, as np.kron: blocks a[i, j] * b, so the result
     has shape a.shape * b.shape (the shorter shape padded with leading 1s).
-    A product of a and b reshaped to interleaved axes."""
+    An einsum giving a's and b's axes interleaved (a_0 b_0 a_1 b_1 ...),
+    reshaped; its gradients are einsums too."""
     sa, sb = tuple(_shape(a)), tuple(_shape(b))
     ndim = max(len(sa), len(sb))
-    sa, sb = (1,) * (ndim - len(sa)) + sa, (1,) * (ndim - len(sb)) + sb
-    spread_a = reshape(a, tuple(v for n in sa for v in (n, 1)))
-    spread_b = reshape(b, tuple(v for n in sb for v in (1, n)))
-    return reshape(spread_a * spread_b, tuple(p * q for p, q in zip(sa, sb)))
+    letters_a, letters_b = _LETTERS[:ndim], _LETTERS[ndim:2 * ndim]
+    a = reshape(a, (1,) * (ndim - len(sa)) + sa)
+    b = reshape(b, (1,) * (ndim - len(sb)) + sb)
+    spread = Einsum([letters_a, letters_b], "".join(p + q for p, q in zip(letters_a, letters_b)))(a, b)
+    return reshape(spread, tuple(p * q for p, q in zip(a.shape, b.shape)))
 
 
-@declare(numpy=np.cross)
+class Cross(Function):
+    """c = a x b, the cross product of 3-vectors along the last axis (a and
+    b broadcast over the others): c = (a1 b2 - a2 b1, a2 b0 - a0 b2, a0 b1 - a1 b0).
+    ga = b x gc,   gb = gc x a"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.cross(a, b)
+
+    saves_for_backward = ("each other",)
+
+    def backward(self, gc):
+        a, b = self.inputs
+        return (Cross()(b, gc) if self.needs_grad(0) else None,
+                Cross()(gc, a) if self.needs_grad(1) else None)
+
+
+@declare(Cross, numpy=np.cross)
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """The cross product of 3-vectors along the given axes (a and b broadcast
-    over the others), as np.cross: c = (a1 b2 - a2 b1, a2 b0 - a0 b2,
-    a0 b1 - a1 b0). `axis` sets all three axes."""
+    over the others), as np.cross. `axis` sets all three axes."""
     if axis is not None:
         axisa = axisb = axisc = axis
     sa, sb = tuple(_shape(a)), tuple(_shape(b))
     if not sa or not sb:
         raise ValueError(f"cross: shapes {sa} and {sb}: expected arrays of 3-vectors, not 0-d")
-    a = moveaxis(a, normalize_axis("cross", axisa, len(sa)), -1)
-    b = moveaxis(b, normalize_axis("cross", axisb, len(sb)), -1)
-    if a.shape[-1] != 3 or b.shape[-1] != 3:
-        raise ValueError(f"cross: shapes {sa} and {sb} have {a.shape[-1]} and {b.shape[-1]} elements along the "
+    axisa, axisb = normalize_axis("cross", axisa, len(sa)), normalize_axis("cross", axisb, len(sb))
+    a = a if axisa == len(sa) - 1 else moveaxis(a, axisa, -1)
+    b = b if axisb == len(sb) - 1 else moveaxis(b, axisb, -1)
+    a_shape, b_shape = sa[:axisa] + sa[axisa + 1:] + (sa[axisa],), sb[:axisb] + sb[axisb + 1:] + (sb[axisb],)
+    if a_shape[-1] != 3 or b_shape[-1] != 3:
+        raise ValueError(f"cross: shapes {sa} and {sb} have {a_shape[-1]} and {b_shape[-1]} elements along the "
                          "vector axes; expected 3 (for 2-vectors write a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0])")
-    a0, a1, a2 = (a[..., i] for i in range(3))
-    b0, b1, b2 = (b[..., i] for i in range(3))
-    c = stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], -1)
-    return moveaxis(c, -1, normalize_axis("cross", axisc, c.ndim))
+    try:
+        batch = np.broadcast_shapes(a_shape[:-1], b_shape[:-1])
+    except ValueError:
+        raise ValueError(f"cross: shapes {sa} and {sb} do not broadcast outside the vector axes") from None
+    c = Cross()(a, b)
+    axisc = normalize_axis("cross", axisc, len(batch) + 1)
+    return c if axisc == len(batch) else moveaxis(c, -1, axisc)
