@@ -397,8 +397,8 @@ class Fmin(Function):
 def _take_first(fn, gy, first):
     """The gradients of a two-input selection: gy where `first` (a boolean
     array) picked a, and gy where it picked b."""
-    return (gy * first.astype(gy.dtype) if fn.needs_grad(0) else None,
-            gy * (~first).astype(gy.dtype) if fn.needs_grad(1) else None)
+    return (gy * first if fn.needs_grad(0) else None,   # a boolean factor keeps gy's dtype
+            gy * ~first if fn.needs_grad(1) else None)
 
 
 class NanToNum(Function):
