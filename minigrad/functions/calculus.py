@@ -3,6 +3,7 @@ finite difference) and trapezoid (the trapezoidal rule). Both are built
 from slices, subtraction and sums, so their gradients come free."""
 import numpy as np
 
+from ..device import backend
 from ..core import as_array
 from ..core.ops import declare
 from ._axes import normalize_axis, shape_of
@@ -15,10 +16,13 @@ def _along(axis, ndim, part):
     return (slice(None),) * axis + (part,) + (slice(None),) * (ndim - axis - 1)
 
 
-def _edge(value, shape, axis):
+def _edge(value, shape, axis, like):
     """A prepend/append value for diff: a number (or 0-d) spread to `shape`
-    with size 1 along axis, as NumPy does; an array as it is."""
+    with size 1 along axis, as NumPy does, on the device of `like` (a's
+    data); an array as it is."""
     if len(shape_of(value)) == 0:
+        if not hasattr(value, "creator"):
+            value = backend.get_array_module(like).asarray(value)
         return broadcast_to(value, shape[:axis] + (1,) + shape[axis + 1:])
     return value
 
@@ -37,10 +41,11 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
     if n == 0:
         return a
     if prepend is not None or append is not None:
-        pieces = [_edge(prepend, shape, axis)] if prepend is not None else []
+        like = as_array(a)
+        pieces = [_edge(prepend, shape, axis, like)] if prepend is not None else []
         pieces.append(a)
         if append is not None:
-            pieces.append(_edge(append, shape, axis))
+            pieces.append(_edge(append, shape, axis, like))
         a = concat(pieces, axis)
     later, earlier = _along(axis, len(shape), slice(1, None)), _along(axis, len(shape), slice(None, -1))
     for _ in range(n):
@@ -62,7 +67,8 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     n = shape[axis]
     along = (1,) * axis + (-1,) + (1,) * (len(shape) - axis - 1)
     if x is None:
-        weights = np.full(n, dx, dtype=np.result_type(as_array(y).dtype, float(dx)))   # float32 stays float32
+        data = as_array(y)   # the weights in y's dtype: float32 stays float32
+        weights = backend.get_array_module(data).full(n, dx, dtype=np.result_type(data.dtype, float(dx)))
         weights[[0, -1]] = dx / 2 if n > 1 else 0.0
         return sum(y * reshape(weights, along), axis)
     if len(shape_of(x)) == 1:

@@ -454,10 +454,11 @@ class Sinc(Function):
         y = self.output_variable()
         near = y.data > SINC_AT_NEAR_ZERO   # |x| < 0.1, read from y in one pass
         if not Config.enable_backprop:   # not differentiated again: the slope as one array
-            with np.errstate(divide="ignore", invalid="ignore"):
-                slope = np.asarray((np.cos(x.data * math.pi) - y.data) / x.data)
-            index = np.flatnonzero(near)
-            np.put(slope, index, _sinc_series(np.take(x.data, index)))
+            xp = backend.get_array_module(x.data)
+            with np.errstate(divide="ignore", invalid="ignore"):   # at 0: replaced by the series below
+                slope = xp.asarray((xp.cos(x.data * math.pi) - y.data) / x.data)
+            index = xp.flatnonzero(near)
+            xp.put(slope, index, _sinc_series(xp.take(x.data, index)))
             return gy * slope
         far = where(near, 1.0, x)   # each branch sees only the inputs it is accurate for
         return gy * where(near, _sinc_series(where(near, x, 0.0)), (cos(far * math.pi) - y) / far)

@@ -488,7 +488,7 @@ def _inverse_gaps(op, values, what):
     built with ops; a clear error where two values are equal (the
     gradient through the vectors is not defined there; PyTorch gives NaN)."""
     gaps = expand_dims(values, -2) - expand_dims(values, -1)
-    off = ~np.eye(values.shape[-1], dtype=bool)
+    off = ~backend.get_array_module(values.data).eye(values.shape[-1], dtype=bool)
     if (gaps.data[..., off] == 0).any():
         raise ValueError(
             f"{op}: the gradient through the {what[0]} is not defined where {what[1]} repeat (PyTorch gives NaN); "
@@ -531,7 +531,8 @@ class SVD(Function):
             U, Vh = U[..., :, :k], Vh[..., :k, :]
             gu = None if gu is None else gu[..., :, :k]
             gvh = None if gvh is None else gvh[..., :k, :]
-        middle = 0.0 if gs is None else expand_dims(gs, -1) * np.eye(k, dtype=gs.dtype)
+        xp = backend.get_array_module(S.data)
+        middle = 0.0 if gs is None else expand_dims(gs, -1) * xp.eye(k, dtype=gs.dtype)
         extra = 0.0
         if gu is not None or gvh is not None:
             F = _inverse_gaps("svd", S * S, ("singular vectors U and Vh", "singular values"))
@@ -579,7 +580,8 @@ class Eigh(Function):
     def backward(self, gw, gv):
         w, V = _outputs_of(self)
         n = w.shape[-1]
-        middle = 0.0 if gw is None else expand_dims(gw, -1) * np.eye(n, dtype=gw.dtype)
+        xp = backend.get_array_module(w.data)
+        middle = 0.0 if gw is None else expand_dims(gw, -1) * xp.eye(n, dtype=gw.dtype)
         if gv is not None:
             F = _inverse_gaps("eigh", w, ("eigenvectors", "eigenvalues"))
             middle = middle + F * _skew(matmul(swapaxes(V, -2, -1), gv)) * 0.5
@@ -592,8 +594,9 @@ class Eigh(Function):
 def _copy_lower_to_upper(m):
     """The symmetric matrix with m's lower triangle (diagonal included)."""
     n = m.shape[-1]
-    below = m * np.tril(np.ones((n, n), dtype=m.dtype), -1)
-    return below + swapaxes(below, -2, -1) + m * np.eye(n, dtype=m.dtype)
+    xp = backend.get_array_module(m.data)
+    below = m * xp.tril(xp.ones((n, n), dtype=m.dtype), -1)
+    return below + swapaxes(below, -2, -1) + m * xp.eye(n, dtype=m.dtype)
 
 
 def _qr_square_backward(Q, R, gq, gr):
@@ -725,8 +728,9 @@ def matrix_power(a, n):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"matrix_power: the exponent n={n!r} must be an int")
     if n == 0:
-        eye = np.eye(shape[-1], dtype=as_array(a).dtype)
-        return Variable(np.broadcast_to(eye, shape).copy(), requires_grad=False)
+        data = as_array(a)
+        xp = backend.get_array_module(data)
+        return Variable(xp.broadcast_to(xp.eye(shape[-1], dtype=data.dtype), shape).copy(), requires_grad=False)
     if n < 0:
         a, n = inv(a), -int(n)
     result, square = None, a

@@ -10,6 +10,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import minigrad as mg
 import minigrad.functions as F
 from . import Case, OpSpec, array, is_edge, shape, unary
 from .reduction import sides
@@ -252,13 +253,19 @@ def separated(draw, square=False, max_side=4):
     return draw(array(batch + (m, n), -0.1, 0.1, avoid=(0.0,), margin=0.01)) + base
 
 
+def constant_like(module, values, like):
+    """`values` as NumPy's array, or for minigrad a constant Variable on
+    like's device (tests may run on another device: tests/device/device.py)."""
+    return values if module is np else mg.Variable(values, requires_grad=False).to(like.device)
+
+
 def svd_parts(module, a, full_matrices=False):
     """What svd gives that its sign conventions do not change: U**2 and
     Vh**2 (their first k columns / rows), S, and U diag(w) Vh for fixed w."""
     U, S, Vh = module.linalg.svd(a, full_matrices=full_matrices) if module is np else module.svd(a, full_matrices)
     k = S.shape[-1]
     U, Vh = U[..., :, :k], Vh[..., :k, :]
-    weights = np.arange(1.0, k + 1)
+    weights = constant_like(module, np.arange(1.0, k + 1), a)
     return [U * U, S, Vh * Vh, module.matmul(U * weights, Vh)]
 
 
@@ -279,9 +286,9 @@ def symmetric_separated(draw):
 
 def eigh_parts(module, a, diagonal):
     """eigh of (a + a^T) / 2 + diag(diagonal): w, V**2 and V diag(c) V^T."""
-    sym = (a + module.swapaxes(a, -1, -2)) * 0.5 + np.diag(diagonal)
+    sym = (a + module.swapaxes(a, -1, -2)) * 0.5 + constant_like(module, np.diag(diagonal), a)
     w, V = module.linalg.eigh(sym) if module is np else module.eigh(sym)
-    weights = np.arange(1.0, len(diagonal) + 1)
+    weights = constant_like(module, np.arange(1.0, len(diagonal) + 1), a)
     return [w, V * V, module.matmul(V * weights, module.swapaxes(V, -1, -2))]
 
 
