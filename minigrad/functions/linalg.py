@@ -541,7 +541,6 @@ class SVD(Function):
                 raise ValueError(f"svd: the gradient through U and Vh of a matrix of shape {U.shape[:-2] + (m, n)} "
                                  "is not defined where a singular value is 0 (PyTorch gives NaN); differentiate "
                                  "a function of S alone")
-            V = swapaxes(Vh, -2, -1)
             if gu is not None:
                 middle = middle + (F * _skew(matmul(swapaxes(U, -2, -1), gu))) * expand_dims(S, -2)
                 if m > n:   # the part of gU outside U's columns
@@ -551,7 +550,7 @@ class SVD(Function):
                 gv = swapaxes(gvh, -2, -1)
                 middle = middle + expand_dims(S, -1) * (F * _skew(matmul(Vh, gv)))
                 if n > m:   # the part of gV outside V's columns
-                    outside = gvh - matmul(matmul(gvh, V), Vh)
+                    outside = gvh - matmul(matmul(gvh, swapaxes(Vh, -2, -1)), Vh)
                     extra = extra + matmul(U / expand_dims(S, -2), outside)
         return matmul(U, matmul(middle, Vh)) + extra
 
