@@ -371,6 +371,7 @@ class Variable:
     masked_fill = op_method("masked_fill")
     gather = op_method("gather")
     broadcast_to = op_method("broadcast_to")
+    ravel = op_method("ravel")
 
     # -- methods whose arguments differ from their op's ----------------------------
     def reshape(self, *shape):

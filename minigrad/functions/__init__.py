@@ -11,13 +11,15 @@ from .reduction import (sum, mean, max, min, logsumexp, var, std, prod, amax, am
                         any, all)
 from .cumulative import cumsum, cumprod, logcumsumexp, cummax, cummin
 from .reorder import (flip, roll, tile, repeat, moveaxis, swapaxes, permute, unsqueeze, chunk, unbind,
-                      pixel_shuffle, pixel_unshuffle)
+                      pixel_shuffle, pixel_unshuffle, vstack, row_stack, hstack, dstack, column_stack,
+                      array_split, hsplit, vsplit, dsplit, append, flipud, fliplr, rot90, meshgrid)
 from .indexing import (take_along_axis, gather, scatter_add, index_add, masked_fill, tril, triu, diag,
                        diagonal, trace, embedding)
 from .sorting import sort, argsort, topk, median
-from .linalg import einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve, cholesky
+from .linalg import (einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve, cholesky, svd, eigh, qr, pinv,
+                     matrix_power, kron, cross)
 from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_dims, squeeze, flatten,
-                    concat, stack, split, pad)
+                    concat, stack, split, pad, ravel)
 from .linalg import matmul, linear
 from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax, log_softmax,
                          identity, relu6, hardtanh, hardsigmoid, hardswish, silu, mish, selu, celu,
@@ -26,7 +28,9 @@ from .elementwise import (asin, acos, atan, atan2, sinh, cosh, asinh, acosh, ata
                           expm1, exp2, erf, erfc, logit, xlogy, lgamma, digamma, polygamma, square,
                           reciprocal, rsqrt, cbrt, hypot, logaddexp, lerp, fmod, remainder, sign, floor,
                           ceil, round, trunc, isnan, isinf, isfinite, isclose, logical_and, logical_or,
-                          logical_not)
+                          logical_not, fmax, fmin, nan_to_num, sinc, deg2rad, radians, rad2deg, degrees,
+                          real, imag)
+from .calculus import diff, trapezoid
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
                    binary_cross_entropy, huber_loss, accuracy, cross_entropy, nll_loss, mse_loss,
                    l1_loss, smooth_l1_loss, binary_cross_entropy_with_logits, kl_div, one_hot)

@@ -16,10 +16,10 @@ import math
 import numpy as np
 
 from ..device import backend
-from ..core import Function, Variable, as_array, as_variable
+from ..core import Config, Function, Variable, as_array, as_variable
 from ..core.ops import declare
 from .arithmetic import add, div, mul, pow, sub
-from .math import Clip, clip, exp, python_number, special, sqrt, where
+from .math import Clip, clip, cos, exp, python_number, special, sqrt, where
 
 _LN2 = math.log(2)
 _LN10 = math.log(10)
@@ -445,6 +445,104 @@ class Remainder(Function):
         return gr, gb
 
 
+class Fmax(Function):
+    """y = max(a, b) ignoring NaN (NaN only where both are), as np.fmax.
+    dy/da = 1 where a >= b or b is NaN, else 0;   dy/db = 1 - dy/da
+    (ties go to a, as PyTorch's)"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.fmax(a, b)
+
+    def backward(self, gy):
+        a, b = self.inputs
+        return _take_first(self, gy, (a.data >= b.data) | np.isnan(b.data))
+
+
+class Fmin(Function):
+    """y = min(a, b) ignoring NaN (NaN only where both are), as np.fmin.
+    dy/da = 1 where a <= b or b is NaN, else 0;   dy/db = 1 - dy/da
+    (ties go to a, as PyTorch's)"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.fmin(a, b)
+
+    def backward(self, gy):
+        a, b = self.inputs
+        return _take_first(self, gy, (a.data <= b.data) | np.isnan(b.data))
+
+
+def _take_first(fn, gy, first):
+    """The gradients of a two-input selection: gy where `first` (a boolean
+    array) picked a, and gy where it picked b."""
+    return (gy * first if fn.needs_grad(0) else None,   # a boolean factor keeps gy's dtype
+            gy * ~first if fn.needs_grad(1) else None)
+
+
+class NanToNum(Function):
+    """y = x with NaN, +inf and -inf replaced by finite numbers, as np.nan_to_num.
+    dy/dx = 1 where x is finite, 0 where it was replaced (as PyTorch's)"""
+    __slots__ = ("nan", "posinf", "neginf")
+
+    def __init__(self, nan, posinf, neginf):
+        self.nan = nan
+        self.posinf = posinf
+        self.neginf = neginf
+
+    def forward(self, x):
+        return np.nan_to_num(x, nan=self.nan, posinf=self.posinf, neginf=self.neginf)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * np.isfinite(x.data).astype(gy.dtype)
+
+    def settings(self):
+        return {"nan": self.nan, "posinf": self.posinf, "neginf": self.neginf}
+
+
+# sinc'(x) = sum over k >= 1 of SINC_SERIES[k - 1] x**(2k - 1): used for |x| < SINC_NEAR_ZERO, where
+# (cos(pi x) - sinc(x)) / x cancels; five terms leave an error below 1e-13 there.
+SINC_SERIES = [(-1) ** k * math.pi ** (2 * k) * 2 * k / math.factorial(2 * k + 1) for k in range(1, 6)]
+SINC_NEAR_ZERO = 0.1
+SINC_AT_NEAR_ZERO = float(np.sinc(SINC_NEAR_ZERO))   # sinc(x) exceeds it exactly where |x| < 0.1
+
+
+def _sinc_series(x):
+    """sinc'(x) near 0 by its Taylor series (Horner's rule in x**2), for
+    arrays and Variables alike."""
+    square = x * x
+    series = SINC_SERIES[-1]
+    for c in reversed(SINC_SERIES[:-1]):
+        series = square * series + c
+    return x * series
+
+
+class Sinc(Function):
+    """y = sin(pi x) / (pi x), and 1 at x = 0, as np.sinc.
+    dy/dx = (cos(pi x) - y) / x; near 0 (|x| < 0.1) its Taylor series
+    -pi**2 x / 3 + pi**4 x**3 / 30 - ..., so that the derivatives of every
+    order are right at 0 too (PyTorch's second derivative there is NaN)."""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.sinc(x)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        y = self.output_variable()
+        near = y.data > SINC_AT_NEAR_ZERO   # |x| < 0.1, read from y in one pass
+        if not Config.enable_backprop:   # not differentiated again: the slope as one array
+            xp = backend.get_array_module(x.data)
+            with np.errstate(divide="ignore", invalid="ignore"):   # at 0: replaced by the series below
+                slope = xp.asarray((xp.cos(x.data * math.pi) - y.data) / x.data)
+            index = xp.flatnonzero(near)
+            xp.put(slope, index, _sinc_series(xp.take(x.data, index)))
+            return gy * slope
+        far = where(near, 1.0, x)   # each branch sees only the inputs it is accurate for
+        return gy * where(near, _sinc_series(where(near, x, 0.0)), (cos(far * math.pi) - y) / far)
+
+
 # -- public functions ----------------------------------------------------------
 
 @declare(Asin, numpy=np.arcsin)
@@ -672,6 +770,76 @@ def round(x, decimals=0):
 def trunc(x):
     """Round towards zero; zero gradient."""
     return Trunc()(x)
+
+
+@declare(Fmax, numpy=np.fmax)
+def fmax(a, b):
+    """Elementwise maximum ignoring NaN (NaN only where both are), a and b
+    broadcast, as np.fmax; at ties the gradient goes to a (PyTorch's)."""
+    return Fmax()(a, b)
+
+
+@declare(Fmin, numpy=np.fmin)
+def fmin(a, b):
+    """Elementwise minimum ignoring NaN (NaN only where both are), a and b
+    broadcast, as np.fmin; at ties the gradient goes to a (PyTorch's)."""
+    return Fmin()(a, b)
+
+
+@declare(NanToNum, numpy=np.nan_to_num)
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """x with NaN replaced by `nan`, +inf by `posinf` and -inf by `neginf`
+    (None: the largest / most negative finite number of x's dtype), as
+    np.nan_to_num. The gradient is 0 at the replaced elements."""
+    if not copy:
+        raise ValueError("nan_to_num: copy=False (replacing in place) is not supported; "
+                         "write x = np.nan_to_num(x)")
+    return NanToNum(nan, posinf, neginf)(x)
+
+
+@declare(Sinc, numpy=np.sinc)
+def sinc(x):
+    """The normalized sinc function sin(pi x) / (pi x), 1 at 0, as np.sinc."""
+    return Sinc()(x)
+
+
+@declare(numpy=np.deg2rad)
+def deg2rad(x):
+    """Degrees to radians: x * pi / 180, as np.deg2rad."""
+    return mul(x, math.pi / 180)
+
+
+@declare(numpy=np.radians)
+def radians(x):
+    """Degrees to radians: x * pi / 180, as np.radians (the same as deg2rad)."""
+    return mul(x, math.pi / 180)
+
+
+@declare(numpy=np.rad2deg)
+def rad2deg(x):
+    """Radians to degrees: x * 180 / pi, as np.rad2deg."""
+    return mul(x, 180 / math.pi)
+
+
+@declare(numpy=np.degrees)
+def degrees(x):
+    """Radians to degrees: x * 180 / pi, as np.degrees (the same as rad2deg)."""
+    return mul(x, 180 / math.pi)
+
+
+@declare(numpy=np.real)
+def real(x):
+    """The real part, as np.real: x itself (minigrad's numbers are real;
+    complex ones are refused where they would be made)."""
+    return x
+
+
+@declare(numpy=np.imag)
+def imag(x):
+    """The imaginary part, as np.imag: zeros of x's shape and dtype
+    (minigrad's numbers are real); no gradient (nd)."""
+    data = as_array(x)
+    return Variable(backend.get_array_module(data).zeros_like(data), requires_grad=False)
 
 
 # -- tests of values: boolean ndarrays, not differentiable -------------------------

@@ -8,7 +8,9 @@ from ..device import backend
 from ..core import Config, Function, Variable, as_array, as_variable
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
-from .math import abs as _abs, exp, where
+from .math import abs as _abs, exp, sqrt, where
+from .linalg import SVD, svd
+from .reorder import moveaxis
 from .shape import broadcast_to, concat, expand_dims, reshape, squeeze, transpose
 
 
@@ -424,14 +426,15 @@ def amin(x, axis=None, keepdims=False):
     return Min(axis, keepdims)(x)
 
 
-@declare(PNorm, Sum, Max, Min, numpy=np.linalg.norm, methods="norm")
+@declare(PNorm, Sum, Max, Min, SVD, numpy=np.linalg.norm, methods="norm")
 def norm(x, ord=None, axis=None, keepdims=False):
     """A vector or matrix norm, as np.linalg.norm. axis None: the 2-norm of
     all elements (ord None), or, with ord, the vector norm of a 1-D x or the
     matrix norm of a 2-D x. An int axis: vector norms, ord None or 2
     (Euclidean), 1, inf (max |x|), -inf (min |x|), 0 (count of nonzeros,
     no gradient) or any other p. A pair of axes: matrix norms "fro" (or
-    None), 1, -1, inf, -inf. The gradient of a 2-norm at 0 is 0, as PyTorch's."""
+    None), 1, -1, inf, -inf, and from the singular values 2 (the largest),
+    -2 (the smallest) and "nuc" (their sum). The gradient of a 2-norm at 0 is 0, as PyTorch's."""
     ndim = len(shape_of(x))
     if axis is None:
         if ord is None:
@@ -478,8 +481,12 @@ def _matrix_norm(x, ord, axes, keepdims):
         pick = Max if ord in (1, np.inf) else Min
         y = pick(outer, True)(sum(_abs(x), inner, True))
         return y if keepdims else squeeze(y, axes)
-    raise ValueError(f"norm: matrix norm ord={ord!r} is not supported; expected 'fro', 1, -1, inf or -inf "
-                     "('nuc', 2 and -2 need singular values)")
+    if ord in (2, -2, "nuc"):   # from the singular values: the largest, the smallest, their sum
+        s = svd(moveaxis(x, (row, col), (-2, -1)), compute_uv=False)
+        y = amax(s, -1) if ord == 2 else amin(s, -1) if ord == -2 else sum(s, -1)
+        return expand_dims(y, tuple(sorted(axes))) if keepdims else y
+    raise ValueError(f"norm: matrix norm ord={ord!r} is not supported; expected 'fro', 'nuc', 1, -1, 2, -2, "
+                     "inf or -inf")
 
 
 def _nd(op, fn, x, axis, keepdims, tuple_ok):

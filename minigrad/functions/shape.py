@@ -315,6 +315,14 @@ def squeeze(x, axis=None):
     return reshape(x, tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
+@declare(Reshape, numpy=np.ravel, methods="ravel")
+def ravel(x, order="C"):
+    """x as one axis, as np.ravel (row-major order only). A reshape."""
+    if order != "C":
+        raise ValueError(f"ravel: order={order!r} is not supported; expected 'C' (row-major), or transpose x first")
+    return reshape(x, (-1,))
+
+
 @declare(Reshape)
 def flatten(x, start_dim=1, end_dim=-1):
     """x with axes start_dim..end_dim (inclusive) merged into one, as
