@@ -190,9 +190,15 @@ class Function:
         return y if outputs is None else outputs
 
     def forward(self, *xs):
+        """The value: ndarrays in (one per input), an ndarray or a tuple of
+        ndarrays out (one per output). Every op defines it."""
         raise NotImplementedError(f"{self.name}: forward is not defined")
 
     def backward(self, *gys):
+        """The gradients: given dL/dy for each output (Variables; None for an
+        output that got none), dL/dx for each input, as Variables computed
+        with ops (so backward itself can be differentiated), None for an
+        input that gets no gradient. Every differentiable op defines it."""
         raise NotImplementedError(f"{self.name}: backward is not defined")
 
     def needs_grad(self, i):

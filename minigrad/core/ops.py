@@ -19,6 +19,11 @@ A declaration names:
                 so that importing minigrad does not import SciPy (see `scipy_op`)
     methods     the Variable methods that call it: `x.exp()` (each is named in
                 Variable's class body with `op_method`, core/variable.py)
+    math        (forward, derivative): the op's math in LaTeX, e.g.
+                `(r"y = \\tanh x", r"\\frac{\\partial y}{\\partial x} = 1 - y^2")`,
+                which the API reference renders (docs/_docstrings.py) and
+                the pictures read through minigrad.viz.opmath.declared_math
+                (None for an op whose math is only in its classes' docstrings)
 
 and the decorator applies PyTorch's argument names where the function is
 defined: a function that takes `axis`/`keepdims` also takes `dim`/`keepdim`,
@@ -40,15 +45,16 @@ class OpDeclaration:
     """The facts of one public function of minigrad.functions (see the
     module docstring)."""
 
-    __slots__ = ("name", "fn", "functions", "numpy", "scipy", "methods")
+    __slots__ = ("name", "fn", "functions", "numpy", "scipy", "methods", "math")
 
-    def __init__(self, name, fn, functions, numpy, scipy, methods):
+    def __init__(self, name, fn, functions, numpy, scipy, methods, math=None):
         self.name = name
         self.fn = fn
         self.functions = functions
         self.numpy = numpy
         self.scipy = scipy
         self.methods = methods
+        self.math = math
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -66,9 +72,10 @@ by_method = {}        # Variable method name -> the op's function
 method_stubs = {}     # method name -> the function in Variable's class body (for its docstring)
 
 
-def declare(*functions, numpy=(), scipy=(), methods=()):
+def declare(*functions, numpy=(), scipy=(), methods=(), math=None):
     """Declare the decorated public function as an op (see the module
-    docstring). `numpy`, `scipy` and `methods` take one item or a tuple."""
+    docstring). `numpy`, `scipy` and `methods` take one item or a tuple;
+    `math` a pair of LaTeX strings (forward, derivative)."""
     numpy = numpy if isinstance(numpy, tuple) else (numpy,)
     scipy = (scipy,) if isinstance(scipy, str) else tuple(scipy)
     methods = (methods,) if isinstance(methods, str) else tuple(methods)
@@ -99,7 +106,7 @@ def declare(*functions, numpy=(), scipy=(), methods=()):
         for m in methods:
             by_method[m] = fn
             _document_method(m, fn)
-        declarations[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods)
+        declarations[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods, math)
         setattr(ops, name, fn)
         return fn
 

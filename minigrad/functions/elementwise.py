@@ -447,103 +447,120 @@ class Remainder(Function):
 
 # -- public functions ----------------------------------------------------------
 
-@declare(Asin, numpy=np.arcsin)
+@declare(Asin, numpy=np.arcsin, math=(r"y = \arcsin x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{\sqrt{1 - x^2}}"))
 def asin(x):
     """Inverse sine, in [-pi/2, pi/2]; x in [-1, 1]."""
     return Asin()(x)
 
 
-@declare(Acos, numpy=np.arccos)
+@declare(Acos, numpy=np.arccos, math=(r"y = \arccos x",
+                r"\frac{\partial y}{\partial x} = -\frac{1}{\sqrt{1 - x^2}}"))
 def acos(x):
     """Inverse cosine, in [0, pi]; x in [-1, 1]."""
     return Acos()(x)
 
 
-@declare(Atan, numpy=np.arctan)
+@declare(Atan, numpy=np.arctan, math=(r"y = \arctan x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{1 + x^2}"))
 def atan(x):
     """Inverse tangent, in (-pi/2, pi/2)."""
     return Atan()(x)
 
 
-@declare(Atan2, numpy=np.arctan2)
+@declare(Atan2, numpy=np.arctan2, math=(r"y = \operatorname{atan2}(a, b)",
+                r"\frac{\partial y}{\partial a} = \frac{b}{a^2 + b^2},\quad \frac{\partial y}{\partial b} = -\frac{a}{a^2 + b^2}"))
 def atan2(y, x):
     """The angle of the point (x, y), in (-pi, pi]; y and x broadcast."""
     return Atan2()(y, x)
 
 
-@declare(Sinh, numpy=np.sinh)
+@declare(Sinh, numpy=np.sinh, math=(r"y = \sinh x",
+                r"\frac{\partial y}{\partial x} = \cosh x"))
 def sinh(x):
     """Hyperbolic sine."""
     return Sinh()(x)
 
 
-@declare(Cosh, numpy=np.cosh)
+@declare(Cosh, numpy=np.cosh, math=(r"y = \cosh x",
+                r"\frac{\partial y}{\partial x} = \sinh x"))
 def cosh(x):
     """Hyperbolic cosine."""
     return Cosh()(x)
 
 
-@declare(Asinh, numpy=np.arcsinh)
+@declare(Asinh, numpy=np.arcsinh, math=(r"y = \operatorname{asinh} x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{\sqrt{x^2 + 1}}"))
 def asinh(x):
     """Inverse hyperbolic sine."""
     return Asinh()(x)
 
 
-@declare(Acosh, numpy=np.arccosh)
+@declare(Acosh, numpy=np.arccosh, math=(r"y = \operatorname{acosh} x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{\sqrt{x^2 - 1}}"))
 def acosh(x):
     """Inverse hyperbolic cosine; x >= 1."""
     return Acosh()(x)
 
 
-@declare(Atanh, numpy=np.arctanh)
+@declare(Atanh, numpy=np.arctanh, math=(r"y = \operatorname{atanh} x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{1 - x^2}"))
 def atanh(x):
     """Inverse hyperbolic tangent; x in (-1, 1)."""
     return Atanh()(x)
 
 
-@declare(Log2, numpy=np.log2)
+@declare(Log2, numpy=np.log2, math=(r"y = \log_2 x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{x \ln 2}"))
 def log2(x):
     """Base-2 logarithm."""
     return Log2()(x)
 
 
-@declare(Log10, numpy=np.log10)
+@declare(Log10, numpy=np.log10, math=(r"y = \log_{10} x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{x \ln 10}"))
 def log10(x):
     """Base-10 logarithm."""
     return Log10()(x)
 
 
-@declare(Log1p, numpy=np.log1p, scipy="log1p")
+@declare(Log1p, numpy=np.log1p, scipy="log1p", math=(r"y = \ln(1 + x)",
+                r"\frac{\partial y}{\partial x} = \frac{1}{1 + x}"))
 def log1p(x):
     """log(1 + x), accurate for small x."""
     return Log1p()(x)
 
 
-@declare(Expm1, numpy=np.expm1, scipy="expm1")
+@declare(Expm1, numpy=np.expm1, scipy="expm1", math=(r"y = e^x - 1",
+                r"\frac{\partial y}{\partial x} = e^x"))
 def expm1(x):
     """exp(x) - 1, accurate for small x."""
     return Expm1()(x)
 
 
-@declare(Exp2, numpy=np.exp2, scipy="exp2")
+@declare(Exp2, numpy=np.exp2, scipy="exp2", math=(r"y = 2^x",
+                r"\frac{\partial y}{\partial x} = 2^x \ln 2"))
 def exp2(x):
     """2 ** x."""
     return Exp2()(x)
 
 
-@declare(Erf, scipy="erf")
+@declare(Erf, scipy="erf", math=(r"y = \operatorname{erf} x = \frac{2}{\sqrt\pi}\int_0^x e^{-t^2}\,dt",
+                r"\frac{\partial y}{\partial x} = \frac{2}{\sqrt\pi} e^{-x^2}"))
 def erf(x):
     """The error function (scipy.special.erf)."""
     return Erf()(x)
 
 
-@declare(Erfc, scipy="erfc")
+@declare(Erfc, scipy="erfc", math=(r"y = 1 - \operatorname{erf} x",
+                r"\frac{\partial y}{\partial x} = -\frac{2}{\sqrt\pi} e^{-x^2}"))
 def erfc(x):
     """The complementary error function 1 - erf(x) (scipy.special.erfc)."""
     return Erfc()(x)
 
 
-@declare(Logit, Clip, scipy="logit")
+@declare(Logit, Clip, scipy="logit", math=(r"y = \ln\frac{x}{1 - x}",
+                r"\frac{\partial y}{\partial x} = \frac{1}{x (1 - x)}"))
 def logit(p, eps=None):
     """log(p / (1 - p)), the inverse of sigmoid (scipy.special.logit). With
     `eps`, p is first clipped to [eps, 1 - eps], as PyTorch's `logit`."""
@@ -553,25 +570,29 @@ def logit(p, eps=None):
     return Logit()(p)
 
 
-@declare(Xlogy, scipy="xlogy")
+@declare(Xlogy, scipy="xlogy", math=(r"y = a \ln b",
+                r"\frac{\partial y}{\partial a} = \ln b,\quad \frac{\partial y}{\partial b} = \frac{a}{b}"))
 def xlogy(x, y):
     """x * log(y), 0 where x is 0 (scipy.special.xlogy, PyTorch's `xlogy`)."""
     return Xlogy()(x, y)
 
 
-@declare(Lgamma, scipy="gammaln")
+@declare(Lgamma, scipy="gammaln", math=(r"y = \ln|\Gamma(x)|",
+                r"\frac{\partial y}{\partial x} = \psi(x)"))
 def lgamma(x):
     """ln|Gamma(x)|, the log of the gamma function's magnitude (scipy.special.gammaln)."""
     return Lgamma()(x)
 
 
-@declare(Digamma, scipy=("digamma", "psi"))
+@declare(Digamma, scipy=("digamma", "psi"), math=(r"y = \psi(x) = \frac{d}{dx}\ln\Gamma(x)",
+                r"\frac{\partial y}{\partial x} = \psi^{(1)}(x)"))
 def digamma(x):
     """The derivative of lgamma (scipy.special.digamma)."""
     return Digamma()(x)
 
 
-@declare(Polygamma)
+@declare(Polygamma, math=(r"y = \psi^{(n)}(x)",
+                r"\frac{\partial y}{\partial x} = \psi^{(n+1)}(x)"))
 def polygamma(n, x):
     """The n-th derivative of digamma, for an int n >= 0 (PyTorch's
     `polygamma(n, x)`, scipy.special.polygamma)."""
@@ -583,43 +604,50 @@ def polygamma(n, x):
     return Digamma()(x) if n == 0 else Polygamma(int(n))(x)
 
 
-@declare(numpy=np.square)
+@declare(numpy=np.square, math=(r"y = x^2",
+                r"\frac{\partial y}{\partial x} = 2x"))
 def square(x):
     """x ** 2."""
     return pow(x, 2)
 
 
-@declare(numpy=np.reciprocal)
+@declare(numpy=np.reciprocal, math=(r"y = \frac{1}{x}",
+                r"\frac{\partial y}{\partial x} = -y^2"))
 def reciprocal(x):
     """1 / x."""
     return div(1.0, x)
 
 
-@declare(Rsqrt)
+@declare(Rsqrt, math=(r"y = \frac{1}{\sqrt x}",
+                r"\frac{\partial y}{\partial x} = -\tfrac12 y^3"))
 def rsqrt(x):
     """1 / sqrt(x)."""
     return Rsqrt()(x)
 
 
-@declare(Cbrt, numpy=np.cbrt, scipy="cbrt")
+@declare(Cbrt, numpy=np.cbrt, scipy="cbrt", math=(r"y = \sqrt[3]{x}",
+                r"\frac{\partial y}{\partial x} = \frac{1}{3 y^2}"))
 def cbrt(x):
     """The real cube root (negative for negative x)."""
     return Cbrt()(x)
 
 
-@declare(Hypot, numpy=np.hypot)
+@declare(Hypot, numpy=np.hypot, math=(r"y = \sqrt{a^2 + b^2}",
+                r"\frac{\partial y}{\partial a} = \frac{a}{y},\quad \frac{\partial y}{\partial b} = \frac{b}{y}"))
 def hypot(a, b):
     """sqrt(a**2 + b**2) without overflow; a and b broadcast."""
     return Hypot()(a, b)
 
 
-@declare(LogAddExp, numpy=np.logaddexp)
+@declare(LogAddExp, numpy=np.logaddexp, math=(r"y = \ln(e^a + e^b)",
+                r"\frac{\partial y}{\partial a} = e^{a - y},\quad \frac{\partial y}{\partial b} = e^{b - y}"))
 def logaddexp(a, b):
     """log(exp(a) + exp(b)) without overflow; a and b broadcast."""
     return LogAddExp()(a, b)
 
 
-@declare()
+@declare(math=(r"y = a + w\,(b - a)",
+                r"\frac{\partial y}{\partial a} = 1 - w,\quad \frac{\partial y}{\partial b} = w,\quad \frac{\partial y}{\partial w} = b - a"))
 def lerp(a, b, w):
     """a + w (b - a): linear interpolation from a (w = 0) to b (w = 1); w is
     a number or an array, all three broadcast (PyTorch's torch.lerp)."""

@@ -110,7 +110,8 @@ class Module:
 
     # -- running ----------------------------------------------------------------
     def forward(self, *args, **kwargs):
-        """The computation; every subclass defines it."""
+        """The module's computation on its inputs, as its class describes it;
+        `module(*inputs)` calls it (with the hooks). Every subclass defines it."""
         raise NotImplementedError(f"{type(self).__name__}: forward is not defined")
 
     def __call__(self, *args, **kwargs):
