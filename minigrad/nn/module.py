@@ -47,6 +47,7 @@ class Module:
     an error (see `cast_input`).
     """
 
+    #: Whether a constant input is cast to the dtype of the module's weights.
     casts_input = False
     # Class-level empty defaults keep __call__ to one cheap test when no
     # hook is registered; registering gives the instance its own dict.

@@ -204,6 +204,7 @@ class Adam(Optimizer):
         Use the running maximum of `v` (AMSGrad).
     """
 
+    #: AdamW's decay (p = p - lr * weight_decay * p, outside the moments) instead of L2 through g.
     decoupled_weight_decay = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):

@@ -102,6 +102,17 @@ def test_no_docstring_is_shown_as_a_raw_code_block(site):
     assert not raw, f"docstrings shown as one code block: {raw}"
 
 
+def test_every_entry_of_the_reference_has_text(site):
+    empty = []
+    for page in (site / "api").glob("*.html"):
+        html = page.read_text()
+        for match in re.finditer(r'<dt class="sig sig-object py" id="([^"]+)">.*?</dt>\s*<dd>(.*?)(?:</dd>|<dl)', html, re.S):
+            body = re.sub(r'^\s*<p>Bases:.*?</p>', "", match.group(2), flags=re.S)
+            if not re.sub(r"<[^>]+>", "", body).strip():
+                empty.append(match.group(1))
+    assert not empty, f"{len(empty)} entries of the API reference have no text: {empty}"
+
+
 def test_parameter_lists_render_as_tables(site):
     viz = (site / "api" / "viz.html").read_text()
     for ident, params in (("minigrad.viz.to_dot", ("show", "params", "rankdir", "cluster_modules")),
