@@ -88,7 +88,10 @@ def test_the_F_pages_show_each_ops_forward_and_derivative_as_math(site):
         entry = _entry(functions, f"minigrad.functions.{name}")
         assert entry.count('class="math notranslate nohighlight"') == 2, f"F.{name}: no forward and derivative math"
         assert "\\partial" in entry, f"F.{name}: the derivative is missing"
-    assert "Conv2d:" in re.sub(r"<[^>]+>", "", _entry(functions, "minigrad.functions.conv2d"))
+    for name in ("matmul", "conv2d", "softmax_cross_entropy"):
+        assert _entry(functions, f"minigrad.functions.{name}").count('class="math notranslate nohighlight"') == 2, name
+    # an op with no LaTeX declared shows the math its Function classes' docstrings state
+    assert "Transpose:" in re.sub(r"<[^>]+>", "", _entry(functions, "minigrad.functions.transpose"))
 
 
 def test_no_docstring_is_shown_as_a_raw_code_block(site):

@@ -113,9 +113,9 @@ def test_an_op_page_gets_its_math_as_rendered_formulas():
     _docstrings.as_restructured_text(None, "function", "minigrad.functions.tanh", F.tanh, {}, lines)
     text = "\n".join(lines)
     assert text.count(".. math::") == 2 and r"1 - y^2" in text
-    lines = ["2-D convolution."]   # no LaTeX declared: the math its Function classes' docstrings state
-    _docstrings.as_restructured_text(None, "function", "minigrad.functions.conv2d", F.conv2d, {}, lines)
-    assert "Conv2d:" in "\n".join(lines)
+    lines = ["Transpose."]   # no LaTeX declared: the math its Function classes' docstrings state
+    _docstrings.as_restructured_text(None, "function", "minigrad.functions.transpose", F.transpose, {}, lines)
+    assert "Transpose:" in "\n".join(lines)
 
 
 def test_the_latex_of_each_declaration_is_balanced():
