@@ -62,12 +62,18 @@ def _array(y):
 class Function:
     """Base class of every op. See the module docstring."""
 
-    __slots__ = ("inputs", "outputs", "generation", "seq", "saved_versions", "_self_ref", "__weakref__")
+    __slots__ = {"inputs": "The input Variables, as recorded (a tuple).",
+                 "outputs": "Weak references to the output Variables (call one to get the Variable, or None).",
+                 "generation": "One more than the highest generation of the inputs: backward runs the highest first.",
+                 "seq": "The creation number: Functions recorded later have larger ones.",
+                 "saved_versions": "The versions of the saved inputs and outputs at forward, checked by backward.",
+                 "_self_ref": None, "__weakref__": None}
 
     # What backward reads of the data, checked against in-place changes made
     # after forward (core/versions.py): "inputs", "outputs", both, () for an
     # op whose backward needs only shapes, or "each other" for a product of
     # two inputs. Ops narrow it as PyTorch's saves.
+    #: What backward reads of the data: "inputs", "outputs", both, () or "each other".
     saves_for_backward = ("inputs", "outputs")
 
     def __init_subclass__(cls, **kwargs):
@@ -194,9 +200,15 @@ class Function:
         return y if outputs is None else outputs
 
     def forward(self, *xs):
+        """The value: ndarrays in (one per input), an ndarray or a tuple of
+        ndarrays out (one per output). Every op defines it."""
         raise NotImplementedError(f"{self.name}: forward is not defined")
 
     def backward(self, *gys):
+        """The gradients: given dL/dy for each output (Variables; None for an
+        output that got none), dL/dx for each input, as Variables computed
+        with ops (so backward itself can be differentiated), None for an
+        input that gets no gradient. Every differentiable op defines it."""
         raise NotImplementedError(f"{self.name}: backward is not defined")
 
     def needs_grad(self, i):

@@ -36,8 +36,15 @@ class Variable:
     core/numpy_protocol.py.
     """
 
-    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "_hooks",
-                 "version_counter", "__weakref__")
+    __slots__ = {"data": "The value, an ndarray (a device array on a GPU).",
+                 "name": "The name shown in errors, graphs and the stepper (None: unnamed).",
+                 "grad": "The gradient that backward accumulated, a Variable of the same shape, or None.",
+                 "creator": "The Function that computed this Variable (None for a leaf).",
+                 "generation": "The depth in the graph: backward runs Functions from the highest generation down.",
+                 "requires_grad": "Whether backward computes a gradient for this Variable.",
+                 "_hooks": "The hooks registered with register_hook.",
+                 "version_counter": "Counts the in-place writes to `data` (shared by views; core/versions.py).",
+                 "__weakref__": None}
 
     def __init__(self, data, name=None, requires_grad=True):
         self.version_counter = None
@@ -64,10 +71,12 @@ class Variable:
     # -- array-like attributes ---------------------------------------------
     @property
     def shape(self):
+        """The shape of `data`, a tuple."""
         return self.data.shape
 
     @property
     def ndim(self):
+        """The number of axes of `data`."""
         return self.data.ndim
 
     @property
@@ -79,10 +88,12 @@ class Variable:
 
     @property
     def dtype(self):
+        """The NumPy dtype of `data`."""
         return self.data.dtype
 
     @property
     def T(self):
+        """The transpose (axes reversed), recorded as an op."""
         return ops.transpose(self)
 
     def __len__(self):
@@ -105,6 +116,7 @@ class Variable:
 
     @property
     def is_cuda(self):
+        """Whether `data` lives on a CUDA GPU."""
         return self.device == "cuda"
 
     def __repr__(self):

@@ -257,7 +257,8 @@ class RPowConstant(Function):
         return {"c": self.c}
 
 
-@declare(AddConstant, Add, numpy=np.add)
+@declare(AddConstant, Add, numpy=np.add, math=(r"y = a + b",
+                r"\frac{\partial y}{\partial a} = 1,\quad \frac{\partial y}{\partial b} = 1"))
 def add(a, b):
     """a + b, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -267,7 +268,8 @@ def add(a, b):
     return Add()(a, b)
 
 
-@declare(AddConstant, RSubConstant, Sub, numpy=np.subtract)
+@declare(AddConstant, RSubConstant, Sub, numpy=np.subtract, math=(r"y = a - b",
+                r"\frac{\partial y}{\partial a} = 1,\quad \frac{\partial y}{\partial b} = -1"))
 def sub(a, b):
     """a - b, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -277,7 +279,8 @@ def sub(a, b):
     return Sub()(a, b)
 
 
-@declare(MulConstant, Mul, numpy=np.multiply)
+@declare(MulConstant, Mul, numpy=np.multiply, math=(r"y = a \cdot b",
+                r"\frac{\partial y}{\partial a} = b,\quad \frac{\partial y}{\partial b} = a"))
 def mul(a, b):
     """a * b, elementwise, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -287,7 +290,8 @@ def mul(a, b):
     return Mul()(a, b)
 
 
-@declare(DivConstant, RDivConstant, Div, numpy=np.divide)
+@declare(DivConstant, RDivConstant, Div, numpy=np.divide, math=(r"y = a / b",
+                r"\frac{\partial y}{\partial a} = \frac{1}{b},\quad \frac{\partial y}{\partial b} = -\frac{a}{b^2}"))
 def div(a, b):
     """a / b, elementwise, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -297,13 +301,15 @@ def div(a, b):
     return Div()(a, b)
 
 
-@declare(Neg, numpy=np.negative)
+@declare(Neg, numpy=np.negative, math=(r"y = -x",
+                r"\frac{\partial y}{\partial x} = -1"))
 def neg(x):
     """-x."""
     return Neg()(x)
 
 
-@declare(PowConstant, RPowConstant, Pow, numpy=np.power, methods="pow")
+@declare(PowConstant, RPowConstant, Pow, numpy=np.power, methods="pow", math=(r"y = a^b",
+                r"\frac{\partial y}{\partial a} = b\,a^{b-1},\quad \frac{\partial y}{\partial b} = a^b \ln a"))
 def pow(a, b):
     """a ** b, elementwise. A Python-number exponent is a constant."""
     if _is_scalar(b):

@@ -313,7 +313,11 @@ def _conv(op, x, W, b, stride, pad, dilation, groups):
     return reshape(y, y.shape[:2] + geometry[4])
 
 
-@declare(Conv2d, functional=True)
+@declare(Conv2d, functional=True, math=(r"y_{n,o,i,j} = b_o + \sum_{c,u,v} W_{o,c,u,v}\,x_{n,c,\,s i + u,\,s j + v}"
+                        r"\quad(\text{a correlation; one group, no dilation})",
+                r"\bar W = \text{correlation of } x \text{ with } \bar y,\quad "
+                r"\bar x = \text{full correlation of } \bar y \text{ with the flipped } W,\quad "
+                r"\bar b_o = \textstyle\sum_{n,i,j} \bar y_{n,o,i,j}"))
 def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """2-D convolution (cross-correlation, as PyTorch): x (N, C, H, W),
     W (O, C/groups, kh, kw), b (O,) or None -> y (N, O, oh, ow) with

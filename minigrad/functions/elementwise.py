@@ -545,103 +545,120 @@ class Sinc(Function):
 
 # -- public functions ----------------------------------------------------------
 
-@declare(Asin, numpy=np.arcsin)
+@declare(Asin, numpy=np.arcsin, math=(r"y = \arcsin x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{\sqrt{1 - x^2}}"))
 def asin(x):
     """Inverse sine, in [-pi/2, pi/2]; x in [-1, 1]."""
     return Asin()(x)
 
 
-@declare(Acos, numpy=np.arccos)
+@declare(Acos, numpy=np.arccos, math=(r"y = \arccos x",
+                r"\frac{\partial y}{\partial x} = -\frac{1}{\sqrt{1 - x^2}}"))
 def acos(x):
     """Inverse cosine, in [0, pi]; x in [-1, 1]."""
     return Acos()(x)
 
 
-@declare(Atan, numpy=np.arctan)
+@declare(Atan, numpy=np.arctan, math=(r"y = \arctan x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{1 + x^2}"))
 def atan(x):
     """Inverse tangent, in (-pi/2, pi/2)."""
     return Atan()(x)
 
 
-@declare(Atan2, numpy=np.arctan2)
+@declare(Atan2, numpy=np.arctan2, math=(r"y = \operatorname{atan2}(a, b)",
+                r"\frac{\partial y}{\partial a} = \frac{b}{a^2 + b^2},\quad \frac{\partial y}{\partial b} = -\frac{a}{a^2 + b^2}"))
 def atan2(y, x):
     """The angle of the point (x, y), in (-pi, pi]; y and x broadcast."""
     return Atan2()(y, x)
 
 
-@declare(Sinh, numpy=np.sinh)
+@declare(Sinh, numpy=np.sinh, math=(r"y = \sinh x",
+                r"\frac{\partial y}{\partial x} = \cosh x"))
 def sinh(x):
     """Hyperbolic sine."""
     return Sinh()(x)
 
 
-@declare(Cosh, numpy=np.cosh)
+@declare(Cosh, numpy=np.cosh, math=(r"y = \cosh x",
+                r"\frac{\partial y}{\partial x} = \sinh x"))
 def cosh(x):
     """Hyperbolic cosine."""
     return Cosh()(x)
 
 
-@declare(Asinh, numpy=np.arcsinh)
+@declare(Asinh, numpy=np.arcsinh, math=(r"y = \operatorname{asinh} x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{\sqrt{x^2 + 1}}"))
 def asinh(x):
     """Inverse hyperbolic sine."""
     return Asinh()(x)
 
 
-@declare(Acosh, numpy=np.arccosh)
+@declare(Acosh, numpy=np.arccosh, math=(r"y = \operatorname{acosh} x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{\sqrt{x^2 - 1}}"))
 def acosh(x):
     """Inverse hyperbolic cosine; x >= 1."""
     return Acosh()(x)
 
 
-@declare(Atanh, numpy=np.arctanh)
+@declare(Atanh, numpy=np.arctanh, math=(r"y = \operatorname{atanh} x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{1 - x^2}"))
 def atanh(x):
     """Inverse hyperbolic tangent; x in (-1, 1)."""
     return Atanh()(x)
 
 
-@declare(Log2, numpy=np.log2)
+@declare(Log2, numpy=np.log2, math=(r"y = \log_2 x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{x \ln 2}"))
 def log2(x):
     """Base-2 logarithm."""
     return Log2()(x)
 
 
-@declare(Log10, numpy=np.log10)
+@declare(Log10, numpy=np.log10, math=(r"y = \log_{10} x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{x \ln 10}"))
 def log10(x):
     """Base-10 logarithm."""
     return Log10()(x)
 
 
-@declare(Log1p, numpy=np.log1p, scipy="log1p")
+@declare(Log1p, numpy=np.log1p, scipy="log1p", math=(r"y = \ln(1 + x)",
+                r"\frac{\partial y}{\partial x} = \frac{1}{1 + x}"))
 def log1p(x):
     """log(1 + x), accurate for small x."""
     return Log1p()(x)
 
 
-@declare(Expm1, numpy=np.expm1, scipy="expm1")
+@declare(Expm1, numpy=np.expm1, scipy="expm1", math=(r"y = e^x - 1",
+                r"\frac{\partial y}{\partial x} = e^x"))
 def expm1(x):
     """exp(x) - 1, accurate for small x."""
     return Expm1()(x)
 
 
-@declare(Exp2, numpy=np.exp2, scipy="exp2")
+@declare(Exp2, numpy=np.exp2, scipy="exp2", math=(r"y = 2^x",
+                r"\frac{\partial y}{\partial x} = 2^x \ln 2"))
 def exp2(x):
     """2 ** x."""
     return Exp2()(x)
 
 
-@declare(Erf, scipy="erf")
+@declare(Erf, scipy="erf", math=(r"y = \operatorname{erf} x = \frac{2}{\sqrt\pi}\int_0^x e^{-t^2}\,dt",
+                r"\frac{\partial y}{\partial x} = \frac{2}{\sqrt\pi} e^{-x^2}"))
 def erf(x):
     """The error function (scipy.special.erf)."""
     return Erf()(x)
 
 
-@declare(Erfc, scipy="erfc")
+@declare(Erfc, scipy="erfc", math=(r"y = 1 - \operatorname{erf} x",
+                r"\frac{\partial y}{\partial x} = -\frac{2}{\sqrt\pi} e^{-x^2}"))
 def erfc(x):
     """The complementary error function 1 - erf(x) (scipy.special.erfc)."""
     return Erfc()(x)
 
 
-@declare(Logit, Clip, scipy="logit")
+@declare(Logit, Clip, scipy="logit", math=(r"y = \ln\frac{x}{1 - x}",
+                r"\frac{\partial y}{\partial x} = \frac{1}{x (1 - x)}"))
 def logit(p, eps=None):
     """log(p / (1 - p)), the inverse of sigmoid (scipy.special.logit). With
     `eps`, p is first clipped to [eps, 1 - eps], as PyTorch's `logit`."""
@@ -651,25 +668,29 @@ def logit(p, eps=None):
     return Logit()(p)
 
 
-@declare(Xlogy, scipy="xlogy")
+@declare(Xlogy, scipy="xlogy", math=(r"y = a \ln b",
+                r"\frac{\partial y}{\partial a} = \ln b,\quad \frac{\partial y}{\partial b} = \frac{a}{b}"))
 def xlogy(x, y):
     """x * log(y), 0 where x is 0 (scipy.special.xlogy, PyTorch's `xlogy`)."""
     return Xlogy()(x, y)
 
 
-@declare(Lgamma, scipy="gammaln")
+@declare(Lgamma, scipy="gammaln", math=(r"y = \ln|\Gamma(x)|",
+                r"\frac{\partial y}{\partial x} = \psi(x)"))
 def lgamma(x):
     """ln|Gamma(x)|, the log of the gamma function's magnitude (scipy.special.gammaln)."""
     return Lgamma()(x)
 
 
-@declare(Digamma, scipy=("digamma", "psi"))
+@declare(Digamma, scipy=("digamma", "psi"), math=(r"y = \psi(x) = \frac{d}{dx}\ln\Gamma(x)",
+                r"\frac{\partial y}{\partial x} = \psi^{(1)}(x)"))
 def digamma(x):
     """The derivative of lgamma (scipy.special.digamma)."""
     return Digamma()(x)
 
 
-@declare(Polygamma)
+@declare(Polygamma, math=(r"y = \psi^{(n)}(x)",
+                r"\frac{\partial y}{\partial x} = \psi^{(n+1)}(x)"))
 def polygamma(n, x):
     """The n-th derivative of digamma, for an int n >= 0 (PyTorch's
     `polygamma(n, x)`, scipy.special.polygamma)."""
@@ -681,43 +702,50 @@ def polygamma(n, x):
     return Digamma()(x) if n == 0 else Polygamma(int(n))(x)
 
 
-@declare(numpy=np.square)
+@declare(numpy=np.square, math=(r"y = x^2",
+                r"\frac{\partial y}{\partial x} = 2x"))
 def square(x):
     """x ** 2."""
     return pow(x, 2)
 
 
-@declare(numpy=np.reciprocal)
+@declare(numpy=np.reciprocal, math=(r"y = \frac{1}{x}",
+                r"\frac{\partial y}{\partial x} = -y^2"))
 def reciprocal(x):
     """1 / x."""
     return div(1.0, x)
 
 
-@declare(Rsqrt)
+@declare(Rsqrt, math=(r"y = \frac{1}{\sqrt x}",
+                r"\frac{\partial y}{\partial x} = -\tfrac12 y^3"))
 def rsqrt(x):
     """1 / sqrt(x)."""
     return Rsqrt()(x)
 
 
-@declare(Cbrt, numpy=np.cbrt, scipy="cbrt")
+@declare(Cbrt, numpy=np.cbrt, scipy="cbrt", math=(r"y = \sqrt[3]{x}",
+                r"\frac{\partial y}{\partial x} = \frac{1}{3 y^2}"))
 def cbrt(x):
     """The real cube root (negative for negative x)."""
     return Cbrt()(x)
 
 
-@declare(Hypot, numpy=np.hypot)
+@declare(Hypot, numpy=np.hypot, math=(r"y = \sqrt{a^2 + b^2}",
+                r"\frac{\partial y}{\partial a} = \frac{a}{y},\quad \frac{\partial y}{\partial b} = \frac{b}{y}"))
 def hypot(a, b):
     """sqrt(a**2 + b**2) without overflow; a and b broadcast."""
     return Hypot()(a, b)
 
 
-@declare(LogAddExp, numpy=np.logaddexp)
+@declare(LogAddExp, numpy=np.logaddexp, math=(r"y = \ln(e^a + e^b)",
+                r"\frac{\partial y}{\partial a} = e^{a - y},\quad \frac{\partial y}{\partial b} = e^{b - y}"))
 def logaddexp(a, b):
     """log(exp(a) + exp(b)) without overflow; a and b broadcast."""
     return LogAddExp()(a, b)
 
 
-@declare()
+@declare(math=(r"y = a + w\,(b - a)",
+                r"\frac{\partial y}{\partial a} = 1 - w,\quad \frac{\partial y}{\partial b} = w,\quad \frac{\partial y}{\partial w} = b - a"))
 def lerp(a, b, w):
     """a + w (b - a): linear interpolation from a (w = 0) to b (w = 1); w is
     a number or an array, all three broadcast (PyTorch's torch.lerp)."""
@@ -772,21 +800,24 @@ def trunc(x):
     return Trunc()(x)
 
 
-@declare(Fmax, numpy=np.fmax)
+@declare(Fmax, numpy=np.fmax, math=(r"y = \max(a, b)\ \text{(NaN loses)}",
+                r"\frac{\partial y}{\partial a} = [a \text{ chosen}],\quad \frac{\partial y}{\partial b} = [b \text{ chosen}]"))
 def fmax(a, b):
     """Elementwise maximum ignoring NaN (NaN only where both are), a and b
     broadcast, as np.fmax; at ties the gradient goes to a (PyTorch's)."""
     return Fmax()(a, b)
 
 
-@declare(Fmin, numpy=np.fmin)
+@declare(Fmin, numpy=np.fmin, math=(r"y = \min(a, b)\ \text{(NaN loses)}",
+                r"\frac{\partial y}{\partial a} = [a \text{ chosen}],\quad \frac{\partial y}{\partial b} = [b \text{ chosen}]"))
 def fmin(a, b):
     """Elementwise minimum ignoring NaN (NaN only where both are), a and b
     broadcast, as np.fmin; at ties the gradient goes to a (PyTorch's)."""
     return Fmin()(a, b)
 
 
-@declare(NanToNum, numpy=np.nan_to_num)
+@declare(NanToNum, numpy=np.nan_to_num, math=(r"y = x \text{ where finite, else the replacement}",
+                r"\frac{\partial y}{\partial x} = [x \text{ finite}]"))
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     """x with NaN replaced by `nan`, +inf by `posinf` and -inf by `neginf`
     (None: the largest / most negative finite number of x's dtype), as
@@ -797,44 +828,51 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     return NanToNum(nan, posinf, neginf)(x)
 
 
-@declare(Sinc, numpy=np.sinc)
+@declare(Sinc, numpy=np.sinc, math=(r"y = \frac{\sin \pi x}{\pi x},\quad y(0) = 1",
+                r"\frac{\partial y}{\partial x} = \frac{\cos \pi x - y}{x},\quad 0 \text{ at } x = 0"))
 def sinc(x):
     """The normalized sinc function sin(pi x) / (pi x), 1 at 0, as np.sinc."""
     return Sinc()(x)
 
 
-@declare(numpy=np.deg2rad)
+@declare(numpy=np.deg2rad, math=(r"y = \frac{\pi}{180}\,x",
+                r"\frac{\partial y}{\partial x} = \frac{\pi}{180}"))
 def deg2rad(x):
     """Degrees to radians: x * pi / 180, as np.deg2rad."""
     return mul(x, math.pi / 180)
 
 
-@declare(numpy=np.radians)
+@declare(numpy=np.radians, math=(r"y = \frac{\pi}{180}\,x",
+                r"\frac{\partial y}{\partial x} = \frac{\pi}{180}"))
 def radians(x):
     """Degrees to radians: x * pi / 180, as np.radians (the same as deg2rad)."""
     return mul(x, math.pi / 180)
 
 
-@declare(numpy=np.rad2deg)
+@declare(numpy=np.rad2deg, math=(r"y = \frac{180}{\pi}\,x",
+                r"\frac{\partial y}{\partial x} = \frac{180}{\pi}"))
 def rad2deg(x):
     """Radians to degrees: x * 180 / pi, as np.rad2deg."""
     return mul(x, 180 / math.pi)
 
 
-@declare(numpy=np.degrees)
+@declare(numpy=np.degrees, math=(r"y = \frac{180}{\pi}\,x",
+                r"\frac{\partial y}{\partial x} = \frac{180}{\pi}"))
 def degrees(x):
     """Radians to degrees: x * 180 / pi, as np.degrees (the same as rad2deg)."""
     return mul(x, 180 / math.pi)
 
 
-@declare(numpy=np.real)
+@declare(numpy=np.real, math=(r"y = x \text{ (real input)}",
+                r"\frac{\partial y}{\partial x} = 1"))
 def real(x):
     """The real part, as np.real: x itself (minigrad's numbers are real;
     complex ones are refused where they would be made)."""
     return x
 
 
-@declare(numpy=np.imag)
+@declare(numpy=np.imag, math=(r"y = 0 \text{ (real input)}",
+                r"\text{no gradient}"))
 def imag(x):
     """The imaginary part, as np.imag: zeros of x's shape and dtype
     (minigrad's numbers are real); no gradient (nd)."""

@@ -63,7 +63,8 @@ class MatMul(Function):
         return ga, gb
 
 
-@declare(MatMul, numpy=np.matmul)
+@declare(MatMul, numpy=np.matmul, math=(r"y = a\,b",
+                r"\bar a = \bar y\,b^\top,\quad \bar b = a^\top\,\bar y\quad(\bar v = \partial L / \partial v)"))
 def matmul(a, b):
     """a @ b as np.matmul: batched and broadcasting."""
     return MatMul()(a, b)
@@ -106,7 +107,8 @@ class Linear(Function):
         return gx, gW, sum_to(gy, (W.shape[0],)) if self.needs_grad(2) else None
 
 
-@declare(Linear, functional=True)
+@declare(Linear, functional=True, math=(r"y = x\,W^\top + b",
+                r"\bar x = \bar y\,W,\quad \bar W = \bar y^\top x,\quad \bar b = \textstyle\sum_n \bar y_n"))
 def linear(x, W, b=None):
     """x @ W.T + b: the affine map of a fully connected layer. W has shape
     (out_features, in_features) as nn.Linear stores it; x has its features

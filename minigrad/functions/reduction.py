@@ -349,37 +349,43 @@ class PNorm(Reduction):
         return dict(super().settings(), ord=self.p)
 
 
-@declare(Sum, numpy=np.sum, methods="sum")
+@declare(Sum, numpy=np.sum, methods="sum", math=(r"y = \sum_i x_i",
+                r"\frac{\partial y}{\partial x_i} = 1"))
 def sum(x, axis=None, keepdims=False):
     """Sum over `axis` (None: all axes)."""
     return Sum(axis, keepdims)(x)
 
 
-@declare(Mean, numpy=np.mean, methods="mean")
+@declare(Mean, numpy=np.mean, methods="mean", math=(r"y = \frac{1}{N}\sum_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{1}{N}"))
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis` (None: all axes)."""
     return Mean(axis, keepdims)(x)
 
 
-@declare(Max, numpy=(np.max, np.amax), methods="max")
+@declare(Max, numpy=(np.max, np.amax), methods="max", math=(r"y = \max_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def max(x, axis=None, keepdims=False):
     """Maximum over `axis` (None: all axes)."""
     return Max(axis, keepdims)(x)
 
 
-@declare(Min, numpy=(np.min, np.amin), methods="min")
+@declare(Min, numpy=(np.min, np.amin), methods="min", math=(r"y = \min_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def min(x, axis=None, keepdims=False):
     """Minimum over `axis` (None: all axes)."""
     return Min(axis, keepdims)(x)
 
 
-@declare(LogSumExp, methods="logsumexp")
+@declare(LogSumExp, methods="logsumexp", math=(r"y = \log \sum_i e^{x_i}",
+                r"\frac{\partial y}{\partial x_i} = \frac{e^{x_i}}{\sum_j e^{x_j}} = e^{x_i - y}"))
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over `axis` (None: all axes), without overflow."""
     return LogSumExp(axis, keepdims)(x)
 
 
-@declare(Var, numpy=np.var, methods="var")
+@declare(Var, numpy=np.var, methods="var", math=(r"y = \frac{1}{N - \mathit{ddof}}\sum_i (x_i - \bar x)^2",
+                r"\frac{\partial y}{\partial x_i} = \frac{2\,(x_i - \bar x)}{N - \mathit{ddof}}"))
 def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Variance over `axis` (None: all axes), dividing by n - ddof: ddof=0
     (the default) is the population variance, ddof=1 the unbiased sample
@@ -387,7 +393,8 @@ def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     return Var(axis, keepdims, _ddof("var", ddof, correction))(x)
 
 
-@declare(Std, numpy=np.std, methods="std")
+@declare(Std, numpy=np.std, methods="std", math=(r"y = \sqrt{\frac{1}{N - \mathit{ddof}}\sum_i (x_i - \bar x)^2}",
+                r"\frac{\partial y}{\partial x_i} = \frac{x_i - \bar x}{(N - \mathit{ddof})\,y}"))
 def std(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Standard deviation, sqrt(var(x, axis, keepdims, ddof)); `correction`
     is PyTorch's name for ddof (default 0 here, as NumPy's). Its gradient
@@ -406,27 +413,31 @@ def _ddof(op, ddof, correction):
     return ddof
 
 
-@declare(Prod, numpy=np.prod, methods="prod")
+@declare(Prod, numpy=np.prod, methods="prod", math=(r"y = \prod_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \prod_{j \ne i} x_j"))
 def prod(x, axis=None, keepdims=False):
     """Product over `axis` (None: all axes). Its gradient is exact where x
     holds zeros."""
     return Prod(axis, keepdims)(x)
 
 
-@declare(Max)
+@declare(Max, math=(r"y = \max_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def amax(x, axis=None, keepdims=False):
     """Maximum over `axis`, the same as max (NumPy's and PyTorch's name for
     the values-only maximum); ties share the gradient equally."""
     return Max(axis, keepdims)(x)
 
 
-@declare(Min)
+@declare(Min, math=(r"y = \min_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def amin(x, axis=None, keepdims=False):
     """Minimum over `axis`, the same as min; ties share the gradient equally."""
     return Min(axis, keepdims)(x)
 
 
-@declare(PNorm, Sum, Max, Min, SVD, numpy=np.linalg.norm, methods="norm")
+@declare(PNorm, Sum, Max, Min, SVD, numpy=np.linalg.norm, methods="norm", math=(r"y = \Big(\sum_i |x_i|^p\Big)^{1/p}",
+                r"\frac{\partial y}{\partial x_i} = \operatorname{sign}(x_i)\,\frac{|x_i|^{p-1}}{y^{p-1}}"))
 def norm(x, ord=None, axis=None, keepdims=False):
     """A vector or matrix norm, as np.linalg.norm. axis None: the 2-norm of
     all elements (ord None), or, with ord, the vector norm of a 1-D x or the

@@ -47,6 +47,7 @@ class Module:
     an error (see `cast_input`).
     """
 
+    #: Whether a constant input is cast to the dtype of the module's weights.
     casts_input = False
     # Class-level empty defaults keep __call__ to one cheap test when no
     # hook is registered; registering gives the instance its own dict.
@@ -112,7 +113,8 @@ class Module:
 
     # -- running ----------------------------------------------------------------
     def forward(self, *args, **kwargs):
-        """The computation; every subclass defines it."""
+        """The module's computation on its inputs, as its class describes it;
+        `module(*inputs)` calls it (with the hooks). Every subclass defines it."""
         raise NotImplementedError(f"{type(self).__name__}: forward is not defined")
 
     def __call__(self, *args, **kwargs):

@@ -53,22 +53,30 @@ def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
     """The graph that computed `outputs` as a `graphviz.Digraph` (shown
     inline by Jupyter; `.source` is the DOT text).
 
-    show      what each Variable node carries, any of "name", "shape",
-              "dtype", "value", "grad" (arrays of up to `max_elements`
-              numbers print them, rounded; bigger ones a summary). Function
-              nodes show the op and its settings (axis, stride, ...).
-              Constants (inputs that need no gradient, integer labels) are
-              drawn dashed and never carry a gradient; an intermediate
-              whose gradient backward freed says so ("grad freed; use
-              retain_grad").
-    params    a Module or a dict name -> Parameter: parameters are labelled
-              by these (dotted) names, e.g. "0.weight".
-    rankdir   "TB" (top to bottom), "LR", "BT" or "RL".
-    cluster_modules  with params=model, draw one labelled box per
-              sub-module around the ops it created; run the forward pass
-              inside `with viz.module_scopes(model):` first.
     Unnamed values are named as in the backward stepper: "L" for a lone
     output, v1, v2, ... for the others, c1, c2, ... for constants.
+
+    Parameters
+    ----------
+    show : tuple of str
+        What each Variable node carries, any of "name", "shape", "dtype",
+        "value", "grad" (arrays of up to `max_elements` numbers print them,
+        rounded; bigger ones a summary). Function nodes show the op and its
+        settings (axis, stride, ...). Constants (inputs that need no
+        gradient, integer labels) are drawn dashed and never carry a
+        gradient; an intermediate whose gradient backward freed says so
+        ("grad freed; use retain_grad").
+    params : Module or dict, optional
+        A Module or a dict name -> Parameter: parameters are labelled by
+        these (dotted) names, e.g. "0.weight".
+    rankdir : str
+        "TB" (top to bottom), "LR", "BT" or "RL".
+    cluster_modules : bool
+        With params=model, draw one labelled box per sub-module around the
+        ops it created; run the forward pass inside
+        `with viz.module_scopes(model):` first.
+    max_elements : int
+        The largest array whose numbers a node prints.
     """
     graph = Graph(check_outputs("to_dot", outputs))
     show = check_show(show)

@@ -28,10 +28,15 @@ from .page import notebook_frame, page_html, write_page
 class Step(NamedTuple):
     """One function's turn in the backward pass.
 
-    function   the Function whose backward ran
-    grads_in   per output, dL/dy as an ndarray (None when no gradient came)
-    grads_out  per input, dL/dx it sent, summed to the input's shape
-               (None where it sent none)
+    Attributes
+    ----------
+    function : Function
+        The Function whose backward ran.
+    grads_in : tuple
+        Per output, dL/dy as an ndarray (None when no gradient came).
+    grads_out : tuple
+        Per input, dL/dx it sent, summed to the input's shape (None where
+        it sent none).
     """
     function: object
     grads_in: tuple
@@ -68,6 +73,8 @@ class BackwardTrace:
 
     # -- the observer protocol of core/backprop.py ---------------------------------------
     def begin(self, outputs, grad_outputs):
+        """Record the start of a backward pass from `outputs` with their
+        seed gradients `grad_outputs` (backprop calls it)."""
         self.pass_starts.append(len(self.steps))
         self.seeds.append([(y, _copy(gy)) for y, gy in zip(outputs, grad_outputs)])
         for y in outputs:
@@ -75,6 +82,8 @@ class BackwardTrace:
                 self.outputs.append(y)
 
     def step(self, function, gys, gxs):
+        """Record one Function's backward: the gradients `gys` it received
+        and `gxs` it sent (backprop calls it)."""
         grads_out = []
         for i, (x, gx) in enumerate(zip(function.inputs, gxs)):
             g = _copy(gx)
