@@ -5,7 +5,8 @@ Each public function is declared where it is defined, with `@declare(...)`
 functions and Variable methods it answers to. Importing the families below
 defines, and so declares, every op; this module only gathers the names.
 """
-from .arithmetic import add, sub, mul, div, neg, pow
+from .arithmetic import add, sub, mul, div, floor_divide, neg, pow
+from .bitwise import bitwise_and, bitwise_or, bitwise_xor, bitwise_not, left_shift, right_shift
 from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minimum, where
 from .reduction import (sum, mean, max, min, logsumexp, var, std, prod, amax, amin, norm, argmax, argmin,
                         any, all)
@@ -23,7 +24,7 @@ from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax
                          softsign, logsigmoid, glu, prelu)
 from .elementwise import (asin, acos, atan, atan2, sinh, cosh, asinh, acosh, atanh, log2, log10, log1p,
                           expm1, exp2, erf, erfc, square, reciprocal, rsqrt, cbrt, hypot, logaddexp, lerp,
-                          fmod, remainder, sign, floor, ceil, round, trunc, isnan, isinf, isfinite,
+                          fmod, remainder, copysign, sign, floor, ceil, round, trunc, isnan, isinf, isfinite,
                           isclose, logical_and, logical_or, logical_not)
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
                    binary_cross_entropy, huber_loss, accuracy, cross_entropy, nll_loss, mse_loss,

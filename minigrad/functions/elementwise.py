@@ -366,6 +366,23 @@ class Remainder(Function):
         return gr, gb
 
 
+class Copysign(Function):
+    """y = |a| with the sign of b (b's sign bit: -0.0 counts as negative).
+    dy/da = sign(a) * (+1 or -1 by b's sign bit) (0 at a = 0, as PyTorch's),
+    dy/db = 0"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.copysign(a, b)
+
+    def backward(self, gy):
+        a, b = self.inputs
+        ga = gy * (np.sign(a.data) * np.copysign(1, b.data)).astype(gy.dtype) if self.needs_grad(0) else None
+        gb = as_variable(backend.get_array_module(gy.data).zeros(gy.shape, dtype=gy.dtype)) \
+            if self.needs_grad(1) else None
+        return ga, gb
+
+
 # -- public functions ----------------------------------------------------------
 
 @declare(Asin, numpy=np.arcsin)
@@ -523,6 +540,13 @@ def fmod(a, b):
 def remainder(a, b):
     """The remainder of a / b with the sign of b (Python's %, torch.remainder)."""
     return Remainder()(a, b)
+
+
+@declare(Copysign, numpy=np.copysign)
+def copysign(a, b):
+    """|a| with the sign of b, elementwise (NumPy's and PyTorch's copysign;
+    -0.0 in b counts as negative)."""
+    return Copysign()(a, b)
 
 
 @declare(Sign, numpy=np.sign)

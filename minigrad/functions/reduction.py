@@ -8,6 +8,7 @@ from ..device import backend
 from ..core import Config, Function, Variable, as_array
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
+from .cast import astype
 from .math import abs as _abs, exp, sqrt, where
 from .shape import broadcast_to, concat, expand_dims, reshape, squeeze, transpose
 
@@ -315,8 +316,11 @@ class PNorm(Reduction):
 
 
 @declare(Sum, numpy=np.sum, methods="sum")
-def sum(x, axis=None, keepdims=False):
-    """Sum over `axis` (None: all axes)."""
+def sum(x, axis=None, keepdims=False, dtype=None):
+    """Sum over `axis` (None: all axes). dtype: x is cast to it first (as
+    torch.sum(x, dtype=...); differentiable between float dtypes)."""
+    if dtype is not None:
+        x = astype(x, dtype)
     return Sum(axis, keepdims)(x)
 
 
@@ -371,9 +375,11 @@ def _ddof(op, ddof, correction):
 
 
 @declare(Prod, numpy=np.prod, methods="prod")
-def prod(x, axis=None, keepdims=False):
+def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over `axis` (None: all axes). Its gradient is exact where x
-    holds zeros."""
+    holds zeros. dtype: x is cast to it first (as torch.prod(x, dtype=...))."""
+    if dtype is not None:
+        x = astype(x, dtype)
     return Prod(axis, keepdims)(x)
 
 

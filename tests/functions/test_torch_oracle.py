@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import minigrad as mg
 import minigrad.functions as F
 
 torch = pytest.importorskip("torch")
@@ -103,6 +104,22 @@ CASES = [
     ("gelu", F.gelu, tF.gelu, [randn(3, 4) * 2]),
     ("gelu_tanh", lambda x: F.gelu(x, "tanh"), lambda x: tF.gelu(x, approximate="tanh"), [randn(3, 4) * 2]),
     ("softplus", F.softplus, tF.softplus, [randn(3, 4) * 3]),
+    ("softplus_beta_threshold", lambda x: F.softplus(x, beta=2.0, threshold=3.0),
+     lambda x: tF.softplus(x, beta=2.0, threshold=3.0), [randn(3, 4) * 3]),
+    ("copysign", F.copysign, torch.copysign, [randn(2, 3), randn(3)]),
+    ("floor_divide", F.floor_divide, lambda a, b: torch.div(a, b, rounding_mode="floor"),
+     [randn(2, 3) * 4, positive(3)]),
+    ("floor_divide_operator", lambda a, b: a // b, lambda a, b: torch.div(a, b, rounding_mode="floor"),
+     [randn(2, 3) * 4, -positive(2, 3)]),
+    ("div_trunc", lambda a, b: F.div(a, b, rounding_mode="trunc"),
+     lambda a, b: torch.div(a, b, rounding_mode="trunc"), [randn(2, 3) * 4, -positive(3)]),
+    ("remainder_operator", lambda x: x % 1.5, lambda x: torch.remainder(x, 1.5), [randn(3, 4) * 4]),
+    ("sum_dtype", lambda x: F.sum(x, axis=1, dtype=np.float64), lambda x: torch.sum(x, 1, dtype=torch.float64),
+     [randn(3, 4)]),
+    ("prod_dtype", lambda x: F.prod(x, axis=0, dtype=np.float64), lambda x: torch.prod(x, 0, dtype=torch.float64),
+     [randn(3, 4)]),
+    ("pad_negative", lambda x: F.pad(x, ((-1, 2), (1, -2)), value=0.5),
+     lambda x: tF.pad(x, (1, -2, -1, 2), value=0.5), [randn(3, 4)]),
     ("softmax", F.softmax, lambda x: tF.softmax(x, -1), [randn(3, 4)]),
     ("softmax_axis0", lambda x: F.softmax(x, 0), lambda x: tF.softmax(x, 0), [randn(3, 4)]),
     ("log_softmax", lambda x: F.log_softmax(x, 1), lambda x: tF.log_softmax(x, 1), [randn(2, 3, 2)]),
@@ -141,6 +158,46 @@ def test_matches_torch(name, mg_fn, torch_fn, arrays):
     assert_matches_torch(mg_fn, torch_fn, *arrays, atol=1e-9)
 
 
+INTS = RNG.integers(-100, 100, (3, 4))
+SHIFTS = RNG.integers(0, 7, (4,))
+BOOLS = RNG.integers(0, 2, (3, 4)).astype(bool)
+# Not differentiable (nd): values and dtypes on integer and bool inputs, (id, minigrad, torch, inputs).
+ND_CASES = [
+    ("bitwise_and", F.bitwise_and, torch.bitwise_and, [INTS, INTS[0]]),
+    ("bitwise_and_operator_bool", lambda a, b: a & b, lambda a, b: a & b, [BOOLS, ~BOOLS[1]]),
+    ("bitwise_or", F.bitwise_or, torch.bitwise_or, [INTS, INTS.T[:1].T]),
+    ("bitwise_or_operator_number", lambda a: 6 | a, lambda a: 6 | a, [INTS]),
+    ("bitwise_xor", lambda a, b: a ^ b, lambda a, b: a ^ b, [INTS, INTS[::-1].copy()]),
+    ("bitwise_not", F.bitwise_not, torch.bitwise_not, [INTS]),
+    ("bitwise_not_bool", lambda a: ~a, lambda a: ~a, [BOOLS]),
+    ("left_shift", lambda a, b: a << b, lambda a, b: a << b, [INTS, SHIFTS]),
+    ("right_shift", F.right_shift, torch.bitwise_right_shift, [INTS, SHIFTS]),
+    ("floor_divide_integers", lambda a: a // 7, lambda a: a // 7, [INTS]),
+    ("remainder_integers", lambda a: a % 7, lambda a: a % 7, [INTS]),
+    ("div_trunc_integers", lambda a: F.div(a, 7, rounding_mode="trunc"),
+     lambda a: torch.div(a, 7, rounding_mode="trunc"), [INTS]),
+]
+
+
+@pytest.mark.parametrize("name,mg_fn,torch_fn,arrays", ND_CASES, ids=[c[0] for c in ND_CASES])
+def test_not_differentiable_matches_torch(name, mg_fn, torch_fn, arrays):
+    y = mg_fn(*[mg.Variable(a, requires_grad=False) for a in arrays])
+    t = torch_fn(*[torch.tensor(a) for a in arrays])
+    assert str(t.dtype).replace("torch.", "") == str(y.dtype)
+    np.testing.assert_array_equal(y.data, t.numpy())
+
+
+@pytest.mark.parametrize("op,call", [("bitwise_and", lambda x: x & 1), ("bitwise_or", lambda x: 1 | x),
+                                     ("bitwise_xor", lambda x: x ^ x), ("bitwise_not", lambda x: ~x),
+                                     ("left_shift", lambda x: x << 1), ("right_shift", lambda x: x >> 1)])
+def test_bitwise_on_floats_is_an_error_as_torch(op, call):
+    """PyTorch refuses (NotImplementedError or TypeError); minigrad raises a TypeError naming the op and dtype."""
+    with pytest.raises((NotImplementedError, TypeError)):
+        call(torch.ones(3))
+    with pytest.raises(TypeError, match=rf"{op} .*got dtype float32"):
+        call(mg.Variable(np.ones(3, np.float32)))
+
+
 def _compared_in_other_modules():
     """The ids that each tests/functions/test_ops_torch_*.py module lists in COMPARED."""
     ids = set()
@@ -151,7 +208,7 @@ def _compared_in_other_modules():
 
 def test_every_function_with_a_torch_counterpart_is_compared():
     public = {n for n, obj in vars(F).items() if not n.startswith("_") and inspect.isfunction(obj)}
-    compared = {c[0] for c in CASES} | _compared_in_other_modules()
+    compared = {c[0] for c in CASES + ND_CASES} | _compared_in_other_modules()
     covered = {n for n in public if any(c == n or c.startswith(n + "_") for c in compared)}
     missing = sorted(public - covered - ELSEWHERE - NO_COUNTERPART)
     assert not missing, f"functions not compared with PyTorch: {missing}"
