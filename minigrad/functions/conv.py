@@ -265,6 +265,226 @@ class Conv2d(Function):
                 "groups": self.groups}
 
 
+# -- depthwise convolution: one filter (or `multiplier` filters) per channel ----------
+#
+# With groups == C each output channel sees one input channel, so the K = kh*kw
+# products per pixel are too few for a matrix product. Instead the image is
+# padded once into planes (Hp, Wp), laid end to end in one flat buffer; tap
+# (i, j) is then the whole buffer shifted by dh*i*Wp + dw*j, and
+#
+#     y_flat[n, c, m, l] = sum over taps k of W[c, m, k] * buffer[(n, c, l) + shift_k]
+#
+# for l = p*Wp + q: K multiply-adds over contiguous arrays (NumPy's fastest
+# loops). Positions with p >= oh or q >= ow are scratch: dropped from y, and
+# zero in the gradients laid out the same way. Stride 1 only (a strided
+# depthwise convolution takes the grouped path).
+
+class _Planes:
+    """The flat layout of padded (N, C, Hp, Wp) planes and the taps' shifts."""
+    __slots__ = ("shape", "pads", "plane", "taps")
+
+    def __init__(self, x_shape, pads, kernel, dilation):
+        n, c, h, w = x_shape
+        (top, bottom), (left, right) = pads
+        self.shape = (n, c, h + top + bottom, w + left + right)
+        self.pads = pads
+        self.plane = self.shape[2] * self.shape[3]
+        self.taps = [dilation[0] * i * self.shape[3] + dilation[1] * j
+                     for i in range(kernel[0]) for j in range(kernel[1])]
+
+    def buffer(self, xp, dtype):
+        """Zeros for every plane plus the largest shift (the last taps of
+        scratch positions read past the last plane), and its (N, C, Hp, Wp) view."""
+        n, c, hp, wp = self.shape
+        flat = xp.zeros(n * c * self.plane + self.taps[-1], dtype=dtype)
+        return flat, flat[:n * c * self.plane].reshape(self.shape)
+
+    def padded(self, x, dtype):
+        """x placed inside zero padding, as a flat buffer."""
+        flat, planes = self.buffer(backend.get_array_module(x), dtype)
+        (top, _), (left, _) = self.pads
+        planes[:, :, top:top + x.shape[2], left:left + x.shape[3]] = x
+        return flat
+
+    def shifted(self, flat, k):
+        """The buffer shifted by tap k, as (N, C, 1, Hp*Wp) planes (contiguous)."""
+        n, c = self.shape[:2]
+        start = self.taps[k]
+        return flat[start:start + n * c * self.plane].reshape(n, c, 1, self.plane)
+
+    def grid(self, g, multiplier):
+        """g (N, C*M, oh, ow) laid on the planes: (N, C, M, Hp*Wp), zero outside."""
+        n, c, hp, wp = self.shape
+        oh, ow = g.shape[2:]
+        grid = backend.get_array_module(g).zeros((n, c, multiplier, hp, wp), dtype=g.dtype)
+        grid[..., :oh, :ow] = g.reshape(n, c, multiplier, oh, ow)
+        return grid.reshape(n, c, multiplier, self.plane)
+
+
+def _weight_plane(W, k, plane):
+    """W[:, :, k] (C, M) repeated along a plane: (C, M, plane), so that the
+    product with a shifted buffer runs as one contiguous loop."""
+    return backend.get_array_module(W).repeat(W[:, :, k, None], plane, axis=2)
+
+
+def _depthwise_array(flat, W, layout, out):
+    """y (N, C*M, oh, ow) (a view) of x laid out as `flat` (layout.padded)
+    and W (C, M, kh*kw)."""
+    n, c = layout.shape[:2]
+    y = tmp = None
+    for k in range(len(layout.taps)):
+        term = np.multiply(layout.shifted(flat, k), _weight_plane(W, k, layout.plane), out=tmp)
+        if y is None:
+            y, tmp = term, backend.get_array_module(flat).empty_like(term)
+        else:
+            y += term
+    oh, ow = out
+    return y.reshape(n, c * W.shape[1], layout.shape[2], layout.shape[3])[:, :, :oh, :ow]
+
+
+def _depthwise_grad_x_array(grid, W, layout):
+    """gx (N, C, H, W) = the adjoint of _depthwise_array in x, for gy laid
+    out as `grid` (layout.grid) and W (C, M, kh*kw)."""
+    xp = backend.get_array_module(grid)
+    flat, planes = layout.buffer(xp, grid.dtype)
+    tmp = xp.empty(grid.shape[:2] + (1, layout.plane), dtype=grid.dtype)
+    for k in range(len(layout.taps)):
+        if W.shape[1] == 1:
+            np.multiply(grid, _weight_plane(W, k, layout.plane), out=tmp)
+        else:
+            xp.einsum("ncml,cm->ncl", grid, W[:, :, k], out=tmp[:, :, 0])
+        target = layout.shifted(flat, k)
+        np.add(target, tmp, out=target)
+    (top, bottom), (left, right) = layout.pads
+    return planes[:, :, top:layout.shape[2] - bottom, left:layout.shape[3] - right].copy()
+
+
+def _depthwise_grad_w_array(flat, grid, layout, W_shape):
+    """gW (C*M, 1, kh, kw) = the adjoint of _depthwise_array in W, for x
+    laid out as `flat` and gy as `grid`."""
+    c, multiplier = grid.shape[1:3]
+    gW = backend.get_array_module(flat).empty((c, multiplier, len(layout.taps)), dtype=grid.dtype)
+    for k in range(len(layout.taps)):
+        gW[:, :, k] = np.einsum("ncml,ncl->cm", grid, layout.shifted(flat, k)[:, :, 0])
+    return gW.reshape(W_shape)
+
+
+class _Depthwise(Function):
+    """The geometry the three depthwise Functions share (stride 1; C input
+    channels), and the inputs already laid out on the planes (`laid_out`:
+    input index -> array), which a backward hands on so that x is padded
+    and gy spread once per step."""
+    __slots__ = ("kernel", "pads", "dilation", "channels", "laid_out")
+
+    def __init__(self, kernel, pads, dilation, channels, laid_out=None):
+        self.kernel = kernel
+        self.pads = pads
+        self.dilation = dilation
+        self.channels = channels
+        self.laid_out = laid_out or {}
+
+    def geometry(self):
+        return self.kernel, self.pads, self.dilation, self.channels
+
+    def layout(self, x_shape):
+        return _Planes(x_shape, self.pads, self.kernel, self.dilation)
+
+    def x_shape(self, gy):
+        """x's shape for an output gradient gy (stride 1)."""
+        (top, bottom), (left, right) = self.pads
+        n, _, oh, ow = gy.shape
+        return (n, self.channels, oh - top - bottom + self.dilation[0] * (self.kernel[0] - 1),
+                ow - left - right + self.dilation[1] * (self.kernel[1] - 1))
+
+    def padded(self, i, x, layout, dtype):
+        """Input i (an image x) padded into the flat buffer, or as laid out before."""
+        flat = self.laid_out.get(i)
+        return flat if flat is not None and flat.dtype == dtype else layout.padded(x, dtype)
+
+    def grid(self, i, gy, layout, dtype):
+        """Input i (an output gradient gy) spread on the planes, or as laid out before."""
+        grid = self.laid_out.get(i)
+        if grid is not None and grid.dtype == dtype:
+            return grid
+        return layout.grid(gy.astype(dtype, copy=False), gy.shape[1] // self.channels)
+
+    def weights(self, W, dtype):
+        """W (C*M, 1, kh, kw) as (C, M, kh*kw)."""
+        return W.astype(dtype, copy=False).reshape(self.channels, W.shape[0] // self.channels, -1)
+
+    def settings(self):
+        return {"kernel_size": self.kernel, "pad": self.pads, "dilation": self.dilation, "channels": self.channels}
+
+
+class DepthwiseConv2d(_Depthwise):
+    """y[n, c*M + m, p, q] = sum_{i,j} W[c*M + m, 0, i, j] xpad[n, c, p + dh*i, q + dw*j] + b
+    (groups == C channels, M filters each, stride 1): K = kh*kw shifted
+    multiply-adds.
+
+        gx = DepthwiseConv2dGradX(gy, W)     gW = DepthwiseConv2dGradW(x, gy)
+        gb = sum of gy over n, p, q
+    """
+    __slots__ = ()
+
+    def forward(self, x, W, b=None):
+        dtype = np.result_type(x, W)
+        layout = self.layout(x.shape)
+        flat = self.laid_out[0] = self.padded(0, x, layout, dtype)  # kept for gW
+        out = (layout.shape[2] - self.dilation[0] * (self.kernel[0] - 1),
+               layout.shape[3] - self.dilation[1] * (self.kernel[1] - 1))
+        y = _depthwise_array(flat, self.weights(W, dtype), layout, out)
+        # Dropping the scratch positions is the one copy; the bias rides along.
+        return y.copy() if b is None else y + b[:, None, None]
+
+    def backward(self, gy):
+        x, W = self.inputs[0], self.inputs[1]
+        dtype = np.result_type(x.dtype, W.dtype, gy.dtype)
+        grid = self.grid(None, gy.data, self.layout(x.shape), dtype)
+        gx = DepthwiseConv2dGradX(*self.geometry(), {0: grid})(gy, W) if self.needs_grad(0) else None
+        gW = DepthwiseConv2dGradW(*self.geometry(), {0: self.laid_out[0], 1: grid})(x, gy) \
+            if self.needs_grad(1) else None
+        if len(self.inputs) == 2:
+            return gx, gW
+        return gx, gW, reduce_sum(gy, axis=(0, 2, 3)) if self.needs_grad(2) else None
+
+
+class DepthwiseConv2dGradX(_Depthwise):
+    """gx = the adjoint of the depthwise convolution in x:
+    gx[n, c, h, w] = sum over m, i, j of W[c*M + m, 0, i, j] gy[n, c*M + m, h - dh*i + top, w - dw*j + left].
+    Linear in gy and in W:   g_gy = DepthwiseConv2d(ggx, W),  g_W = DepthwiseConv2dGradW(ggx, gy)"""
+    __slots__ = ()
+
+    def forward(self, gy, W):
+        dtype = np.result_type(gy, W)
+        layout = self.layout(self.x_shape(gy))
+        return _depthwise_grad_x_array(self.grid(0, gy, layout, dtype), self.weights(W, dtype), layout)
+
+    def backward(self, ggx):
+        gy, W = self.inputs
+        g_gy = DepthwiseConv2d(*self.geometry())(ggx, W) if self.needs_grad(0) else None
+        g_W = DepthwiseConv2dGradW(*self.geometry())(ggx, gy) if self.needs_grad(1) else None
+        return g_gy, g_W
+
+
+class DepthwiseConv2dGradW(_Depthwise):
+    """gW = the adjoint of the depthwise convolution in W:
+    gW[c*M + m, 0, i, j] = sum over n, p, q of gy[n, c*M + m, p, q] xpad[n, c, p + dh*i, q + dw*j].
+    Linear in x and in gy:   g_x = DepthwiseConv2dGradX(gy, ggW),  g_gy = DepthwiseConv2d(x, ggW)"""
+    __slots__ = ()
+
+    def forward(self, x, gy):
+        dtype = np.result_type(x, gy)
+        layout = self.layout(x.shape)
+        return _depthwise_grad_w_array(self.padded(0, x, layout, dtype), self.grid(1, gy, layout, dtype), layout,
+                                       (gy.shape[1], 1) + self.kernel)
+
+    def backward(self, ggW):
+        x, gy = self.inputs
+        g_x = DepthwiseConv2dGradX(*self.geometry())(gy, ggW) if self.needs_grad(0) else None
+        g_gy = DepthwiseConv2d(*self.geometry())(x, ggW) if self.needs_grad(1) else None
+        return g_x, g_gy
+
+
 def _conv(op, x, W, b, stride, pad, dilation, groups):
     """conv1d or conv2d of Variables x and W of matching dimensions: 1-D
     runs as 2-D on images of height 1."""
@@ -272,7 +492,10 @@ def _conv(op, x, W, b, stride, pad, dilation, groups):
     _check_bias(op, b, W.shape[0])
     geometry = _geometry(op, x.shape, W.shape[2:], stride, pad, dilation)
     kernel, stride, pads, dilation, out = as_image_geometry(geometry)
-    conv = Conv2d(kernel, stride, pads, dilation, groups)
+    if groups == x.shape[1] > 1 and stride == (1, 1):  # depthwise: shifted multiply-adds, no im2col
+        conv = DepthwiseConv2d(kernel, pads, dilation, groups)
+    else:
+        conv = Conv2d(kernel, stride, pads, dilation, groups)
     y = conv(as_image(x), as_image(W)) if b is None else conv(as_image(x), as_image(W), b)
     return reshape(y, y.shape[:2] + geometry[4])
 

@@ -18,6 +18,15 @@ def conv2d(g, node):
                   dilations=list(fn.dilation), group=int(fn.groups))
 
 
+@converts(C.DepthwiseConv2d)
+def depthwise_conv2d(g, node):
+    """ONNX's Conv with one group per input channel, stride 1."""
+    fn, dtype = node.fn, node.out.dtype
+    inputs = [g.x(node, i, dtype) for i in range(len(node.inputs))]
+    return g.emit("Conv", inputs, kernel_shape=list(fn.kernel), strides=[1, 1], pads=_onnx_pads(fn),
+                  dilations=list(fn.dilation), group=int(fn.channels))
+
+
 @converts(C.Im2col)
 def im2col(g, node):
     """cols (N, C*kh*kw, oh*ow): the padded image, one strided Slice per

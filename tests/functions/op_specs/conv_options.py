@@ -120,6 +120,24 @@ def conv_cases(draw, spatial):
 
 
 @st.composite
+def depthwise_cases(draw):
+    """groups == channels at stride 1 (the shifted multiply-add path), with
+    one or two filters per channel, any pad ("same" too) and dilation."""
+    channels, multiplier = draw(st.integers(2, 3)), draw(st.integers(1, 2))
+    n, h, w = draw(st.integers(1, 2)), draw(st.integers(2, 5)), draw(st.integers(2, 5))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    dilation = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    pad = draw(st.sampled_from(["same", (0, 0), (1, 0), (1, 2)]))
+    if pad != "same":  # the dilated kernel must fit the padded image
+        fits = all(size + 2 * p >= d * (k - 1) + 1 for size, p, d, k in zip((h, w), pad, dilation, (kh, kw)))
+        pad = pad if fits else "same"
+    arrays = [draw(array((n, channels, h, w))), draw(array((channels * multiplier, 1, kh, kw)))]
+    if draw(st.booleans()):
+        arrays.append(draw(array((channels * multiplier,))))
+    return Case(tuple(arrays), {"pad": pad, "dilation": draw(int_or_pair(*dilation)), "groups": channels})
+
+
+@st.composite
 def conv_transpose2d_cases(draw):
     groups = draw(st.sampled_from([1, 2, 3]))
     per_group, out_per_group = draw(st.integers(1, 2)), draw(st.integers(1, 2))
@@ -345,6 +363,7 @@ def interpolate_cases(draw):
 
 SPECS = [
     OpSpec("conv2d_dilation_groups", F.conv2d, ref_conv2d, conv_cases(2), covers=("conv2d",)),
+    OpSpec("conv2d_depthwise", F.conv2d, ref_conv2d, depthwise_cases(), covers=("conv2d",)),
     OpSpec("conv1d", F.conv1d, ref_conv1d, conv_cases(1)),
     OpSpec("conv_transpose2d_options", F.conv_transpose2d, ref_conv_transpose2d, conv_transpose2d_cases(),
            covers=("conv_transpose2d",)),
