@@ -500,7 +500,7 @@ def _conv(op, x, W, b, stride, pad, dilation, groups):
     return reshape(y, y.shape[:2] + geometry[4])
 
 
-@declare(Conv2d)
+@declare(Conv2d, DepthwiseConv2d, DepthwiseConv2dGradX, DepthwiseConv2dGradW)
 def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """2-D convolution (cross-correlation, as PyTorch): x (N, C, H, W),
     W (O, C/groups, kh, kw), b (O,) or None -> y (N, O, oh, ow) with
@@ -513,7 +513,7 @@ def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     return _conv("conv2d", x, W, b, stride, pad, dilation, groups)
 
 
-@declare(Conv2d)
+@declare(Conv2d, DepthwiseConv2d, DepthwiseConv2dGradX, DepthwiseConv2dGradW)
 def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """1-D convolution (cross-correlation, as PyTorch): x (N, C, L),
     W (O, C/groups, k), b (O,) or None -> y (N, O, L') with
