@@ -29,9 +29,9 @@ from .elementwise import (asin, acos, atan, atan2, sinh, cosh, asinh, acosh, ata
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
                    binary_cross_entropy, huber_loss, accuracy, cross_entropy, nll_loss, mse_loss,
                    l1_loss, smooth_l1_loss, binary_cross_entropy_with_logits, kl_div, one_hot)
-from .conv import conv1d, conv2d, conv_transpose2d, im2col, col2im
-from .pooling import (max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
-                      max_unpool2d)
+from .conv import conv1d, conv2d, conv3d, conv_transpose2d, im2col, col2im
+from .pooling import (max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, max_pool3d, avg_pool3d, adaptive_avg_pool2d,
+                      adaptive_max_pool2d, max_unpool2d)
 from .resize import interpolate
 from .normalization import dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm
 from .attention import scaled_dot_product_attention

@@ -28,6 +28,9 @@ and reductions, is differentiable to any order.
 (before, after) per axis: pooling's ceil_mode pads more after, and
 conv_transpose2d's output_padding pads less.
 """
+import itertools
+import math
+
 import numpy as np
 
 from ..device import backend
@@ -35,7 +38,7 @@ from ..core import Function, is_grad_enabled, as_variable
 from ..core.ops import declare
 from ..core.variable import constant
 from ._window import (as_image, as_image_geometry, check_fits, conv_pads, im2col_array, ints, out_size,
-                      padding_and_pad, pair)
+                      padding_and_pad, pair, window_slices)
 from .linalg import matmul
 from .reduction import sum as reduce_sum
 from .reorder import swapaxes
@@ -96,23 +99,23 @@ class Col2im(Function):
         self.dilation = dilation
 
     def forward(self, cols):
-        (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
-        ((top, bottom), (left, right)), (n, c, h, w) = self.pads, self.x_shape
-        oh = out_size(h, kh, sh, (top, bottom), dh)
-        ow = out_size(w, kw, sw, (left, right), dw)
-        expected = (n, c * kh * kw, oh * ow)
+        n, c, spatial = self.x_shape[0], self.x_shape[1], self.x_shape[2:]
+        out = tuple(out_size(size, k, st, p, d)
+                    for size, k, st, p, d in zip(spatial, self.kernel, self.stride, self.pads, self.dilation))
+        expected = (n, c * math.prod(self.kernel), math.prod(out))
         if cols.shape != expected:
             raise ValueError(f"col2im: cols has shape {cols.shape} but an image of shape {self.x_shape} "
                              f"with kernel {self.kernel}, stride {self.stride}, pad {self.pads}, "
                              f"dilation {self.dilation} gives columns of shape {expected}")
-        patches = cols.reshape(n, c, kh, kw, oh, ow)
-        x = backend.get_array_module(cols).zeros((n, c, h + top + max(bottom, 0), w + left + max(right, 0)),
-                                                 dtype=cols.dtype)
-        # kh*kw strided additions; within one (i, j) the target pixels are distinct.
-        for i in range(kh):
-            for j in range(kw):
-                x[:, :, dh * i:dh * i + sh * (oh - 1) + 1:sh, dw * j:dw * j + sw * (ow - 1) + 1:sw] += patches[:, :, i, j]
-        return x[:, :, top:top + h, left:left + w]
+        patches = cols.reshape((n, c) + self.kernel + out)
+        x = backend.get_array_module(cols).zeros(
+            (n, c) + tuple(size + before + max(after, 0) for size, (before, after) in zip(spatial, self.pads)),
+            dtype=cols.dtype)
+        # One strided addition per kernel offset; within one offset the target pixels are distinct.
+        everything = (slice(None), slice(None))
+        for offset in itertools.product(*map(range, self.kernel)):
+            x[everything + window_slices(offset, self.dilation, self.stride, out)] += patches[everything + offset]
+        return x[everything + tuple(slice(before, before + size) for size, (before, _) in zip(spatial, self.pads))]
 
     saves_for_backward = ()
 
@@ -173,10 +176,10 @@ def _check_groups(op, groups, x_shape, W_shape, in_axis):
 
 
 def _conv_operands(op, x, W, in_axis, ndim):
-    """x and W as Variables of `ndim` dimensions ((N, C, H, W) or (N, C, L))."""
-    layout = "(N, C, H, W)" if ndim == 4 else "(N, C, L)"
+    """x and W as Variables of `ndim` dimensions ((N, C, L), (N, C, H, W) or (N, C, D, H, W))."""
+    layout = {3: "(N, C, L)", 4: "(N, C, H, W)", 5: "(N, C, D, H, W)"}[ndim]
     w_layout = ("(out, in/groups, " if in_axis == 1 else "(in, out/groups, ") + \
-        ("kh, kw)" if ndim == 4 else "k)")
+        {3: "k)", 4: "kh, kw)", 5: "kd, kh, kw)"}[ndim]
     x, W = as_variable(x), as_variable(W)
     if x.ndim != ndim:
         raise ValueError(f"{op}: x must be {ndim}-D {layout}, got shape {x.shape}")
@@ -218,51 +221,65 @@ class Conv2d(Function):
     def forward(self, x, W, b=None):
         cols = self.cols = im2col_array(x, self.kernel, self.stride, self.pads, self.dilation)
         n, groups, out_channels = x.shape[0], self.groups, W.shape[0]
-        oh, ow = (out_size(s, k, st, p, d) for s, k, st, p, d in
-                  zip(x.shape[2:], self.kernel, self.stride, self.pads, self.dilation))
+        out = tuple(out_size(s, k, st, p, d) for s, k, st, p, d in
+                    zip(x.shape[2:], self.kernel, self.stride, self.pads, self.dilation))
         if groups == 1:
             y = np.matmul(W.reshape(out_channels, -1), cols)
         else:  # one batched product over the group axis
             per_group = cols.shape[1] // groups  # (not -1: N may be 0)
-            y = np.matmul(W.reshape(groups, out_channels // groups, per_group), cols.reshape(n, groups, per_group, oh * ow))
-        y = y.reshape(n, out_channels, oh * ow)
+            y = np.matmul(W.reshape(groups, out_channels // groups, per_group),
+                          cols.reshape(n, groups, per_group, cols.shape[2]))
+        y = y.reshape(n, out_channels, cols.shape[2])
         if b is not None:
             if np.result_type(y, b) == y.dtype:
                 y += b[:, None]  # y is a fresh array: add in place
             else:
                 y = y + b[:, None]
-        return y.reshape(n, out_channels, oh, ow)
+        return y.reshape((n, out_channels) + out)
 
     def backward(self, gy):
         x, W = self.inputs[0], self.inputs[1]
-        n, out_channels, oh, ow = gy.shape
+        n, out_channels = gy.shape[:2]
+        spatial_axes = tuple(range(2, gy.ndim))
+        length = math.prod(gy.shape[2:])
         groups = self.groups
         group = (groups,) if groups > 1 else ()  # no group axis for an ordinary convolution
         per_group = W.size // out_channels
         Wg = reshape(W, group + (out_channels // groups, per_group))
-        gyg = reshape(gy, (n,) + group + (out_channels // groups, oh * ow))
+        gyg = reshape(gy, (n,) + group + (out_channels // groups, length))
         gx = gW = None
         if self.needs_grad(0):
             WgT = swapaxes(Wg, -2, -1)
             # One filter per group (depthwise): the product is an outer
             # product, and a broadcast multiply does it 3x faster than matmul.
             gcols = WgT * gyg if Wg.shape[-2] == 1 else matmul(WgT, gyg)
-            gcols = reshape(gcols, (n, per_group * groups, oh * ow))
+            gcols = reshape(gcols, (n, per_group * groups, length))
             gx = Col2im(x.shape, self.kernel, self.stride, self.pads, self.dilation)(gcols)
         if self.needs_grad(1):
             if is_grad_enabled() and x.requires_grad:  # recording: gW must depend on x
                 cols = Im2col(self.kernel, self.stride, self.pads, self.dilation)(x)
             else:
                 cols = constant(self.cols)
-            cols = reshape(cols, (n,) + group + (per_group, oh * ow))
+            cols = reshape(cols, (n,) + group + (per_group, length))
             gW = reshape(reduce_sum(matmul(gyg, swapaxes(cols, -2, -1)), axis=0), W.shape)
         if len(self.inputs) == 2:
             return gx, gW
-        return gx, gW, reduce_sum(gy, axis=(0, 2, 3)) if self.needs_grad(2) else None
+        return gx, gW, reduce_sum(gy, axis=(0,) + spatial_axes) if self.needs_grad(2) else None
 
     def settings(self):
         return {"kernel_size": self.kernel, "stride": self.stride, "pad": self.pads, "dilation": self.dilation,
                 "groups": self.groups}
+
+
+class Conv3d(Conv2d):
+    """y[n, g] = W[g] @ cols[n, g] + b, reshaped to (N, O, od, oh, ow): as
+    Conv2d, with cols = im2col(x) over kd x kh x kw windows of x
+    (N, C, D, H, W), K = C/G*kd*kh*kw, L = od*oh*ow.
+
+        gx = col2im(W[g]^T @ gy[n, g])      gW[g] = sum_n gy[n, g] @ cols[n, g]^T
+        gb = sum of gy over n, od, oh, ow
+    """
+    __slots__ = ()
 
 
 # -- depthwise convolution: one filter (or `multiplier` filters) per channel ----------
@@ -486,13 +503,15 @@ class DepthwiseConv2dGradW(_Depthwise):
 
 
 def _conv(op, x, W, b, stride, pad, dilation, groups):
-    """conv1d or conv2d of Variables x and W of matching dimensions: 1-D
-    runs as 2-D on images of height 1."""
+    """conv1d, conv2d or conv3d of Variables x and W of matching dimensions:
+    1-D runs as 2-D on images of height 1."""
     groups = _check_groups(op, groups, x.shape, W.shape, in_axis=1)
     _check_bias(op, b, W.shape[0])
     geometry = _geometry(op, x.shape, W.shape[2:], stride, pad, dilation)
     kernel, stride, pads, dilation, out = as_image_geometry(geometry)
-    if groups == x.shape[1] > 1 and stride == (1, 1):  # depthwise: shifted multiply-adds, no im2col
+    if len(kernel) == 3:
+        conv = Conv3d(kernel, stride, pads, dilation, groups)
+    elif groups == x.shape[1] > 1 and stride == (1, 1):  # depthwise: shifted multiply-adds, no im2col
         conv = DepthwiseConv2d(kernel, pads, dilation, groups)
     else:
         conv = Conv2d(kernel, stride, pads, dilation, groups)
@@ -522,6 +541,18 @@ def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     pad = padding_and_pad("conv1d", pad, padding)
     x, W = _conv_operands("conv1d", x, W, in_axis=1, ndim=3)
     return _conv("conv1d", x, W, b, stride, pad, dilation, groups)
+
+
+@declare(Conv3d)
+def conv3d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
+    """3-D convolution (cross-correlation, as PyTorch): x (N, C, D, H, W),
+    W (O, C/groups, kd, kh, kw), b (O,) or None -> y (N, O, od, oh, ow)
+    with od = (D + 2*pad - dilation*(kd - 1) - 1) // stride + 1, likewise
+    oh and ow. stride, pad (or `padding`) and dilation: int or (d, h, w);
+    pad may also be "valid" or "same" (as conv2d)."""
+    pad = padding_and_pad("conv3d", pad, padding)
+    x, W = _conv_operands("conv3d", x, W, in_axis=1, ndim=5)
+    return _conv("conv3d", x, W, b, stride, pad, dilation, groups)
 
 
 @declare(Col2im)

@@ -141,6 +141,74 @@ CASES = [
      [randn(5, 4) * 2, unit(5, 4)]),
 ]
 
+
+
+def distinct(*shape):
+    """Values without ties (max pooling's gradient picks one cell)."""
+    return RNG.permutation(int(np.prod(shape))).reshape(shape) / 10.0
+
+
+def volume_cases(count=4):
+    """conv3d, max_pool3d, avg_pool3d and 5-D interpolate on random volumes
+    and random settings (drawn once, seeded), value, gradients and second
+    derivatives against torch.nn.functional."""
+    rng = np.random.default_rng(21)
+    cases = []
+    for i in range(count):
+        n, groups = int(rng.integers(1, 3)), int(rng.integers(1, 3))
+        c_in, c_out = groups * int(rng.integers(1, 3)), groups * int(rng.integers(1, 3))
+        kernel = tuple(int(k) for k in rng.integers(1, 4, 3))
+        stride = tuple(int(k) for k in rng.integers(1, 3, 3))
+        dilation = tuple(int(k) for k in rng.integers(1, 3, 3))
+        pad = tuple(int(k) for k in rng.integers(0, 2, 3))
+        sides = tuple(d * (k - 1) + 1 + int(rng.integers(0, 3)) for k, d in zip(kernel, dilation))
+        conv = dict(stride=stride, dilation=dilation, groups=groups)
+        cases.append((f"conv3d_{i}", lambda x, W, b, conv=conv, pad=pad: F.conv3d(x, W, b, pad=pad, **conv),
+                      lambda x, W, b, conv=conv, pad=pad: tF.conv3d(x, W, b, padding=pad, **conv),
+                      [randn(n, c_in, *sides), randn(c_out, c_in // groups, *kernel), randn(c_out)]))
+        pool_pad = tuple(min(p, k // 2) for p, k in zip(pad, kernel))
+        pool = dict(kernel_size=kernel, stride=stride, ceil_mode=bool(i % 2))
+        cases.append((f"max_pool3d_{i}",
+                      lambda x, pool=pool, pad=pool_pad, d=dilation: F.max_pool3d(x, pad=pad, dilation=d, **pool),
+                      lambda x, pool=pool, pad=pool_pad, d=dilation: tF.max_pool3d(x, padding=pad, dilation=d, **pool),
+                      [distinct(n, c_in, *sides)]))
+        cases.append((f"avg_pool3d_{i}",
+                      lambda x, pool=pool, pad=pool_pad, i=i: F.avg_pool3d(x, pad=pad, count_include_pad=i < 2, **pool),
+                      lambda x, pool=pool, pad=pool_pad, i=i: tF.avg_pool3d(x, padding=pad, count_include_pad=i < 2,
+                                                                           **pool), [randn(n, c_in, *sides)]))
+        size = tuple(int(k) for k in rng.integers(1, 7, 3))
+        for mode in ("trilinear", "nearest", "nearest-exact"):
+            extra = {"align_corners": bool(i % 2)} if mode == "trilinear" else {}
+            cases.append((f"interpolate_5d_{mode}_{i}",
+                          lambda x, size=size, mode=mode, extra=extra: F.interpolate(x, size, mode=mode, **extra),
+                          lambda x, size=size, mode=mode, extra=extra: tF.interpolate(x, size, mode=mode, **extra),
+                          [randn(n, c_in, *sides)]))
+        factors = (2.0, 1.5, 0.5) if i % 2 else 2.0
+        cases.append((f"interpolate_5d_trilinear_scale_{i}",
+                      lambda x, f=factors: F.interpolate(x, scale_factor=f, mode="trilinear"),
+                      lambda x, f=factors: tF.interpolate(x, scale_factor=f, mode="trilinear"), [randn(n, c_in, *sides)]))
+    return cases
+
+
+CASES += volume_cases()
+
+
+def test_nearest_3d_with_fractional_scales_is_the_adjoint_of_its_forward():
+    """PyTorch's upsample_nearest3d backward with fractional scale factors
+    disagrees with its own forward (torch 2.13: its gradient is not the
+    adjoint of the gather it computes); minigrad's gradient is that of the
+    gather, which PyTorch computes right when written as indexing."""
+    x = randn(2, 3, 4, 5, 3)
+    factors = (1.5, 0.7, 2.3)
+    t = torch.tensor(x)
+    y = tF.interpolate(t, scale_factor=factors)
+    index = [np.minimum(np.floor(np.arange(m, dtype=np.float32) * np.float32(1 / f)).astype(int), n - 1)
+             for n, m, f in zip(x.shape[2:], y.shape[2:], factors)]
+    gathered = lambda v: v[:, :, index[0]][:, :, :, index[1]][:, :, :, :, index[2]]  # noqa: E731
+    assert torch.equal(gathered(t), y)
+    assert_matches_torch(lambda v: F.interpolate(v, scale_factor=factors), gathered, x)
+
+
 # Tested against PyTorch in tests/functions/test_conv_torch.py.
 ELSEWHERE = {"conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "im2col", "col2im", "conv1d", "max_pool1d", "avg_pool1d",
              "adaptive_avg_pool2d", "adaptive_max_pool2d", "max_unpool2d", "interpolate",

@@ -159,7 +159,7 @@ def conv_transpose2d_cases(draw):
 
 # -- pooling ---------------------------------------------------------------------------
 
-def _out_len(n, k, s, p, d, ceil_mode):
+def pool_out_len(n, k, s, p, d, ceil_mode):
     """PyTorch's pooling output length."""
     span = d * (k - 1) + 1
     if not ceil_mode:
@@ -177,7 +177,7 @@ def ref_max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=Fal
     (kh, kw), (ph, pw), (dh, dw) = _pair(kernel_size), _pair(pad), _pair(dilation)
     sh, sw = _pair(kernel_size if stride is None else stride)
     n, c, h, w = x.shape
-    oh, ow = _out_len(h, kh, sh, ph, dh, ceil_mode), _out_len(w, kw, sw, pw, dw, ceil_mode)
+    oh, ow = pool_out_len(h, kh, sh, ph, dh, ceil_mode), pool_out_len(w, kw, sw, pw, dw, ceil_mode)
     y = np.zeros((n, c, oh, ow))
     for p in range(oh):
         for q in range(ow):
@@ -193,7 +193,7 @@ def ref_avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_in
     (kh, kw), (ph, pw) = _pair(kernel_size), _pair(pad)
     sh, sw = _pair(kernel_size if stride is None else stride)
     n, c, h, w = x.shape
-    oh, ow = _out_len(h, kh, sh, ph, 1, ceil_mode), _out_len(w, kw, sw, pw, 1, ceil_mode)
+    oh, ow = pool_out_len(h, kh, sh, ph, 1, ceil_mode), pool_out_len(w, kw, sw, pw, 1, ceil_mode)
     y = np.zeros((n, c, oh, ow))
     for p in range(oh):
         for q in range(ow):
@@ -316,6 +316,8 @@ def _source(dst, n_in, n_out, factor, align_corners, mode):
     scale = 1 / factor if factor is not None else n_in / n_out
     if mode == "nearest":
         return min(math.floor(np.float32(dst) * np.float32(scale)), n_in - 1)
+    if mode == "nearest-exact":
+        return min(math.floor((np.float32(dst) + np.float32(0.5)) * np.float32(scale)), n_in - 1)
     if align_corners:
         return dst * (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
     return max((dst + 0.5) * scale - 0.5, 0.0)
