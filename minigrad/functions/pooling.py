@@ -9,6 +9,7 @@ pads more after the input: -inf for max, not counted for average.
 Adaptive pools split an axis of n into `out` bins, bin i covering
 [floor(i*n/out), ceil((i+1)*n/out)).
 """
+import itertools
 import math
 
 import numpy as np
@@ -72,6 +73,78 @@ def _window_argmax(windows, x_shape, kernel, stride, pads, dilation, out):
     return np.ravel_multi_index(cells, x_shape[2:]).reshape(x_shape[:2] + out)
 
 
+def _corners(kernel):
+    """The strided slices (one per spatial axis) of each kernel offset of
+    windows that tile an image: x[corner] holds that cell of every window."""
+    return [(slice(None), slice(None)) + tuple(slice(i, None, k) for i, k in zip(offset, kernel))
+            for offset in itertools.product(*map(range, kernel))]
+
+
+class TiledMaxPool(Function):
+    """y = the maximum of each window, for windows that tile x (stride ==
+    kernel, no padding, sides divisible by the kernel): a pairwise maximum
+    of the kernel's strided corners x[:, :, i::kh, j::kw].
+    gx = WindowScatter(share)(gy): gy at each window's maximum (shared
+    equally among ties), 0 elsewhere."""
+    __slots__ = ("kernel",)
+
+    def __init__(self, kernel):
+        self.kernel = kernel
+
+    def forward(self, x):
+        corners = _corners(self.kernel)
+        y = x[corners[0]].copy()
+        for corner in corners[1:]:
+            np.maximum(y, x[corner], out=y)
+        return y
+
+    def backward(self, gy):
+        x, y = self.inputs[0].data, self.output_variable().data
+        dtype = gy.dtype if gy.dtype.kind in "fc" else np.float64
+        shares = [np.equal(x[corner], y).astype(dtype) for corner in _corners(self.kernel)]
+        count = shares[0].copy()
+        for share in shares[1:]:
+            count += share
+        if not np.all(count == 1):  # ties share equally
+            for share in shares:
+                share /= count
+        return WindowScatter(self.kernel, shares)(gy)
+
+    def settings(self):
+        return {"kernel_size": self.kernel}
+
+
+class WindowScatter(Function):
+    """y[:, :, i::kh, j::kw] = x * share[i, j]: each window's gradient x
+    spread over the window's cells by constant shares (TiledMaxPool's
+    backward). Linear in x:   gx = sum over (i, j) of gy[:, :, i::kh, j::kw] * share[i, j]"""
+    __slots__ = ("kernel", "shares")
+
+    def __init__(self, kernel, shares):
+        self.kernel = kernel
+        self.shares = shares
+
+    def forward(self, gy):
+        gx = backend.get_array_module(gy).empty(
+            gy.shape[:2] + tuple(n * k for n, k in zip(gy.shape[2:], self.kernel)),
+            dtype=np.result_type(gy, self.shares[0]))
+        for corner, share in zip(_corners(self.kernel), self.shares):
+            np.multiply(gy, share, out=gx[corner])
+        return gx
+
+    saves_for_backward = ()
+
+    def backward(self, ggx):
+        g = None
+        for corner, share in zip(_corners(self.kernel), self.shares):
+            term = get_item(ggx, corner) * constant(share)
+            g = term if g is None else g + term
+        return g
+
+    def settings(self):
+        return {"kernel_size": self.kernel}
+
+
 def _max_pool(x, geometry, return_indices):
     """Max pooling of x (N, C, L), (N, C, H, W) or (N, C, D, H, W) with
     settings from _pool_geometry; 1-D runs as 2-D on an image of height 1."""
@@ -81,11 +154,8 @@ def _max_pool(x, geometry, return_indices):
     n, c = image.shape[:2]
     if (not return_indices and stride == kernel and all(p == (0, 0) for p in pads) and set(dilation) == {1}
             and all(size % k == 0 for size, k in zip(image.shape[2:], kernel))):
-        # The windows tile x: a reshape without a copy, window (p, q) is
-        # [:, :, p, :, q, :], and the backward needs no col2im.
-        tiles = tuple(v for o, k in zip(out, kernel) for v in (o, k))
-        y = reduce_max(reshape(image, (n, c) + tiles), axis=tuple(range(3, 3 + 2 * len(kernel), 2)))
-        return reshape(y, (n, c) + spatial_out)
+        # The windows tile x: no im2col, and the backward no col2im.
+        return reshape(TiledMaxPool(kernel)(image), (n, c) + spatial_out)
     lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     cols = Im2col(kernel, stride, pads, dilation, lowest)(image)
     windows = reshape(cols, (n, c, math.prod(kernel), math.prod(out)))
@@ -96,7 +166,7 @@ def _max_pool(x, geometry, return_indices):
     return y, constant(indices.reshape((n, c) + spatial_out))
 
 
-@declare()
+@declare(TiledMaxPool, WindowScatter)
 def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow),
@@ -111,7 +181,7 @@ def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
     return _max_pool(x, geometry, return_indices)
 
 
-@declare()
+@declare(TiledMaxPool, WindowScatter)
 def max_pool1d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each window of length kernel_size of x (N, C, L) ->
@@ -179,7 +249,7 @@ def avg_pool1d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
     return _avg_pool("avg_pool1d", as_variable(x), 1, kernel_size, stride, pad, ceil_mode, count_include_pad)
 
 
-@declare()
+@declare(TiledMaxPool, WindowScatter)
 def max_pool3d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each kd x kh x kw window of x (N, C, D, H, W) ->
