@@ -413,14 +413,21 @@ class _Depthwise(Function):
         return (n, self.channels, oh - top - bottom + self.dilation[0] * (self.kernel[0] - 1),
                 ow - left - right + self.dilation[1] * (self.kernel[1] - 1))
 
-    def padded(self, i, x, layout, dtype):
+    def take_laid_out(self):
+        """The inputs laid out before this call, once: a Function called
+        again (copied before its forward) lays its new inputs out anew."""
+        laid_out, self.laid_out = self.laid_out, {}
+        return laid_out
+
+    @staticmethod
+    def padded(laid_out, i, x, layout, dtype):
         """Input i (an image x) padded into the flat buffer, or as laid out before."""
-        flat = self.laid_out.get(i)
+        flat = laid_out.get(i)
         return flat if flat is not None and flat.dtype == dtype else layout.padded(x, dtype)
 
-    def grid(self, i, gy, layout, dtype):
+    def grid(self, laid_out, i, gy, layout, dtype):
         """Input i (an output gradient gy) spread on the planes, or as laid out before."""
-        grid = self.laid_out.get(i)
+        grid = laid_out.get(i)
         if grid is not None and grid.dtype == dtype:
             return grid
         return layout.grid(gy.astype(dtype, copy=False), gy.shape[1] // self.channels)
@@ -446,7 +453,8 @@ class DepthwiseConv2d(_Depthwise):
     def forward(self, x, W, b=None):
         dtype = np.result_type(x, W)
         layout = self.layout(x.shape)
-        flat = self.laid_out[0] = self.padded(0, x, layout, dtype)  # kept for gW
+        flat = layout.padded(x, dtype)
+        self.laid_out = {0: flat}  # kept for gW
         out = (layout.shape[2] - self.dilation[0] * (self.kernel[0] - 1),
                layout.shape[3] - self.dilation[1] * (self.kernel[1] - 1))
         y = _depthwise_array(flat, self.weights(W, dtype), layout, out)
@@ -456,7 +464,7 @@ class DepthwiseConv2d(_Depthwise):
     def backward(self, gy):
         x, W = self.inputs[0], self.inputs[1]
         dtype = np.result_type(x.dtype, W.dtype, gy.dtype)
-        grid = self.grid(None, gy.data, self.layout(x.shape), dtype)
+        grid = self.grid({}, None, gy.data, self.layout(x.shape), dtype)
         gx = DepthwiseConv2dGradX(*self.geometry(), {0: grid})(gy, W) if self.needs_grad(0) else None
         gW = DepthwiseConv2dGradW(*self.geometry(), {0: self.laid_out[0], 1: grid})(x, gy) \
             if self.needs_grad(1) else None
@@ -474,7 +482,8 @@ class DepthwiseConv2dGradX(_Depthwise):
     def forward(self, gy, W):
         dtype = np.result_type(gy, W)
         layout = self.layout(self.x_shape(gy))
-        return _depthwise_grad_x_array(self.grid(0, gy, layout, dtype), self.weights(W, dtype), layout)
+        return _depthwise_grad_x_array(self.grid(self.take_laid_out(), 0, gy, layout, dtype), self.weights(W, dtype),
+                                       layout)
 
     def backward(self, ggx):
         gy, W = self.inputs
@@ -492,8 +501,9 @@ class DepthwiseConv2dGradW(_Depthwise):
     def forward(self, x, gy):
         dtype = np.result_type(x, gy)
         layout = self.layout(x.shape)
-        return _depthwise_grad_w_array(self.padded(0, x, layout, dtype), self.grid(1, gy, layout, dtype), layout,
-                                       (gy.shape[1], 1) + self.kernel)
+        laid_out = self.take_laid_out()
+        return _depthwise_grad_w_array(self.padded(laid_out, 0, x, layout, dtype),
+                                       self.grid(laid_out, 1, gy, layout, dtype), layout, (gy.shape[1], 1) + self.kernel)
 
     def backward(self, ggW):
         x, gy = self.inputs
@@ -511,7 +521,8 @@ def _conv(op, x, W, b, stride, pad, dilation, groups):
     kernel, stride, pads, dilation, out = as_image_geometry(geometry)
     if len(kernel) == 3:
         conv = Conv3d(kernel, stride, pads, dilation, groups)
-    elif groups == x.shape[1] > 1 and stride == (1, 1):  # depthwise: shifted multiply-adds, no im2col
+    elif groups == x.shape[1] > 1 and stride == (1, 1) and type(x.data) is np.ndarray:
+        # depthwise on the host: shifted multiply-adds, no im2col
         conv = DepthwiseConv2d(kernel, pads, dilation, groups)
     else:
         conv = Conv2d(kernel, stride, pads, dilation, groups)
