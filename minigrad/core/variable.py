@@ -482,6 +482,51 @@ class Variable:
     def __rpow__(self, other):
         return ops.pow(other, self)
 
+    def __floordiv__(self, other):
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return ops.remainder(other, self)
+
+    def __and__(self, other):
+        return ops.bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return ops.bitwise_and(other, self)
+
+    def __or__(self, other):
+        return ops.bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return ops.bitwise_or(other, self)
+
+    def __xor__(self, other):
+        return ops.bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return ops.bitwise_xor(other, self)
+
+    def __lshift__(self, other):
+        return ops.left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return ops.left_shift(other, self)
+
+    def __rshift__(self, other):
+        return ops.right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return ops.right_shift(other, self)
+
+    def __invert__(self):
+        return ops.bitwise_not(self)
+
     def __matmul__(self, other):
         return ops.matmul(self, other)
 

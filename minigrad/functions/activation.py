@@ -142,15 +142,30 @@ class GELUTanh(Function):
 
 
 class Softplus(Function):
-    """y = log(1 + exp(x)) (as logaddexp(0, x): no overflow).   dy/dx = sigmoid(x)"""
-    __slots__ = ()
+    """y = log(1 + exp(beta x)) / beta (as logaddexp(0, beta x): no
+    overflow), and y = x where beta x > threshold (PyTorch's).
+    dy/dx = sigmoid(beta x), and 1 where beta x > threshold"""
+    __slots__ = ("beta", "threshold")
+
+    def __init__(self, beta=1, threshold=20):
+        self.beta = beta
+        self.threshold = threshold
 
     def forward(self, x):
-        return np.logaddexp(0, x)
+        bx = x * self.beta if self.beta != 1 else x
+        y = np.logaddexp(0, bx)
+        if self.beta != 1:
+            y /= self.beta
+        return np.where(bx > self.threshold, x, y)
 
     def backward(self, gy):
         (x,) = self.inputs
-        return gy * sigmoid(x)
+        bx = x * self.beta if self.beta != 1 else x
+        linear = bx.data > self.threshold
+        return gy * (where(linear, 1.0, sigmoid(bx)) if linear.any() else sigmoid(bx))
+
+    def settings(self):
+        return {"beta": self.beta, "threshold": self.threshold}
 
 
 class Softmax(Function):
@@ -313,11 +328,12 @@ def gelu(x, approximate="none"):
     raise ValueError(f"gelu: approximate={approximate!r} is not supported; expected 'none' or 'tanh'")
 
 
-@declare(Softplus, math=(r"y = \log(1 + e^x)",
-                r"\frac{\partial y}{\partial x} = \sigma(x)"))
-def softplus(x):
-    """log(1 + exp(x)), a smooth relu; computed without overflow."""
-    return Softplus()(x)
+@declare(Softplus, math=(r"y = \frac{1}{\beta}\log(1 + e^{\beta x})",
+                r"\frac{\partial y}{\partial x} = \sigma(\beta x)"))
+def softplus(x, beta=1, threshold=20):
+    """log(1 + exp(beta x)) / beta, a smooth relu (computed without
+    overflow); x itself where beta x > threshold, as PyTorch's."""
+    return Softplus(beta, threshold)(x)
 
 
 @declare(Softmax, methods="softmax", math=(r"y_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",

@@ -7,7 +7,8 @@ path of arrays, which refuses it (complex numbers are not supported).
 """
 import numpy as np
 
-from ..core import Function
+from ..device import backend
+from ..core import Function, as_variable
 from ..core.ops import declare
 from .math import log, where
 
@@ -167,6 +168,32 @@ class RDivConstant(Function):
         return {"c": self.c}
 
 
+class RoundedDiv(Function):
+    """y = floor(a / b) or trunc(a / b), div's rounding_mode "floor" or
+    "trunc" (integers stay integers).   dy/da = dy/db = 0 (piecewise
+    constant, as PyTorch's div with a rounding mode)"""
+    __slots__ = ("rounding_mode",)
+
+    def __init__(self, rounding_mode):
+        self.rounding_mode = rounding_mode
+
+    def forward(self, a, b):
+        if self.rounding_mode == "floor":
+            return np.floor_divide(a, b)
+        if np.result_type(a, b).kind in "biu":  # integer division rounded towards 0
+            return np.sign(a) * np.sign(b) * np.floor_divide(np.abs(a), np.abs(b))
+        return np.trunc(np.true_divide(a, b))
+
+    saves_for_backward = ()
+
+    def backward(self, gy):
+        zero = as_variable(backend.get_array_module(gy.data).zeros(gy.shape, dtype=gy.dtype))
+        return zero, zero
+
+    def settings(self):
+        return {"rounding_mode": self.rounding_mode}
+
+
 class Neg(Function):
     """y = -x.   dy/dx = -1"""
     __slots__ = ()
@@ -290,15 +317,32 @@ def mul(a, b):
     return Mul()(a, b)
 
 
-@declare(DivConstant, RDivConstant, Div, numpy=np.divide, math=(r"y = a / b",
+ROUNDING_MODES = (None, "trunc", "floor")
+
+
+@declare(DivConstant, RDivConstant, Div, RoundedDiv, numpy=np.divide, math=(r"y = a / b",
                 r"\frac{\partial y}{\partial a} = \frac{1}{b},\quad \frac{\partial y}{\partial b} = -\frac{a}{b^2}"))
-def div(a, b):
-    """a / b, elementwise, broadcasting as NumPy."""
+def div(a, b, rounding_mode=None):
+    """a / b, elementwise, broadcasting as NumPy. rounding_mode (PyTorch's)
+    "trunc" rounds the quotient towards 0, "floor" down (integers stay
+    integers; zero gradient)."""
+    if rounding_mode is not None:
+        if rounding_mode not in ROUNDING_MODES:
+            raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+        return RoundedDiv(rounding_mode)(a, b)
     if _is_scalar(b):
         return DivConstant(b)(a)
     if _is_scalar(a):
         return RDivConstant(a)(b)
     return Div()(a, b)
+
+
+@declare(RoundedDiv, numpy=np.floor_divide, math=(r"y = \lfloor a / b \rfloor",
+                r"\text{no gradient (a step function)}"))
+def floor_divide(a, b):
+    """a / b rounded down, elementwise (NumPy's floor_divide, Python's and
+    PyTorch's //); integers stay integers; zero gradient."""
+    return RoundedDiv("floor")(a, b)
 
 
 @declare(Neg, numpy=np.negative, math=(r"y = -x",

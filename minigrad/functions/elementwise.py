@@ -543,6 +543,23 @@ class Sinc(Function):
         return gy * where(near, _sinc_series(where(near, x, 0.0)), (cos(far * math.pi) - y) / far)
 
 
+class Copysign(Function):
+    """y = |a| with the sign of b (b's sign bit: -0.0 counts as negative).
+    dy/da = sign(a) * (+1 or -1 by b's sign bit) (0 at a = 0, as PyTorch's),
+    dy/db = 0"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.copysign(a, b)
+
+    def backward(self, gy):
+        a, b = self.inputs
+        ga = gy * (np.sign(a.data) * np.copysign(1, b.data)).astype(gy.dtype) if self.needs_grad(0) else None
+        gb = as_variable(backend.get_array_module(gy.data).zeros(gy.shape, dtype=gy.dtype)) \
+            if self.needs_grad(1) else None
+        return ga, gb
+
+
 # -- public functions ----------------------------------------------------------
 
 @declare(Asin, numpy=np.arcsin, math=(r"y = \arcsin x",
@@ -768,6 +785,14 @@ def fmod(a, b):
 def remainder(a, b):
     """The remainder of a / b with the sign of b (Python's %, torch.remainder)."""
     return Remainder()(a, b)
+
+
+@declare(Copysign, numpy=np.copysign, math=(r"y = |a| \operatorname{sign}(b)",
+                r"\frac{\partial y}{\partial a} = \operatorname{sign}(a)\operatorname{sign}(b),\quad \frac{\partial y}{\partial b} = 0"))
+def copysign(a, b):
+    """|a| with the sign of b, elementwise (NumPy's and PyTorch's copysign;
+    -0.0 in b counts as negative)."""
+    return Copysign()(a, b)
 
 
 @declare(Sign, numpy=np.sign)

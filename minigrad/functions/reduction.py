@@ -8,6 +8,7 @@ from ..device import backend
 from ..core import Config, Function, Variable, as_array, as_variable
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
+from .cast import astype
 from .math import abs as _abs, exp, sqrt, where
 from .linalg import SVD, svd
 from .reorder import moveaxis
@@ -351,8 +352,11 @@ class PNorm(Reduction):
 
 @declare(Sum, numpy=np.sum, methods="sum", math=(r"y = \sum_i x_i",
                 r"\frac{\partial y}{\partial x_i} = 1"))
-def sum(x, axis=None, keepdims=False):
-    """Sum over `axis` (None: all axes)."""
+def sum(x, axis=None, keepdims=False, dtype=None):
+    """Sum over `axis` (None: all axes). dtype: x is cast to it first (as
+    torch.sum(x, dtype=...); differentiable between float dtypes)."""
+    if dtype is not None:
+        x = astype(x, dtype)
     return Sum(axis, keepdims)(x)
 
 
@@ -415,9 +419,11 @@ def _ddof(op, ddof, correction):
 
 @declare(Prod, numpy=np.prod, methods="prod", math=(r"y = \prod_i x_i",
                 r"\frac{\partial y}{\partial x_i} = \prod_{j \ne i} x_j"))
-def prod(x, axis=None, keepdims=False):
+def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over `axis` (None: all axes). Its gradient is exact where x
-    holds zeros."""
+    holds zeros. dtype: x is cast to it first (as torch.prod(x, dtype=...))."""
+    if dtype is not None:
+        x = astype(x, dtype)
     return Prod(axis, keepdims)(x)
 
 
