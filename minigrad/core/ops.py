@@ -16,6 +16,17 @@ A declaration names:
                 Variable calls it (core/numpy_protocol.py)
     methods     the Variable methods that call it: `x.exp()` (each is named in
                 Variable's class body with `op_method`, core/variable.py)
+    torch       the names of PyTorch's top-level functions it is, where its
+                meaning is PyTorch's: `torch=True` for its own name,
+                `torch=("cat", "concat")` for others; `import minigrad as
+                torch; torch.cat(...)` finds it in `by_torch`
+                (minigrad/__init__.py reads that table)
+
+Where PyTorch's meaning of a name differs from NumPy's (torch.split takes
+piece sizes, np.split a number of pieces), minigrad.functions keeps NumPy's
+and a small function with PyTorch's meaning is declared with
+`declare_torch` in minigrad/pytorch.py: its name goes to `by_torch` and
+its methods to `by_method`, not to the table of minigrad.functions' ops.
 
 and the decorator applies PyTorch's argument names where the function is
 defined: a function that takes `axis`/`keepdims` also takes `dim`/`keepdim`,
@@ -35,14 +46,15 @@ class OpDeclaration:
     """The facts of one public function of minigrad.functions (see the
     module docstring)."""
 
-    __slots__ = ("name", "fn", "functions", "numpy", "methods")
+    __slots__ = ("name", "fn", "functions", "numpy", "methods", "torch")
 
-    def __init__(self, name, fn, functions, numpy, methods):
+    def __init__(self, name, fn, functions, numpy, methods, torch=()):
         self.name = name
         self.fn = fn
         self.functions = functions
         self.numpy = numpy
         self.methods = methods
+        self.torch = torch
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -54,22 +66,42 @@ class _Ops:
 
 ops = _Ops()
 declarations = {}     # name -> OpDeclaration, in the order they were declared
+torch_declarations = {}  # name -> OpDeclaration of a function with PyTorch's meaning (declare_torch)
+by_torch = {}         # PyTorch top-level name -> the function that is it (`minigrad.cat`)
 by_numpy = {}         # NumPy/SciPy callable -> the op's function
 by_method = {}        # Variable method name -> the op's function
 method_stubs = {}     # method name -> the function in Variable's class body (for its docstring)
 
 
-def declare(*functions, numpy=(), methods=()):
+def declare(*functions, numpy=(), methods=(), torch=()):
     """Declare the decorated public function as an op (see the module
-    docstring). `numpy` and `methods` take one item or a tuple."""
+    docstring). `numpy`, `methods` and `torch` take one item or a tuple."""
+    return _declarer(declarations, functions, numpy, methods, torch)
+
+
+def declare_torch(*functions, methods=(), torch=True):
+    """Declare a function with PyTorch's meaning of a name whose NumPy
+    meaning minigrad.functions keeps, or that only PyTorch has
+    (minigrad/pytorch.py): `minigrad.<name>` (the names in `torch`) and
+    the `methods` call it."""
+    return _declarer(torch_declarations, functions, (), methods, torch)
+
+
+def _declarer(table, functions, numpy, methods, torch):
     numpy = numpy if isinstance(numpy, tuple) else (numpy,)
     methods = (methods,) if isinstance(methods, str) else tuple(methods)
+    torch = (torch,) if isinstance(torch, (str, bool)) else tuple(torch)
 
     def register(fn):
         name = fn.__name__
-        if name in declarations:
+        torch_names = tuple(name if t is True else t for t in torch if t is not False)
+        if name in table:
             raise RuntimeError(f"declare: the op {name!r} is declared twice "
-                               f"({declarations[name].fn.__module__} and {fn.__module__})")
+                               f"({table[name].fn.__module__} and {fn.__module__})")
+        for t in torch_names:
+            if t in by_torch:
+                raise RuntimeError(f"declare: minigrad.{t} is already {by_torch[t].__module__}."
+                                   f"{by_torch[t].__name__}, not also {fn.__module__}.{name}")
         for f in numpy:
             if f in by_numpy:
                 raise RuntimeError(f"declare: {numpy_name(f)} already answers to {by_numpy[f].__name__}, "
@@ -85,8 +117,11 @@ def declare(*functions, numpy=(), methods=()):
         for m in methods:
             by_method[m] = fn
             _document_method(m, fn)
-        declarations[name] = OpDeclaration(name, fn, functions, numpy, methods)
-        setattr(ops, name, fn)
+        for t in torch_names:
+            by_torch[t] = fn
+        table[name] = OpDeclaration(name, fn, functions, numpy, methods, torch_names)
+        if table is declarations:
+            setattr(ops, name, fn)
         return fn
 
     return register
@@ -120,7 +155,7 @@ def op_method(name):
 def _document_method(method, fn):
     stub = method_stubs.get(method)
     if stub is not None:
-        stub.__doc__ = f"x.{method}(...) is minigrad.functions.{fn.__name__}(x, ...).\n\n{fn.__doc__ or ''}"
+        stub.__doc__ = f"x.{method}(...) is {fn.__module__}.{fn.__name__}(x, ...).\n\n{fn.__doc__ or ''}"
 
 
 # -- PyTorch's argument names, applied by `declare` --------------------------------

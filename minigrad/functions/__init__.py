@@ -16,7 +16,7 @@ from .indexing import (take_along_axis, gather, scatter_add, index_add, masked_f
 from .sorting import sort, argsort, topk, median
 from .linalg import einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve, cholesky
 from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_dims, squeeze, flatten,
-                    concat, stack, split, pad)
+                    concat, stack, split, pad, index_put)
 from .linalg import matmul, linear
 from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax, log_softmax,
                          identity, relu6, hardtanh, hardsigmoid, hardswish, silu, mish, selu, celu,

@@ -271,13 +271,13 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
-@declare(Sigmoid, methods="sigmoid")
+@declare(Sigmoid, methods="sigmoid", torch=True)
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
 
 
-@declare(ReLU, methods="relu")
+@declare(ReLU, methods="relu", torch=True)
 def relu(x):
     """max(x, 0) elementwise; its derivative at 0 is taken as 0."""
     return ReLU()(x)
@@ -314,13 +314,13 @@ def softplus(x):
     return Softplus()(x)
 
 
-@declare(Softmax, methods="softmax")
+@declare(Softmax, methods="softmax", torch=True)
 def softmax(x, axis=-1):
     """exp(x) normalised to sum to 1 along `axis`."""
     return Softmax(axis)(x)
 
 
-@declare(LogSoftmax, methods="log_softmax")
+@declare(LogSoftmax, methods="log_softmax", torch=True)
 def log_softmax(x, axis=-1):
     """log(softmax(x, axis)), computed stably as x - logsumexp(x, axis)."""
     return LogSoftmax(axis)(x)

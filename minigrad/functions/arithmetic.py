@@ -256,7 +256,7 @@ class RPowConstant(Function):
         return {"c": self.c}
 
 
-@declare(AddConstant, Add, numpy=np.add)
+@declare(AddConstant, Add, numpy=np.add, methods="add", torch=True)
 def add(a, b):
     """a + b, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -266,7 +266,7 @@ def add(a, b):
     return Add()(a, b)
 
 
-@declare(AddConstant, RSubConstant, Sub, numpy=np.subtract)
+@declare(AddConstant, RSubConstant, Sub, numpy=np.subtract, methods="sub", torch=True)
 def sub(a, b):
     """a - b, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -276,7 +276,7 @@ def sub(a, b):
     return Sub()(a, b)
 
 
-@declare(MulConstant, Mul, numpy=np.multiply)
+@declare(MulConstant, Mul, numpy=np.multiply, methods="mul", torch=True)
 def mul(a, b):
     """a * b, elementwise, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -286,7 +286,7 @@ def mul(a, b):
     return Mul()(a, b)
 
 
-@declare(DivConstant, RDivConstant, Div, numpy=np.divide)
+@declare(DivConstant, RDivConstant, Div, numpy=np.divide, methods="div", torch=True)
 def div(a, b):
     """a / b, elementwise, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -296,13 +296,13 @@ def div(a, b):
     return Div()(a, b)
 
 
-@declare(Neg, numpy=np.negative)
+@declare(Neg, numpy=np.negative, methods="neg", torch=True)
 def neg(x):
     """-x."""
     return Neg()(x)
 
 
-@declare(PowConstant, RPowConstant, Pow, numpy=np.power, methods="pow")
+@declare(PowConstant, RPowConstant, Pow, numpy=np.power, methods="pow", torch=True)
 def pow(a, b):
     """a ** b, elementwise. A Python-number exponent is a constant."""
     if _is_scalar(b):

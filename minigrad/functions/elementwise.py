@@ -368,115 +368,115 @@ class Remainder(Function):
 
 # -- public functions ----------------------------------------------------------
 
-@declare(Asin, numpy=np.arcsin)
+@declare(Asin, numpy=np.arcsin, torch=True)
 def asin(x):
     """Inverse sine, in [-pi/2, pi/2]; x in [-1, 1]."""
     return Asin()(x)
 
 
-@declare(Acos, numpy=np.arccos)
+@declare(Acos, numpy=np.arccos, torch=True)
 def acos(x):
     """Inverse cosine, in [0, pi]; x in [-1, 1]."""
     return Acos()(x)
 
 
-@declare(Atan, numpy=np.arctan)
+@declare(Atan, numpy=np.arctan, torch=True)
 def atan(x):
     """Inverse tangent, in (-pi/2, pi/2)."""
     return Atan()(x)
 
 
-@declare(Atan2, numpy=np.arctan2)
+@declare(Atan2, numpy=np.arctan2, torch=True)
 def atan2(y, x):
     """The angle of the point (x, y), in (-pi, pi]; y and x broadcast."""
     return Atan2()(y, x)
 
 
-@declare(Sinh, numpy=np.sinh)
+@declare(Sinh, numpy=np.sinh, torch=True)
 def sinh(x):
     """Hyperbolic sine."""
     return Sinh()(x)
 
 
-@declare(Cosh, numpy=np.cosh)
+@declare(Cosh, numpy=np.cosh, torch=True)
 def cosh(x):
     """Hyperbolic cosine."""
     return Cosh()(x)
 
 
-@declare(Asinh, numpy=np.arcsinh)
+@declare(Asinh, numpy=np.arcsinh, torch=True)
 def asinh(x):
     """Inverse hyperbolic sine."""
     return Asinh()(x)
 
 
-@declare(Acosh, numpy=np.arccosh)
+@declare(Acosh, numpy=np.arccosh, torch=True)
 def acosh(x):
     """Inverse hyperbolic cosine; x >= 1."""
     return Acosh()(x)
 
 
-@declare(Atanh, numpy=np.arctanh)
+@declare(Atanh, numpy=np.arctanh, torch=True)
 def atanh(x):
     """Inverse hyperbolic tangent; x in (-1, 1)."""
     return Atanh()(x)
 
 
-@declare(Log2, numpy=np.log2)
+@declare(Log2, numpy=np.log2, torch=True)
 def log2(x):
     """Base-2 logarithm."""
     return Log2()(x)
 
 
-@declare(Log10, numpy=np.log10)
+@declare(Log10, numpy=np.log10, torch=True)
 def log10(x):
     """Base-10 logarithm."""
     return Log10()(x)
 
 
-@declare(Log1p, numpy=np.log1p)
+@declare(Log1p, numpy=np.log1p, torch=True)
 def log1p(x):
     """log(1 + x), accurate for small x."""
     return Log1p()(x)
 
 
-@declare(Expm1, numpy=np.expm1)
+@declare(Expm1, numpy=np.expm1, torch=True)
 def expm1(x):
     """exp(x) - 1, accurate for small x."""
     return Expm1()(x)
 
 
-@declare(Exp2, numpy=np.exp2)
+@declare(Exp2, numpy=np.exp2, torch=True)
 def exp2(x):
     """2 ** x."""
     return Exp2()(x)
 
 
-@declare(Erf)
+@declare(Erf, torch=True)
 def erf(x):
     """The error function (scipy.special.erf)."""
     return Erf()(x)
 
 
-@declare(Erfc)
+@declare(Erfc, torch=True)
 def erfc(x):
     """The complementary error function 1 - erf(x) (scipy.special.erfc)."""
     return Erfc()(x)
 
 
-@declare(numpy=np.square)
+@declare(numpy=np.square, torch=True)
 def square(x):
     """x ** 2."""
     return pow(x, 2)
 
 
-@declare(numpy=np.reciprocal)
+@declare(numpy=np.reciprocal, torch=True)
 def reciprocal(x):
     """1 / x."""
     return div(1.0, x)
 
 
-@declare(Rsqrt)
+@declare(Rsqrt, torch=True)
 def rsqrt(x):
     """1 / sqrt(x)."""
     return Rsqrt()(x)
@@ -488,19 +488,19 @@ def cbrt(x):
     return Cbrt()(x)
 
 
-@declare(Hypot, numpy=np.hypot)
+@declare(Hypot, numpy=np.hypot, torch=True)
 def hypot(a, b):
     """sqrt(a**2 + b**2) without overflow; a and b broadcast."""
     return Hypot()(a, b)
 
 
-@declare(LogAddExp, numpy=np.logaddexp)
+@declare(LogAddExp, numpy=np.logaddexp, torch=True)
 def logaddexp(a, b):
     """log(exp(a) + exp(b)) without overflow; a and b broadcast."""
     return LogAddExp()(a, b)
 
 
-@declare()
+@declare(torch=True)
 def lerp(a, b, w):
     """a + w (b - a): linear interpolation from a (w = 0) to b (w = 1); w is
     a number or an array, all three broadcast (PyTorch's torch.lerp)."""
@@ -513,43 +513,43 @@ def lerp(a, b, w):
     return add(a, mul(w, sub(b, a)))
 
 
-@declare(Fmod, numpy=np.fmod)
+@declare(Fmod, numpy=np.fmod, torch=True)
 def fmod(a, b):
     """The remainder of a / b with the sign of a (C's fmod, torch.fmod)."""
     return Fmod()(a, b)
 
 
-@declare(Remainder, numpy=np.remainder)
+@declare(Remainder, numpy=np.remainder, torch=True)
 def remainder(a, b):
     """The remainder of a / b with the sign of b (Python's %, torch.remainder)."""
     return Remainder()(a, b)
 
 
-@declare(Sign, numpy=np.sign)
+@declare(Sign, numpy=np.sign, torch=True)
 def sign(x):
     """-1, 0 or 1 by the sign of x; zero gradient."""
     return Sign()(x)
 
 
-@declare(Floor, numpy=np.floor)
+@declare(Floor, numpy=np.floor, torch=True)
 def floor(x):
     """Round down; zero gradient."""
     return Floor()(x)
 
 
-@declare(Ceil, numpy=np.ceil)
+@declare(Ceil, numpy=np.ceil, torch=True)
 def ceil(x):
     """Round up; zero gradient."""
     return Ceil()(x)
 
 
-@declare(Round, numpy=(np.rint, np.round))
+@declare(Round, numpy=(np.rint, np.round), torch=True)
 def round(x, decimals=0):
     """Round to `decimals` places, halves to even; zero gradient."""
     return Round(decimals)(x)
 
 
-@declare(Trunc, numpy=np.trunc)
+@declare(Trunc, numpy=np.trunc, torch=True)
 def trunc(x):
     """Round towards zero; zero gradient."""
     return Trunc()(x)
@@ -557,43 +557,43 @@ def trunc(x):
 
 # -- tests of values: boolean ndarrays, not differentiable -------------------------
 
-@declare()
+@declare(torch=True)
 def isnan(x):
     """Where x is NaN, as a boolean ndarray (nd)."""
     return np.isnan(as_array(x))
 
 
-@declare()
+@declare(torch=True)
 def isinf(x):
     """Where x is +inf or -inf, as a boolean ndarray (nd)."""
     return np.isinf(as_array(x))
 
 
-@declare()
+@declare(torch=True)
 def isfinite(x):
     """Where x is neither NaN nor infinite, as a boolean ndarray (nd)."""
     return np.isfinite(as_array(x))
 
 
-@declare()
+@declare(torch=True)
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Where |a - b| <= atol + rtol |b|, as a boolean ndarray (nd)."""
     return np.isclose(as_array(a), as_array(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
-@declare()
+@declare(torch=True)
 def logical_and(a, b):
     """a and b (nonzero is true), as a boolean ndarray (nd)."""
     return np.logical_and(as_array(a), as_array(b))
 
 
-@declare()
+@declare(torch=True)
 def logical_or(a, b):
     """a or b (nonzero is true), as a boolean ndarray (nd)."""
     return np.logical_or(as_array(a), as_array(b))
 
 
-@declare()
+@declare(torch=True)
 def logical_not(x):
     """not x (nonzero is true), as a boolean ndarray (nd)."""
     return np.logical_not(as_array(x))

@@ -218,49 +218,49 @@ class Minimum(Function):
                 (gy * _tie_weights(-b.data, -a.data, gy.dtype)) if self.needs_grad(1) else None)
 
 
-@declare(Exp, numpy=np.exp, methods="exp")
+@declare(Exp, numpy=np.exp, methods="exp", torch=True)
 def exp(x):
     """e ** x."""
     return Exp()(x)
 
 
-@declare(Log, numpy=np.log, methods="log")
+@declare(Log, numpy=np.log, methods="log", torch=True)
 def log(x):
     """Natural logarithm."""
     return Log()(x)
 
 
-@declare(Sqrt, numpy=np.sqrt, methods="sqrt")
+@declare(Sqrt, numpy=np.sqrt, methods="sqrt", torch=True)
 def sqrt(x):
     """Square root."""
     return Sqrt()(x)
 
 
-@declare(Sin, numpy=np.sin, methods="sin")
+@declare(Sin, numpy=np.sin, methods="sin", torch=True)
 def sin(x):
     """Sine (radians)."""
     return Sin()(x)
 
 
-@declare(Cos, numpy=np.cos, methods="cos")
+@declare(Cos, numpy=np.cos, methods="cos", torch=True)
 def cos(x):
     """Cosine (radians)."""
     return Cos()(x)
 
 
-@declare(Tan, numpy=np.tan)
+@declare(Tan, numpy=np.tan, torch=True)
 def tan(x):
     """Tangent (radians)."""
     return Tan()(x)
 
 
-@declare(Tanh, numpy=np.tanh, methods="tanh")
+@declare(Tanh, numpy=np.tanh, methods="tanh", torch=True)
 def tanh(x):
     """Hyperbolic tangent."""
     return Tanh()(x)
 
 
-@declare(Abs, numpy=(np.absolute, np.fabs), methods="abs")
+@declare(Abs, numpy=(np.absolute, np.fabs), methods="abs", torch=True)
 def abs(x):
     """Absolute value; its derivative at 0 is taken as 0."""
     return Abs()(x)
@@ -282,7 +282,7 @@ def clip(x, lo, hi):
     return Clip(lo, hi)(x)
 
 
-@declare(Where, numpy=np.where)
+@declare(Where, numpy=np.where, torch=True)
 def where(cond, a, b):
     """a where cond is true, else b; cond is a boolean array (not
     differentiated), a and b broadcast with it."""
@@ -297,14 +297,14 @@ def where(cond, a, b):
     return Where(cond)(a, b)
 
 
-@declare(Maximum, numpy=np.maximum)
+@declare(Maximum, numpy=np.maximum, torch=True)
 def maximum(a, b):
     """Elementwise maximum, a and b broadcast; at ties each gets half the
     gradient (as PyTorch's)."""
     return Maximum()(a, b)
 
 
-@declare(Minimum, numpy=np.minimum)
+@declare(Minimum, numpy=np.minimum, torch=True)
 def minimum(a, b):
     """Elementwise minimum, a and b broadcast; at ties each gets half the
     gradient (as PyTorch's)."""

@@ -314,37 +314,37 @@ class PNorm(Reduction):
         return dict(super().settings(), ord=self.p)
 
 
-@declare(Sum, numpy=np.sum, methods="sum")
+@declare(Sum, numpy=np.sum, methods="sum", torch=True)
 def sum(x, axis=None, keepdims=False):
     """Sum over `axis` (None: all axes)."""
     return Sum(axis, keepdims)(x)
 
 
-@declare(Mean, numpy=np.mean, methods="mean")
+@declare(Mean, numpy=np.mean, methods="mean", torch=True)
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis` (None: all axes)."""
     return Mean(axis, keepdims)(x)
 
 
-@declare(Max, numpy=(np.max, np.amax), methods="max")
+@declare(Max, numpy=(np.max, np.amax))
 def max(x, axis=None, keepdims=False):
     """Maximum over `axis` (None: all axes)."""
     return Max(axis, keepdims)(x)
 
 
-@declare(Min, numpy=(np.min, np.amin), methods="min")
+@declare(Min, numpy=(np.min, np.amin))
 def min(x, axis=None, keepdims=False):
     """Minimum over `axis` (None: all axes)."""
     return Min(axis, keepdims)(x)
 
 
-@declare(LogSumExp, methods="logsumexp")
+@declare(LogSumExp, methods="logsumexp", torch=True)
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over `axis` (None: all axes), without overflow."""
     return LogSumExp(axis, keepdims)(x)
 
 
-@declare(Var, numpy=np.var, methods="var")
+@declare(Var, numpy=np.var)
 def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Variance over `axis` (None: all axes), dividing by n - ddof: ddof=0
     (the default) is the population variance, ddof=1 the unbiased sample
@@ -352,7 +352,7 @@ def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     return Var(axis, keepdims, _ddof("var", ddof, correction))(x)
 
 
-@declare(Var, numpy=np.std, methods="std")
+@declare(Var, numpy=np.std)
 def std(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Standard deviation, sqrt(var(x, axis, keepdims, ddof)); `correction`
     is PyTorch's name for ddof (default 0 here, as NumPy's)."""
@@ -370,27 +370,27 @@ def _ddof(op, ddof, correction):
     return ddof
 
 
-@declare(Prod, numpy=np.prod, methods="prod")
+@declare(Prod, numpy=np.prod, methods="prod", torch=True)
 def prod(x, axis=None, keepdims=False):
     """Product over `axis` (None: all axes). Its gradient is exact where x
     holds zeros."""
     return Prod(axis, keepdims)(x)
 
 
-@declare(Max)
+@declare(Max, torch=True)
 def amax(x, axis=None, keepdims=False):
     """Maximum over `axis`, the same as max (NumPy's and PyTorch's name for
     the values-only maximum); ties share the gradient equally."""
     return Max(axis, keepdims)(x)
 
 
-@declare(Min)
+@declare(Min, torch=True)
 def amin(x, axis=None, keepdims=False):
     """Minimum over `axis`, the same as min; ties share the gradient equally."""
     return Min(axis, keepdims)(x)
 
 
-@declare(PNorm, Sum, Max, Min, numpy=np.linalg.norm, methods="norm")
+@declare(PNorm, Sum, Max, Min, numpy=np.linalg.norm, methods="norm", torch=True)
 def norm(x, ord=None, axis=None, keepdims=False):
     """A vector or matrix norm, as np.linalg.norm. axis None: the 2-norm of
     all elements (ord None), or, with ord, the vector norm of a 1-D x or the
@@ -456,25 +456,25 @@ def _nd(op, fn, x, axis, keepdims, tuple_ok):
                     requires_grad=False)
 
 
-@declare(methods="argmax")
+@declare(methods="argmax", torch=True)
 def argmax(x, axis=None, keepdims=False):
     """Index of the maximum along `axis` (None: into x flattened), int64; not differentiable."""
     return _nd("argmax", np.argmax, x, axis, keepdims, False)
 
 
-@declare(methods="argmin")
+@declare(methods="argmin", torch=True)
 def argmin(x, axis=None, keepdims=False):
     """Index of the minimum along `axis` (None: into x flattened), int64; not differentiable."""
     return _nd("argmin", np.argmin, x, axis, keepdims, False)
 
 
-@declare()
+@declare(torch=True)
 def any(x, axis=None, keepdims=False):
     """Whether any element along `axis` is nonzero (boolean); not differentiable."""
     return _nd("any", np.any, x, axis, keepdims, True)
 
 
-@declare()
+@declare(torch=True)
 def all(x, axis=None, keepdims=False):
     """Whether every element along `axis` is nonzero (boolean); not differentiable."""
     return _nd("all", np.all, x, axis, keepdims, True)

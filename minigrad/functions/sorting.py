@@ -8,6 +8,7 @@ from ..device import backend
 from ..core import Variable, as_array
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
+from . import return_types
 from .indexing import TakeAlongAxis
 from .reduction import mean
 from .shape import reshape, squeeze, transpose
@@ -47,7 +48,7 @@ def sort(x, axis=-1, descending=False):
     return TakeAlongAxis(axis, _order(_data(x), axis, descending), unique=True)(x)
 
 
-@declare()
+@declare(torch=True)
 def argsort(x, axis=-1, descending=False):
     """The indices that sort x along `axis` (None: x flattened), int64, a
     stable sort; not differentiable."""
@@ -55,7 +56,7 @@ def argsort(x, axis=-1, descending=False):
     return Variable(_order(_data(x), axis, descending).astype(np.int64), requires_grad=False)
 
 
-@declare()
+@declare(methods="topk", torch=True)
 def topk(x, k, axis=-1, largest=True):
     """The k largest (or smallest, largest=False) elements along `axis`,
     sorted, as torch.topk: a pair (values, indices), values differentiable,
@@ -74,7 +75,8 @@ def topk(x, k, axis=-1, largest=True):
         index = np.take_along_axis(part, order, axis)
     else:
         index = np.take(np.argsort(key, axis=axis, kind="stable"), first_k, axis=axis)
-    return TakeAlongAxis(axis, index, unique=True)(x), Variable(index.astype(np.int64), requires_grad=False)
+    return return_types.topk(TakeAlongAxis(axis, index, unique=True)(x),
+                             Variable(index.astype(np.int64), requires_grad=False))
 
 
 @declare(numpy=np.median)
