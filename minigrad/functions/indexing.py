@@ -103,7 +103,7 @@ def _check_range(op, index, n, axis, shape):
                          f"for axis {axis} of size {n} (shape {shape}); expected -{n} <= index < {n}")
 
 
-@declare(TakeAlongAxis, numpy=np.take_along_axis, torch=True)
+@declare(TakeAlongAxis, numpy=np.take_along_axis, torch="take_along_dim")
 def take_along_axis(x, indices, axis):
     """np.take_along_axis(x, indices, axis): y[..., i, ...] = x[...,
     indices[..., i, ...], ...]; indices has x's number of dimensions and
