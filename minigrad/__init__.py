@@ -15,9 +15,11 @@ methods (`x.sum(dim=1)`) and NumPy's functions on Variables find them.
 are the functions declared with PyTorch's names (`declare(torch=...)` in
 minigrad.functions, `declare_torch` in minigrad/pytorch.py, where PyTorch's
 meaning of a name differs from NumPy's); `__getattr__` below reads them from
-that table, so there is no second list of names to keep.
+that table (minigrad/pytorch.py `module_attribute`), so there is no second
+list of names to keep.
 """
-from .core import (Variable, Function, get_default_dtype, set_default_dtype, Config, using_config, no_grad, enable_grad, set_grad_enabled,
+from .core import (Variable, Function, get_default_dtype, set_default_dtype, Config, using_config, no_grad,
+                   enable_grad, set_grad_enabled,
                    is_grad_enabled, test_mode, grad, jacobian, hessian, hvp, numerical_grad, gradcheck,
                    gradgradcheck, GradcheckError,
                    tensor, from_numpy, zeros, ones, full, empty, arange, linspace, eye, rand, randn,
@@ -30,7 +32,6 @@ from . import pytorch  # PyTorch's meanings where they differ from NumPy's (decl
 from .pytorch import (inference_mode, FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor,
                       is_tensor)
 from .functions import return_types
-from .core.ops import by_torch as _by_torch, declarations as _declarations
 from .dtypes import (float16, half, float32, float, float64, double, int8, int16, short, int32, int, int64,
                      long, uint8, bool, complex64, cfloat, complex128, cdouble, bfloat16, pi, e, inf, nan,
                      Size, device)
@@ -41,16 +42,8 @@ __version__ = "0.1.0"
 Tensor = Variable
 
 
-def __getattr__(name):
-    """`minigrad.cat`, `minigrad.max` ...: the function declared with that
-    PyTorch name (core/ops.py `by_torch`)."""
-    fn = _by_torch.get(name)
-    if fn is not None:
-        return fn
-    hint = (f"; minigrad.functions.{name} has NumPy's meaning: `import minigrad.functions as F`, "
-            f"F.{name}(...)" if name in _declarations else "")
-    raise AttributeError(f"module 'minigrad' has no attribute {name!r}{hint}")
+__getattr__ = pytorch.module_attribute   # minigrad.cat, minigrad.max ... from the declarations
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_by_torch))
+    return pytorch.module_names(globals())

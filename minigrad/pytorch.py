@@ -16,6 +16,7 @@ Functions PyTorch has and NumPy has not (`narrow`, `index_select`,
 import numpy as np
 
 from .core import Variable, as_array, set_grad_enabled
+from .core import ops
 from .core.ops import declare_torch
 from .device import get_rng
 from . import functions as F
@@ -358,6 +359,24 @@ def as_tensor(data, dtype=None, device=None):
     if array.dtype == np.float64 and not isinstance(data, (np.ndarray, Variable)) and dtype is None:
         array = array.astype(np.float32)   # Python floats: the default dtype, as torch
     return Variable(array, requires_grad=False)
+
+
+# -- minigrad's module attributes (minigrad/__init__.py) ------------------------------
+
+def module_attribute(name):
+    """`minigrad.cat`, `minigrad.max` ...: the function declared with that
+    PyTorch name (core/ops.py `by_torch`); minigrad's module `__getattr__`."""
+    fn = ops.by_torch.get(name)
+    if fn is not None:
+        return fn
+    hint = (f"; minigrad.functions.{name} exists: `import minigrad.functions as F`, then F.{name}(...)"
+            if name in ops.declarations else "")
+    raise AttributeError(f"module 'minigrad' has no attribute {name!r}{hint}")
+
+
+def module_names(names):
+    """dir(minigrad): its `names` and the PyTorch names of the declarations."""
+    return sorted(set(names) | set(ops.by_torch))
 
 
 # -- names that are not ops -----------------------------------------------------------

@@ -896,7 +896,7 @@ PYTORCH_DOOR = [
     ("torch_no_such_name", lambda: mg.no_such_function, AttributeError,
      ["module 'minigrad' has no attribute 'no_such_function'"]),
     ("torch_name_only_in_F", lambda: mg.linear, AttributeError,
-     ["module 'minigrad' has no attribute 'linear'", "F.linear(...)"]),
+     ["module 'minigrad' has no attribute 'linear'; minigrad.functions.linear exists", "F.linear(...)"]),
     ("torch_bfloat16_missing", lambda: np.dtype(mg.dtypes.MissingDtype("bfloat16", "ml_dtypes")), TypeError,
      ["bfloat16: NumPy has no bfloat16; it comes from the 'ml_dtypes' package"]),
 ]
