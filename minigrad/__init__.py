@@ -6,6 +6,7 @@ The layers, each importing only those below it (ARCHITECTURE.md):
     core        Variable, Function, the backward pass
     functions   the ops; each declares itself to core (core/ops.py)
     nn, optim, data, train, serialization, onnx, viz, cuda   built on the ops
+    autograd, amp, backends, distributed   PyTorch's and HIPS autograd's doors
 
 The one wiring step is importing `functions` below: defining the ops
 declares them, and from then on Variable's operators (`x + y`), its op
@@ -37,6 +38,7 @@ from .dtypes import (float16, half, float32, float, float64, double, int8, int16
                      Size, device)
 from .serialization import save, load
 from . import nn, optim, data, train, viz, onnx, cuda
+from . import autograd, amp, backends, distributed
 
 __version__ = "0.1.0"
 Tensor = Variable

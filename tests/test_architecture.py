@@ -17,8 +17,10 @@ PACKAGE = Path(minigrad.__file__).parent
 LAYERS = [
     {"device", "dtypes"},                         # where arrays live, dtype names; import nothing of minigrad
     {"core"},                                     # the engine: Variable, Function, backward
-    {"functions", "data", "serialization", "cuda"},  # the ops; data and files on the engine
-    {"nn", "viz", "train", "pytorch"},            # layers, pictures, the training loop, PyTorch's meanings
+    {"functions", "data", "serialization",        # the ops; data and files on the engine;
+     "amp", "backends", "distributed"},           # PyTorch's names for what minigrad lacks
+    {"nn", "viz", "train", "autograd", "cuda",   # layers, pictures, the training loop, transforms,
+     "pytorch"},                                  # PyTorch's meanings
     {"optim", "onnx"},                            # on top of modules
 ]
 LAYER_OF = {unit: i for i, units in enumerate(LAYERS) for unit in units}

@@ -144,10 +144,13 @@ class Variable:
 
     # -- conversions: to NumPy and to Python numbers -----------------------------
     def numpy(self):
-        """The data, an ndarray (shared, not copied). On a GPU, a TypeError:
-        call `.cpu()` first, as in PyTorch."""
+        """The data, an ndarray (shared, not copied). As in PyTorch, on a GPU
+        a TypeError (call `.cpu()` first), and a RuntimeError when x requires
+        grad outside `no_grad()` (use `x.detach().numpy()`)."""
         if type(self.data) is not np.ndarray:
             raise self._not_on_host("numpy()")
+        if self.requires_grad:
+            numpy_protocol.check_conversion(self, "x.numpy()")
         return self.data
 
     def _not_on_host(self, what):
@@ -158,6 +161,8 @@ class Variable:
         # np.asarray(x), matplotlib and every NumPy function that converts.
         if type(self.data) is not np.ndarray:
             raise self._not_on_host("np.asarray")
+        if self.requires_grad:
+            numpy_protocol.check_conversion(self, "np.asarray(x) or np.array(x) (x.__array__)")
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             if copy is False:
                 raise ValueError(f"np.asarray: a Variable of dtype {self.data.dtype} cannot become "
@@ -204,7 +209,11 @@ class Variable:
 
     def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
         """A DLPack capsule viewing this Variable's data (the array's own
-        export: `torch.from_dlpack(x)` shares x.data's memory, no copy)."""
+        export: `torch.from_dlpack(x)` shares x.data's memory, no copy).
+        A BufferError for a Variable that requires grad, as PyTorch's."""
+        if self.requires_grad:
+            raise BufferError(f"__dlpack__: can't export a Variable of shape {self.shape} that requires grad "
+                              "(the view would drop its gradient); export x.detach()")
         return self.data.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device, copy=copy)
 
     def __dlpack_device__(self):

@@ -271,7 +271,7 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
-@declare(Sigmoid, methods="sigmoid", torch=True)
+@declare(Sigmoid, scipy="expit", methods="sigmoid", torch=True)
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
@@ -375,14 +375,14 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@declare(ELU)
+@declare(ELU, torch=True)
 def selu(x):
     """scale * elu(x, alpha) with the self-normalising constants
     alpha = 1.6733, scale = 1.0507 (PyTorch's)."""
     return elu(x, _SELU_ALPHA) * _SELU_SCALE
 
 
-@declare(ELU)
+@declare(ELU, torch=True)
 def celu(x, alpha=1.0):
     """max(0, x) + min(0, alpha (exp(x/alpha) - 1)) = alpha elu(x/alpha); alpha != 0."""
     alpha = python_number(alpha, "celu", "alpha")
@@ -397,7 +397,7 @@ def softsign(x):
     return x / (abs(x) + 1)
 
 
-@declare(Softplus)
+@declare(Softplus, scipy="log_expit")
 def logsigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
     return -softplus(-x)
@@ -417,7 +417,7 @@ def glu(x, axis=-1):
     return first * sigmoid(second)
 
 
-@declare()
+@declare(torch=True)
 def prelu(x, weight):
     """x where x > 0, weight * x elsewhere, with a learnt slope: `weight`
     holds 1 slope, or one per channel (axis 1 of x, as PyTorch's)."""

@@ -239,7 +239,7 @@ def outer(a, b):
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
 
 
-@declare(Einsum, numpy=np.tensordot)
+@declare(Einsum, numpy=np.tensordot, torch=True)
 def tensordot(a, b, axes=2):
     """np.tensordot: the sum over the last `axes` axes of a and the first
     `axes` of b (an int), or over the axes listed in a pair (axes_a, axes_b)."""
@@ -418,7 +418,7 @@ def solve(a, b):
     return Solve()(a, b)
 
 
-@declare(Cholesky, numpy=np.linalg.cholesky)
+@declare(Cholesky, numpy=np.linalg.cholesky, torch=True)
 def cholesky(x):
     """The lower-triangular Cholesky factor L (L @ L^T = x) of each
     symmetric positive-definite matrix on the last two axes, as

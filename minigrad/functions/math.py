@@ -318,9 +318,18 @@ def python_number(value, op=None, name=None, none_ok=False):
 
     Given `op` and `name`, the setting is also checked to be a real number
     (or a numeric array; None too when `none_ok`), so that a bad setting is a
-    TypeError naming the op and the setting, not NumPy's ufunc text."""
+    TypeError naming the op and the setting, not NumPy's ufunc text. A
+    setting is a constant: a Variable that requires grad is a RuntimeError
+    (its gradient would be lost), any other Variable gives its data."""
     if type(value) is float or type(value) is int:
         return value
+    if isinstance(value, Variable):
+        if value.requires_grad:
+            raise RuntimeError(
+                f"{op}: {name} is a Variable that requires grad, but {op} takes {name} as a constant, "
+                f"so its gradient would be lost; pass {name}.detach(), or build the op from ops that "
+                "differentiate it (clip's bounds: F.maximum, F.minimum)")
+        value = value.data
     if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
         value = value.item()
     if op is not None and not (value is None and none_ok):

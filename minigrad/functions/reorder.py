@@ -134,7 +134,7 @@ def moveaxis(x, source, destination):
     return transpose(x, order)
 
 
-@declare(numpy=np.swapaxes, methods="swapaxes")
+@declare(numpy=np.swapaxes, methods="swapaxes", torch=True)
 def swapaxes(x, axis1, axis2):
     """x with axes axis1 and axis2 exchanged, as np.swapaxes and torch.transpose."""
     ndim = len(shape_of(x))
