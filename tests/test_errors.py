@@ -860,6 +860,8 @@ ENGINE += [
       "x = x.clone()"]),
     ("set_item_bad_shape", lambda: mg.zeros(3).__setitem__(slice(0, 2), np.ones(3)), ValueError,
      ["setitem: cannot write a value of shape (3,) at x[slice(0, 2, None)] of a Variable of shape (3,)"]),
+    ("in_place_method_shape", lambda: mg.zeros(3).add_(mg.ones(2, 3)), ValueError,
+     ["add_: the result of shape (2, 3) does not fit a Variable of shape (3,) in place", "x = x.add(...)"]),
     ("in_place_method_dtype", lambda: mg.arange(3).div_(2), TypeError,
      ["div_: the result of dtype float64 cannot be written into a Variable of dtype int64 in place",
       "x = x.div(...)"]),

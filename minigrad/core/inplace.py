@@ -149,6 +149,9 @@ def method(name):
         except TypeError as e:
             raise TypeError(f"{name}_: the result of dtype {y.dtype} cannot be written into a Variable of "
                             f"dtype {self.dtype} in place ({e}); use x = x.{name}(...) instead") from None
+        except ValueError:
+            raise ValueError(f"{name}_: the result of shape {y.shape} does not fit a Variable of shape "
+                             f"{self.shape} in place; use x = x.{name}(...) instead") from None
         versions.bump(self)
         return self
 
@@ -171,15 +174,14 @@ def rebind(what, x, compute):
     old = x.new_tensor(x.data, requires_grad=False)   # a copy: what x was
     old.creator, old.generation, old.requires_grad, old.name = x.creator, x.generation, x.requires_grad, x.name
     old.version_counter = versions.VersionCounter(versions.version_of(x))
+    y = compute(old)
+    if y.shape != x.shape or not np.can_cast(y.dtype, x.dtype, casting="same_kind"):
+        raise TypeError(f"{what}: the result of shape {y.shape} and dtype {y.dtype} cannot be written into a "
+                        f"Variable of shape {x.shape} and dtype {x.dtype} in place; write x = ... out of place")
     if x.creator is not None:
         x.creator.outputs = tuple(weakref.ref(old) if ref() is x else ref for ref in x.creator.outputs)
     versions.bump(x)
-    y = compute(old)
-    try:
-        np.copyto(x.data, y.data, casting="same_kind")
-    except TypeError as e:
-        raise TypeError(f"{what}: the result of dtype {y.dtype} cannot be written into a Variable of dtype "
-                        f"{x.dtype} in place ({e})") from None
+    x.data[...] = y.data
     function = y.creator
     x.creator, x.generation, x.requires_grad = function, y.generation, True
     function.outputs = tuple(weakref.ref(x) if ref() is y else ref for ref in function.outputs)
