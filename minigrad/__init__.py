@@ -37,7 +37,7 @@ from .dtypes import (float16, half, float32, float, float64, double, int8, int16
                      long, uint8, bool, complex64, cfloat, complex128, cdouble, bfloat16, pi, e, inf, nan,
                      Size, device)
 from .serialization import save, load
-from . import nn, optim, data, train, viz, onnx, cuda
+from . import nn, optim, data, train, viz, onnx, cuda, utils
 from . import autograd, amp, backends, distributed
 
 __version__ = "0.1.0"

@@ -19,6 +19,8 @@ A declaration names:
                 so that importing minigrad does not import SciPy (see `scipy_op`)
     methods     the Variable methods that call it: `x.exp()` (each is named in
                 Variable's class body with `op_method`, core/variable.py)
+    functional  True when torch.nn.functional has the op under its name, with
+                the same signature and meaning: minigrad.nn.functional is it
     torch       the names of PyTorch's top-level functions it is, where its
                 meaning is PyTorch's: `torch=True` for its own name,
                 `torch=("cat", "concat")` for others; `import minigrad as
@@ -77,13 +79,14 @@ by_torch = {}         # PyTorch top-level name -> the function that is it (`mini
 by_numpy = {}         # NumPy callable -> the op's function
 by_scipy = {}         # name in scipy.special -> the op's function
 by_method = {}        # Variable method name -> the op's function
+torch_functional = {}  # name -> the op's function, for the ops torch.nn.functional has as they are
 method_stubs = {}     # method name -> the function in Variable's class body (for its docstring)
 
 
-def declare(*functions, numpy=(), scipy=(), methods=(), torch=()):
+def declare(*functions, numpy=(), scipy=(), methods=(), functional=False, torch=()):
     """Declare the decorated public function as an op (see the module
     docstring). `numpy`, `scipy`, `methods` and `torch` take one item or a tuple."""
-    return _declarer(declarations, functions, numpy, scipy, methods, torch)
+    return _declarer(declarations, functions, numpy, scipy, methods, functional, torch)
 
 
 def declare_torch(*functions, methods=(), torch=True):
@@ -91,10 +94,10 @@ def declare_torch(*functions, methods=(), torch=True):
     meaning minigrad.functions keeps, or that only PyTorch has
     (minigrad/pytorch.py): `minigrad.<name>` (the names in `torch`) and
     the `methods` call it."""
-    return _declarer(torch_declarations, functions, (), (), methods, torch)
+    return _declarer(torch_declarations, functions, (), (), methods, False, torch)
 
 
-def _declarer(table, functions, numpy, scipy, methods, torch):
+def _declarer(table, functions, numpy, scipy, methods, functional, torch):
     numpy = numpy if isinstance(numpy, tuple) else (numpy,)
     scipy = (scipy,) if isinstance(scipy, str) else tuple(scipy)
     methods = (methods,) if isinstance(methods, str) else tuple(methods)
@@ -131,6 +134,8 @@ def _declarer(table, functions, numpy, scipy, methods, torch):
         for m in methods:
             by_method[m] = fn
             _document_method(m, fn)
+        if functional:
+            torch_functional[name] = fn
         for t in torch_names:
             by_torch[t] = fn
         table[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods, torch_names)

@@ -254,7 +254,7 @@ def tan(x):
     return Tan()(x)
 
 
-@declare(Tanh, numpy=np.tanh, methods="tanh", torch=True)
+@declare(Tanh, numpy=np.tanh, methods="tanh", functional=True, torch=True)
 def tanh(x):
     """Hyperbolic tangent."""
     return Tanh()(x)

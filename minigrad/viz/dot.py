@@ -161,8 +161,9 @@ def check_show(show):
     return show
 
 
-def parameter_names(params):
-    """{Parameter: dotted name} from a Module, a dict name -> Variable, or None."""
+def parameter_names(params, caller="to_dot"):
+    """{Parameter: dotted name} from a Module, a dict name -> Variable, or
+    None; a TypeError naming `caller` for anything else."""
     if params is None:
         return {}
     if hasattr(params, "named_parameters"):
@@ -170,12 +171,12 @@ def parameter_names(params):
     elif hasattr(params, "items"):
         pairs = params.items()
     else:
-        raise TypeError(f"to_dot: params must be a Module or a dict of name -> Parameter, "
+        raise TypeError(f"{caller}: params must be a Module or a dict of name -> Parameter, "
                         f"got {type(params).__name__}")
     names = {}
     for name, p in pairs:
         if not isinstance(p, Variable):
-            raise TypeError(f"to_dot: params[{name!r}] is a {type(p).__name__}, expected a Parameter")
+            raise TypeError(f"{caller}: params[{name!r}] is a {type(p).__name__}, expected a Parameter")
         names.setdefault(p, str(name))
     return names
 
