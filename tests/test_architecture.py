@@ -15,12 +15,12 @@ PACKAGE = Path(minigrad.__file__).parent
 # Each unit (a subpackage or a top-level module of minigrad) may import only
 # units of lower layers. The package face minigrad/__init__.py imports all.
 LAYERS = [
-    {"device"},                                   # where arrays live; imports nothing of minigrad
+    {"device", "dtypes"},                         # where arrays live, dtype names; import nothing of minigrad
     {"core"},                                     # the engine: Variable, Function, backward
     {"functions", "data", "serialization",        # the ops; data and files on the engine;
      "amp", "backends", "distributed"},           # PyTorch's names for what minigrad lacks
     {"nn", "viz", "train", "autograd", "cuda",    # layers, pictures, the training loop, transforms,
-     "utils"},                                    # torch.utils' path to data
+     "utils", "pytorch"},                         # torch.utils' path to data, PyTorch's meanings
     {"optim", "onnx"},                            # on top of modules
 ]
 LAYER_OF = {unit: i for i, units in enumerate(LAYERS) for unit in units}

@@ -207,7 +207,7 @@ OPS += [
     ("pow_shapes", lambda: ones(2, 3) ** ones(2), ValueError, ["pow: shapes (2, 3) and (2,) do not broadcast"]),
     ("transpose_short", lambda: F.transpose(ones(2, 3), (0,)), ValueError,
      ["transpose: axes (0,) are not a permutation of the 2 axes of an array of shape (2, 3)"]),
-    ("transpose_repeated", lambda: ones(2, 3).transpose(0, 0), ValueError,
+    ("transpose_repeated", lambda: F.transpose(ones(2, 3), (0, 0)), ValueError,
      ["transpose: axes (0, 0) are not a permutation", "(2, 3)"]),
     ("broadcast_to", lambda: F.broadcast_to(ones(2, 3), (4, 3, 2)), ValueError,
      ["broadcast_to: cannot broadcast shape (2, 3) to (4, 3, 2)"]),
@@ -993,6 +993,11 @@ def set_item():
     x[0] = 5
 
 
+def set_item_of_a_view():
+    x = (leaf(2, 3) * 1)[0]
+    x[0] = 5
+
+
 ENGINE += [
     ("leaf_iadd", lambda: update_leaf("+="), RuntimeError,
      ["+=: in-place update of a leaf Variable that requires grad (shape (3,)) while the graph is recorded would "
@@ -1003,8 +1008,18 @@ ENGINE += [
      ["fill_: in-place update of a Variable computed by an op while the graph is recorded"]),
     ("in_place_shape", grow_in_place, ValueError,
      ["+=: cannot update a Variable of shape (3,) and dtype float64 in place with a value of shape (2, 3)"]),
-    ("set_item", set_item, TypeError,
-     ["setitem: a Variable does not support item assignment (x[0] = ...) on shape (3,)", "F.where"]),
+    ("set_item", set_item, RuntimeError,
+     ["setitem: in-place update of a leaf Variable that requires grad (shape (3,))", "mg.no_grad()"]),
+    ("set_item_of_a_view", set_item_of_a_view, RuntimeError,
+     ["x[0] = ...: in-place change, while the graph is recorded, of a Variable (shape (3,)) that is a view",
+      "x = x.clone()"]),
+    ("set_item_bad_shape", lambda: mg.zeros(3).__setitem__(slice(0, 2), np.ones(3)), ValueError,
+     ["setitem: cannot write a value of shape (3,) at x[slice(0, 2, None)] of a Variable of shape (3,)"]),
+    ("in_place_method_shape", lambda: mg.zeros(3).add_(mg.ones(2, 3)), ValueError,
+     ["add_: the result of shape (2, 3) does not fit a Variable of shape (3,) in place", "x = x.add(...)"]),
+    ("in_place_method_dtype", lambda: mg.arange(3).div_(2), TypeError,
+     ["div_: the result of dtype float64 cannot be written into a Variable of dtype int64 in place",
+      "x = x.div(...)"]),
     ("item_of_many", lambda: ones(3).item(), ValueError,
      ["item: only a Variable with one element converts to a Python number; this one has shape (3,) (3 elements)"]),
     ("float_of_many", lambda: float(ones(2, 2)), ValueError,
@@ -1106,6 +1121,29 @@ ENGINE += [
      ["matrix_power: the exponent n=1.5 must be an int"]),
     ("einsum_sublist_entry", lambda: F.einsum(ones(2, 3), [0, -1]), ValueError,
      ["einsum: sublist entry -1 in [0, -1] is not valid; expected ints 0..51 or Ellipsis"]),
+]
+
+PYTORCH_DOOR = [
+    ("torch_split_sizes", lambda: mg.split(mg.arange(6), [2, 2]), ValueError,
+     ["split: sizes [2, 2] add up to 4, but dim 0 of shape (6,) has 6 elements"]),
+    ("torch_max_dims", lambda: ones(2, 3).max(dim=(0, 1)), TypeError,
+     ["max: PyTorch's max takes one dim, got (0, 1)", "amax/amin", "axis=(0, 1)"]),
+    ("torch_var_mixed", lambda: ones(2, 3).var(ddof=1, unbiased=True), TypeError,
+     ["var: NumPy's ddof=/axis=/keepdims= and PyTorch's unbiased=/correction= were mixed"]),
+    ("torch_transpose_one", lambda: ones(2, 3).transpose(1), TypeError,
+     ["transpose: got one axis 1 for shape (2, 3)", "swaps two axes"]),
+    ("torch_repeat_too_few", lambda: ones(2, 3).repeat(2), ValueError,
+     ["repeat: 1 repeat counts (2,) for a Variable of shape (2, 3)", "at least one per axis (2)"]),
+    ("torch_kthvalue_k", lambda: ones(2, 3).kthvalue(4), ValueError,
+     ["kthvalue: k=4 is out of range for dim -1 of size 3 (shape (2, 3))"]),
+    ("torch_multinomial_too_many", lambda: mg.multinomial(ones(3), 4), ValueError,
+     ["multinomial: cannot draw 4 samples without replacement from 3 categories", "replacement=True"]),
+    ("torch_no_such_name", lambda: mg.no_such_function, AttributeError,
+     ["module 'minigrad' has no attribute 'no_such_function'"]),
+    ("torch_name_only_in_F", lambda: mg.linear, AttributeError,
+     ["module 'minigrad' has no attribute 'linear'; minigrad.functions.linear exists", "F.linear(...)"]),
+    ("torch_bfloat16_missing", lambda: np.dtype(mg.dtypes.MissingDtype("bfloat16", "ml_dtypes")), TypeError,
+     ["bfloat16: NumPy has no bfloat16; it comes from the 'ml_dtypes' package"]),
 ]
 
 CREATION = [
@@ -1245,7 +1283,7 @@ UNSUPPORTED = [  # PyTorch's names for what minigrad does not do: they raise say
 FAMILIES = {"ops": OPS, "losses": LOSSES, "layers": LAYERS, "optimisers": OPTIMISERS, "data": DATA,
             "serialization": SERIALIZATION, "onnx": ONNX, "viz": VIZ, "training": TRAINING,
             "gradcheck": GRADCHECK, "engine": ENGINE, "creation": CREATION,
-            "autograd": AUTOGRAD, "unsupported": UNSUPPORTED}
+            "autograd": AUTOGRAD, "unsupported": UNSUPPORTED, "pytorch door": PYTORCH_DOOR}
 # The one table: (family, id, call, exception type, message fragments in order)
 CORPUS = [(family, *row) for family, rows in FAMILIES.items() for row in rows]
 WRITES_FILES = {"serialization", "onnx"}  # their call takes a tmp_path

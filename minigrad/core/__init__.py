@@ -11,7 +11,8 @@ from .function import Function, as_variable
 from .autodiff import grad, jacobian, hessian, hvp
 from .gradcheck import numerical_grad, gradcheck, gradgradcheck, GradcheckError
 from .hooks import RemovableHandle
-from .creation import (tensor, from_numpy, from_dlpack, zeros, ones, full, empty, arange, linspace, eye, rand,
+from .creation import (get_default_dtype, set_default_dtype, tensor, from_numpy, from_dlpack, zeros, ones,
+                       full, empty, arange, linspace, eye, rand,
                        randn, normal, randint, zeros_like, ones_like, full_like, empty_like, rand_like,
                        randn_like)
 from .anomaly import detect_anomaly, is_anomaly_enabled, AnomalyError

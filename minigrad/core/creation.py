@@ -62,6 +62,22 @@ def _real(what, *values):
             raise complex_error(what, value)
 
 
+def get_default_dtype():
+    """The floating dtype of new Variables made from Python floats or by
+    the creation helpers (float32 unless set_default_dtype changed it)."""
+    return _DEFAULT_FLOAT
+
+
+def set_default_dtype(dtype):
+    """Make `dtype` (float32 or float64) the default floating dtype, as
+    torch.set_default_dtype. Process-wide."""
+    global _DEFAULT_FLOAT
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float16, np.float32, np.float64):
+        raise TypeError(f"set_default_dtype: only floating dtypes may be the default, got {dtype}")
+    _DEFAULT_FLOAT = dtype
+
+
 def _float_dtype(what, dtype):
     return _DEFAULT_FLOAT if dtype is None else as_dtype(what, dtype)
 

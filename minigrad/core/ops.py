@@ -26,6 +26,17 @@ A declaration names:
                 which the API reference renders (docs/_docstrings.py) and
                 the pictures read through minigrad.viz.opmath.declared_math
                 (None for an op whose math is only in its classes' docstrings)
+    torch       the names of PyTorch's top-level functions it is, where its
+                meaning is PyTorch's: `torch=True` for its own name,
+                `torch=("cat", "concat")` for others; `import minigrad as
+                torch; torch.cat(...)` finds it in `by_torch`
+                (minigrad/__init__.py reads that table)
+
+Where PyTorch's meaning of a name differs from NumPy's (torch.split takes
+piece sizes, np.split a number of pieces), minigrad.functions keeps NumPy's
+and a small function with PyTorch's meaning is declared with
+`declare_torch` in minigrad/pytorch.py: its name goes to `by_torch` and
+its methods to `by_method`, not to the table of minigrad.functions' ops.
 
 and the decorator applies PyTorch's argument names where the function is
 defined: a function that takes `axis`/`keepdims` also takes `dim`/`keepdim`,
@@ -47,15 +58,16 @@ class OpDeclaration:
     """The facts of one public function of minigrad.functions (see the
     module docstring)."""
 
-    __slots__ = ("name", "fn", "functions", "numpy", "scipy", "methods", "math")
+    __slots__ = ("name", "fn", "functions", "numpy", "scipy", "methods", "torch", "math")
 
-    def __init__(self, name, fn, functions, numpy, scipy, methods, math=None):
+    def __init__(self, name, fn, functions, numpy, scipy, methods, torch=(), math=None):
         self.name = name
         self.fn = fn
         self.functions = functions
         self.numpy = numpy
         self.scipy = scipy
         self.methods = methods
+        self.torch = torch
         self.math = math
 
     def __repr__(self):
@@ -68,6 +80,8 @@ class _Ops:
 
 ops = _Ops()
 declarations = {}     # name -> OpDeclaration, in the order they were declared
+torch_declarations = {}  # name -> OpDeclaration of a function with PyTorch's meaning (declare_torch)
+by_torch = {}         # PyTorch top-level name -> the function that is it (`minigrad.cat`)
 by_numpy = {}         # NumPy callable -> the op's function
 by_scipy = {}         # name in scipy.special -> the op's function
 by_method = {}        # Variable method name -> the op's function
@@ -75,19 +89,37 @@ torch_functional = {}  # name -> the op's function, for the ops torch.nn.functio
 method_stubs = {}     # method name -> the function in Variable's class body (for its docstring)
 
 
-def declare(*functions, numpy=(), scipy=(), methods=(), functional=False, math=None):
+def declare(*functions, numpy=(), scipy=(), methods=(), functional=False, torch=(), math=None):
     """Declare the decorated public function as an op (see the module
-    docstring). `numpy`, `scipy` and `methods` take one item or a tuple;
+    docstring). `numpy`, `scipy`, `methods` and `torch` take one item or a tuple;
     `math` a pair of LaTeX strings (forward, derivative)."""
+    return _declarer(declarations, functions, numpy, scipy, methods, functional, torch, math)
+
+
+def declare_torch(*functions, methods=(), torch=True):
+    """Declare a function with PyTorch's meaning of a name whose NumPy
+    meaning minigrad.functions keeps, or that only PyTorch has
+    (minigrad/pytorch.py): `minigrad.<name>` (the names in `torch`) and
+    the `methods` call it."""
+    return _declarer(torch_declarations, functions, (), (), methods, False, torch, None)
+
+
+def _declarer(table, functions, numpy, scipy, methods, functional, torch, math):
     numpy = numpy if isinstance(numpy, tuple) else (numpy,)
     scipy = (scipy,) if isinstance(scipy, str) else tuple(scipy)
     methods = (methods,) if isinstance(methods, str) else tuple(methods)
+    torch = (torch,) if isinstance(torch, (str, bool)) else tuple(torch)
 
     def register(fn):
         name = fn.__name__
-        if name in declarations:
+        torch_names = tuple(name if t is True else t for t in torch if t is not False)
+        if name in table:
             raise RuntimeError(f"declare: the op {name!r} is declared twice "
-                               f"({declarations[name].fn.__module__} and {fn.__module__})")
+                               f"({table[name].fn.__module__} and {fn.__module__})")
+        for t in torch_names:
+            if t in by_torch:
+                raise RuntimeError(f"declare: minigrad.{t} is already {by_torch[t].__module__}."
+                                   f"{by_torch[t].__name__}, not also {fn.__module__}.{name}")
         for f in numpy:
             if f in by_numpy:
                 raise RuntimeError(f"declare: {numpy_name(f)} already answers to {by_numpy[f].__name__}, "
@@ -111,8 +143,11 @@ def declare(*functions, numpy=(), scipy=(), methods=(), functional=False, math=N
             _document_method(m, fn)
         if functional:
             torch_functional[name] = fn
-        declarations[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods, math)
-        setattr(ops, name, fn)
+        for t in torch_names:
+            by_torch[t] = fn
+        table[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods, torch_names, math)
+        if table is declarations:
+            setattr(ops, name, fn)
         return fn
 
     return register
@@ -158,7 +193,7 @@ def op_method(name):
 def _document_method(method, fn):
     stub = method_stubs.get(method)
     if stub is not None:
-        stub.__doc__ = f"x.{method}(...) is minigrad.functions.{fn.__name__}(x, ...).\n\n{fn.__doc__ or ''}"
+        stub.__doc__ = f"x.{method}(...) is {fn.__module__}.{fn.__name__}(x, ...).\n\n{fn.__doc__ or ''}"
 
 
 # -- PyTorch's argument names, applied by `declare` --------------------------------

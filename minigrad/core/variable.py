@@ -142,6 +142,14 @@ class Variable:
         array = backend.to_device(array, device) if device is not None else array
         return Variable(array.copy(), requires_grad=requires_grad)
 
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """A new leaf of zeros of shape `size` (PyTorch's `new_zeros`)."""
+        return self.new_full(shape_args(size), 0, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        """A new leaf of shape `size` filled with `fill_value` (PyTorch's `new_full`)."""
+        return self.new_ones(size, dtype=dtype, device=device, requires_grad=requires_grad).fill_(fill_value)
+
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
         """A new leaf of ones of shape `size`, x's dtype and device unless
         `dtype`/`device` say otherwise (PyTorch's `new_ones`)."""
@@ -253,6 +261,43 @@ class Variable:
         """x as int64 (PyTorch's `.long()`, for class labels); requires no grad."""
         return ops.astype(self, np.int64)
 
+    def int(self):
+        """x as int32 (PyTorch's `.int()`)."""
+        return ops.astype(self, np.int32)
+
+    def bool(self):
+        """x as bool (PyTorch's `.bool()`)."""
+        return ops.astype(self, np.bool_)
+
+    def half(self):
+        """x as float16 (PyTorch's `.half()`)."""
+        return ops.astype(self, np.float16)
+
+    def type(self, dtype=None):
+        """With a dtype: x as that dtype (PyTorch's `x.type(torch.long)`);
+        without: the dtype's name, as "float32"."""
+        return self.data.dtype.name if dtype is None else ops.astype(self, dtype)
+
+    def type_as(self, other):
+        """x as other's dtype."""
+        return ops.astype(self, other.dtype)
+
+    def contiguous(self):
+        """x itself (NumPy arrays need no contiguous copy for minigrad's ops)."""
+        return self
+
+    def is_contiguous(self):
+        """Whether the data is C-contiguous in memory."""
+        return bool(self.data.flags.c_contiguous)
+
+    def element_size(self):
+        """Bytes per element."""
+        return self.data.itemsize
+
+    def nelement(self):
+        """The number of elements (PyTorch's other name for numel)."""
+        return self.data.size
+
     # -- gradients -----------------------------------------------------------
     def cleargrad(self):
         """Forget the accumulated gradient."""
@@ -262,6 +307,11 @@ class Variable:
         """A new Variable sharing this data, cut off from the graph (it
         requires no gradient, as in PyTorch)."""
         return Variable(self, name=self.name, requires_grad=False)
+
+    def detach_(self):
+        """Cut x itself off from the graph: a leaf requiring no gradient."""
+        self.creator, self.generation, self.requires_grad = None, 0, False
+        return self
 
     @property
     def _version(self):
@@ -349,7 +399,26 @@ class Variable:
     zero_ = inplace.zero_
     fill_ = inplace.fill_
     copy_ = inplace.copy_
-    __setitem__ = inplace.no_setitem
+    __setitem__ = inplace.setitem
+    add_ = inplace.method("add")
+    sub_ = inplace.method("sub")
+    mul_ = inplace.method("mul")
+    div_ = inplace.method("div")
+    pow_ = inplace.method("pow")
+    clamp_ = inplace.method("clamp")
+    clip_ = inplace.method("clip")
+    masked_fill_ = inplace.method("masked_fill")
+    exp_ = inplace.method("exp")
+    log_ = inplace.method("log")
+    sqrt_ = inplace.method("sqrt")
+    abs_ = inplace.method("abs")
+    sin_ = inplace.method("sin")
+    cos_ = inplace.method("cos")
+    tanh_ = inplace.method("tanh")
+    sigmoid_ = inplace.method("sigmoid")
+    relu_ = inplace.method("relu")
+    neg_ = inplace.method("neg")
+    bernoulli_ = inplace.method("bernoulli")
 
     # -- methods that are ops: each calls the op declaring it (core/ops.py) --------
     exp = op_method("exp")
@@ -370,6 +439,27 @@ class Variable:
     min = op_method("min")
     var = op_method("var")
     std = op_method("std")
+    median = op_method("median")
+    mode = op_method("mode")
+    sort = op_method("sort")
+    topk = op_method("topk")
+    kthvalue = op_method("kthvalue")
+    cummax = op_method("cummax")
+    cummin = op_method("cummin")
+    transpose = op_method("transpose")
+    split = op_method("split")
+    repeat = op_method("repeat")
+    repeat_interleave = op_method("repeat_interleave")
+    narrow = op_method("narrow")
+    index_select = op_method("index_select")
+    masked_select = op_method("masked_select")
+    nonzero = op_method("nonzero")
+    bernoulli = op_method("bernoulli")
+    add = op_method("add")
+    sub = op_method("sub")
+    mul = op_method("mul")
+    div = op_method("div")
+    neg = op_method("neg")
     norm = op_method("norm")
     argmax = op_method("argmax")
     argmin = op_method("argmin")
@@ -420,33 +510,12 @@ class Variable:
         ndarray.flatten and Tensor.flatten (F.flatten starts at axis 1)."""
         return ops.flatten(self, start_dim, end_dim)
 
-    def clip(self, min=None, max=None):
-        """x limited to [min, max] (either may be None): NumPy's clip and
-        PyTorch's clamp (also with min=/max= keywords)."""
-        return ops.clip(self, min, max)
+    def view_as(self, other):
+        """x reshaped to other's shape (PyTorch's name for reshape_as)."""
+        return ops.reshape(self, other.shape)
 
-    clamp = clip
-
-    def transpose(self, *axes):
-        """NumPy's transpose: `axes` is the new order of all the axes (none:
-        reversed). PyTorch's `transpose(dim0, dim1)`, which swaps two axes, is
-        `swapaxes`; a two-axis call that would mean something else in
-        PyTorch (the identity of a matrix, or too few axes) is an error, not
-        a silent no-op."""
-        if len(axes) == 0:
-            axes = None
-        elif len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
-            axes = axes[0]
-        elif len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
-            normalized = tuple(int(a) % self.ndim if self.ndim else a for a in axes)
-            if self.ndim != 2 or normalized == (0, 1):
-                a, b = axes
-                raise ValueError(
-                    f"transpose: x.transpose({a}, {b}) on a Variable of shape {self.shape} is NumPy's "
-                    f"transpose, which takes the new order of all {self.ndim} axes"
-                    + (" (here the identity)" if self.ndim == 2 else "")
-                    + f"; to swap two axes as PyTorch's transpose does, use x.swapaxes({a}, {b})")
-        return ops.transpose(self, axes)
+    clip = op_method("clip")
+    clamp = op_method("clamp")
 
     def __getitem__(self, index):
         return ops.get_item(self, index)
@@ -539,34 +608,44 @@ class Variable:
     def __pos__(self):
         return self
 
-    # Comparisons are not differentiable: they return boolean ndarrays, handy
-    # as masks for `where`. Variables stay hashable by identity, so they are
-    # still dictionary keys (the backward pass relies on it): a dict or set
-    # compares hashes, then identity, before it would call `==`, and the
-    # id-based hashes of two live objects differ.
+    # Comparisons are not differentiable: they return Variables of dtype bool
+    # that require no gradient, as PyTorch's (masks for `where`, counts with
+    # `(pred == y).float().mean()`). Variables stay hashable by identity, so
+    # they are still dictionary keys (the backward pass relies on it): a dict
+    # or set compares hashes, then identity, before it would call `==`, and
+    # the id-based hashes of two live objects differ.
     def __eq__(self, other):
-        return self.data == _data(other)
+        return _compare(self.data == _data(other))
 
     def __ne__(self, other):
-        return self.data != _data(other)
+        return _compare(self.data != _data(other))
 
     def __lt__(self, other):
-        return self.data < _data(other)
+        return _compare(self.data < _data(other))
 
     def __le__(self, other):
-        return self.data <= _data(other)
+        return _compare(self.data <= _data(other))
 
     def __gt__(self, other):
-        return self.data > _data(other)
+        return _compare(self.data > _data(other))
 
     def __ge__(self, other):
-        return self.data >= _data(other)
+        return _compare(self.data >= _data(other))
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     __hash__ = object.__hash__
 
 
 def _data(x):
     return x.data if isinstance(x, Variable) else x
+
+
+def _compare(result):
+    """A comparison's boolean array as a Variable requiring no gradient."""
+    if result is NotImplemented:
+        return NotImplemented
+    return Variable(result, requires_grad=False)
 
 
 class Size(int):

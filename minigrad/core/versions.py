@@ -35,6 +35,7 @@ pass compares each function's creation number with the tick of the last
 in-place write anywhere, and looks closer only when a write came after it.
 """
 import itertools
+import weakref
 
 # One clock for two things: Function.seq (creation order, core/function.py)
 # and the time of each in-place write. A function recorded after the last
@@ -47,10 +48,11 @@ class VersionCounter:
     """The number of in-place changes of one data buffer, shared by the
     Variables viewing it."""
 
-    __slots__ = ("version",)
+    __slots__ = ("version", "viewed")
 
-    def __init__(self):
-        self.version = 0
+    def __init__(self, version=0):
+        self.version = version
+        self.viewed = False   # an op's result views this buffer (see share)
 
 
 def version_of(x):
@@ -82,7 +84,8 @@ def share(inputs, output):
     for x in inputs:
         xd = x.data
         if xd is data or (xd if xd.base is None else xd.base) is root:
-            output.version_counter = counter_of(x)
+            counter = output.version_counter = counter_of(x)
+            counter.viewed = True
             return
 
 
@@ -92,9 +95,40 @@ def remember(function, inputs, outputs):
     function.saved_versions = tuple(version_of(x) for x in (*inputs, *outputs))
 
 
+# -- in-place ops recorded in the graph (core/inplace.py `rebind`) ------------------
+# `x[i] = v` on a non-leaf while recording makes the Variable x the output of
+# an IndexPut whose input is `old`, x as it was (its creator, a copy of its
+# data). Functions recorded before took x as an input and mean `old`:
+# `check` hands them `old` before their backward runs.
+# id(x) -> (weak reference to x, [(tick of the rebind, x as it was then), ...]);
+# keyed by id, as `==` on Variables compares elements.
+rebinds = {}
+
+
+def rebound(x, old):
+    """Note that x was just rebound, `old` standing for what it was."""
+    key = id(x)
+    if key not in rebinds:
+        rebinds[key] = (weakref.ref(x, lambda _, key=key: rebinds.pop(key, None)), [])
+    rebinds[key][1].append((last_write, old))
+
+
+def _as_it_was(x, seq):
+    """x as it was when the function numbered seq was recorded."""
+    entry = rebinds.get(id(x))
+    if entry is not None and entry[0]() is x:
+        for tick, old in entry[1]:
+            if tick > seq:
+                return old
+    return x
+
+
 def check(function):
-    """Before `function.backward` runs: raise if data its backward reads was
-    changed in place since the function was recorded."""
+    """Before `function.backward` runs: hand it the Variables its inputs were
+    when it ran (see rebinds); raise if data its backward reads was changed
+    in place since the function was recorded."""
+    if rebinds and any(id(x) in rebinds for x in function.inputs):
+        function.inputs = tuple(_as_it_was(x, function.seq) for x in function.inputs)
     reads = type(function).saves_for_backward
     if not reads:
         return

@@ -20,7 +20,7 @@ from .sorting import sort, argsort, topk, median
 from .linalg import (einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve, cholesky, svd, eigh, qr, pinv,
                      matrix_power, kron, cross)
 from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_dims, squeeze, flatten,
-                    concat, stack, split, pad, ravel)
+                    concat, stack, split, pad, ravel, index_put)
 from .linalg import matmul, linear
 from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax, log_softmax,
                          identity, relu6, hardtanh, hardsigmoid, hardswish, silu, mish, selu, celu,

@@ -286,14 +286,14 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
-@declare(Sigmoid, scipy="expit", methods="sigmoid", functional=True, math=(r"y = \sigma(x) = \frac{1}{1 + e^{-x}}",
+@declare(Sigmoid, scipy="expit", methods="sigmoid", functional=True, torch=True, math=(r"y = \sigma(x) = \frac{1}{1 + e^{-x}}",
                 r"\frac{\partial y}{\partial x} = y\,(1 - y)"))
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
 
 
-@declare(ReLU, methods="relu", math=(r"y = \max(x, 0)",
+@declare(ReLU, methods="relu", torch=True, math=(r"y = \max(x, 0)",
                 r"\frac{\partial y}{\partial x} = [x > 0]"))
 def relu(x):
     """max(x, 0) elementwise; its derivative at 0 is taken as 0."""
@@ -336,14 +336,14 @@ def softplus(x, beta=1, threshold=20):
     return Softplus(beta, threshold)(x)
 
 
-@declare(Softmax, methods="softmax", math=(r"y_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
+@declare(Softmax, methods="softmax", torch=True, math=(r"y_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
                 r"\frac{\partial y_i}{\partial x_j} = y_i\,([i = j] - y_j)"))
 def softmax(x, axis=-1):
     """exp(x) normalised to sum to 1 along `axis`."""
     return Softmax(axis)(x)
 
 
-@declare(LogSoftmax, methods="log_softmax", math=(r"y_i = x_i - \log \sum_j e^{x_j}",
+@declare(LogSoftmax, methods="log_softmax", torch=True, math=(r"y_i = x_i - \log \sum_j e^{x_j}",
                 r"\frac{\partial y_i}{\partial x_j} = [i = j] - \operatorname{softmax}(x)_j"))
 def log_softmax(x, axis=-1):
     """log(softmax(x, axis)), computed stably as x - logsumexp(x, axis)."""
@@ -414,7 +414,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@declare(ELU, math=(r"y = \lambda \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
+@declare(ELU, torch=True, math=(r"y = \lambda \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
                 r"\frac{\partial y}{\partial x} = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}"))
 def selu(x):
     """scale * elu(x, alpha) with the self-normalising constants
@@ -461,7 +461,7 @@ def glu(x, axis=-1):
     return first * sigmoid(second)
 
 
-@declare(functional=True, math=(r"y = \begin{cases} x & x > 0 \\ w x & x \le 0 \end{cases}",
+@declare(functional=True, torch=True, math=(r"y = \begin{cases} x & x > 0 \\ w x & x \le 0 \end{cases}",
                 r"\frac{\partial y}{\partial x} = \begin{cases} 1 & x > 0 \\ w & x \le 0 \end{cases},\quad \frac{\partial y}{\partial w} = \min(x, 0)"))
 def prelu(x, weight):
     """x where x > 0, weight * x elsewhere, with a learnt slope: `weight`

@@ -284,7 +284,7 @@ class RPowConstant(Function):
         return {"c": self.c}
 
 
-@declare(AddConstant, Add, numpy=np.add, math=(r"y = a + b",
+@declare(AddConstant, Add, numpy=np.add, methods="add", torch=True, math=(r"y = a + b",
                 r"\frac{\partial y}{\partial a} = 1,\quad \frac{\partial y}{\partial b} = 1"))
 def add(a, b):
     """a + b, broadcasting as NumPy."""
@@ -295,7 +295,7 @@ def add(a, b):
     return Add()(a, b)
 
 
-@declare(AddConstant, RSubConstant, Sub, numpy=np.subtract, math=(r"y = a - b",
+@declare(AddConstant, RSubConstant, Sub, numpy=np.subtract, methods="sub", torch=True, math=(r"y = a - b",
                 r"\frac{\partial y}{\partial a} = 1,\quad \frac{\partial y}{\partial b} = -1"))
 def sub(a, b):
     """a - b, broadcasting as NumPy."""
@@ -306,7 +306,7 @@ def sub(a, b):
     return Sub()(a, b)
 
 
-@declare(MulConstant, Mul, numpy=np.multiply, math=(r"y = a \cdot b",
+@declare(MulConstant, Mul, numpy=np.multiply, methods="mul", torch=True, math=(r"y = a \cdot b",
                 r"\frac{\partial y}{\partial a} = b,\quad \frac{\partial y}{\partial b} = a"))
 def mul(a, b):
     """a * b, elementwise, broadcasting as NumPy."""
@@ -320,7 +320,7 @@ def mul(a, b):
 ROUNDING_MODES = (None, "trunc", "floor")
 
 
-@declare(DivConstant, RDivConstant, Div, RoundedDiv, numpy=np.divide, math=(r"y = a / b",
+@declare(DivConstant, RDivConstant, Div, RoundedDiv, numpy=np.divide, methods="div", torch=True, math=(r"y = a / b",
                 r"\frac{\partial y}{\partial a} = \frac{1}{b},\quad \frac{\partial y}{\partial b} = -\frac{a}{b^2}"))
 def div(a, b, rounding_mode=None):
     """a / b, elementwise, broadcasting as NumPy. rounding_mode (PyTorch's)
@@ -345,14 +345,14 @@ def floor_divide(a, b):
     return RoundedDiv("floor")(a, b)
 
 
-@declare(Neg, numpy=np.negative, math=(r"y = -x",
+@declare(Neg, numpy=np.negative, methods="neg", torch=True, math=(r"y = -x",
                 r"\frac{\partial y}{\partial x} = -1"))
 def neg(x):
     """-x."""
     return Neg()(x)
 
 
-@declare(PowConstant, RPowConstant, Pow, numpy=np.power, methods="pow", math=(r"y = a^b",
+@declare(PowConstant, RPowConstant, Pow, numpy=np.power, methods="pow", torch=True, math=(r"y = a^b",
                 r"\frac{\partial y}{\partial a} = b\,a^{b-1},\quad \frac{\partial y}{\partial b} = a^b \ln a"))
 def pow(a, b):
     """a ** b, elementwise. A Python-number exponent is a constant."""

@@ -70,7 +70,7 @@ class ToDevice(Function):
         return {"device": self.device}
 
 
-@declare(Copy, numpy=np.copy, methods="clone")
+@declare(Copy, numpy=np.copy, methods="clone", torch="clone")
 def copy(x):
     """x copied to new memory, differentiably: NumPy's `np.copy(x)`, PyTorch's
     `x.clone()`. Clone before changing data in place that an op has saved

@@ -3,9 +3,10 @@ cummax, cummin. axis=None runs over x flattened, as NumPy's cumsum."""
 import numpy as np
 
 from ..device import backend
-from ..core import Function, as_array
+from ..core import Function, Variable, as_array
 from ..core.ops import declare
 from ._axes import normalize_axis, shape_of
+from . import return_types
 from .indexing import TakeAlongAxis
 from .math import exp, where
 from .reduction import sum as _sum
@@ -114,49 +115,56 @@ class LogCumSumExp(Function):
         return {"axis": self.axis}
 
 
-@declare(Cumsum, numpy=np.cumsum, methods="cumsum")
+@declare(Cumsum, numpy=np.cumsum, methods="cumsum", torch=True)
 def cumsum(x, axis=None):
     """Running sum along `axis` (None: over x flattened), as np.cumsum."""
     return _running("cumsum", lambda v, a: Cumsum(a)(v), x, axis)
 
 
-@declare(Cumprod, numpy=np.cumprod)
+@declare(Cumprod, numpy=np.cumprod, torch=True)
 def cumprod(x, axis=None):
     """Running product along `axis` (None: over x flattened), as np.cumprod.
     Its gradient is exact where x holds zeros."""
     return _running("cumprod", lambda v, a: Cumprod(a)(v), x, axis)
 
 
-@declare(LogCumSumExp)
+@declare(LogCumSumExp, torch=True)
 def logcumsumexp(x, axis):
     """Running log(sum(exp(x))) along `axis` without overflow, as torch.logcumsumexp
     (axis None: over x flattened)."""
     return _running("logcumsumexp", lambda v, a: LogCumSumExp(a)(v), x, axis)
 
 
-def _gather_running_extreme(accumulate, x, axis):
-    """The running maximum (or minimum) as x gathered at the position of
-    the running extreme, so the gradient goes to that element (the latest
-    one among ties, as PyTorch's)."""
-    data = as_array(x)
+def _running_extreme_index(accumulate, data, axis):
+    """Where the running maximum (or minimum) of data along axis was found:
+    the latest position among ties, as PyTorch's."""
     if data.size == 0:
-        return TakeAlongAxis(axis, np.zeros(data.shape, dtype=np.intp))(x)
+        return np.zeros(data.shape, dtype=np.int64)
     extreme = accumulate(data, axis=axis)
     xp = backend.get_array_module(data)
     position = xp.arange(data.shape[axis]).reshape([-1 if d == axis else 1 for d in range(data.ndim)])
-    index = np.maximum.accumulate(np.where(data == extreme, position, 0), axis=axis)
-    return TakeAlongAxis(axis, index)(x)
+    return np.maximum.accumulate(np.where(data == extreme, position, 0), axis=axis).astype(np.int64)
 
 
-@declare()
+def _running_extreme(op, accumulate, x, axis):
+    """(values, indices) of a running maximum or minimum: the values are x
+    gathered where the running extreme was found, so the gradient goes to
+    that element."""
+    index = _running(op, lambda v, a: Variable(_running_extreme_index(accumulate, as_array(v), a),
+                                               requires_grad=False), x, axis)
+    values = _running(op, lambda v, a: TakeAlongAxis(a, as_array(reshape(index, shape_of(v))))(v), x, axis)
+    return getattr(return_types, op)(values, index)
+
+
+@declare(methods="cummax", torch=True)
 def cummax(x, axis):
-    """Running maximum along `axis` (values), as torch.cummax(...).values
-    (axis None: over x flattened)."""
-    return _running("cummax", lambda v, a: _gather_running_extreme(np.maximum.accumulate, v, a), x, axis)
+    """Running maximum along `axis`, as torch.cummax: a pair (values,
+    indices) (axis None: over x flattened)."""
+    return _running_extreme("cummax", np.maximum.accumulate, x, axis)
 
 
-@declare()
+@declare(methods="cummin", torch=True)
 def cummin(x, axis):
-    """Running minimum along `axis` (values), as torch.cummin(...).values
-    (axis None: over x flattened)."""
-    return _running("cummin", lambda v, a: _gather_running_extreme(np.minimum.accumulate, v, a), x, axis)
+    """Running minimum along `axis`, as torch.cummin: a pair (values,
+    indices) (axis None: over x flattened)."""
+    return _running_extreme("cummin", np.minimum.accumulate, x, axis)

@@ -562,119 +562,119 @@ class Copysign(Function):
 
 # -- public functions ----------------------------------------------------------
 
-@declare(Asin, numpy=np.arcsin, math=(r"y = \arcsin x",
+@declare(Asin, numpy=np.arcsin, torch=True, math=(r"y = \arcsin x",
                 r"\frac{\partial y}{\partial x} = \frac{1}{\sqrt{1 - x^2}}"))
 def asin(x):
     """Inverse sine, in [-pi/2, pi/2]; x in [-1, 1]."""
     return Asin()(x)
 
 
-@declare(Acos, numpy=np.arccos, math=(r"y = \arccos x",
+@declare(Acos, numpy=np.arccos, torch=True, math=(r"y = \arccos x",
                 r"\frac{\partial y}{\partial x} = -\frac{1}{\sqrt{1 - x^2}}"))
 def acos(x):
     """Inverse cosine, in [0, pi]; x in [-1, 1]."""
     return Acos()(x)
 
 
-@declare(Atan, numpy=np.arctan, math=(r"y = \arctan x",
+@declare(Atan, numpy=np.arctan, torch=True, math=(r"y = \arctan x",
                 r"\frac{\partial y}{\partial x} = \frac{1}{1 + x^2}"))
 def atan(x):
     """Inverse tangent, in (-pi/2, pi/2)."""
     return Atan()(x)
 
 
-@declare(Atan2, numpy=np.arctan2, math=(r"y = \operatorname{atan2}(a, b)",
+@declare(Atan2, numpy=np.arctan2, torch=True, math=(r"y = \operatorname{atan2}(a, b)",
                 r"\frac{\partial y}{\partial a} = \frac{b}{a^2 + b^2},\quad \frac{\partial y}{\partial b} = -\frac{a}{a^2 + b^2}"))
 def atan2(y, x):
     """The angle of the point (x, y), in (-pi, pi]; y and x broadcast."""
     return Atan2()(y, x)
 
 
-@declare(Sinh, numpy=np.sinh, math=(r"y = \sinh x",
+@declare(Sinh, numpy=np.sinh, torch=True, math=(r"y = \sinh x",
                 r"\frac{\partial y}{\partial x} = \cosh x"))
 def sinh(x):
     """Hyperbolic sine."""
     return Sinh()(x)
 
 
-@declare(Cosh, numpy=np.cosh, math=(r"y = \cosh x",
+@declare(Cosh, numpy=np.cosh, torch=True, math=(r"y = \cosh x",
                 r"\frac{\partial y}{\partial x} = \sinh x"))
 def cosh(x):
     """Hyperbolic cosine."""
     return Cosh()(x)
 
 
-@declare(Asinh, numpy=np.arcsinh, math=(r"y = \operatorname{asinh} x",
+@declare(Asinh, numpy=np.arcsinh, torch=True, math=(r"y = \operatorname{asinh} x",
                 r"\frac{\partial y}{\partial x} = \frac{1}{\sqrt{x^2 + 1}}"))
 def asinh(x):
     """Inverse hyperbolic sine."""
     return Asinh()(x)
 
 
-@declare(Acosh, numpy=np.arccosh, math=(r"y = \operatorname{acosh} x",
+@declare(Acosh, numpy=np.arccosh, torch=True, math=(r"y = \operatorname{acosh} x",
                 r"\frac{\partial y}{\partial x} = \frac{1}{\sqrt{x^2 - 1}}"))
 def acosh(x):
     """Inverse hyperbolic cosine; x >= 1."""
     return Acosh()(x)
 
 
-@declare(Atanh, numpy=np.arctanh, math=(r"y = \operatorname{atanh} x",
+@declare(Atanh, numpy=np.arctanh, torch=True, math=(r"y = \operatorname{atanh} x",
                 r"\frac{\partial y}{\partial x} = \frac{1}{1 - x^2}"))
 def atanh(x):
     """Inverse hyperbolic tangent; x in (-1, 1)."""
     return Atanh()(x)
 
 
-@declare(Log2, numpy=np.log2, math=(r"y = \log_2 x",
+@declare(Log2, numpy=np.log2, torch=True, math=(r"y = \log_2 x",
                 r"\frac{\partial y}{\partial x} = \frac{1}{x \ln 2}"))
 def log2(x):
     """Base-2 logarithm."""
     return Log2()(x)
 
 
-@declare(Log10, numpy=np.log10, math=(r"y = \log_{10} x",
+@declare(Log10, numpy=np.log10, torch=True, math=(r"y = \log_{10} x",
                 r"\frac{\partial y}{\partial x} = \frac{1}{x \ln 10}"))
 def log10(x):
     """Base-10 logarithm."""
     return Log10()(x)
 
 
-@declare(Log1p, numpy=np.log1p, scipy="log1p", math=(r"y = \ln(1 + x)",
+@declare(Log1p, numpy=np.log1p, scipy="log1p", torch=True, math=(r"y = \ln(1 + x)",
                 r"\frac{\partial y}{\partial x} = \frac{1}{1 + x}"))
 def log1p(x):
     """log(1 + x), accurate for small x."""
     return Log1p()(x)
 
 
-@declare(Expm1, numpy=np.expm1, scipy="expm1", math=(r"y = e^x - 1",
+@declare(Expm1, numpy=np.expm1, scipy="expm1", torch=True, math=(r"y = e^x - 1",
                 r"\frac{\partial y}{\partial x} = e^x"))
 def expm1(x):
     """exp(x) - 1, accurate for small x."""
     return Expm1()(x)
 
 
-@declare(Exp2, numpy=np.exp2, scipy="exp2", math=(r"y = 2^x",
+@declare(Exp2, numpy=np.exp2, scipy="exp2", torch=True, math=(r"y = 2^x",
                 r"\frac{\partial y}{\partial x} = 2^x \ln 2"))
 def exp2(x):
     """2 ** x."""
     return Exp2()(x)
 
 
-@declare(Erf, scipy="erf", math=(r"y = \operatorname{erf} x = \frac{2}{\sqrt\pi}\int_0^x e^{-t^2}\,dt",
+@declare(Erf, scipy="erf", torch=True, math=(r"y = \operatorname{erf} x = \frac{2}{\sqrt\pi}\int_0^x e^{-t^2}\,dt",
                 r"\frac{\partial y}{\partial x} = \frac{2}{\sqrt\pi} e^{-x^2}"))
 def erf(x):
     """The error function (scipy.special.erf)."""
     return Erf()(x)
 
 
-@declare(Erfc, scipy="erfc", math=(r"y = 1 - \operatorname{erf} x",
+@declare(Erfc, scipy="erfc", torch=True, math=(r"y = 1 - \operatorname{erf} x",
                 r"\frac{\partial y}{\partial x} = -\frac{2}{\sqrt\pi} e^{-x^2}"))
 def erfc(x):
     """The complementary error function 1 - erf(x) (scipy.special.erfc)."""
     return Erfc()(x)
 
 
-@declare(Logit, Clip, scipy="logit", math=(r"y = \ln\frac{x}{1 - x}",
+@declare(Logit, Clip, scipy="logit", torch=True, math=(r"y = \ln\frac{x}{1 - x}",
                 r"\frac{\partial y}{\partial x} = \frac{1}{x (1 - x)}"))
 def logit(p, eps=None):
     """log(p / (1 - p)), the inverse of sigmoid (scipy.special.logit). With
@@ -685,28 +685,28 @@ def logit(p, eps=None):
     return Logit()(p)
 
 
-@declare(Xlogy, scipy="xlogy", math=(r"y = a \ln b",
+@declare(Xlogy, scipy="xlogy", torch=True, math=(r"y = a \ln b",
                 r"\frac{\partial y}{\partial a} = \ln b,\quad \frac{\partial y}{\partial b} = \frac{a}{b}"))
 def xlogy(x, y):
     """x * log(y), 0 where x is 0 (scipy.special.xlogy, PyTorch's `xlogy`)."""
     return Xlogy()(x, y)
 
 
-@declare(Lgamma, scipy="gammaln", math=(r"y = \ln|\Gamma(x)|",
+@declare(Lgamma, scipy="gammaln", torch=True, math=(r"y = \ln|\Gamma(x)|",
                 r"\frac{\partial y}{\partial x} = \psi(x)"))
 def lgamma(x):
     """ln|Gamma(x)|, the log of the gamma function's magnitude (scipy.special.gammaln)."""
     return Lgamma()(x)
 
 
-@declare(Digamma, scipy=("digamma", "psi"), math=(r"y = \psi(x) = \frac{d}{dx}\ln\Gamma(x)",
+@declare(Digamma, scipy=("digamma", "psi"), torch=True, math=(r"y = \psi(x) = \frac{d}{dx}\ln\Gamma(x)",
                 r"\frac{\partial y}{\partial x} = \psi^{(1)}(x)"))
 def digamma(x):
     """The derivative of lgamma (scipy.special.digamma)."""
     return Digamma()(x)
 
 
-@declare(Polygamma, math=(r"y = \psi^{(n)}(x)",
+@declare(Polygamma, torch=True, math=(r"y = \psi^{(n)}(x)",
                 r"\frac{\partial y}{\partial x} = \psi^{(n+1)}(x)"))
 def polygamma(n, x):
     """The n-th derivative of digamma, for an int n >= 0 (PyTorch's
@@ -719,21 +719,21 @@ def polygamma(n, x):
     return Digamma()(x) if n == 0 else Polygamma(int(n))(x)
 
 
-@declare(numpy=np.square, math=(r"y = x^2",
+@declare(numpy=np.square, torch=True, math=(r"y = x^2",
                 r"\frac{\partial y}{\partial x} = 2x"))
 def square(x):
     """x ** 2."""
     return pow(x, 2)
 
 
-@declare(numpy=np.reciprocal, math=(r"y = \frac{1}{x}",
+@declare(numpy=np.reciprocal, torch=True, math=(r"y = \frac{1}{x}",
                 r"\frac{\partial y}{\partial x} = -y^2"))
 def reciprocal(x):
     """1 / x."""
     return div(1.0, x)
 
 
-@declare(Rsqrt, math=(r"y = \frac{1}{\sqrt x}",
+@declare(Rsqrt, torch=True, math=(r"y = \frac{1}{\sqrt x}",
                 r"\frac{\partial y}{\partial x} = -\tfrac12 y^3"))
 def rsqrt(x):
     """1 / sqrt(x)."""
@@ -747,21 +747,21 @@ def cbrt(x):
     return Cbrt()(x)
 
 
-@declare(Hypot, numpy=np.hypot, math=(r"y = \sqrt{a^2 + b^2}",
+@declare(Hypot, numpy=np.hypot, torch=True, math=(r"y = \sqrt{a^2 + b^2}",
                 r"\frac{\partial y}{\partial a} = \frac{a}{y},\quad \frac{\partial y}{\partial b} = \frac{b}{y}"))
 def hypot(a, b):
     """sqrt(a**2 + b**2) without overflow; a and b broadcast."""
     return Hypot()(a, b)
 
 
-@declare(LogAddExp, numpy=np.logaddexp, math=(r"y = \ln(e^a + e^b)",
+@declare(LogAddExp, numpy=np.logaddexp, torch=True, math=(r"y = \ln(e^a + e^b)",
                 r"\frac{\partial y}{\partial a} = e^{a - y},\quad \frac{\partial y}{\partial b} = e^{b - y}"))
 def logaddexp(a, b):
     """log(exp(a) + exp(b)) without overflow; a and b broadcast."""
     return LogAddExp()(a, b)
 
 
-@declare(math=(r"y = a + w\,(b - a)",
+@declare(torch=True, math=(r"y = a + w\,(b - a)",
                 r"\frac{\partial y}{\partial a} = 1 - w,\quad \frac{\partial y}{\partial b} = w,\quad \frac{\partial y}{\partial w} = b - a"))
 def lerp(a, b, w):
     """a + w (b - a): linear interpolation from a (w = 0) to b (w = 1); w is
@@ -775,13 +775,13 @@ def lerp(a, b, w):
     return add(a, mul(w, sub(b, a)))
 
 
-@declare(Fmod, numpy=np.fmod)
+@declare(Fmod, numpy=np.fmod, torch=True)
 def fmod(a, b):
     """The remainder of a / b with the sign of a (C's fmod, torch.fmod)."""
     return Fmod()(a, b)
 
 
-@declare(Remainder, numpy=np.remainder)
+@declare(Remainder, numpy=np.remainder, torch=True)
 def remainder(a, b):
     """The remainder of a / b with the sign of b (Python's %, torch.remainder)."""
     return Remainder()(a, b)
@@ -795,31 +795,31 @@ def copysign(a, b):
     return Copysign()(a, b)
 
 
-@declare(Sign, numpy=np.sign)
+@declare(Sign, numpy=np.sign, torch=True)
 def sign(x):
     """-1, 0 or 1 by the sign of x; zero gradient."""
     return Sign()(x)
 
 
-@declare(Floor, numpy=np.floor)
+@declare(Floor, numpy=np.floor, torch=True)
 def floor(x):
     """Round down; zero gradient."""
     return Floor()(x)
 
 
-@declare(Ceil, numpy=np.ceil)
+@declare(Ceil, numpy=np.ceil, torch=True)
 def ceil(x):
     """Round up; zero gradient."""
     return Ceil()(x)
 
 
-@declare(Round, numpy=(np.rint, np.round), scipy="round")
+@declare(Round, numpy=(np.rint, np.round), scipy="round", torch=True)
 def round(x, decimals=0):
     """Round to `decimals` places, halves to even; zero gradient."""
     return Round(decimals)(x)
 
 
-@declare(Trunc, numpy=np.trunc)
+@declare(Trunc, numpy=np.trunc, torch=True)
 def trunc(x):
     """Round towards zero; zero gradient."""
     return Trunc()(x)
@@ -907,43 +907,43 @@ def imag(x):
 
 # -- tests of values: boolean ndarrays, not differentiable -------------------------
 
-@declare()
+@declare(torch=True)
 def isnan(x):
     """Where x is NaN, as a boolean ndarray (nd)."""
     return np.isnan(as_array(x))
 
 
-@declare()
+@declare(torch=True)
 def isinf(x):
     """Where x is +inf or -inf, as a boolean ndarray (nd)."""
     return np.isinf(as_array(x))
 
 
-@declare()
+@declare(torch=True)
 def isfinite(x):
     """Where x is neither NaN nor infinite, as a boolean ndarray (nd)."""
     return np.isfinite(as_array(x))
 
 
-@declare()
+@declare(torch=True)
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Where |a - b| <= atol + rtol |b|, as a boolean ndarray (nd)."""
     return np.isclose(as_array(a), as_array(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
-@declare()
+@declare(torch=True)
 def logical_and(a, b):
     """a and b (nonzero is true), as a boolean ndarray (nd)."""
     return np.logical_and(as_array(a), as_array(b))
 
 
-@declare()
+@declare(torch=True)
 def logical_or(a, b):
     """a or b (nonzero is true), as a boolean ndarray (nd)."""
     return np.logical_or(as_array(a), as_array(b))
 
 
-@declare()
+@declare(torch=True)
 def logical_not(x):
     """not x (nonzero is true), as a boolean ndarray (nd)."""
     return np.logical_not(as_array(x))

@@ -103,7 +103,7 @@ def _check_range(op, index, n, axis, shape):
                          f"for axis {axis} of size {n} (shape {shape}); expected -{n} <= index < {n}")
 
 
-@declare(TakeAlongAxis, numpy=np.take_along_axis)
+@declare(TakeAlongAxis, numpy=np.take_along_axis, torch="take_along_dim")
 def take_along_axis(x, indices, axis):
     """np.take_along_axis(x, indices, axis): y[..., i, ...] = x[...,
     indices[..., i, ...], ...]; indices has x's number of dimensions and
@@ -150,7 +150,7 @@ def _crop(x, shape):
     return get_item(x, tuple(slice(0, n) for n in shape))
 
 
-@declare(TakeAlongAxis, methods="gather")
+@declare(TakeAlongAxis, methods="gather", torch=True)
 def gather(x, axis, index):
     """PyTorch's gather: y[i][j][k] = x[index[i][j][k]][j][k] for axis 0
     (and so on). index has x's number of dimensions and may be smaller than
@@ -163,7 +163,7 @@ def gather(x, axis, index):
     return TakeAlongAxis(axis, index)(_crop(x, cropped))
 
 
-@declare(PutAlongAxis)
+@declare(PutAlongAxis, torch=True)
 def scatter_add(x, axis, index, src):
     """PyTorch's scatter_add: a copy of x with src[i][j][k] added at
     [index[i][j][k]][j][k] for axis 0 (and so on); repeated indices add up.
@@ -179,7 +179,7 @@ def scatter_add(x, axis, index, src):
     return x + added
 
 
-@declare()
+@declare(torch=True)
 def index_add(x, axis, index, src):
     """PyTorch's index_add: a copy of x with src's slices added along
     `axis` at the positions in the 1-D `index` (y[..., index[i], ...] +=
@@ -221,7 +221,7 @@ class MaskedFill(Function):
         return {"value": self.value}
 
 
-@declare(MaskedFill, methods="masked_fill")
+@declare(MaskedFill, methods="masked_fill", torch=True)
 def masked_fill(x, mask, value):
     """x with `value` where the boolean `mask` (broadcasting to x's shape)
     is true. value may be a number or a 0-d Variable (then it gets the
@@ -282,7 +282,7 @@ def _diagonal_index(rows, cols, offset):
     return i - min(offset, 0), i + max(offset, 0)
 
 
-@declare(numpy=np.diagonal)
+@declare(numpy=np.diagonal, torch=True)
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """The diagonal `offset` of the matrices on axes (axis1, axis2), as
     np.diagonal: those axes removed, the diagonal appended as the last axis."""
@@ -299,7 +299,7 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
     return get_item(moved, (Ellipsis, rows, cols))
 
 
-@declare(numpy=np.diag)
+@declare(numpy=np.diag, torch=True)
 def diag(x, k=0):
     """As np.diag: a 1-D x gives the 2-D matrix with x on its diagonal k;
     a 2-D x gives its diagonal k (1-D)."""
@@ -312,7 +312,7 @@ def diag(x, k=0):
     return GetItemGrad(_diagonal_index(n, n, k), (n, n))(x)
 
 
-@declare(numpy=np.trace)
+@declare(numpy=np.trace, torch=True)
 def trace(x, offset=0, axis1=0, axis2=1):
     """The sum along the diagonal `offset` of axes (axis1, axis2), as np.trace."""
     if len(shape_of(x)) < 2:

@@ -63,7 +63,7 @@ class MatMul(Function):
         return ga, gb
 
 
-@declare(MatMul, numpy=np.matmul, math=(r"y = a\,b",
+@declare(MatMul, numpy=np.matmul, torch=("matmul", "mm", "bmm"), math=(r"y = a\,b",
                 r"\bar a = \bar y\,b^\top,\quad \bar b = a^\top\,\bar y\quad(\bar v = \partial L / \partial v)"))
 def matmul(a, b):
     """a @ b as np.matmul: batched and broadcasting."""
@@ -255,7 +255,7 @@ def _sublists_to_subscripts(args):
     return subscripts, operands
 
 
-@declare(Einsum, numpy=np.einsum)
+@declare(Einsum, numpy=np.einsum, torch=True)
 def einsum(subscripts, *operands):
     """np.einsum(subscripts, *operands), differentiable: explicit ('ij,jk->ik')
     or implicit ('ij,jk') output, '...' for broadcast axes, repeated letters
@@ -271,13 +271,13 @@ def _shape(x):
     return x.shape if hasattr(x, "shape") else np.shape(x)
 
 
-@declare(numpy=np.outer)
+@declare(numpy=np.outer, torch=True)
 def outer(a, b):
     """The outer product of a and b (flattened), as np.outer: shape (a.size, b.size)."""
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
 
 
-@declare(Einsum, numpy=np.tensordot)
+@declare(Einsum, numpy=np.tensordot, torch=True)
 def tensordot(a, b, axes=2):
     """np.tensordot: the sum over the last `axes` axes of a and the first
     `axes` of b (an int), or over the axes listed in a pair (axes_a, axes_b)."""
@@ -305,7 +305,7 @@ def tensordot(a, b, axes=2):
     return Einsum(["".join(sub_a), "".join(sub_b)], "".join(out))(a, b)
 
 
-@declare(Einsum, MatMul, numpy=np.dot)
+@declare(Einsum, MatMul, numpy=np.dot, torch=True)
 def dot(a, b):
     """np.dot: a product for 0-d operands, matmul for 1-D and 2-D ones, and
     for N-D a sum over the last axis of a and the second-to-last of b."""
@@ -323,7 +323,7 @@ def dot(a, b):
     return tensordot(a, b, ([len(sa) - 1], [len(sb) - 2]))
 
 
-@declare(Einsum, numpy=np.inner)
+@declare(Einsum, numpy=np.inner, torch=True)
 def inner(a, b):
     """np.inner: the sum over the last axes of a and b (a product for 0-d operands)."""
     sa, sb = _shape(a), _shape(b)
@@ -424,19 +424,19 @@ class Cholesky(Function):
         return (S + swapaxes(S, -2, -1)) * 0.5
 
 
-@declare(Inv, numpy=np.linalg.inv)
+@declare(Inv, numpy=np.linalg.inv, torch="inverse")
 def inv(x):
     """The inverse of each square matrix on the last two axes, as np.linalg.inv."""
     return Inv()(x)
 
 
-@declare(Det, numpy=np.linalg.det)
+@declare(Det, numpy=np.linalg.det, torch=True)
 def det(x):
     """The determinant of each square matrix on the last two axes, as np.linalg.det."""
     return Det()(x)
 
 
-@declare(LogAbsDet, numpy=np.linalg.slogdet)
+@declare(LogAbsDet, numpy=np.linalg.slogdet, torch=True)
 def slogdet(x):
     """(sign, logabsdet) of each square matrix on the last two axes, as
     np.linalg.slogdet: det = sign * exp(logabsdet). sign is a constant
@@ -456,7 +456,7 @@ def solve(a, b):
     return Solve()(a, b)
 
 
-@declare(Cholesky, numpy=np.linalg.cholesky)
+@declare(Cholesky, numpy=np.linalg.cholesky, torch=True)
 def cholesky(x):
     """The lower-triangular Cholesky factor L (L @ L^T = x) of each
     symmetric positive-definite matrix on the last two axes, as

@@ -218,56 +218,56 @@ class Minimum(Function):
                 (gy * _tie_weights(-b.data, -a.data, gy.dtype)) if self.needs_grad(1) else None)
 
 
-@declare(Exp, numpy=np.exp, methods="exp", math=(r"y = e^x",
+@declare(Exp, numpy=np.exp, methods="exp", torch=True, math=(r"y = e^x",
                 r"\frac{\partial y}{\partial x} = y"))
 def exp(x):
     """e ** x."""
     return Exp()(x)
 
 
-@declare(Log, numpy=np.log, methods="log", math=(r"y = \ln x",
+@declare(Log, numpy=np.log, methods="log", torch=True, math=(r"y = \ln x",
                 r"\frac{\partial y}{\partial x} = \frac{1}{x}"))
 def log(x):
     """Natural logarithm."""
     return Log()(x)
 
 
-@declare(Sqrt, numpy=np.sqrt, methods="sqrt", math=(r"y = \sqrt{x}",
+@declare(Sqrt, numpy=np.sqrt, methods="sqrt", torch=True, math=(r"y = \sqrt{x}",
                 r"\frac{\partial y}{\partial x} = \frac{1}{2y}"))
 def sqrt(x):
     """Square root."""
     return Sqrt()(x)
 
 
-@declare(Sin, numpy=np.sin, methods="sin", math=(r"y = \sin x",
+@declare(Sin, numpy=np.sin, methods="sin", torch=True, math=(r"y = \sin x",
                 r"\frac{\partial y}{\partial x} = \cos x"))
 def sin(x):
     """Sine (radians)."""
     return Sin()(x)
 
 
-@declare(Cos, numpy=np.cos, methods="cos", math=(r"y = \cos x",
+@declare(Cos, numpy=np.cos, methods="cos", torch=True, math=(r"y = \cos x",
                 r"\frac{\partial y}{\partial x} = -\sin x"))
 def cos(x):
     """Cosine (radians)."""
     return Cos()(x)
 
 
-@declare(Tan, numpy=np.tan, math=(r"y = \tan x",
+@declare(Tan, numpy=np.tan, torch=True, math=(r"y = \tan x",
                 r"\frac{\partial y}{\partial x} = 1 + y^2"))
 def tan(x):
     """Tangent (radians)."""
     return Tan()(x)
 
 
-@declare(Tanh, numpy=np.tanh, methods="tanh", functional=True, math=(r"y = \tanh x",
+@declare(Tanh, numpy=np.tanh, methods="tanh", functional=True, torch=True, math=(r"y = \tanh x",
                 r"\frac{\partial y}{\partial x} = 1 - y^2"))
 def tanh(x):
     """Hyperbolic tangent."""
     return Tanh()(x)
 
 
-@declare(Abs, numpy=(np.absolute, np.fabs), methods="abs", math=(r"y = |x|",
+@declare(Abs, numpy=(np.absolute, np.fabs), methods="abs", torch=True, math=(r"y = |x|",
                 r"\frac{\partial y}{\partial x} = \operatorname{sign}(x)"))
 def abs(x):
     """Absolute value; its derivative at 0 is taken as 0."""
@@ -291,7 +291,7 @@ def clip(x, lo, hi):
     return Clip(lo, hi)(x)
 
 
-@declare(Where, numpy=np.where, math=(r"y = \begin{cases} a & c \\ b & \lnot c \end{cases}",
+@declare(Where, numpy=np.where, torch=True, math=(r"y = \begin{cases} a & c \\ b & \lnot c \end{cases}",
                 r"\frac{\partial y}{\partial a} = [c],\quad \frac{\partial y}{\partial b} = [\lnot c]"))
 def where(cond, a, b):
     """a where cond is true, else b; cond is a boolean array (not
@@ -307,7 +307,7 @@ def where(cond, a, b):
     return Where(cond)(a, b)
 
 
-@declare(Maximum, numpy=np.maximum, math=(r"y = \max(a, b)",
+@declare(Maximum, numpy=np.maximum, torch=True, math=(r"y = \max(a, b)",
                 r"\frac{\partial y}{\partial a} = [a > b] + \tfrac12 [a = b],\quad \frac{\partial y}{\partial b} = [b > a] + \tfrac12 [a = b]"))
 def maximum(a, b):
     """Elementwise maximum, a and b broadcast; at ties each gets half the
@@ -315,7 +315,7 @@ def maximum(a, b):
     return Maximum()(a, b)
 
 
-@declare(Minimum, numpy=np.minimum, math=(r"y = \min(a, b)",
+@declare(Minimum, numpy=np.minimum, torch=True, math=(r"y = \min(a, b)",
                 r"\frac{\partial y}{\partial a} = [a < b] + \tfrac12 [a = b],\quad \frac{\partial y}{\partial b} = [b < a] + \tfrac12 [a = b]"))
 def minimum(a, b):
     """Elementwise minimum, a and b broadcast; at ties each gets half the

@@ -350,7 +350,7 @@ class PNorm(Reduction):
         return dict(super().settings(), ord=self.p)
 
 
-@declare(Sum, numpy=np.sum, methods="sum", math=(r"y = \sum_i x_i",
+@declare(Sum, numpy=np.sum, methods="sum", torch=True, math=(r"y = \sum_i x_i",
                 r"\frac{\partial y}{\partial x_i} = 1"))
 def sum(x, axis=None, keepdims=False, dtype=None):
     """Sum over `axis` (None: all axes). dtype: x is cast to it first (as
@@ -360,35 +360,35 @@ def sum(x, axis=None, keepdims=False, dtype=None):
     return Sum(axis, keepdims)(x)
 
 
-@declare(Mean, numpy=np.mean, methods="mean", math=(r"y = \frac{1}{N}\sum_i x_i",
+@declare(Mean, numpy=np.mean, methods="mean", torch=True, math=(r"y = \frac{1}{N}\sum_i x_i",
                 r"\frac{\partial y}{\partial x_i} = \frac{1}{N}"))
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis` (None: all axes)."""
     return Mean(axis, keepdims)(x)
 
 
-@declare(Max, numpy=(np.max, np.amax), methods="max", math=(r"y = \max_i x_i",
+@declare(Max, numpy=(np.max, np.amax), math=(r"y = \max_i x_i",
                 r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def max(x, axis=None, keepdims=False):
     """Maximum over `axis` (None: all axes)."""
     return Max(axis, keepdims)(x)
 
 
-@declare(Min, numpy=(np.min, np.amin), methods="min", math=(r"y = \min_i x_i",
+@declare(Min, numpy=(np.min, np.amin), math=(r"y = \min_i x_i",
                 r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def min(x, axis=None, keepdims=False):
     """Minimum over `axis` (None: all axes)."""
     return Min(axis, keepdims)(x)
 
 
-@declare(LogSumExp, methods="logsumexp", math=(r"y = \log \sum_i e^{x_i}",
+@declare(LogSumExp, methods="logsumexp", torch=True, math=(r"y = \log \sum_i e^{x_i}",
                 r"\frac{\partial y}{\partial x_i} = \frac{e^{x_i}}{\sum_j e^{x_j}} = e^{x_i - y}"))
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over `axis` (None: all axes), without overflow."""
     return LogSumExp(axis, keepdims)(x)
 
 
-@declare(Var, numpy=np.var, methods="var", math=(r"y = \frac{1}{N - \mathit{ddof}}\sum_i (x_i - \bar x)^2",
+@declare(Var, numpy=np.var, math=(r"y = \frac{1}{N - \mathit{ddof}}\sum_i (x_i - \bar x)^2",
                 r"\frac{\partial y}{\partial x_i} = \frac{2\,(x_i - \bar x)}{N - \mathit{ddof}}"))
 def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Variance over `axis` (None: all axes), dividing by n - ddof: ddof=0
@@ -397,7 +397,7 @@ def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     return Var(axis, keepdims, _ddof("var", ddof, correction))(x)
 
 
-@declare(Std, numpy=np.std, methods="std", math=(r"y = \sqrt{\frac{1}{N - \mathit{ddof}}\sum_i (x_i - \bar x)^2}",
+@declare(Std, numpy=np.std, math=(r"y = \sqrt{\frac{1}{N - \mathit{ddof}}\sum_i (x_i - \bar x)^2}",
                 r"\frac{\partial y}{\partial x_i} = \frac{x_i - \bar x}{(N - \mathit{ddof})\,y}"))
 def std(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Standard deviation, sqrt(var(x, axis, keepdims, ddof)); `correction`
@@ -417,7 +417,7 @@ def _ddof(op, ddof, correction):
     return ddof
 
 
-@declare(Prod, numpy=np.prod, methods="prod", math=(r"y = \prod_i x_i",
+@declare(Prod, numpy=np.prod, methods="prod", torch=True, math=(r"y = \prod_i x_i",
                 r"\frac{\partial y}{\partial x_i} = \prod_{j \ne i} x_j"))
 def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over `axis` (None: all axes). Its gradient is exact where x
@@ -427,7 +427,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     return Prod(axis, keepdims)(x)
 
 
-@declare(Max, math=(r"y = \max_i x_i",
+@declare(Max, torch=True, math=(r"y = \max_i x_i",
                 r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def amax(x, axis=None, keepdims=False):
     """Maximum over `axis`, the same as max (NumPy's and PyTorch's name for
@@ -435,14 +435,14 @@ def amax(x, axis=None, keepdims=False):
     return Max(axis, keepdims)(x)
 
 
-@declare(Min, math=(r"y = \min_i x_i",
+@declare(Min, torch=True, math=(r"y = \min_i x_i",
                 r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def amin(x, axis=None, keepdims=False):
     """Minimum over `axis`, the same as min; ties share the gradient equally."""
     return Min(axis, keepdims)(x)
 
 
-@declare(PNorm, Sum, Max, Min, SVD, numpy=np.linalg.norm, methods="norm", math=(r"y = \Big(\sum_i |x_i|^p\Big)^{1/p}",
+@declare(PNorm, Sum, Max, Min, SVD, numpy=np.linalg.norm, methods="norm", torch=True, math=(r"y = \Big(\sum_i |x_i|^p\Big)^{1/p}",
                 r"\frac{\partial y}{\partial x_i} = \operatorname{sign}(x_i)\,\frac{|x_i|^{p-1}}{y^{p-1}}"))
 def norm(x, ord=None, axis=None, keepdims=False):
     """A vector or matrix norm, as np.linalg.norm. axis None: the 2-norm of
@@ -518,25 +518,25 @@ def _nd(op, fn, x, axis, keepdims, tuple_ok):
                     requires_grad=False)
 
 
-@declare(methods="argmax")
+@declare(methods="argmax", torch=True)
 def argmax(x, axis=None, keepdims=False):
     """Index of the maximum along `axis` (None: into x flattened), int64; not differentiable."""
     return _nd("argmax", np.argmax, x, axis, keepdims, False)
 
 
-@declare(methods="argmin")
+@declare(methods="argmin", torch=True)
 def argmin(x, axis=None, keepdims=False):
     """Index of the minimum along `axis` (None: into x flattened), int64; not differentiable."""
     return _nd("argmin", np.argmin, x, axis, keepdims, False)
 
 
-@declare()
+@declare(torch=True)
 def any(x, axis=None, keepdims=False):
     """Whether any element along `axis` is nonzero (boolean); not differentiable."""
     return _nd("any", np.any, x, axis, keepdims, True)
 
 
-@declare()
+@declare(torch=True)
 def all(x, axis=None, keepdims=False):
     """Whether every element along `axis` is nonzero (boolean); not differentiable."""
     return _nd("all", np.all, x, axis, keepdims, True)

@@ -55,13 +55,13 @@ class Roll(Function):
         return {"shift": self.shift, "axis": self.axis}
 
 
-@declare(Flip, numpy=np.flip)
+@declare(Flip, numpy=np.flip, torch=True)
 def flip(x, axis=None):
     """x reversed along `axis` (an int, a tuple, or None for every axis), as np.flip."""
     return Flip(_axes_or_all("flip", axis, len(shape_of(x))))(x)
 
 
-@declare(Roll, numpy=np.roll)
+@declare(Roll, numpy=np.roll, torch=True)
 def roll(x, shift, axis=None):
     """x shifted cyclically, as np.roll: `shift` (an int or one per axis)
     along `axis` (None: x flattened, rolled, and shaped back)."""
@@ -82,7 +82,7 @@ def roll(x, shift, axis=None):
     return Roll(tuple(int(s) for s in shifts), axes)(x)
 
 
-@declare(numpy=np.tile)
+@declare(numpy=np.tile, torch=True)
 def tile(x, reps):
     """x repeated as a block `reps` times along each axis, as np.tile
     (reps an int or a tuple; shapes are padded with leading 1s to match).
@@ -99,7 +99,7 @@ def tile(x, reps):
     return reshape(spread, tuple(r * n for r, n in zip(reps, shape)))
 
 
-@declare(numpy=np.repeat)
+@declare(numpy=np.repeat, methods="repeat_interleave", torch="repeat_interleave")
 def repeat(x, repeats, axis=None):
     """Each element of x repeated `repeats` times along `axis`, as np.repeat
     (axis None: x flattened first). repeats is an int, or one count per
@@ -121,7 +121,7 @@ def repeat(x, repeats, axis=None):
     return get_item(x, (slice(None),) * axis + (np.repeat(np.arange(shape[axis]), counts),))
 
 
-@declare(numpy=np.moveaxis)
+@declare(numpy=np.moveaxis, torch=("movedim", "moveaxis"))
 def moveaxis(x, source, destination):
     """x with axes `source` moved to positions `destination` (ints or
     tuples), the others kept in order, as np.moveaxis. A transpose."""
@@ -137,7 +137,7 @@ def moveaxis(x, source, destination):
     return transpose(x, order)
 
 
-@declare(numpy=np.swapaxes, methods="swapaxes")
+@declare(numpy=np.swapaxes, methods="swapaxes", torch=True)
 def swapaxes(x, axis1, axis2):
     """x with axes axis1 and axis2 exchanged, as np.swapaxes and torch.transpose."""
     ndim = len(shape_of(x))
@@ -152,7 +152,7 @@ def swapaxes(x, axis1, axis2):
     return transpose(x, order)
 
 
-@declare()
+@declare(torch=True)
 def permute(x, axes, *more_axes):
     """x with its axes in the order `axes`, as torch.permute (a tuple, or
     the axes as arguments: permute(x, 2, 0, 1)); the same as transpose(x, axes)."""
@@ -163,13 +163,13 @@ def permute(x, axes, *more_axes):
     return transpose(x, tuple(axes))
 
 
-@declare()
+@declare(torch=True)
 def unsqueeze(x, axis):
     """x with a new axis of size 1 at `axis`: PyTorch's name for expand_dims."""
     return expand_dims(x, axis)
 
 
-@declare()
+@declare(torch=True)
 def chunk(x, n, axis=0):
     """x cut along `axis` into at most n pieces of ceil(size / n) elements
     (the last may be smaller), as torch.chunk: a list of Variables."""
@@ -181,7 +181,7 @@ def chunk(x, n, axis=0):
     return split(x, list(range(size, shape[a], size)), a)
 
 
-@declare()
+@declare(torch=True)
 def unbind(x, axis=0):
     """The slices of x along `axis`, that axis removed, as torch.unbind: a list of Variables."""
     shape = shape_of(x)

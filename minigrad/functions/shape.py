@@ -242,7 +242,7 @@ class GetItemGrad(Function):
         return {"index": self.index}
 
 
-@declare(Reshape, numpy=np.reshape)
+@declare(Reshape, numpy=np.reshape, torch=True)
 def reshape(x, shape):
     """x with a new shape (one entry may be -1)."""
     if isinstance(shape, (int, np.integer)):
@@ -259,7 +259,7 @@ def transpose(x, axes=None):
     return Transpose(None if axes is None else tuple(axes))(x)
 
 
-@declare(BroadcastTo, numpy=np.broadcast_to, methods="broadcast_to")
+@declare(BroadcastTo, numpy=np.broadcast_to, methods="broadcast_to", torch=True)
 def broadcast_to(x, shape):
     """x broadcast to `shape` as np.broadcast_to (a differentiable copy)."""
     shape = tuple(shape)
@@ -283,6 +283,44 @@ def get_item(x, index):
     return GetItem(_plain_index(index))(x)
 
 
+class IndexPut(Function):
+    """y = x with y[index] = v (v broadcast to x[index], cast to x's dtype).
+    gx = gy with gy[index] = 0;   gv = gy[index] summed to v's shape."""
+    __slots__ = ("index", "v_shape")
+
+    def __init__(self, index):
+        self.index = index
+
+    def forward(self, x, v):
+        self.v_shape = v.shape
+        y = x.copy()
+        try:
+            y[self.index] = v
+        except (IndexError, ValueError) as e:
+            raise type(e)(f"index_put: cannot write a value of shape {v.shape} at index {self.index!r} "
+                          f"of a Variable of shape {x.shape}: {e}") from None
+        return y
+
+    saves_for_backward = ()
+
+    def backward(self, gy):
+        x, v = self.inputs
+        gx = IndexPut(self.index)(gy, np.zeros((), dtype=gy.dtype)) if self.needs_grad(0) else None
+        gv = None
+        if self.needs_grad(1):
+            gv = sum_to(get_item(gy, self.index), self.v_shape)
+            gv = gv if gv.dtype == v.dtype else gv.astype(v.dtype)
+        return gx, gv
+
+
+@declare(IndexPut)
+def index_put(x, index, value):
+    """x with x[index] replaced by `value`, out of place and differentiable:
+    what `x[index] = value` records while the graph is recorded
+    (core/inplace.py)."""
+    return IndexPut(_plain_index(index))(x, value)
+
+
 @declare(Reshape, numpy=np.expand_dims, methods=("expand_dims", "unsqueeze"))
 def expand_dims(x, axis):
     """x with new axes of size 1 inserted at `axis` (an int or a tuple), as
@@ -298,7 +336,7 @@ def expand_dims(x, axis):
     return reshape(x, tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes))))
 
 
-@declare(Reshape, numpy=np.squeeze, methods="squeeze")
+@declare(Reshape, numpy=np.squeeze, methods="squeeze", torch=True)
 def squeeze(x, axis=None):
     """x without its axes of size 1 (only those in `axis`, if given), as
     np.squeeze. A reshape."""
@@ -395,7 +433,7 @@ class Split(Function):
         return {"indices": self.indices, "axis": self.axis}
 
 
-@declare(Concat, numpy=np.concatenate)
+@declare(Concat, numpy=np.concatenate, torch=("cat", "concat"))
 def concat(xs, axis=0):
     """The arrays in `xs` joined along an existing `axis`, as np.concatenate."""
     xs = list(xs)
@@ -404,7 +442,7 @@ def concat(xs, axis=0):
     return Concat(axis)(*xs)
 
 
-@declare(Concat, Reshape, numpy=np.stack)
+@declare(Concat, Reshape, numpy=np.stack, torch=True)
 def stack(xs, axis=0):
     """The arrays in `xs` (all of one shape) joined along a new `axis`, as
     np.stack: expand_dims on each, then concat."""

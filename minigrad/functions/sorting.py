@@ -8,6 +8,7 @@ from ..device import backend
 from ..core import Variable, as_array
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
+from . import return_types
 from .indexing import TakeAlongAxis
 from .reduction import mean
 from .shape import reshape, squeeze, transpose
@@ -55,7 +56,7 @@ def sort(x, axis=-1, descending=False):
     return _shaped(TakeAlongAxis(axis, _order(_data(x), axis, descending), unique=True)(x), shape)
 
 
-@declare()
+@declare(torch=True)
 def argsort(x, axis=-1, descending=False):
     """The indices that sort x along `axis` (None: x flattened), int64, a
     stable sort; not differentiable."""
@@ -63,7 +64,7 @@ def argsort(x, axis=-1, descending=False):
     return _shaped(Variable(_order(_data(x), axis, descending).astype(np.int64), requires_grad=False), shape)
 
 
-@declare()
+@declare(methods="topk", torch=True)
 def topk(x, k, axis=-1, largest=True):
     """The k largest (or smallest, largest=False) elements along `axis`,
     sorted, as torch.topk: a pair (values, indices), values differentiable,
@@ -85,7 +86,8 @@ def topk(x, k, axis=-1, largest=True):
     if shape is not None and k == 0:  # of a 0-d x: no element, as PyTorch's (shape (0,))
         shape = None
     values = TakeAlongAxis(axis, index, unique=True)(x)
-    return _shaped(values, shape), _shaped(Variable(index.astype(np.int64), requires_grad=False), shape)
+    return return_types.topk(_shaped(values, shape),
+                             _shaped(Variable(index.astype(np.int64), requires_grad=False), shape))
 
 
 @declare(numpy=np.median)

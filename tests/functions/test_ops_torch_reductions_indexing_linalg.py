@@ -89,8 +89,10 @@ CASES = [
     ("logcumsumexp", lambda x: F.logcumsumexp(x, -1), lambda x: torch.logcumsumexp(x, -1), [randn(3, 5) * 3]),
     ("logcumsumexp_wide", lambda x: F.logcumsumexp(x, 0), lambda x: torch.logcumsumexp(x, 0),
      [randn(5, 2) * 400]),
-    ("cummax", lambda x: F.cummax(x, 1), lambda x: torch.cummax(x, 1).values, [randn(3, 5)]),
-    ("cummin", lambda x: F.cummin(x, 0), lambda x: torch.cummin(x, 0).values, [randn(5, 3)]),
+    ("cummax", lambda x: F.cummax(x, 1).values, lambda x: torch.cummax(x, 1).values, [randn(3, 5)]),
+    ("cummin", lambda x: F.cummin(x, 0).values, lambda x: torch.cummin(x, 0).values, [randn(5, 3)]),
+    ("index_put", lambda x, v: F.index_put(x, np.array([2, 0]), v),
+     lambda x, v: x.index_put((torch.tensor([2, 0]),), v), [randn(4, 3), randn(2, 3)]),
     ("gather", lambda x: F.gather(x, 0, INDEX), lambda x: torch.gather(x, 0, tensor(INDEX)), [randn(3, 4, 5)]),
     ("take_along_axis", lambda x: F.take_along_axis(x, INDEX, 0),
      lambda x: torch.take_along_dim(x, tensor(INDEX), 0), [randn(3, 3, 5)]),
@@ -186,6 +188,7 @@ COMPARED = {"prod", "std", "var", "norm", "amax", "amin", "median", "cumsum", "c
             "permute", "unsqueeze", "chunk", "unbind", "sort", "topk", "einsum", "outer", "dot", "inner",
             "tensordot", "inv", "det", "slogdet", "solve", "cholesky", "pad", "argmax", "argmin", "any", "all",
             "argsort"}
+COMPARED |= {"index_put"}
 
 
 @pytest.mark.parametrize("name,mg_fn,torch_fn,arrays", CASES, ids=[c[0] for c in CASES])

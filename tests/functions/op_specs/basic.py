@@ -114,6 +114,31 @@ def get_item_cases(draw):
     return Case((a,), {"index": index})
 
 
+@st.composite
+def index_put_cases(draw):
+    s = draw(shape(min_dims=2, min_side=2))
+    a = draw(array(s))
+    kind = draw(st.sampled_from(["int", "slice", "array", "bool"]))
+    if kind == "int":
+        index = draw(st.integers(-s[0], s[0] - 1))
+    elif kind == "slice":
+        index = slice(draw(st.integers(0, s[0] - 1)), None, draw(st.sampled_from([1, 2])))
+    elif kind == "array":  # no repeats: which write wins is not defined
+        index = np.array(draw(st.lists(st.integers(0, s[0] - 1), min_size=1, max_size=3, unique=True)),
+                         dtype=np.intp)
+    else:
+        index = np.arange(s[0]) % 2 == draw(st.integers(0, 1))
+    v_shape = a[index].shape
+    v_shape = v_shape[draw(st.sampled_from([0, 0, 1])):]   # sometimes v broadcasts to x[index]
+    return Case((a, draw(array(v_shape))), {"index": index})
+
+
+def ref_index_put(x, v, index):
+    y = x.copy()
+    y[index] = v
+    return y
+
+
 def apart(case):
     """a on multiples of 0.2 and b halfway between them: never a tie, and
     never closer than 0.1 (no filter, so nothing is thrown away)."""
@@ -171,5 +196,6 @@ SPECS = [
     OpSpec("broadcast_to", F.broadcast_to, np.broadcast_to, broadcast_cases()),
     OpSpec("sum_to", F.sum_to, ref_sum_to, sum_to_cases()),
     OpSpec("get_item", F.get_item, lambda x, index: x[index], get_item_cases()),
+    OpSpec("index_put", lambda x, v, index: F.index_put(x, index, v), ref_index_put, index_put_cases()),
     OpSpec("matmul", F.matmul, np.matmul, matmul_cases()),
 ]

@@ -172,6 +172,8 @@ SPECS = [
     OpSpec("logcumsumexp", F.logcumsumexp, _flat(np.logaddexp.accumulate), running_cases()),
     OpSpec("logcumsumexp_wide", F.logcumsumexp, _flat(np.logaddexp.accumulate), wide_logcumsumexp(),
            covers=("logcumsumexp",), forward_atol=1e-9),
-    OpSpec("cummax", F.cummax, _flat(np.maximum.accumulate), running_cases(distinct=True)),
-    OpSpec("cummin", F.cummin, _flat(np.minimum.accumulate), running_cases(distinct=True)),
+    OpSpec("cummax", lambda x, axis: F.cummax(x, axis).values, _flat(np.maximum.accumulate),
+           running_cases(distinct=True)),
+    OpSpec("cummin", lambda x, axis: F.cummin(x, axis).values, _flat(np.minimum.accumulate),
+           running_cases(distinct=True)),
 ]
