@@ -6,6 +6,7 @@ The layers, each importing only those below it (ARCHITECTURE.md):
     core        Variable, Function, the backward pass
     functions   the ops; each declares itself to core (core/ops.py)
     nn, optim, data, train, serialization, onnx, viz, cuda   built on the ops
+    autograd, amp, backends, distributed   PyTorch's and HIPS autograd's doors
 
 The one wiring step is importing `functions` below: defining the ops
 declares them, and from then on Variable's operators (`x + y`), its op
@@ -22,5 +23,6 @@ from .device import manual_seed, get_rng
 from . import functions  # the wiring step: declares every op (see above)
 from .serialization import save, load
 from . import nn, optim, data, train, viz, onnx, cuda
+from . import autograd, amp, backends, distributed
 
 __version__ = "0.1.0"

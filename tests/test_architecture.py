@@ -17,8 +17,9 @@ PACKAGE = Path(minigrad.__file__).parent
 LAYERS = [
     {"device"},                                   # where arrays live; imports nothing of minigrad
     {"core"},                                     # the engine: Variable, Function, backward
-    {"functions", "data", "serialization", "cuda"},  # the ops; data and files on the engine
-    {"nn", "viz", "train"},                       # layers, pictures, the training loop
+    {"functions", "data", "serialization",        # the ops; data and files on the engine;
+     "amp", "backends", "distributed"},           # PyTorch's names for what minigrad lacks
+    {"nn", "viz", "train", "autograd", "cuda"},   # layers, pictures, the training loop, transforms
     {"optim", "onnx"},                            # on top of modules
 ]
 LAYER_OF = {unit: i for i, units in enumerate(LAYERS) for unit in units}

@@ -4,7 +4,7 @@ values involved and what was expected, instead of a bare NumPy traceback.
 
 One table, `CORPUS`, with a family column (ops, losses, layers,
 optimisers, data, serialization, onnx, viz, training, gradcheck, engine,
-creation): each row is (family, id, call, exception type, message fragments
+creation, autograd, unsupported): each row is (family, id, call, exception type, message fragments
 that must appear in this order). It is written below family by family, one
 list each, and assembled at the end. A test checks the table stays a corpus (350 rows or more)
 and covers every family. Rows that write files (serialization, ONNX) take a
@@ -15,6 +15,7 @@ import re
 
 import numpy as np
 import pytest
+import scipy.special
 
 import minigrad as mg
 import minigrad.functions as F
@@ -383,6 +384,14 @@ OPS += [
         ones(2, 3, 4), ones(2, 3, 4), ones(2, 3, 4), attn_mask=np.ones((2, 2), bool)), ValueError,
      ["scaled_dot_product_attention: attn_mask of shape (2, 2) does not broadcast to the attention scores' "
       "shape (2, 3, 3)"]),
+    ("clip_bound_requires_grad", lambda: F.clip(ones(2), ones(), 2.0), RuntimeError,
+     ["clip: lo is a Variable that requires grad, but clip takes lo as a constant, so its gradient would be "
+      "lost; pass lo.detach()", "F.maximum"]),
+    ("polygamma_negative_order", lambda: F.polygamma(-1, ones(2)), ValueError,
+     ["polygamma: n must be >= 0 (the order of the derivative), got -1"]),
+    ("polygamma_float_order", lambda: F.polygamma(1.5, ones(2)), TypeError,
+     ["polygamma: n must be an int >= 0 (the order of the derivative), got float 1.5"]),
+    ("logit_eps_text", lambda: F.logit(ones(2), eps="a"), TypeError, ["logit: eps must be a real number, got str 'a'"]),
 ]
 
 LOSSES = [
@@ -867,6 +876,25 @@ ENGINE += [
     ("astype_text", lambda: ones(2).astype("abc"), TypeError,
      ["astype: dtype 'abc' is not a dtype; expected a NumPy dtype"]),
     ("get_item_text", lambda: ones(2)["a"], IndexError, ["get_item: index 'a' is invalid for shape (2,)"]),
+    # The NumPy boundary: converting a Variable that requires grad would drop its gradient.
+    ("numpy_requires_grad", lambda: ones(2, 3).numpy(), RuntimeError,
+     ["x.numpy(): can't convert a Variable of shape (2, 3) that requires grad to an ndarray: its gradient "
+      "would be lost without a sign. Use x.detach().numpy() or x.data"]),
+    ("asarray_requires_grad", lambda: np.asarray(ones(3)), RuntimeError,
+     ["np.asarray(x) or np.array(x) (x.__array__): can't convert a Variable of shape (3,) that requires grad",
+      "x.detach().numpy() or x.data"]),
+    ("numpy_array_of_variables", lambda: np.array([ones(), ones() * 2]), RuntimeError,
+     ["np.asarray(x)", "a Variable of shape () that requires grad", "F.stack for a list of Variables"]),
+    ("numpy_r_of_variables", lambda: np.r_[ones(2), ones(2)], RuntimeError,
+     ["np.asarray(x)", "a Variable of shape (2,) that requires grad", "x.detach().numpy()"]),
+    ("scipy_logsumexp", lambda: scipy.special.logsumexp(ones(1, 3), axis=1), RuntimeError,
+     ["np.asarray(x)", "a Variable of shape (1, 3) that requires grad", "F.logsumexp"]),
+    ("scipy_ufunc_not_differentiable", lambda: scipy.special.ndtri(ones(2)), TypeError,
+     ["scipy.special.ndtri is not differentiable in minigrad and got a Variable; pass x.data"]),
+    ("scipy_ufunc_keyword", lambda: scipy.special.erf(ones(2), dtype=np.float32), TypeError,
+     ["scipy.special.erf on a Variable: minigrad's erf does not take dtype="]),
+    ("dlpack_requires_grad", lambda: np.from_dlpack(ones(3, 2)), BufferError,
+     ["__dlpack__: can't export a Variable of shape (3, 2) that requires grad", "export x.detach()"]),
 ]
 
 CREATION = [
@@ -891,9 +919,50 @@ CREATION = [
      ["randn_like: x has dtype int64; pass a floating dtype="]),
 ]
 
+AUTOGRAD = [  # minigrad.autograd's function transforms (HIPS autograd's door)
+    ("transform_int_input", lambda: mg.autograd.grad(np.tanh)(2), TypeError,
+     ["grad: can't differentiate with respect to int 2 of dtype int64; pass a float (2.0, not 2)"]),
+    ("transform_int_array", lambda: mg.autograd.jacobian(np.tanh)(np.arange(3)), TypeError,
+     ["jacobian: can't differentiate with respect to ndarray", "dtype int64", "x.astype(float)"]),
+    ("transform_array_output", lambda: mg.autograd.grad(np.tanh)(np.ones(4)), TypeError,
+     ["grad: f must return a single number, but it returned shape (4,)", "elementwise_grad", "jacobian"]),
+    ("transform_value_and_grad_output", lambda: mg.autograd.value_and_grad(np.sin)(np.ones(2)), TypeError,
+     ["value_and_grad: f must return a single number, but it returned shape (2,)"]),
+    ("transform_constant_output", lambda: mg.autograd.grad(lambda x: float(np.sum(x)))(np.ones(2)), TypeError,
+     ["grad: f returned float 2.0, not a Variable, so no gradient can be followed back to x",
+      "a conversion inside f (float(), .item(), .data, np.asarray", "np.zeros_like(x)"]),
+    ("transform_argnum", lambda: mg.autograd.grad(np.tanh, 2)(1.0), TypeError,
+     ["grad: argnum 2, but the function was called with 1 positional argument(s)"]),
+    ("transform_not_callable", lambda: mg.autograd.elementwise_grad(3.0)(1.0), TypeError,
+     ["elementwise_grad: expected a function to differentiate, got float"]),
+    ("transform_jacobian_structure", lambda: mg.autograd.jacobian(lambda p: p[0])([np.ones(2)]), TypeError,
+     ["jacobian: x must be a number or an array, got list", "misc.flatten"]),
+    ("transform_grad_neither", lambda: mg.autograd.grad(np.ones(3)), TypeError,
+     ["minigrad.autograd.grad: expected a function", "or Variables", "got ndarray"]),
+    ("logsumexp_weights", lambda: mg.autograd.scipy.special.logsumexp(ones(2), b=np.ones(2)), TypeError,
+     ["logsumexp: b= and return_sign= are not supported on Variables", "logsumexp(a + np.log(b))"]),
+    ("unflatten_length", lambda: mg.autograd.misc.flatten([np.ones(2), 1.0])[1](np.ones(2)), ValueError,
+     ["unflatten: expected a vector of shape (3,), got shape (2,)"]),
+]
+
+UNSUPPORTED = [  # PyTorch's names for what minigrad does not do: they raise saying what to do instead
+    ("grad_scaler", lambda: mg.amp.GradScaler(), NotImplementedError,
+     ["amp.GradScaler: mixed precision is not supported", "Pass enabled=False"]),
+    ("autocast", lambda: mg.amp.autocast("cuda", dtype="float16"), NotImplementedError,
+     ["amp.autocast(device_type='cuda', dtype=float16): mixed precision is not supported", "enabled=False"]),
+    ("cuda_autocast", lambda: mg.cuda.amp.autocast(), NotImplementedError,
+     ["amp.autocast(device_type='cuda', dtype=None): mixed precision is not supported"]),
+    ("init_process_group", lambda: mg.distributed.init_process_group("nccl"), NotImplementedError,
+     ["minigrad.distributed.init_process_group: multi-process training is not supported",
+      "DataLoader(..., num_workers=N)"]),
+    ("ddp", lambda: nn.parallel.DistributedDataParallel(nn.Linear(2, 2)), NotImplementedError,
+     ["DistributedDataParallel(Linear): multi-process training is not supported", "Use the model itself"]),
+]
+
 FAMILIES = {"ops": OPS, "losses": LOSSES, "layers": LAYERS, "optimisers": OPTIMISERS, "data": DATA,
             "serialization": SERIALIZATION, "onnx": ONNX, "viz": VIZ, "training": TRAINING,
-            "gradcheck": GRADCHECK, "engine": ENGINE, "creation": CREATION}
+            "gradcheck": GRADCHECK, "engine": ENGINE, "creation": CREATION,
+            "autograd": AUTOGRAD, "unsupported": UNSUPPORTED}
 # The one table: (family, id, call, exception type, message fragments in order)
 CORPUS = [(family, *row) for family, rows in FAMILIES.items() for row in rows]
 WRITES_FILES = {"serialization", "onnx"}  # their call takes a tmp_path

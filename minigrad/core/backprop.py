@@ -29,6 +29,7 @@ import heapq
 import numpy as np
 
 from . import anomaly as _anomaly
+from . import versions
 from .config import Config
 from .ops import ops
 
@@ -176,6 +177,8 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
             function = bucket.pop()
             if not bucket:
                 del buckets[-heapq.heappop(generations)]
+            if function.seq < versions.last_write:  # data changed in place since it ran?
+                versions.check(function)
             outputs = function.outputs
             if len(outputs) == 1:  # the common case, kept short
                 y = outputs[0]()

@@ -23,22 +23,23 @@ a gradient of the broadcast shape and the engine sums it back to the input's
 shape with `sum_to`.
 """
 import copy
-import itertools
 import re
 import weakref
 
 import numpy as np
 
 from . import anomaly as _anomaly
+from . import versions
 from ..device import backend
 from .config import Config, no_grad
 from .variable import Variable, constant, numeric_array
 
 _new_object = object.__new__
 
-# Creation numbers (`seq`). Safe across threads without a lock: next() on an
+# Creation numbers (`seq`), on the clock that also times in-place writes
+# (core/versions.py). Safe across threads without a lock: next() on an
 # itertools.count is one C call under the GIL (the threads tests check it).
-_creation_order = itertools.count()
+_creation_order = versions.ticks
 
 
 def creation_tick():
@@ -61,7 +62,13 @@ def _array(y):
 class Function:
     """Base class of every op. See the module docstring."""
 
-    __slots__ = ("inputs", "outputs", "generation", "seq", "_self_ref", "__weakref__")
+    __slots__ = ("inputs", "outputs", "generation", "seq", "saved_versions", "_self_ref", "__weakref__")
+
+    # What backward reads of the data, checked against in-place changes made
+    # after forward (core/versions.py): "inputs", "outputs", both, () for an
+    # op whose backward needs only shapes, or "each other" for a product of
+    # two inputs. Ops narrow it as PyTorch's saves.
+    saves_for_backward = ("inputs", "outputs")
 
     def __init_subclass__(cls, **kwargs):
         # PyTorch's habit: static `forward(ctx, *xs)` / `backward(ctx, *gys)`.
@@ -136,13 +143,18 @@ class Function:
             raise _named_error(self, xs, e) from e
         if type(ys) is tuple:
             outputs = [_output(y) for y in ys]
+            for o in outputs:
+                if o.data.base is not None or any(o.data is x for x in xs):
+                    versions.share(inputs, o)  # a view of an input: one version for both
         else:  # one output: the constant() of _output, written out (hot path)
             outputs = None
             y = _new_object(Variable)
-            y.data = ys if type(ys) is np.ndarray else _array(ys)
-            y.name = y.grad = y.creator = y._hooks = None
+            y.data = ys = ys if type(ys) is np.ndarray else _array(ys)
+            y.name = y.grad = y.creator = y._hooks = y.version_counter = None
             y.generation = 0
             y.requires_grad = False
+            if ys.base is not None or (xs and ys is xs[0]):
+                versions.share(inputs, y)  # a view of an input: one version for both
         if Config.enable_backprop:
             # Record the graph only if some input wants a gradient.
             if len(inputs) == 1:
@@ -154,6 +166,10 @@ class Function:
                     if x.requires_grad and x.generation > generation:
                         generation = x.generation
             if generation >= 0:
+                for x in inputs:
+                    if x.version_counter is not None:  # changed in place, or viewed, before
+                        versions.remember(self, inputs, (y,) if outputs is None else outputs)
+                        break
                 self._self_ref = weakref.ref(self)
                 self.generation = generation
                 self.seq = next(_creation_order)

@@ -20,6 +20,7 @@ module sits below it and knows a Variable by its `creator` slot.
 """
 import numpy as np
 
+from . import versions
 from .config import Config
 from .ops import ops
 
@@ -55,6 +56,7 @@ def _write(what, ufunc, x, other):
     data = other.data if _is_variable(other) else other
     try:
         ufunc(x.data, data, out=x.data)
+        versions.bump(x)
     except (TypeError, ValueError) as e:
         raise (TypeError if isinstance(e, TypeError) else ValueError)(
             f"{what}: cannot update a Variable of shape {x.shape} and dtype {x.dtype} in place with "

@@ -10,7 +10,9 @@ look the NumPy function up in:
                              call is recorded in the graph and returns a
                              Variable. NumPy's argument names are translated
                              by `_RENAMES`; an argument the op does not take
-                             is a TypeError.
+                             is a TypeError. SciPy's ufuncs are NumPy ufuncs
+                             too: `scipy.special.expit(x)` finds its op by
+                             `ops.scipy_op` (`@declare(..., scipy="expit")`).
     _DATA_UFUNCS, _DATA_FUNCTIONS
                              no gradient to give (comparisons, indices,
                              shapes, `np.allclose` ...): computed on the data,
@@ -21,6 +23,12 @@ and suggesting `x.data`. A ufunc with `out=` (`a -= lr * v`, `np.add(a, v,
 out=a)`) is an in-place update of an array: it computes on the data, writes
 into `out` and records nothing, so `p.data -= lr * p.grad` works.
 
+Converting a Variable that requires grad to an ndarray (`np.asarray(x)`,
+`np.array([x, y])`, `x.numpy()`, a library that converts its inputs, such as
+`scipy.special.logsumexp`) is a RuntimeError while the graph is recorded, as
+in PyTorch (`check_conversion`): the array would leave the graph and its
+gradient would be lost with no sign.
+
 Variable's class body (core/variable.py) names both protocol methods; this
 module sits below it and knows a Variable by its `creator` slot.
 """
@@ -28,8 +36,9 @@ import inspect
 
 import numpy as np
 
+from . import versions
 from .config import Config
-from .ops import by_numpy, numpy_name
+from .ops import by_numpy, numpy_name, scipy_op
 
 _DATA_UFUNCS = {
     np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
@@ -38,7 +47,7 @@ _DATA_UFUNCS = {
 }
 
 _DATA_FUNCTIONS = {
-    np.shape, np.ndim, np.size, np.copy, np.allclose, np.isclose, np.array_equal,
+    np.shape, np.ndim, np.size, np.allclose, np.isclose, np.array_equal,
     np.argmax, np.argmin, np.argsort, np.argwhere, np.nonzero, np.flatnonzero,
     np.count_nonzero, np.any, np.all, np.unique, np.searchsorted,
     np.zeros_like, np.ones_like, np.empty_like, np.full_like,
@@ -65,6 +74,18 @@ def _not_differentiable(f, detail=""):
         "pass x.data for a value with no gradient, or use minigrad.functions")
 
 
+def check_conversion(x, what):
+    """`what` (x.numpy(), np.asarray(x)) on x, a Variable that requires grad:
+    PyTorch's RuntimeError while the graph is recorded, since the array
+    would leave the graph and take no gradient; nothing under `no_grad()`."""
+    if Config.enable_backprop:
+        raise RuntimeError(
+            f"{what}: can't convert a Variable of shape {x.shape} that requires grad to an ndarray: "
+            "its gradient would be lost without a sign. Use x.detach().numpy() or x.data for the "
+            "values, or ops of minigrad.functions to keep the gradient (F.stack for a list of "
+            "Variables, F.logsumexp, F.softmax ...)")
+
+
 def array_ufunc(self, ufunc, method, *inputs, out=None, **kwargs):
     """NumPy's ufunc protocol: see the module docstring."""
     if out is not None:
@@ -73,7 +94,7 @@ def array_ufunc(self, ufunc, method, *inputs, out=None, **kwargs):
         raise _not_differentiable(ufunc, f".{method}")
     if ufunc in _DATA_UFUNCS:
         return ufunc(*_data(inputs), **kwargs)
-    fn = by_numpy.get(ufunc)
+    fn = by_numpy.get(ufunc) or scipy_op(ufunc)
     if fn is None:
         raise _not_differentiable(ufunc)
     if kwargs:
@@ -92,6 +113,9 @@ def _ufunc_into(ufunc, method, inputs, out, kwargs):
             f"{numpy_name(ufunc)} with out= a Variable that takes part in the graph would lose the "
             "gradient; wrap the update in `with mg.no_grad():` or write y = op(...)")
     getattr(ufunc, method)(*_data(inputs), out=tuple(_data(o) for o in outs), **kwargs)
+    for o in outs:
+        if hasattr(o, "creator"):
+            versions.bump(o)
     return out[0] if isinstance(out, tuple) and len(out) == 1 else out
 
 

@@ -12,8 +12,11 @@ A declaration names:
                 its math (forward and derivative), which the graph pictures,
                 the stepper and the docs show (none for an op composed of
                 other ops, each recorded as itself, or one with no gradient)
-    numpy       the NumPy (or SciPy) functions it answers to: `np.exp(x)` on a
-                Variable calls it (core/numpy_protocol.py)
+    numpy       the NumPy functions it answers to: `np.exp(x)` on a Variable
+                calls it (core/numpy_protocol.py)
+    scipy       the scipy.special ufuncs it answers to, by name: `scipy="expit"`
+                makes `scipy.special.expit(x)` call it. Names, not the ufuncs,
+                so that importing minigrad does not import SciPy (see `scipy_op`)
     methods     the Variable methods that call it: `x.exp()` (each is named in
                 Variable's class body with `op_method`, core/variable.py)
 
@@ -26,22 +29,25 @@ The tables below are filled as the functions are defined (importing
 minigrad imports minigrad.functions, which defines them all). They are
 process-wide and written only then; `Variable`'s operators read `ops` (one
 attribute read per `x + y`), its op methods read `by_method`, NumPy's
-protocols read `by_numpy`. Nothing else in core knows an op by name.
+protocols read `by_numpy` (and `scipy_op`). Nothing else in core knows an
+op by name.
 """
 import functools
+import sys
 
 
 class OpDeclaration:
     """The facts of one public function of minigrad.functions (see the
     module docstring)."""
 
-    __slots__ = ("name", "fn", "functions", "numpy", "methods")
+    __slots__ = ("name", "fn", "functions", "numpy", "scipy", "methods")
 
-    def __init__(self, name, fn, functions, numpy, methods):
+    def __init__(self, name, fn, functions, numpy, scipy, methods):
         self.name = name
         self.fn = fn
         self.functions = functions
         self.numpy = numpy
+        self.scipy = scipy
         self.methods = methods
 
     def __repr__(self):
@@ -54,15 +60,17 @@ class _Ops:
 
 ops = _Ops()
 declarations = {}     # name -> OpDeclaration, in the order they were declared
-by_numpy = {}         # NumPy/SciPy callable -> the op's function
+by_numpy = {}         # NumPy callable -> the op's function
+by_scipy = {}         # name in scipy.special -> the op's function
 by_method = {}        # Variable method name -> the op's function
 method_stubs = {}     # method name -> the function in Variable's class body (for its docstring)
 
 
-def declare(*functions, numpy=(), methods=()):
+def declare(*functions, numpy=(), scipy=(), methods=()):
     """Declare the decorated public function as an op (see the module
-    docstring). `numpy` and `methods` take one item or a tuple."""
+    docstring). `numpy`, `scipy` and `methods` take one item or a tuple."""
     numpy = numpy if isinstance(numpy, tuple) else (numpy,)
+    scipy = (scipy,) if isinstance(scipy, str) else tuple(scipy)
     methods = (methods,) if isinstance(methods, str) else tuple(methods)
 
     def register(fn):
@@ -74,6 +82,10 @@ def declare(*functions, numpy=(), methods=()):
             if f in by_numpy:
                 raise RuntimeError(f"declare: {numpy_name(f)} already answers to {by_numpy[f].__name__}, "
                                    f"not also to {name}")
+        for f in scipy:
+            if f in by_scipy:
+                raise RuntimeError(f"declare: scipy.special.{f} already answers to {by_scipy[f].__name__}, "
+                                   f"not also to {name}")
         for m in methods:
             if m in by_method:
                 raise RuntimeError(f"declare: the method x.{m}() already calls {by_method[m].__name__}, "
@@ -82,14 +94,28 @@ def declare(*functions, numpy=(), methods=()):
             fn = with_torch_names(fn)
         for f in numpy:
             by_numpy[f] = fn
+        for f in scipy:
+            by_scipy[f] = fn
         for m in methods:
             by_method[m] = fn
             _document_method(m, fn)
-        declarations[name] = OpDeclaration(name, fn, functions, numpy, methods)
+        declarations[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods)
         setattr(ops, name, fn)
         return fn
 
     return register
+
+
+def scipy_op(ufunc):
+    """The op declaring the scipy.special ufunc `ufunc` (`scipy="erf"`), or
+    None. Found by the ufunc's name, and checked to be scipy.special's: a
+    SciPy ufunc in hand means SciPy is loaded, so importing minigrad never
+    imports it. An alias goes by the ufunc's own name (digamma's is "psi")."""
+    name = getattr(ufunc, "__name__", None)
+    fn = by_scipy.get(name)
+    if fn is not None and getattr(sys.modules.get("scipy.special"), name, None) is ufunc:
+        return fn
+    return None
 
 
 def method_op(method):
@@ -163,7 +189,10 @@ def _translate(name, kwargs):
 
 def numpy_name(f):
     """`np.exp`, `np.linalg.norm`, `scipy.special.erf`: how a user writes f."""
-    module = getattr(f, "__module__", None) or "numpy"
+    module = getattr(f, "__module__", None)
+    if module is None:  # a ufunc: NumPy's or scipy.special's
+        special = sys.modules.get("scipy.special")
+        module = "scipy.special" if getattr(special, f.__name__, None) is f else "numpy"
     if module.startswith("numpy"):
         module = "np" + module[len("numpy"):]
     return f"{module}.{f.__name__}"

@@ -10,7 +10,7 @@ to its leaves; `backward()` does exactly that (see `backprop.py`).
 import numpy as np
 
 from ..device import backend
-from . import backprop, hooks, inplace, numpy_protocol
+from . import backprop, hooks, inplace, numpy_protocol, versions
 from .config import using_config
 from .ops import op_method, ops
 
@@ -37,11 +37,13 @@ class Variable:
     """
 
     __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "_hooks",
-                 "__weakref__")
+                 "version_counter", "__weakref__")
 
     def __init__(self, data, name=None, requires_grad=True):
+        self.version_counter = None
         if type(data) is not np.ndarray:
             if isinstance(data, Variable):
+                self.version_counter = versions.counter_of(data)  # the same memory: one version
                 data = data.data
             elif backend.device_of(data) is backend.CPU:
                 data = numeric_array("Variable", data)
@@ -134,10 +136,13 @@ class Variable:
 
     # -- conversions: to NumPy and to Python numbers -----------------------------
     def numpy(self):
-        """The data, an ndarray (shared, not copied). On a GPU, a TypeError:
-        call `.cpu()` first, as in PyTorch."""
+        """The data, an ndarray (shared, not copied). As in PyTorch, on a GPU
+        a TypeError (call `.cpu()` first), and a RuntimeError when x requires
+        grad outside `no_grad()` (use `x.detach().numpy()`)."""
         if type(self.data) is not np.ndarray:
             raise self._not_on_host("numpy()")
+        if self.requires_grad:
+            numpy_protocol.check_conversion(self, "x.numpy()")
         return self.data
 
     def _not_on_host(self, what):
@@ -148,6 +153,8 @@ class Variable:
         # np.asarray(x), matplotlib and every NumPy function that converts.
         if type(self.data) is not np.ndarray:
             raise self._not_on_host("np.asarray")
+        if self.requires_grad:
+            numpy_protocol.check_conversion(self, "np.asarray(x) or np.array(x) (x.__array__)")
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             if copy is False:
                 raise ValueError(f"np.asarray: a Variable of dtype {self.data.dtype} cannot become "
@@ -194,14 +201,19 @@ class Variable:
 
     def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
         """A DLPack capsule viewing this Variable's data (the array's own
-        export: `torch.from_dlpack(x)` shares x.data's memory, no copy)."""
+        export: `torch.from_dlpack(x)` shares x.data's memory, no copy).
+        A BufferError for a Variable that requires grad, as PyTorch's."""
+        if self.requires_grad:
+            raise BufferError(f"__dlpack__: can't export a Variable of shape {self.shape} that requires grad "
+                              "(the view would drop its gradient); export x.detach()")
         return self.data.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device, copy=copy)
 
     def __dlpack_device__(self):
         """(device type, device id) of the data: (1, 0), DLPack's CPU."""
         return self.data.__dlpack_device__()
 
-    # -- dtypes and devices (minigrad/functions/cast.py) -------------------------
+    # -- copies, dtypes and devices (minigrad/functions/cast.py) ------------------
+    clone = op_method("clone")
     astype = op_method("astype")
     to = op_method("to")
 
@@ -233,7 +245,13 @@ class Variable:
     def detach(self):
         """A new Variable sharing this data, cut off from the graph (it
         requires no gradient, as in PyTorch)."""
-        return Variable(self.data, name=self.name, requires_grad=False)
+        return Variable(self, name=self.name, requires_grad=False)
+
+    @property
+    def _version(self):
+        """How many times this Variable's data (shared with its views) was
+        changed in place (PyTorch's `x._version`; see core/versions.py)."""
+        return versions.version_of(self)
 
     @property
     def grad_fn(self):
@@ -565,4 +583,5 @@ def constant(data):
     v.generation = 0
     v.requires_grad = False
     v._hooks = None
+    v.version_counter = None
     return v

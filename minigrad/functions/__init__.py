@@ -22,9 +22,10 @@ from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax
                          identity, relu6, hardtanh, hardsigmoid, hardswish, silu, mish, selu, celu,
                          softsign, logsigmoid, glu, prelu)
 from .elementwise import (asin, acos, atan, atan2, sinh, cosh, asinh, acosh, atanh, log2, log10, log1p,
-                          expm1, exp2, erf, erfc, square, reciprocal, rsqrt, cbrt, hypot, logaddexp, lerp,
-                          fmod, remainder, sign, floor, ceil, round, trunc, isnan, isinf, isfinite,
-                          isclose, logical_and, logical_or, logical_not)
+                          expm1, exp2, erf, erfc, logit, xlogy, lgamma, digamma, polygamma, square,
+                          reciprocal, rsqrt, cbrt, hypot, logaddexp, lerp, fmod, remainder, sign, floor,
+                          ceil, round, trunc, isnan, isinf, isfinite, isclose, logical_and, logical_or,
+                          logical_not)
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
                    binary_cross_entropy, huber_loss, accuracy, cross_entropy, nll_loss, mse_loss,
                    l1_loss, smooth_l1_loss, binary_cross_entropy_with_logits, kl_div, one_hot)
@@ -34,5 +35,5 @@ from .pooling import (max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, adaptive_a
 from .resize import interpolate
 from .normalization import dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm
 from .attention import scaled_dot_product_attention
-from .cast import astype, to
+from .cast import copy, astype, to
 

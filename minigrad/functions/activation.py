@@ -37,6 +37,8 @@ class Sigmoid(Function):
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1, e) / (1 + e)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         y = self.output_variable()
         return gy * y * (1 - y)
@@ -170,6 +172,8 @@ class Softmax(Function):
         e /= np.sum(e, axis=axis, keepdims=True)
         return e
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         return SoftmaxGrad(self.axis)(self.output_variable(), gy)
 
@@ -220,6 +224,8 @@ class LogSoftmax(Function):
         with np.errstate(divide="ignore"):
             return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         return gy - exp(self.output_variable()) * gy.sum(axis=self.axis, keepdims=True)
 
@@ -265,7 +271,7 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
-@declare(Sigmoid, methods="sigmoid")
+@declare(Sigmoid, scipy="expit", methods="sigmoid")
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
@@ -391,7 +397,7 @@ def softsign(x):
     return x / (abs(x) + 1)
 
 
-@declare(Softplus)
+@declare(Softplus, scipy="log_expit")
 def logsigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
     return -softplus(-x)

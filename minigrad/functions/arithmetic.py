@@ -24,6 +24,8 @@ class Add(Function):
     def forward(self, a, b):
         return a + b
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return gy, gy
 
@@ -37,6 +39,8 @@ class AddConstant(Function):
 
     def forward(self, x):
         return x + self.c
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return gy
@@ -52,6 +56,8 @@ class Sub(Function):
     def forward(self, a, b):
         return a - b
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return gy, -gy
 
@@ -66,6 +72,8 @@ class RSubConstant(Function):
     def forward(self, x):
         return self.c - x
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return -gy
 
@@ -79,6 +87,8 @@ class Mul(Function):
 
     def forward(self, a, b):
         return a * b
+
+    saves_for_backward = ("each other",)
 
     def backward(self, gy):
         a, b = self.inputs
@@ -95,6 +105,8 @@ class MulConstant(Function):
     def forward(self, x):
         return x * self.c
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return MulConstant(self.c)(gy)
 
@@ -108,6 +120,8 @@ class Div(Function):
 
     def forward(self, a, b):
         return a / b
+
+    saves_for_backward = ("inputs",)
 
     def backward(self, gy):
         a, b = self.inputs
@@ -124,6 +138,8 @@ class DivConstant(Function):
 
     def forward(self, x):
         return x / self.c
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return gy / self.c
@@ -156,6 +172,8 @@ class Neg(Function):
 
     def forward(self, x):
         return -x
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return -gy
@@ -202,6 +220,8 @@ class PowConstant(Function):
     def forward(self, x):
         return x ** self.c
 
+    saves_for_backward = ("inputs",)
+
     def backward(self, gy):
         (x,) = self.inputs
         c = self.c
@@ -226,6 +246,8 @@ class RPowConstant(Function):
 
     def forward(self, x):
         return self.c ** x
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         return gy * self.output_variable() * float(np.log(self.c))

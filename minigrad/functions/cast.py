@@ -1,12 +1,31 @@
-"""Casts between dtypes and copies between devices, differentiable: the
-gradient goes back to the input's dtype and device.
+"""Copies, casts between dtypes and copies between devices, differentiable:
+the gradient goes back to the input's dtype and device.
 
-`x.astype(np.float32)`, `x.float()`, `x.to("cuda")`, `x.cpu()` ... call these.
+`x.clone()`, `np.copy(x)`, `x.astype(np.float32)`, `x.float()`, `x.to("cuda")`,
+`x.cpu()` ... call these.
 """
+import numpy as np
+
 from ..core import Function, Variable
 from ..core.creation import as_dtype
 from ..core.ops import declare
 from ..device import backend
+
+
+class Copy(Function):
+    """y = x in new memory.   dy/dx = 1
+
+    Changing y in place leaves x (and every op that saved x) as it was."""
+
+    __slots__ = ()
+
+    def forward(self, x):
+        return x.copy()
+
+    saves_for_backward = ()
+
+    def backward(self, gy):
+        return gy
 
 
 class AsType(Function):
@@ -19,6 +38,8 @@ class AsType(Function):
 
     def forward(self, x):
         return x.astype(self.dtype)
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return AsType(self.inputs[0].dtype)(gy)
@@ -40,11 +61,21 @@ class ToDevice(Function):
         y = backend.to_device(x, self.device)
         return y.copy() if y is x else y
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return ToDevice(self.inputs[0].device)(gy)
 
     def settings(self):
         return {"device": self.device}
+
+
+@declare(Copy, numpy=np.copy, methods="clone")
+def copy(x):
+    """x copied to new memory, differentiably: NumPy's `np.copy(x)`, PyTorch's
+    `x.clone()`. Clone before changing data in place that an op has saved
+    for backward (see core/versions.py)."""
+    return Copy()(x)
 
 
 @declare(AsType, methods="astype")

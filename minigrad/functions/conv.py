@@ -73,6 +73,8 @@ class Im2col(Function):
         self.x_shape = x.shape
         return im2col_array(x, self.kernel, self.stride, self.pads, self.dilation, self.pad_value)
 
+    saves_for_backward = ()
+
     def backward(self, gcols):
         return Col2im(self.x_shape, self.kernel, self.stride, self.pads, self.dilation)(gcols)
 
@@ -111,6 +113,8 @@ class Col2im(Function):
             for j in range(kw):
                 x[:, :, dh * i:dh * i + sh * (oh - 1) + 1:sh, dw * j:dw * j + sw * (ow - 1) + 1:sw] += patches[:, :, i, j]
         return x[:, :, top:top + h, left:left + w]
+
+    saves_for_backward = ()
 
     def backward(self, gx):
         return Im2col(self.kernel, self.stride, self.pads, self.dilation)(gx)

@@ -40,6 +40,8 @@ class Cumsum(Function):
             return np.flip(np.cumsum(np.flip(x, self.axis), self.axis), self.axis)
         return np.cumsum(x, self.axis)
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return Cumsum(self.axis, not self.reverse)(gy)
 

@@ -1,5 +1,6 @@
 """More elementwise functions: inverse trigonometric and hyperbolic functions,
-logarithms and exponentials in other bases, erf, roots, two-argument
+logarithms and exponentials in other bases, erf, the special functions of
+statistics (logit, xlogy, lgamma, digamma, polygamma), roots, two-argument
 functions (atan2, hypot, logaddexp, fmod, ...), rounding (zero gradient),
 and tests of values (isnan, logical_and, ...: boolean ndarrays, no gradient).
 
@@ -18,7 +19,7 @@ from ..device import backend
 from ..core import Function, Variable, as_array, as_variable
 from ..core.ops import declare
 from .arithmetic import add, div, mul, pow, sub
-from .math import exp, special, sqrt
+from .math import Clip, clip, exp, python_number, special, sqrt, where
 
 _LN2 = math.log(2)
 _LN10 = math.log(10)
@@ -165,6 +166,8 @@ class Expm1(Function):
     def forward(self, x):
         return np.expm1(x)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         y = self.output_variable()
         return gy * (y + 1)
@@ -176,6 +179,8 @@ class Exp2(Function):
 
     def forward(self, x):
         return np.exp2(x)
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         y = self.output_variable()
@@ -208,12 +213,92 @@ class Erfc(Function):
         return gy * (exp(x * x * -1.0) * -_TWO_OVER_SQRT_PI)
 
 
+class Logit(Function):
+    """y = log(p / (1 - p)), the inverse of sigmoid (scipy.special.logit).
+    dy/dp = 1 / (p (1 - p))"""
+    __slots__ = ()
+
+    def forward(self, p):
+        return special().logit(p)
+
+    def backward(self, gy):
+        (p,) = self.inputs
+        return gy / (p * (1 - p))
+
+
+class Xlogy(Function):
+    """z = x log(y), and 0 where x = 0 (scipy.special.xlogy), so that
+    0 log 0 = 0 as in entropies.
+    dz/dx = log(y) (0 where x = 0 and y <= 0, as PyTorch's), dz/dy = x / y"""
+    __slots__ = ()
+
+    def forward(self, x, y):
+        return special().xlogy(x, y)
+
+    def backward(self, gz):
+        x, y = self.inputs
+        gx = gy = None
+        if self.needs_grad(0):
+            gx = where((x.data == 0) & (y.data <= 0), 0.0, xlogy(gz, y))
+        if self.needs_grad(1):
+            gy = gz * x / y
+        return gx, gy
+
+
+class Lgamma(Function):
+    """y = ln|Gamma(x)| (scipy.special.gammaln).   dy/dx = digamma(x)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return special().gammaln(x)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * digamma(x)
+
+
+class Digamma(Function):
+    """y = digamma(x) = d/dx ln Gamma(x) (scipy.special.psi).
+    dy/dx = polygamma(1, x)"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return special().psi(x)
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * polygamma(1, x)
+
+
+class Polygamma(Function):
+    """y = polygamma(n, x), the n-th derivative of digamma(x) (scipy.special.polygamma).
+    dy/dx = polygamma(n + 1, x)"""
+    __slots__ = ("n",)
+
+    def __init__(self, n):
+        self.n = n
+
+    def forward(self, x):
+        # polygamma(n, x) = (-1)**(n+1) n! zeta(n+1, x), by SciPy's zeta ufunc:
+        # scipy.special.polygamma itself makes x an ndarray and float64.
+        return special().zeta(self.n + 1.0, x) * ((-1.0) ** (self.n + 1) * math.factorial(self.n))
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        return gy * polygamma(self.n + 1, x)
+
+    def settings(self):
+        return {"n": self.n}
+
+
 class Rsqrt(Function):
     """y = 1 / sqrt(x).   dy/dx = -1/2 x**(-3/2) = -y**3 / 2"""
     __slots__ = ()
 
     def forward(self, x):
         return 1 / np.sqrt(x)
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         y = self.output_variable()
@@ -226,6 +311,8 @@ class Cbrt(Function):
 
     def forward(self, x):
         return np.cbrt(x)
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         y = self.output_variable()
@@ -426,34 +513,74 @@ def log10(x):
     return Log10()(x)
 
 
-@declare(Log1p, numpy=np.log1p)
+@declare(Log1p, numpy=np.log1p, scipy="log1p")
 def log1p(x):
     """log(1 + x), accurate for small x."""
     return Log1p()(x)
 
 
-@declare(Expm1, numpy=np.expm1)
+@declare(Expm1, numpy=np.expm1, scipy="expm1")
 def expm1(x):
     """exp(x) - 1, accurate for small x."""
     return Expm1()(x)
 
 
-@declare(Exp2, numpy=np.exp2)
+@declare(Exp2, numpy=np.exp2, scipy="exp2")
 def exp2(x):
     """2 ** x."""
     return Exp2()(x)
 
 
-@declare(Erf)
+@declare(Erf, scipy="erf")
 def erf(x):
     """The error function (scipy.special.erf)."""
     return Erf()(x)
 
 
-@declare(Erfc)
+@declare(Erfc, scipy="erfc")
 def erfc(x):
     """The complementary error function 1 - erf(x) (scipy.special.erfc)."""
     return Erfc()(x)
+
+
+@declare(Logit, Clip, scipy="logit")
+def logit(p, eps=None):
+    """log(p / (1 - p)), the inverse of sigmoid (scipy.special.logit). With
+    `eps`, p is first clipped to [eps, 1 - eps], as PyTorch's `logit`."""
+    if eps is not None:
+        eps = python_number(eps, "logit", "eps")
+        p = clip(p, eps, 1 - eps)
+    return Logit()(p)
+
+
+@declare(Xlogy, scipy="xlogy")
+def xlogy(x, y):
+    """x * log(y), 0 where x is 0 (scipy.special.xlogy, PyTorch's `xlogy`)."""
+    return Xlogy()(x, y)
+
+
+@declare(Lgamma, scipy="gammaln")
+def lgamma(x):
+    """ln|Gamma(x)|, the log of the gamma function's magnitude (scipy.special.gammaln)."""
+    return Lgamma()(x)
+
+
+@declare(Digamma, scipy=("digamma", "psi"))
+def digamma(x):
+    """The derivative of lgamma (scipy.special.digamma)."""
+    return Digamma()(x)
+
+
+@declare(Polygamma)
+def polygamma(n, x):
+    """The n-th derivative of digamma, for an int n >= 0 (PyTorch's
+    `polygamma(n, x)`, scipy.special.polygamma)."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"polygamma: n must be an int >= 0 (the order of the derivative), "
+                        f"got {type(n).__name__} {n!r}")
+    if n < 0:
+        raise ValueError(f"polygamma: n must be >= 0 (the order of the derivative), got {n}")
+    return Digamma()(x) if n == 0 else Polygamma(int(n))(x)
 
 
 @declare(numpy=np.square)
@@ -474,7 +601,7 @@ def rsqrt(x):
     return Rsqrt()(x)
 
 
-@declare(Cbrt, numpy=np.cbrt)
+@declare(Cbrt, numpy=np.cbrt, scipy="cbrt")
 def cbrt(x):
     """The real cube root (negative for negative x)."""
     return Cbrt()(x)
@@ -535,7 +662,7 @@ def ceil(x):
     return Ceil()(x)
 
 
-@declare(Round, numpy=(np.rint, np.round))
+@declare(Round, numpy=(np.rint, np.round), scipy="round")
 def round(x, decimals=0):
     """Round to `decimals` places, halves to even; zero gradient."""
     return Round(decimals)(x)

@@ -57,6 +57,8 @@ class TakeAlongAxis(Function):
             self.indices = backend.index_like(self.indices, x)
         return np.take_along_axis(x, self.indices, self.axis)
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return PutAlongAxis(self.axis, self.indices, self.x_shape, self.unique)(gy)
 
@@ -85,6 +87,8 @@ class PutAlongAxis(Function):
         else:
             backend.add_at(y, _along(indices, self.axis, self.shape), v)
         return y
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return TakeAlongAxis(self.axis, self.indices, self.unique)(gy)
@@ -203,6 +207,8 @@ class MaskedFill(Function):
         if type(x) is not np.ndarray:
             self.mask = backend.to_device(self.mask, backend.device_of(x))
         return np.where(self.mask, backend.get_array_module(x).asarray(self.value, dtype=x.dtype), x)
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return MaskedFill(self.mask, 0)(gy)

@@ -45,6 +45,8 @@ class MatMul(Function):
         _check_matmul(a.shape, b.shape)
         return np.matmul(a, b)
 
+    saves_for_backward = ("each other",)
+
     def backward(self, gy):
         a, b = self.inputs
         a2 = reshape(a, (1, a.shape[0])) if a.ndim == 1 else a
@@ -87,6 +89,8 @@ class Linear(Function):
         if b is not None:
             y += b  # y is a fresh array: add in place
         return y
+
+    saves_for_backward = ("each other",)
 
     def backward(self, gy):
         x, W = self.inputs[0], self.inputs[1]
@@ -307,6 +311,8 @@ class Inv(Function):
     def forward(self, x):
         _check_square("inv", x)
         return np.linalg.inv(x)
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         yt = swapaxes(self.output_variable(), -2, -1)

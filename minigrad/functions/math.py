@@ -22,6 +22,8 @@ class Exp(Function):
     def forward(self, x):
         return np.exp(x)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         return gy * self.output_variable()
 
@@ -32,6 +34,8 @@ class Log(Function):
 
     def forward(self, x):
         return np.log(x)
+
+    saves_for_backward = ("inputs",)
 
     def backward(self, gy):
         (x,) = self.inputs
@@ -45,6 +49,8 @@ class Sqrt(Function):
     def forward(self, x):
         return np.sqrt(x)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         return gy / (2 * self.output_variable())
 
@@ -55,6 +61,8 @@ class Sin(Function):
 
     def forward(self, x):
         return np.sin(x)
+
+    saves_for_backward = ("inputs",)
 
     def backward(self, gy):
         (x,) = self.inputs
@@ -68,6 +76,8 @@ class Cos(Function):
     def forward(self, x):
         return np.cos(x)
 
+    saves_for_backward = ("inputs",)
+
     def backward(self, gy):
         (x,) = self.inputs
         return -gy * sin(x)
@@ -80,6 +90,8 @@ class Tan(Function):
     def forward(self, x):
         return np.tan(x)
 
+    saves_for_backward = ("outputs",)
+
     def backward(self, gy):
         y = self.output_variable()
         return gy * (1 + y * y)
@@ -91,6 +103,8 @@ class Tanh(Function):
 
     def forward(self, x):
         return np.tanh(x)
+
+    saves_for_backward = ("outputs",)
 
     def backward(self, gy):
         return TanhGrad()(self.output_variable(), gy)
@@ -304,9 +318,18 @@ def python_number(value, op=None, name=None, none_ok=False):
 
     Given `op` and `name`, the setting is also checked to be a real number
     (or a numeric array; None too when `none_ok`), so that a bad setting is a
-    TypeError naming the op and the setting, not NumPy's ufunc text."""
+    TypeError naming the op and the setting, not NumPy's ufunc text. A
+    setting is a constant: a Variable that requires grad is a RuntimeError
+    (its gradient would be lost), any other Variable gives its data."""
     if type(value) is float or type(value) is int:
         return value
+    if isinstance(value, Variable):
+        if value.requires_grad:
+            raise RuntimeError(
+                f"{op}: {name} is a Variable that requires grad, but {op} takes {name} as a constant, "
+                f"so its gradient would be lost; pass {name}.detach(), or build the op from ops that "
+                "differentiate it (clip's bounds: F.maximum, F.minimum)")
+        value = value.data
     if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
         value = value.item()
     if op is not None and not (value is None and none_ok):

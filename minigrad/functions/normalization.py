@@ -33,6 +33,8 @@ class Dropout(Function):
         self.scaled_mask = keep.astype(dtype) * dtype.type(scale)
         return x * self.scaled_mask
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return gy * self.scaled_mask
 

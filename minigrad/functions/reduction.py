@@ -73,6 +73,8 @@ class Sum(Reduction):
     def forward(self, x):
         return np.sum(x, axis=self.prepare(x), keepdims=self.keepdims)
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return expand_reduced(gy, self.x_shape, self.axes)
 
@@ -83,6 +85,8 @@ class Mean(Reduction):
 
     def forward(self, x):
         return np.mean(x, axis=self.prepare(x), keepdims=self.keepdims)
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return expand_reduced(gy, self.x_shape, self.axes) / self.count()

@@ -24,6 +24,8 @@ class Flip(Function):
     def forward(self, x):
         return np.flip(x, self.axes)
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return Flip(self.axes)(gy)
 
@@ -42,6 +44,8 @@ class Roll(Function):
 
     def forward(self, x):
         return np.roll(x, self.shift, self.axis)
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         back = tuple(-s for s in self.shift) if isinstance(self.shift, tuple) else -self.shift

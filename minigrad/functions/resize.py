@@ -88,6 +88,8 @@ class RepeatCells(Function):
     def forward(self, x):
         return np.repeat(x, self.k, axis=self.axis)
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         before = (slice(None),) * self.axis
         gx = get_item(gy, before + (slice(0, None, self.k),))

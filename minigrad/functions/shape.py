@@ -25,6 +25,8 @@ class Reshape(Function):
                 f"reshape: cannot reshape an array of shape {x.shape} ({x.size} elements) "
                 f"into shape {tuple(self.shape)}") from None
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return reshape(gy, self.x_shape)
 
@@ -47,6 +49,8 @@ class Transpose(Function):
                     f"transpose: axes {axes} are not a permutation of the {x.ndim} axes "
                     f"of an array of shape {x.shape}")
         return np.transpose(x, self.axes)
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         if self.axes is None:
@@ -72,6 +76,8 @@ class BroadcastTo(Function):
             return np.broadcast_to(x, self.shape)
         except ValueError:
             raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {self.shape}") from None
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return sum_to(gy, self.x_shape)
@@ -116,6 +122,8 @@ class SumTo(Function):
         y = x.sum(axis=axes)   # an array of its own; reshaped (a view) only to keep 1-axes
         return y if y.shape == self.shape else y.reshape(self.shape)
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return broadcast_to(gy, self.x_shape)
 
@@ -156,6 +164,8 @@ class GetItem(Function):
         except IndexError as e:
             raise IndexError(f"get_item: index {self.index!r} is invalid for shape {x.shape}: {e}") from None
         return y
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return GetItemGrad(self.index, self.x_shape)(gy)
@@ -224,6 +234,8 @@ class GetItemGrad(Function):
         else:
             gx[self.index] = gy
         return gx
+
+    saves_for_backward = ()
 
     def backward(self, ggx):
         return get_item(ggx, self.index)
@@ -343,6 +355,8 @@ class Concat(Function):
         self.indices = np.cumsum([x.shape[axis] for x in xs[:-1]]).tolist()
         return np.concatenate(xs, axis=axis)
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return tuple(split(gy, self.indices, self.axis))
 
@@ -448,6 +462,8 @@ class Pad(Function):
             return x.copy()
         return np.pad(x, self.widths, mode="constant", constant_values=self.value)
 
+    saves_for_backward = ()
+
     def backward(self, gy):
         return get_item(gy, tuple(slice(b, n - e) for (b, e), n in zip(self.widths, gy.shape)))
 
@@ -481,6 +497,8 @@ class PadCopy(Function):
         if x.ndim == 0:
             return x.copy()  # nothing to pad, as np.pad
         return np.pad(x, self.widths, mode=self.mode)
+
+    saves_for_backward = ()
 
     def backward(self, gy):
         return PadCopyGrad(self.widths, self.mode, self.x_shape)(gy)
@@ -516,6 +534,8 @@ class PadCopyGrad(Function):
                                np.take(gy, backend.to_device(edges, device), axis=axis))
             gy = middle
         return gy
+
+    saves_for_backward = ()
 
     def backward(self, ggx):
         return PadCopy(self.widths, self.mode)(ggx)

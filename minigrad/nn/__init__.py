@@ -18,3 +18,4 @@ from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, BCELoss,
                    NLLLoss, CrossEntropyLoss)
 from .attention import MultiheadAttention
 from .transformer import TransformerEncoderLayer, TransformerEncoder
+from . import parallel

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ..core import Variable
+from ..core import Variable, versions
 from ..device.random import get_rng
 
 
@@ -32,6 +32,8 @@ def _array(p):
 
 def _fill(p, values):
     _array(p)[...] = values
+    if isinstance(p, Variable):
+        versions.bump(p)  # an op that saved p before sees the change (core/versions.py)
     return p
 
 

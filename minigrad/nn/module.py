@@ -19,7 +19,7 @@ from types import MappingProxyType
 import numpy as np
 
 from ..device import backend
-from ..core import RemovableHandle, Variable
+from ..core import RemovableHandle, Variable, versions
 from ..core.variable import constant
 from .parameter import Parameter
 
@@ -327,9 +327,11 @@ class Module:
             raise TypeError(f"{type(self).__name__}.load_state_dict: expected a dict of name -> array, "
                             f"got {type(state_dict).__name__}")
         targets = {}
+        changed = {}  # key -> the Parameter whose data the key overwrites
         for prefix, module in self._tree():
             for name, p in module._parameters.items():
                 targets[_join(prefix, name)] = p.data
+                changed[_join(prefix, name)] = p
             for name, b in module._buffers.items():
                 if b is not None:
                     targets[_join(prefix, name)] = b
@@ -354,6 +356,8 @@ class Module:
                 else:  # on a device: the host values go there first
                     target[...] = backend.to_device(values[key], backend.device_of(target)).astype(
                         target.dtype, copy=False)
+                if key in changed:
+                    versions.bump(changed[key])  # an op that saved it sees the change
         return LoadResult(missing, unexpected)
 
     # -- printing -------------------------------------------------------------------

@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 
 from ..device import backend
-from ..core import Variable, enable_grad
+from ..core import Variable, enable_grad, versions
 
 
 class Optimizer:
@@ -121,6 +121,7 @@ class Optimizer:
                         f"of shape {grad.shape}; expected the same shape")
                 grad = grad.astype(p.data.dtype, copy=False)
                 self.update(p.data, grad, self.state.setdefault(p, {}), group)
+                versions.bump(p)  # p changed in place: an op that saved it sees it (core/versions.py)
         return loss
 
     def update(self, param, grad, state, group):

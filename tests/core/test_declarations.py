@@ -71,6 +71,16 @@ def test_every_declared_numpy_function_dispatches_to_its_op(decl):
         assert isinstance(f, np.ufunc) or hasattr(f, "_implementation") or hasattr(f, "__wrapped__"), f
 
 
+@pytest.mark.parametrize("decl", [d for d in DECLARATIONS if d.scipy], ids=lambda d: d.name)
+def test_every_declared_scipy_name_is_a_scipy_ufunc_that_dispatches_to_its_op(decl):
+    import scipy.special
+    for name in decl.scipy:
+        ufunc = getattr(scipy.special, name)
+        assert isinstance(ufunc, np.ufunc), f"scipy.special.{name} is not a ufunc: NumPy cannot hand it over"
+        assert ops.by_scipy[name] is decl.fn
+        assert ops.scipy_op(ufunc) is decl.fn, f"declare the ufunc's own name {ufunc.__name__!r} too"
+
+
 def test_numpy_on_a_variable_calls_the_declared_op():
     x = mg.Variable(np.array([0.5, 1.0]))
     y = np.exp(x)
@@ -101,6 +111,8 @@ def test_a_second_declaration_of_a_name_numpy_function_or_method_is_refused():
         return x
     with pytest.raises(RuntimeError, match="np.exp|exp already answers"):
         ops.declare(numpy=np.exp)(fresh)
+    with pytest.raises(RuntimeError, match="scipy.special.erf already answers to erf"):
+        ops.declare(scipy="erf")(fresh)
     with pytest.raises(RuntimeError, match="already calls"):
         ops.declare(methods="exp")(fresh)
     assert "fresh" not in ops.declarations

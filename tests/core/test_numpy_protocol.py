@@ -57,6 +57,7 @@ SAMPLES = {
     np.expand_dims: ([randn(2, 3)], lambda f, a: f(a, 1)),
     np.broadcast_to: ([randn(1, 3)], lambda f, a: f(a, (4, 3))),
     np.concatenate: ([randn(2, 3), randn(4, 3)], lambda f, a, b: f([a, b])),
+    np.copy: ([randn(2, 3)], lambda f, a: f(a)),
     np.stack: ([randn(2, 3), randn(2, 3)], lambda f, a, b: f((a, b), axis=1)),
     np.split: ([randn(4, 3)], lambda f, a: f(a, 2)[1]),
     np.pad: ([randn(2, 3)], lambda f, a: f(a, ((1, 0), (0, 2)))),

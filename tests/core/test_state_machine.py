@@ -7,7 +7,11 @@ blocks, in-place data updates and optimiser steps, checking after each:
 - no graph outlives its loss: with the garbage collector off, weak
   references to every Function and intermediate Variable of a dropped loss
   are dead (the graph is freed by reference counting alone, no cycles);
-- a forward under `no_grad()` records nothing.
+- a forward under `no_grad()` records nothing;
+- a parameter changed in place between forward and backward (under
+  `no_grad`, through NumPy's `out=`, `nn.init`, `load_state_dict`, an
+  optimiser step) gives PyTorch's error when backward reads it, and
+  otherwise the gradient of the loss as it was computed.
 
 Bounded by the Hypothesis profile (tests/conftest.py): `ci` runs a dozen
 short programs.
@@ -16,6 +20,7 @@ import gc
 import weakref
 
 import numpy as np
+import pytest
 from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -56,6 +61,8 @@ class TrainingMachine(RuleBasedStateMachine):
         self.optimizer = optim.SGD(self.params, lr=0.05, momentum=0.5)
         self.loss = None           # the live loss, and how it was computed
         self.recipe = None
+        self.at = None             # the parameters' values when it was computed
+        self.stale = False         # whether data its backward reads changed since
         self.expected = None       # the grads backward should have accumulated (None: no backward yet)
         self.dropped = []          # weak references into graphs whose loss was dropped
 
@@ -65,9 +72,12 @@ class TrainingMachine(RuleBasedStateMachine):
             return F.mean_squared_error(h, TARGETS)
         return F.softmax_cross_entropy(h * 3, LABELS)
 
-    def numerical_grads(self, recipe, eps=1e-6):
+    def numerical_grads(self, recipe, at, eps=1e-6):
         grads = []
+        now = [p.data.copy() for p in self.params]
         with mg.no_grad():
+            for p, values in zip(self.params, at):
+                p.data[...] = values        # through .data: unchecked, as a probe should be
             for p in self.params:
                 g = np.zeros_like(p.data)
                 for i in np.ndindex(p.shape):
@@ -79,6 +89,8 @@ class TrainingMachine(RuleBasedStateMachine):
                     p.data[i] = old
                     g[i] = (plus - minus) / (2 * eps)
                 grads.append(g)
+            for p, values in zip(self.params, now):
+                p.data[...] = values
         return grads
 
     def drop_loss(self):
@@ -86,13 +98,15 @@ class TrainingMachine(RuleBasedStateMachine):
             functions, variables = graph_of(self.loss)
             self.dropped += [weakref.ref(o) for o in functions + variables + [self.loss]]
             del functions, variables
-        self.loss = self.recipe = None
+        self.loss = self.recipe = self.at = None
+        self.stale = False
 
     @rule(activation=st.sampled_from(sorted(ACTIVATIONS)), kind=st.sampled_from(["mse", "cross_entropy"]))
     def forward(self, activation, kind):
         self.drop_loss()
         self.loss = self.compute_loss(activation, kind)
         self.recipe = (activation, kind)
+        self.at = [p.data.copy() for p in self.params]
         assert self.loss.requires_grad and self.loss.creator is not None
 
     @rule(activation=st.sampled_from(sorted(ACTIVATIONS)))
@@ -105,8 +119,16 @@ class TrainingMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.loss is not None)
     @rule()
     def backward(self):
+        if self.stale:
+            before = [None if p.grad is None else p.grad.data.copy() for p in self.params]
+            with pytest.raises(RuntimeError, match="changed in place"):
+                self.loss.backward()
+            for p, g in zip(self.params, before):   # nothing was added before the check fired
+                assert (p.grad is None) if g is None else np.array_equal(p.grad.data, g)
+            self.drop_loss()
+            return
         self.loss.backward()
-        numerical = self.numerical_grads(self.recipe)
+        numerical = self.numerical_grads(self.recipe, self.at)
         self.expected = numerical if self.expected is None else [e + n for e, n in zip(self.expected, numerical)]
         for (name, p), g in zip(self.model.named_parameters(), self.expected):
             np.testing.assert_allclose(p.grad.data, g, rtol=1e-5, atol=1e-7, err_msg=name)
@@ -123,6 +145,36 @@ class TrainingMachine(RuleBasedStateMachine):
         self.drop_loss()
         for p in self.params:
             p.data -= scale * np.sign(p.data)
+
+    # Model: Linear(3, 4) -> Tanh -> Linear(4, 2). Backward reads the second
+    # weight (for the hidden layer's gradient); not the first (its input X
+    # needs no gradient), nor a bias, as PyTorch saves them.
+    READ_BY_BACKWARD = {2}
+
+    @precondition(lambda self: self.loss is not None)
+    @rule(index=st.integers(0, 3), how=st.sampled_from(["-=", "np out=", "nn.init", "load_state_dict"]))
+    def change_parameter_between_forward_and_backward(self, index, how):
+        p = self.params[index]
+        if how == "-=":
+            with mg.no_grad():
+                p -= 0.01
+        elif how == "np out=":
+            with mg.no_grad():
+                np.subtract(p, 0.01, out=p)
+        elif how == "nn.init":
+            nn.init.constant_(p, 0.3)
+        else:
+            state = self.model.state_dict()
+            state[list(state)[index]] += 0.01
+            self.model.load_state_dict(state)   # writes every parameter
+        changed = set(range(4)) if how == "load_state_dict" else {index}
+        self.stale = self.stale or bool(changed & self.READ_BY_BACKWARD)
+
+    @precondition(lambda self: self.loss is not None and self.expected is not None)
+    @rule()
+    def optimizer_step_between_forward_and_backward(self):
+        self.optimizer.step()
+        self.stale = self.stale or self.params[2].grad is not None
 
     @precondition(lambda self: self.expected is not None)
     @rule()
@@ -153,3 +205,25 @@ class TrainingMachine(RuleBasedStateMachine):
 
 TrainingMachine.TestCase.settings = settings(settings.default, stateful_step_count=15)
 TestTraining = TrainingMachine.TestCase
+
+
+@pytest.mark.parametrize("how", ["-=", "np out=", "nn.init", "load_state_dict"])
+def test_each_in_place_change_takes_its_branch(how):
+    """The machine's in-place rules, in one fixed order each: a change to the
+    weight backward reads is PyTorch's error; a change to one it does not
+    read still gives the gradient of the loss as computed."""
+    machine = TrainingMachine()
+    try:
+        for index in (0, 2):
+            machine.forward("tanh", "mse")
+            machine.change_parameter_between_forward_and_backward(index, how)
+            assert machine.stale == (index == 2 or how == "load_state_dict")
+            machine.backward()
+        machine.forward("sigmoid", "cross_entropy")
+        machine.backward()
+        machine.forward("softplus", "mse")
+        machine.optimizer_step_between_forward_and_backward()
+        assert machine.stale
+        machine.backward()
+    finally:
+        machine.teardown()

@@ -83,7 +83,9 @@ def test_a_device_variable_does_not_turn_into_numpy_silently():
     with pytest.raises(TypeError, match=f"lives on device '{DEVICE}'"):
         np.asarray(y)
     assert f"device='{DEVICE}'" in repr(y)
-    assert y.cpu().numpy().shape == (3,)
+    assert y.cpu().detach().numpy().shape == (3,)
+    with pytest.raises(RuntimeError, match="requires grad"):  # back on the host, it still requires grad
+        y.cpu().numpy()
 
 
 def test_python_numbers_and_lists_go_where_the_op_runs():

@@ -11,7 +11,7 @@ import minigrad as mg
 import minigrad.functions as F
 
 UNARY = ["asin", "acos", "atan", "sinh", "cosh", "asinh", "atanh", "log2", "log10", "log1p", "expm1",
-         "exp2", "erf", "erfc", "square", "reciprocal", "rsqrt", "cbrt", "sign", "floor", "ceil", "round",
+         "exp2", "erf", "erfc", "logit", "lgamma", "digamma", "square", "reciprocal", "rsqrt", "cbrt", "sign", "floor", "ceil", "round",
          "trunc", "relu6", "hardtanh", "hardsigmoid", "hardswish", "silu", "mish", "selu", "celu",
          "softsign", "logsigmoid", "glu", "gelu"]
 BINARY = ["atan2", "hypot", "logaddexp", "fmod", "remainder", "maximum", "minimum", "pow"]

@@ -58,6 +58,15 @@ CASES = [
     ("exp2", F.exp2, torch.exp2, [randn(3, 4)]),
     ("erf", F.erf, torch.erf, [randn(3, 4) * 1.5]),
     ("erfc", F.erfc, torch.erfc, [randn(3, 4) * 1.5]),
+    ("logit", F.logit, torch.logit, [uniform(0.05, 0.95, 3, 4)]),
+    ("logit_eps", lambda p: F.logit(p, eps=0.2), lambda p: torch.logit(p, eps=0.2),
+     [away_from([0.2, 0.8], uniform(0.01, 0.99, 3, 4), 0.02)]),
+    ("xlogy", F.xlogy, torch.xlogy, [randn(3, 4), uniform(0.2, 3, 4)]),
+    ("xlogy_zero", F.xlogy, torch.xlogy, [np.array([[0.0, 1.5], [0.0, -2.0]]), uniform(0.2, 3, 2, 2)]),
+    ("lgamma", F.lgamma, torch.lgamma, [away_from(INTEGERS[INTEGERS <= 0] * 1.0, uniform(-3.5, 5, 3, 4), 0.2)]),
+    ("digamma", F.digamma, torch.digamma, [away_from(INTEGERS[INTEGERS <= 0] * 1.0, uniform(-3.5, 5, 3, 4), 0.2)]),
+    ("polygamma", lambda x: F.polygamma(1, x), lambda x: torch.polygamma(1, x), [uniform(0.2, 5, 3, 4)]),
+    ("polygamma_2", lambda x: F.polygamma(2, x), lambda x: torch.polygamma(2, x), [uniform(0.2, 5, 3, 4)]),
     ("square", F.square, torch.square, [randn(3, 4)]),
     ("reciprocal", F.reciprocal, torch.reciprocal, [away_from([0.0], randn(3, 4), 0.3)]),
     ("rsqrt", F.rsqrt, torch.rsqrt, [uniform(0.3, 3, 3, 4)]),
@@ -121,6 +130,8 @@ def first_derivatives(mg_fn, torch_fn, *arrays, dtype=np.float64):
 
 # Inputs sitting on the kinks, where the derivative is a convention.
 KINKS = [
+    # 0 log y = 0 for every y; the gradient to x there is log(y), or 0 where y <= 0.
+    ("xlogy", F.xlogy, torch.xlogy, [[0.0, 0.0, 0.0, 0.0, 2.0, 2.0], [0.0, 3.0, -1.0, np.nan, 0.0, 3.0]]),
     ("relu", F.relu, tF.relu, [[0.0, -1.0, 2.0]]),
     ("relu6", F.relu6, tF.relu6, [[0.0, 6.0, -1.0, 3.0, 7.0]]),
     ("hardtanh", F.hardtanh, tF.hardtanh, [[-1.0, 1.0, 0.0, 2.0, -2.0]]),

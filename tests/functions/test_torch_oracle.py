@@ -107,6 +107,7 @@ CASES = [
     ("softmax_axis0", lambda x: F.softmax(x, 0), lambda x: tF.softmax(x, 0), [randn(3, 4)]),
     ("log_softmax", lambda x: F.log_softmax(x, 1), lambda x: tF.log_softmax(x, 1), [randn(2, 3, 2)]),
     ("identity", F.identity, torch.nn.Identity(), [randn(3)]),
+    ("copy", F.copy, lambda x: x.clone(), [randn(3, 4)]),
     ("astype", lambda x: F.astype(x, np.float64), lambda x: x.to(torch.float64), [randn(3, 4)]),
     ("to", lambda x: F.to(x, np.float64, copy=True), lambda x: x.to(torch.float64, copy=True), [randn(3, 4)]),
     ("mean_squared_error", F.mean_squared_error, tF.mse_loss, [randn(3, 4), randn(3, 4)]),

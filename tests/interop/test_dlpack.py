@@ -1,6 +1,6 @@
 """DLPack: mg.from_dlpack and Variable.__dlpack__ share memory with NumPy
 and PyTorch, zero-copy (a write through one view is read through the
-other)."""
+other); a Variable that requires grad is not exported, as in PyTorch."""
 import numpy as np
 import pytest
 
@@ -19,7 +19,7 @@ def test_numpy_array_to_variable_shares_memory():
 
 
 def test_variable_to_numpy_shares_memory():
-    x = mg.Variable(np.arange(4, dtype=np.float32))
+    x = mg.Variable(np.arange(4, dtype=np.float32), requires_grad=False)
     a = np.from_dlpack(x)
     assert a.dtype == np.float32 and np.shares_memory(a, x.data)
     a[2] = 7.0
@@ -36,9 +36,23 @@ def test_strided_views_keep_their_strides():
 
 def test_a_variable_round_trips_through_from_dlpack():
     x = mg.Variable(np.ones(3), requires_grad=True)
-    y = mg.from_dlpack(x)
+    y = mg.from_dlpack(x.detach())
     y.data[0] = 3.0
     assert x.data[0] == 3.0 and not y.requires_grad
+
+
+def test_a_variable_that_requires_grad_is_not_exported_as_pytorch():
+    # The view would leave the graph: its gradient would be lost without a sign.
+    x = mg.Variable(np.ones((3, 2)), requires_grad=True)
+    for importer in (np.from_dlpack, mg.from_dlpack):
+        with pytest.raises(BufferError, match=r"__dlpack__: can't export a Variable of shape \(3, 2\) that "
+                                              r"requires grad.*x\.detach\(\)"):
+            importer(x)
+    torch = pytest.importorskip("torch")
+    with pytest.raises(BufferError, match="requires grad"):
+        torch.from_dlpack(x)
+    with pytest.raises(BufferError, match="require gradient"):  # the twin
+        np.from_dlpack(torch.ones(2, requires_grad=True))
 
 
 def test_shared_variable_takes_part_in_a_graph():
@@ -81,7 +95,7 @@ def test_torch_tensor_to_variable_is_zero_copy():
 
 def test_variable_to_torch_tensor_is_zero_copy():
     torch = pytest.importorskip("torch")
-    x = mg.Variable(np.arange(6, dtype=np.float64).reshape(3, 2))
+    x = mg.Variable(np.arange(6, dtype=np.float64).reshape(3, 2), requires_grad=False)
     t = torch.from_dlpack(x)
     assert t.dtype == torch.float64 and tuple(t.shape) == (3, 2)
     t[2, 1] = 42.0

@@ -133,6 +133,7 @@ SPECS = [
     OpSpec("mul", F.mul, np.multiply, broadcasting(2)),
     OpSpec("div", F.div, np.divide, broadcasting(2, lo=0.5, hi=3.0)),
     OpSpec("neg", F.neg, np.negative, unary()),
+    OpSpec("copy", F.copy, np.copy, unary()),
     OpSpec("astype", lambda x: F.astype(x, np.float64), lambda a: a.astype(np.float64), unary()),
     OpSpec("to", lambda x: F.to(x, np.float64, copy=True), np.copy, unary()),
     OpSpec("pow", F.pow, np.power, pow_cases()),

@@ -15,9 +15,24 @@ from hypothesis.extra import numpy as hnp
 import minigrad.functions as F
 from . import Case, OpSpec, array, broadcast_shapes, floats, is_edge
 
-# The forward uses scipy.special; the references are the standard library's.
+# The forward uses scipy.special; the references are the standard library's
+# (digamma and polygamma: their series, not SciPy).
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 _erfc = np.vectorize(math.erfc, otypes=[np.float64])
+_lgamma = np.vectorize(math.lgamma, otypes=[np.float64])
+
+
+def _polygamma(n, x, terms=2000):
+    """psi^(n)(x) for x > 0: (-1)**(n+1) n! sum_k 1/(x+k)**(n+1) for n >= 1,
+    the tail summed as an integral (Euler-Maclaurin); digamma (n = 0) from
+    psi(x) = ln(x + K) - sum_k 1/(x + k) - 1/(2 (x + K)) + 1/(12 (x + K)**2)."""
+    x = np.asarray(x, dtype=np.float64)[..., None]
+    k = np.arange(terms)
+    tail = x[..., 0] + terms
+    if n == 0:
+        return (np.log(tail) - (1 / (x + k)).sum(-1) - 1 / (2 * tail) - 1 / (12 * tail ** 2))
+    series = (1 / (x + k) ** (n + 1)).sum(-1) + 1 / (n * tail ** n) + 1 / (2 * tail ** (n + 1))
+    return (-1.0) ** (n + 1) * math.factorial(n) * series
 
 INTEGERS = tuple(float(i) for i in range(-6, 7))
 HALVES = tuple(i + 0.5 for i in range(-6, 6))
@@ -116,6 +131,16 @@ SPECS = [
     OpSpec("exp2", F.exp2, np.exp2, unary(-2.5, 2.5)),
     OpSpec("erf", F.erf, _erf, unary(-2.5, 2.5)),
     OpSpec("erfc", F.erfc, _erfc, unary(-2.5, 2.5)),
+    OpSpec("logit", F.logit, lambda p: np.log(p / (1 - p)), unary(0.05, 0.95)),
+    OpSpec("logit_eps", lambda p: F.logit(p, eps=0.2), lambda p: np.log(np.clip(p, 0.2, 0.8) / np.clip(1 - p, 0.2, 0.8)),
+           unary(0.02, 0.98, avoid=(0.2, 0.8)), covers=("logit",)),
+    OpSpec("xlogy", F.xlogy, lambda a, b: a * np.log(b), broadcasting(2, ranges=((-3.0, 3.0), (0.3, 4.0)))),
+    OpSpec("lgamma", F.lgamma, _lgamma, unary(0.3, 5.0)),
+    OpSpec("digamma", F.digamma, lambda x: _polygamma(0, x), unary(0.3, 5.0), forward_atol=1e-8),
+    OpSpec("polygamma", lambda x: F.polygamma(1, x), lambda x: _polygamma(1, x), unary(0.3, 5.0),
+           forward_atol=1e-8),
+    OpSpec("polygamma_3", lambda x: F.polygamma(3, x), lambda x: _polygamma(3, x), unary(0.5, 5.0),
+           forward_atol=1e-8, covers=("polygamma",)),
     OpSpec("square", F.square, np.square, unary()),
     OpSpec("reciprocal", F.reciprocal, np.reciprocal, unary(avoid=(0.0,), margin=0.3)),
     OpSpec("rsqrt", F.rsqrt, lambda x: 1 / np.sqrt(x), unary(0.3, 4.0)),
