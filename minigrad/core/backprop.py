@@ -105,7 +105,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         data = gx.data
         if (data.base is not None or id(data) in held
                 or (type(data) is np.ndarray and not data.flags.writeable)):
-            gx = ops.to(gx, copy=True)   # recorded when create_graph: differentiable again
+            gx = ops.copy(gx)   # recorded when create_graph: differentiable again
             data = gx.data
         held[id(data)] = data
         return gx

@@ -204,8 +204,8 @@ def test_grad_with_create_graph_second_order_through_separate_results():
 def test_copies_are_made_only_where_gradients_would_share(monkeypatch):
     from minigrad.core.ops import ops
     copies = []
-    to = ops.to
-    monkeypatch.setattr(ops, "to", lambda x, *args, **kw: copies.append(x) or to(x, *args, **kw))
+    copy = ops.copy
+    monkeypatch.setattr(ops, "copy", lambda x: copies.append(x) or copy(x))
     # An MLP's step: matmul and bias gradients are new arrays no one else
     # holds, so each becomes its parameter's .grad as is.
     x = mg.Variable(randn(4, 3), requires_grad=False)
