@@ -22,7 +22,7 @@ from .core import from_dlpack
 from .device import manual_seed, get_rng
 from . import functions  # the wiring step: declares every op (see above)
 from .serialization import save, load
-from . import nn, optim, data, train, viz, onnx, cuda
+from . import nn, optim, data, train, viz, onnx, cuda, utils
 from . import autograd, amp, backends, distributed
 
 __version__ = "0.1.0"

@@ -19,7 +19,8 @@ LAYERS = [
     {"core"},                                     # the engine: Variable, Function, backward
     {"functions", "data", "serialization",        # the ops; data and files on the engine;
      "amp", "backends", "distributed"},           # PyTorch's names for what minigrad lacks
-    {"nn", "viz", "train", "autograd", "cuda"},   # layers, pictures, the training loop, transforms
+    {"nn", "viz", "train", "autograd", "cuda",    # layers, pictures, the training loop, transforms,
+     "utils"},                                    # torch.utils' path to data
     {"optim", "onnx"},                            # on top of modules
 ]
 LAYER_OF = {unit: i for i, units in enumerate(LAYERS) for unit in units}

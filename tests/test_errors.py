@@ -20,7 +20,9 @@ import scipy.special
 import minigrad as mg
 import minigrad.functions as F
 from minigrad import nn, optim, viz
-from minigrad.data import DataLoader, TensorDataset, datasets, random_split, transforms
+from minigrad.data import (BatchSampler, DataLoader, RandomSampler, TensorDataset, datasets, random_split,
+                           transforms)
+from minigrad.utils import data as utils_data
 from minigrad.optim import lr_scheduler
 from minigrad.train import EarlyStopping, fit
 
@@ -448,6 +450,52 @@ LOSSES += [
      ["kl_div: reduction must be one of 'mean', 'sum', 'none', 'batchmean', got 'avg'"]),
 ]
 
+# torch.nn.functional's names (minigrad.nn.functional and the ops it adds).
+OPS += [
+    ("functional_pad_odd", lambda: nn.functional.pad(ones(2, 3), (1, 2, 3)), ValueError,
+     ["pad: expected an even number of pad sizes, at most 2 per axis of the 2-D input (pairs from the last axis), "
+      "got (1, 2, 3)"]),
+    ("functional_pad_mode", lambda: nn.functional.pad(ones(3), (1, 1), mode="edge"), ValueError,
+     ["pad: mode 'edge' is not supported; expected one of ('constant', 'reflect', 'replicate', 'circular')"]),
+    ("functional_inplace_recorded", lambda: nn.functional.relu(ones(2) * 2, inplace=True), RuntimeError,
+     ["relu(x, inplace=True): minigrad cannot change x (shape (2,)) in place while the graph is recorded",
+      "write x = F.relu(x)"]),
+    ("functional_inplace_array", lambda: nn.functional.elu(np.ones(2), inplace=True), TypeError,
+     ["elu(x, inplace=True): x must be a Variable to change in place, got ndarray; write x = F.elu(x)"]),
+    ("functional_huber_weight", lambda: nn.functional.huber_loss(ones(2), ones(2), weight=ones(2)),
+     NotImplementedError, ["huber_loss: weight= is not supported", "reduction='none'"]),
+    ("unfold_rank", lambda: F.unfold(ones(2, 3), 2), ValueError,
+     ["unfold: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape (2, 3)"]),
+    ("fold_channels", lambda: F.fold(ones(1, 6, 4), (3, 3), 2), ValueError,
+     ["fold: dimension 1 of the input (shape (1, 6, 4)) must be C*kh*kw, a multiple of the kernel's 2*2 = 4 "
+      "elements"]),
+    ("fold_patches", lambda: F.fold(ones(1, 8, 5), (3, 3), 2), ValueError,
+     ["fold: the input (shape (1, 8, 5)) has 5 patches but output_size (3, 3) with kernel (2, 2), stride 1, "
+      "padding 0, dilation 1 has 2 x 2 = 4"]),
+    ("pixel_shuffle_channels", lambda: F.pixel_shuffle(ones(1, 6, 2, 2), 2), ValueError,
+     ["pixel_shuffle: expected an input (*, C*r*r, H, W) with r = 2, whose channel axis (-3) is divisible by 4; "
+      "got shape (1, 6, 2, 2)"]),
+    ("pixel_unshuffle_sides", lambda: F.pixel_unshuffle(ones(1, 1, 3, 4), 2), ValueError,
+     ["pixel_unshuffle: expected an input (*, C, H*r, W*r) with r = 2, whose last two axes are divisible by 2; "
+      "got shape (1, 1, 3, 4)"]),
+    ("pixel_shuffle_factor", lambda: F.pixel_shuffle(ones(1, 4, 2, 2), 0), ValueError,
+     ["pixel_shuffle: upscale_factor must be a positive int, got 0"]),
+    ("embedding_max_norm", lambda: F.embedding(np.array([0]), ones(3, 2), max_norm=1.0), NotImplementedError,
+     ["embedding: max_norm= and scale_grad_by_freq= are not supported"]),
+    ("embedding_weight_rank", lambda: F.embedding(np.array([0]), ones(3)), ValueError,
+     ["embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape (3,)"]),
+    ("softshrink_lambd", lambda: F.softshrink(ones(2), -1), ValueError, ["softshrink: lambd must be >= 0, got -1"]),
+    ("threshold_value", lambda: F.threshold(ones(2), 0.5, "a"), TypeError,
+     ["threshold: value must be a real number"]),
+    ("rms_norm_shape", lambda: F.rms_norm(ones(2, 3), (2,)), ValueError,
+     ["rms_norm: normalized_shape (2,) does not match the trailing dimensions of x of shape (2, 3)"]),
+    ("rms_norm_weight", lambda: F.rms_norm(ones(2, 3), 3, ones(2)), ValueError,
+     ["rms_norm: weight has shape (2,), expected (3,)"]),
+    ("cosine_similarity_dim", lambda: F.cosine_similarity(ones(2, 3), ones(2, 3), dim=2), ValueError,
+     ["cosine_similarity", "axis 2"]),
+]
+
+
 LAYERS = [
     ("linear_features", lambda: nn.Linear(3, 2)(ones32(4, 5)), ValueError,
      ["Linear: input of shape (4, 5) has 5 features in its last dimension, expected in_features=3"]),
@@ -464,9 +512,9 @@ LAYERS = [
     ("dropout_module_p", lambda: nn.Dropout(2), ValueError,
      ["Dropout: p is the probability of zeroing an element and must be a number in [0, 1], got 2"]),
     ("embedding_index", lambda: nn.Embedding(5, 2)(np.array([1, 7])), IndexError,
-     ["Embedding: index 7 is out of range for 5 embeddings; expected 0 <= index < 5"]),
+     ["embedding: index 7 is out of range for 5 embeddings; expected 0 <= index < 5"]),
     ("embedding_float_indices", lambda: nn.Embedding(5, 2)(np.array([1.5])), TypeError,
-     ["Embedding: indices must be integers, got dtype float64"]),
+     ["embedding: indices must be integers, got dtype float64"]),
     ("rnn_input_size", lambda: nn.RNN(3, 4)(ones32(5, 2, 6)), ValueError,
      ["RNN: expected a 2-D or 3-D input whose last dimension is input_size=3, got shape (5, 2, 6)"]),
     ("gru_initial_state", lambda: nn.GRU(3, 4)(ones32(5, 2, 3), ones32(1, 3, 4)), ValueError,
@@ -592,9 +640,9 @@ OPTIMISERS = [
 
 DATA = [
     ("tensor_dataset_lengths", lambda: TensorDataset(np.ones((3, 2)), np.ones(4)), ValueError,
-     ["TensorDataset: x has 3 samples (shape (3, 2)) but t has 4 (shape (4,))"]),
+     ["TensorDataset: array 0 has 3 samples (shape (3, 2)) but array 1 has 4 (shape (4,)); expected the same number"]),
     ("tensor_dataset_0d", lambda: TensorDataset(np.ones(()), np.ones(4)), ValueError,
-     ["TensorDataset: x and t need a first (sample) axis, got shapes () and (4,)"]),
+     ["TensorDataset: every array needs a first (sample) axis, but array 0 is 0-d; got shapes [(), (4,)]"]),
     ("tensor_dataset_index", lambda: data()[5], IndexError, ["TensorDataset: index 5 is out of range for 3 samples"]),
     ("loader_batch_zero", lambda: DataLoader(data(), batch_size=0), ValueError,
      ["DataLoader: batch_size must be a positive integer, got 0"]),
@@ -663,6 +711,48 @@ DATA += [
      ["DataLoader: seed must be a non-negative int, got -1"]),
     ("loader_seed_text", lambda: DataLoader(data(), seed="abc"), TypeError,
      ["DataLoader: seed must be a non-negative int, got str 'abc'"]),
+]
+
+
+# PyTorch's torch.utils.data names (minigrad.utils.data) and lazy layers.
+DATA += [
+    ("tensor_dataset_requires_grad", lambda: TensorDataset(ones(3, 2), np.ones(3)), TypeError,
+     ["TensorDataset: array 0 is a Variable that requires grad (shape (3, 2))", "pass a.detach() or the ndarray"]),
+    ("tensor_dataset_empty", lambda: TensorDataset(), ValueError,
+     ["TensorDataset: expected at least one array, e.g. TensorDataset(x, t)"]),
+    ("tensor_dataset_target_transform_alone", lambda: TensorDataset(np.ones(3), target_transform=abs), ValueError,
+     ["TensorDataset: target_transform applies to the second array, but there is one"]),
+    ("random_sampler_num_samples", lambda: RandomSampler(range(3), num_samples=0), ValueError,
+     ["RandomSampler: num_samples should be a positive integer value, but got num_samples=0"]),
+    ("random_sampler_replacement", lambda: RandomSampler(range(3), replacement=1), TypeError,
+     ["RandomSampler: replacement should be a boolean value, but got replacement=1"]),
+    ("random_sampler_generator", lambda: RandomSampler(range(3), generator=3), TypeError,
+     ["RandomSampler: generator must be a numpy.random.Generator or None, got int"]),
+    ("batch_sampler_size", lambda: BatchSampler(range(3), 0, False), ValueError,
+     ["BatchSampler: batch_size should be a positive integer value, but got batch_size=0"]),
+    ("batch_sampler_drop_last", lambda: BatchSampler(range(3), 2, None), TypeError,
+     ["BatchSampler: drop_last should be a boolean value, but got drop_last=None"]),
+    ("loader_batch_sampler_shuffle", lambda: DataLoader(data(), batch_sampler=[[0, 1]], shuffle=True), ValueError,
+     ["DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"]),
+    ("utils_loader_batch_sampler_size", lambda: utils_data.DataLoader(data(), 2, batch_sampler=[[0, 1]]),
+     ValueError, ["DataLoader: batch_sampler option is mutually exclusive with batch_size"]),
+    ("random_split_generator", lambda: random_split(data(), (2, 1), generator=1), TypeError,
+     ["random_split: generator must be a numpy.random.Generator or None, got int"]),
+]
+
+LAYERS += [
+    ("lazy_shape_before_forward", lambda: nn.LazyLinear(3).weight.shape, ValueError,
+     ["shape: this parameter of a lazy module (nn.Lazy*) is not initialized yet; call the module's forward"]),
+    ("lazy_state_dict_before_forward", lambda: nn.Sequential(nn.LazyLinear(3)).state_dict(), ValueError,
+     ["state_dict: LazyLinear is not initialized yet (a lazy layer); call the model's forward with a first batch"]),
+    ("lazy_conv_rank", lambda: nn.LazyConv2d(2, 3)(ones32(3, 4)), ValueError,
+     ["LazyConv2d: expected a 4-D (N, C, H, W) or 3-D (C, H, W) input, got shape (3, 4)"]),
+    ("lazy_batchnorm_rank", lambda: nn.LazyBatchNorm2d()(ones32(3, 4)), ValueError,
+     ["LazyBatchNorm2d: expected a 4-D input (N, C, H, W), got shape (3, 4)"]),
+    ("lazy_conv_settings", lambda: nn.LazyConv2d(3, 0), ValueError,
+     ["Conv2d: kernel_size must be an int >= 1 or 2 of them, got 0"]),
+    ("buffer_not_array", lambda: nn.Linear(2, 2).register_buffer("b", [1, 2]), TypeError,
+     ["Linear: buffer 'b' must be an ndarray, a Variable or None, got list"]),
 ]
 
 

@@ -19,6 +19,8 @@ A declaration names:
                 so that importing minigrad does not import SciPy (see `scipy_op`)
     methods     the Variable methods that call it: `x.exp()` (each is named in
                 Variable's class body with `op_method`, core/variable.py)
+    functional  True when torch.nn.functional has the op under its name, with
+                the same signature and meaning: minigrad.nn.functional is it
 
 and the decorator applies PyTorch's argument names where the function is
 defined: a function that takes `axis`/`keepdims` also takes `dim`/`keepdim`,
@@ -63,10 +65,11 @@ declarations = {}     # name -> OpDeclaration, in the order they were declared
 by_numpy = {}         # NumPy callable -> the op's function
 by_scipy = {}         # name in scipy.special -> the op's function
 by_method = {}        # Variable method name -> the op's function
+torch_functional = {}  # name -> the op's function, for the ops torch.nn.functional has as they are
 method_stubs = {}     # method name -> the function in Variable's class body (for its docstring)
 
 
-def declare(*functions, numpy=(), scipy=(), methods=()):
+def declare(*functions, numpy=(), scipy=(), methods=(), functional=False):
     """Declare the decorated public function as an op (see the module
     docstring). `numpy`, `scipy` and `methods` take one item or a tuple."""
     numpy = numpy if isinstance(numpy, tuple) else (numpy,)
@@ -99,6 +102,8 @@ def declare(*functions, numpy=(), scipy=(), methods=()):
         for m in methods:
             by_method[m] = fn
             _document_method(m, fn)
+        if functional:
+            torch_functional[name] = fn
         declarations[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods)
         setattr(ops, name, fn)
         return fn

@@ -9,7 +9,9 @@ import numbers
 
 import numpy as np
 
+from ..device import backend
 from ..device.random import get_rng
+from ..core import Variable
 
 
 class Dataset:
@@ -32,62 +34,93 @@ def stack_samples(dataset, indices):
     arrays when samples are tuples, else one array."""
     samples = [dataset[int(i)] for i in indices]
     if samples and isinstance(samples[0], tuple):
-        return tuple(np.stack(field) for field in zip(*samples))
-    return np.stack(samples)
+        return tuple(np.stack([as_array(x) for x in field]) for field in zip(*samples))
+    return np.stack([as_array(x) for x in samples])
 
 
 def as_array(x):
-    """An ndarray from an ndarray, a list, or anything with an ndarray
-    `.data` (a minigrad Variable), without importing minigrad's core."""
-    if not isinstance(x, np.ndarray) and isinstance(getattr(x, "data", None), np.ndarray):
+    """An ndarray from an ndarray, a list, or a Variable (its data)."""
+    if isinstance(x, Variable):
         return x.data
     return np.asarray(x)
 
 
-class TensorDataset(Dataset):
-    """Samples `(x[i], t[i])` from two arrays with the same first dimension.
+def as_variables(batch):
+    """`batch` with every array in it (in tuples, lists and dicts, at any
+    depth) as a Variable that needs no gradient, as PyTorch's batches are
+    tensors: `x.to(device)`, `x.view(...)` work on them. Variables and
+    anything else (strings, None) stay as they are."""
+    if isinstance(batch, np.ndarray) or backend.device_of(batch) is not backend.CPU:
+        return Variable(batch, requires_grad=False)
+    if isinstance(batch, tuple):
+        return tuple(as_variables(b) for b in batch)
+    if isinstance(batch, list):
+        return [as_variables(b) for b in batch]
+    if isinstance(batch, dict):
+        return {k: as_variables(v) for k, v in batch.items()}
+    return batch
 
-    `transform` (applied to a batch of x, first axis = samples) and
-    `target_transform` (applied to a batch of t) run each time samples are
-    read, so random augmentation differs from epoch to epoch.
+
+class TensorDataset(Dataset):
+    """Samples `(a[i], b[i], ...)` from arrays (or Variables that need no
+    gradient) with the same first dimension, as PyTorch's `TensorDataset(*tensors)`; most often two,
+    `TensorDataset(x, t)`. Each sample, and each batch read by a slice or
+    an array of indices, is a tuple of Variables that need no gradient.
+    `tensors` holds the whole arrays as such Variables.
+
+    `transform` (applied to a batch of the first array, first axis =
+    samples) and `target_transform` (applied to a batch of the second) run
+    on arrays each time samples are read, so random augmentation differs
+    from epoch to epoch.
     """
 
-    def __init__(self, x, t, transform=None, target_transform=None):
-        x, t = as_array(x), as_array(t)
-        if x.ndim == 0 or t.ndim == 0:
-            raise ValueError(
-                f"TensorDataset: x and t need a first (sample) axis, got shapes {x.shape} and {t.shape}")
-        if len(x) != len(t):
-            raise ValueError(
-                f"TensorDataset: x has {len(x)} samples (shape {x.shape}) but t has {len(t)} "
-                f"(shape {t.shape}); expected the same number")
-        self.x, self.t = x, t
+    def __init__(self, *tensors, transform=None, target_transform=None):
+        for i, a in enumerate(tensors):
+            if isinstance(a, Variable) and a.requires_grad:
+                raise TypeError(f"TensorDataset: array {i} is a Variable that requires grad (shape {a.shape}); its "
+                                "samples would carry no gradient (a dataset's never do), so pass a.detach() or "
+                                "the ndarray")
+        arrays = [as_array(a) for a in tensors]
+        if not arrays:
+            raise ValueError("TensorDataset: expected at least one array, e.g. TensorDataset(x, t)")
+        for i, a in enumerate(arrays):
+            if a.ndim == 0:
+                raise ValueError(f"TensorDataset: every array needs a first (sample) axis, but array {i} is "
+                                 f"0-d; got shapes {[a.shape for a in arrays]}")
+            if len(a) != len(arrays[0]):
+                raise ValueError(
+                    f"TensorDataset: array 0 has {len(arrays[0])} samples (shape {arrays[0].shape}) but array {i} "
+                    f"has {len(a)} (shape {a.shape}); expected the same number")
+        if target_transform is not None and len(arrays) < 2:
+            raise ValueError("TensorDataset: target_transform applies to the second array, but there is one")
+        self.tensors = tuple(Variable(a, requires_grad=False) for a in arrays)
         self.transform, self.target_transform = transform, target_transform
 
     def __len__(self):
-        return len(self.x)
+        return len(self.tensors[0].data)
 
     def __getitem__(self, index):
-        """One sample `(x, t)` for an integer index; a batch for a slice or
-        an array of indices."""
+        """One sample (a tuple of Variables) for an integer index; a batch
+        for a slice or an array of indices."""
         if isinstance(index, numbers.Integral):
-            x, t = self.get_batch(np.array([check_index(self, index)]))
-            return x[0], t[0]
+            batch = self.get_batch(np.array([check_index(self, index)]))
+            return as_variables(tuple(np.asarray(a)[0, ...] for a in batch))
         if isinstance(index, slice):
             index = np.arange(len(self))[index]
-        return self.get_batch(index)
+        return as_variables(self.get_batch(as_array(index)))
 
     def get_batch(self, indices):
+        """The samples at `indices`, stacked: a tuple of arrays."""
         indices = np.asarray(indices)
         if indices.size:
             check_index(self, int(indices.min()))
             check_index(self, int(indices.max()))
-        x, t = self.x[indices], self.t[indices]
+        batch = [a.data[indices] for a in self.tensors]
         if self.transform is not None:
-            x = self.transform(x)
+            batch[0] = self.transform(batch[0])
         if self.target_transform is not None:
-            t = self.target_transform(t)
-        return x, t
+            batch[1] = self.target_transform(batch[1])
+        return tuple(batch)
 
 
 class Subset(Dataset):
@@ -118,13 +151,14 @@ def check_index(dataset, index):
     return int(index) % n
 
 
-def random_split(dataset, fractions):
+def random_split(dataset, fractions, generator=None):
     """Split `dataset` at random into non-overlapping `Subset`s.
 
     `fractions` are either fractions summing to 1 (e.g. `(0.75, 0.25)`; the
     samples left over by rounding down go one each to the first subsets, as
     PyTorch does) or integer lengths summing to `len(dataset)`. The order
-    comes from minigrad's generator, so `mg.manual_seed` makes it repeatable.
+    comes from `generator` (a NumPy Generator) or else minigrad's, so
+    `mg.manual_seed` makes it repeatable.
     """
     n = len(dataset)
     fractions = list(fractions)
@@ -143,6 +177,9 @@ def random_split(dataset, fractions):
         raise ValueError(
             f"random_split: fractions {fractions} sum to {sum(fractions)}; expected fractions summing "
             f"to 1 or integer lengths summing to {n}")
-    order = get_rng().permutation(n)
+    if generator is not None and not isinstance(generator, np.random.Generator):
+        raise TypeError(f"random_split: generator must be a numpy.random.Generator or None, got "
+                        f"{type(generator).__name__}")
+    order = (generator or get_rng()).permutation(n)
     bounds = np.cumsum([0] + lengths)
     return [Subset(dataset, order[start:stop]) for start, stop in zip(bounds[:-1], bounds[1:])]

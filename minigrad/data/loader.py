@@ -10,18 +10,24 @@ import numbers
 import numpy as np
 
 from ..device.random import check_seed, get_rng, seed_thread, spawn_seed
-from .dataset import TensorDataset, stack_samples
+from .dataset import TensorDataset, as_variables, stack_samples
 
 
 class DataLoader:
-    """Yields batches `(x, t)` of ndarrays from `dataset`, `batch_size`
-    samples at a time (the last batch may be smaller unless `drop_last`).
+    """Yields batches `(x, t)` from `dataset`, `batch_size` samples at a
+    time (the last batch may be smaller unless `drop_last`). Each array of
+    a batch (at any depth of tuples, lists and dicts, collate_fn's output
+    too) comes as a Variable that needs no gradient, as PyTorch's batches
+    are tensors: `x.to(device)`, `x.view(...)` work on it.
 
     With `shuffle=True` the order is drawn anew at each pass from minigrad's
     generator (`mg.manual_seed` makes it repeatable), or from this loader's
     own generator when `seed` is given (so its order depends on nothing
     else). `sampler`, an iterable of indices (iterated once per pass), sets
-    the order instead; it excludes `shuffle`. `collate_fn(list_of_samples)`
+    the order instead; it excludes `shuffle`. `batch_sampler`, an iterable
+    of lists of indices (a `BatchSampler`), sets the batches themselves;
+    it excludes `shuffle`, `sampler` and `drop_last`, and `batch_size` does
+    not apply. `collate_fn(list_of_samples)`
     builds each batch from the samples `dataset[i]`; by default a dataset's
     `get_batch` (or stacking) does. `dataset` is a `Dataset` (anything with
     `__len__` and `__getitem__`) or a tuple `(x, t)` of arrays, which is
@@ -52,7 +58,8 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size=32, shuffle=False, drop_last=False, sampler=None,
-                 collate_fn=None, num_workers=0, seed=None, pin_memory=False, persistent_workers=False):
+                 collate_fn=None, num_workers=0, seed=None, pin_memory=False, persistent_workers=False,
+                 batch_sampler=None):
         if isinstance(dataset, tuple):
             if len(dataset) != 2:
                 raise ValueError(f"DataLoader: a tuple dataset must be (x, t), got {len(dataset)} items")
@@ -68,6 +75,13 @@ class DataLoader:
                                  "shuffle inside the sampler instead")
             if not hasattr(sampler, "__iter__"):
                 raise TypeError(f"DataLoader: sampler must be an iterable of indices, got {type(sampler).__name__}")
+        if batch_sampler is not None:
+            if shuffle or sampler is not None or drop_last:
+                raise ValueError("DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, "
+                                 "sampler, and drop_last")
+            if not hasattr(batch_sampler, "__iter__"):
+                raise TypeError(f"DataLoader: batch_sampler must be an iterable of lists of indices, got "
+                                f"{type(batch_sampler).__name__}")
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader: collate_fn must be callable, got {type(collate_fn).__name__}")
         if not isinstance(num_workers, numbers.Integral) or isinstance(num_workers, bool) or num_workers < 0:
@@ -77,6 +91,7 @@ class DataLoader:
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.sampler = sampler
+        self.batch_sampler = batch_sampler
         self.collate_fn = collate_fn
         self.num_workers = int(num_workers)
         self.seed = seed
@@ -87,6 +102,8 @@ class DataLoader:
 
     def __len__(self):
         """The number of batches in one pass."""
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
         if self.sampler is not None and not hasattr(self.sampler, "__len__"):
             raise TypeError(f"DataLoader: its sampler ({type(self.sampler).__name__}) has no len(), so the "
                             "number of batches is unknown until a pass ends")
@@ -95,6 +112,10 @@ class DataLoader:
 
     def _index_batches(self):
         """The indices of each batch of one pass, in order."""
+        if self.batch_sampler is not None:
+            for indices in self.batch_sampler:
+                yield np.asarray(indices, dtype=np.int64)
+            return
         if self.sampler is None:
             n = len(self.dataset)
             order = (self._rng or get_rng()).permutation(n) if self.shuffle else np.arange(n)
@@ -117,9 +138,9 @@ class DataLoader:
     def __iter__(self):
         if self.num_workers == 0:
             for indices in self._index_batches():
-                yield self._make_batch(indices)
+                yield as_variables(self._make_batch(indices))
             return
-        yield from self._prefetched()
+        yield from map(as_variables, self._prefetched())
 
     def _prefetched(self):
         """Batches made by worker threads, handed out in order; at most

@@ -10,9 +10,10 @@ from .math import exp, log, sqrt, sin, cos, tan, tanh, abs, clip, maximum, minim
 from .reduction import (sum, mean, max, min, logsumexp, var, std, prod, amax, amin, norm, argmax, argmin,
                         any, all)
 from .cumulative import cumsum, cumprod, logcumsumexp, cummax, cummin
-from .reorder import flip, roll, tile, repeat, moveaxis, swapaxes, permute, unsqueeze, chunk, unbind
+from .reorder import (flip, roll, tile, repeat, moveaxis, swapaxes, permute, unsqueeze, chunk, unbind,
+                      pixel_shuffle, pixel_unshuffle)
 from .indexing import (take_along_axis, gather, scatter_add, index_add, masked_fill, tril, triu, diag,
-                       diagonal, trace)
+                       diagonal, trace, embedding)
 from .sorting import sort, argsort, topk, median
 from .linalg import einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve, cholesky
 from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_dims, squeeze, flatten,
@@ -20,7 +21,7 @@ from .shape import (reshape, transpose, broadcast_to, sum_to, get_item, expand_d
 from .linalg import matmul, linear
 from .activation import (sigmoid, relu, leaky_relu, elu, gelu, softplus, softmax, log_softmax,
                          identity, relu6, hardtanh, hardsigmoid, hardswish, silu, mish, selu, celu,
-                         softsign, logsigmoid, glu, prelu)
+                         softsign, logsigmoid, glu, prelu, softmin, tanhshrink, softshrink, hardshrink, threshold)
 from .elementwise import (asin, acos, atan, atan2, sinh, cosh, asinh, acosh, atanh, log2, log10, log1p,
                           expm1, exp2, erf, erfc, logit, xlogy, lgamma, digamma, polygamma, square,
                           reciprocal, rsqrt, cbrt, hypot, logaddexp, lerp, fmod, remainder, sign, floor,
@@ -29,11 +30,13 @@ from .elementwise import (asin, acos, atan, atan2, sinh, cosh, asinh, acosh, ata
 from .loss import (mean_squared_error, softmax_cross_entropy, sigmoid_cross_entropy,
                    binary_cross_entropy, huber_loss, accuracy, cross_entropy, nll_loss, mse_loss,
                    l1_loss, smooth_l1_loss, binary_cross_entropy_with_logits, kl_div, one_hot)
-from .conv import conv1d, conv2d, conv_transpose2d, im2col, col2im
+from .conv import conv1d, conv2d, conv_transpose2d, im2col, col2im, unfold, fold
 from .pooling import (max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d,
                       max_unpool2d)
 from .resize import interpolate
-from .normalization import dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm
+from .normalization import (dropout, dropout2d, batch_norm, layer_norm, group_norm, instance_norm, normalize,
+                            rms_norm)
 from .attention import scaled_dot_product_attention
+from .distance import cosine_similarity, pairwise_distance
 from .cast import copy, astype, to
 

@@ -271,7 +271,7 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
-@declare(Sigmoid, scipy="expit", methods="sigmoid")
+@declare(Sigmoid, scipy="expit", methods="sigmoid", functional=True)
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
@@ -295,7 +295,7 @@ def elu(x, alpha=1.0):
     return ELU(python_number(alpha, "elu", "alpha"))(x)
 
 
-@declare(NormalCdf, GELUTanh)
+@declare(NormalCdf, GELUTanh, functional=True)
 def gelu(x, approximate="none"):
     """x * Phi(x), Phi the standard normal CDF (exact, with erf, as PyTorch's
     default); approximate="tanh" uses PyTorch's tanh approximation."""
@@ -324,6 +324,13 @@ def softmax(x, axis=-1):
 def log_softmax(x, axis=-1):
     """log(softmax(x, axis)), computed stably as x - logsumexp(x, axis)."""
     return LogSoftmax(axis)(x)
+
+
+@declare(Softmax)
+def softmin(x, axis=-1):
+    """softmax(-x, axis): weights summing to 1 along `axis` that favour the
+    smallest entries (PyTorch's name; its nn.functional door takes dim=)."""
+    return Softmax(axis)(-as_variable(x))
 
 
 @declare()
@@ -391,19 +398,19 @@ def celu(x, alpha=1.0):
     return elu(x) if alpha == 1 else elu(x / alpha) * alpha
 
 
-@declare()
+@declare(functional=True)
 def softsign(x):
     """x / (1 + |x|)."""
     return x / (abs(x) + 1)
 
 
-@declare(Softplus, scipy="log_expit")
+@declare(Softplus, scipy="log_expit", functional=True)
 def logsigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
     return -softplus(-x)
 
 
-@declare(Sigmoid)
+@declare(Sigmoid, functional=True)
 def glu(x, axis=-1):
     """The gated linear unit a * sigmoid(b), where a and b are the first and
     second halves of x along `axis` (its size must be even); the output has
@@ -417,7 +424,7 @@ def glu(x, axis=-1):
     return first * sigmoid(second)
 
 
-@declare()
+@declare(functional=True)
 def prelu(x, weight):
     """x where x > 0, weight * x elsewhere, with a learnt slope: `weight`
     holds 1 slope, or one per channel (axis 1 of x, as PyTorch's)."""
@@ -432,3 +439,44 @@ def prelu(x, weight):
         raise ValueError(f"prelu: weight has {n} elements but the input of shape {shape} has {channels} "
                          f"channel(s) (axis 1); expected 1 or {channels}")
     return where(as_array(x) > 0, x, slope * x)
+
+
+# -- PyTorch's shrinking activations (names only PyTorch has) ---------------------
+
+def _lambd(op, lambd):
+    lambd = python_number(lambd, op, "lambd")
+    if lambd < 0:
+        raise ValueError(f"{op}: lambd must be >= 0, got {lambd}")
+    return lambd
+
+
+@declare(functional=True)
+def tanhshrink(x):
+    """x - tanh(x), as PyTorch's."""
+    x = as_variable(x)
+    return x - tanh(x)
+
+
+@declare(functional=True)
+def softshrink(x, lambd=0.5):
+    """x - lambd where x > lambd, x + lambd where x < -lambd, 0 between, as
+    PyTorch's."""
+    lambd, x = _lambd("softshrink", lambd), as_variable(x)
+    return where(x.data > lambd, x - lambd, where(x.data < -lambd, x + lambd, x * 0))
+
+
+@declare(functional=True)
+def hardshrink(x, lambd=0.5):
+    """x where |x| > lambd, 0 elsewhere, as PyTorch's."""
+    lambd, x = _lambd("hardshrink", lambd), as_variable(x)
+    return where((x.data > lambd) | (x.data < -lambd), x, x * 0)
+
+
+@declare()
+def threshold(x, threshold, value):
+    """x where x > threshold, `value` elsewhere, as PyTorch's F.threshold
+    (minigrad.nn.functional's takes its inplace= too)."""
+    threshold = python_number(threshold, "threshold", "threshold")
+    value = python_number(value, "threshold", "value")
+    x = as_variable(x)
+    return where(x.data > threshold, x, x * 0 + value)

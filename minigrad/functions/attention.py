@@ -105,7 +105,7 @@ def attention(q, k, v, keep=None, bias=None, dropout_p=0.0, scale=None, training
     return matmul(weights, v), weights
 
 
-@declare()
+@declare(functional=True)
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     """softmax(query key^T * scale + mask) value, as PyTorch's

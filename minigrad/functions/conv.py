@@ -152,6 +152,42 @@ def col2im(cols, x_shape, kernel_size, stride=1, pad=0, dilation=1):
     return Col2im(x_shape, kernel, stride, pads, dilation)(cols)
 
 
+@declare(Im2col, functional=True)
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """PyTorch's F.unfold: im2col in torch's argument order. x (N, C, H, W)
+    -> (N, C*kh*kw, L), L the number of patches; an unbatched (C, H, W)
+    gives (C*kh*kw, L)."""
+    x = as_variable(x)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"unfold: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {x.shape}")
+    cols = im2col(reshape(x, (1,) + x.shape) if x.ndim == 3 else x, kernel_size, stride, padding, dilation)
+    return reshape(cols, cols.shape[1:]) if x.ndim == 3 else cols
+
+
+@declare(Col2im, functional=True)
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """PyTorch's F.fold, the adjoint of unfold: x (N, C*kh*kw, L) -> an
+    image (N, C, *output_size) where each column is added onto its patch
+    (overlaps add up); an unbatched (C*kh*kw, L) gives (C, *output_size)."""
+    x = as_variable(x)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"fold: expected a 2-D (C*kh*kw, L) or 3-D (N, C*kh*kw, L) input, got shape {x.shape}")
+    cols = reshape(x, (1,) + x.shape) if x.ndim == 2 else x
+    kh, kw = pair("fold", "kernel_size", kernel_size, 1)
+    size = pair("fold", "output_size", output_size, 1)
+    if cols.shape[1] % (kh * kw):
+        raise ValueError(f"fold: dimension 1 of the input (shape {x.shape}) must be C*kh*kw, a multiple of "
+                         f"the kernel's {kh}*{kw} = {kh * kw} elements")
+    x_shape = (cols.shape[0], cols.shape[1] // (kh * kw)) + size
+    *_, out = _geometry("fold", x_shape, (kh, kw), stride, padding, dilation)
+    if cols.shape[2] != out[0] * out[1]:
+        raise ValueError(f"fold: the input (shape {x.shape}) has {cols.shape[2]} patches but output_size "
+                         f"{size} with kernel ({kh}, {kw}), stride {stride}, padding {padding}, dilation "
+                         f"{dilation} has {out[0]} x {out[1]} = {out[0] * out[1]}")
+    image = col2im(cols, x_shape, (kh, kw), stride, padding, dilation)
+    return reshape(image, x_shape[1:]) if x.ndim == 2 else image
+
+
 # -- convolution -----------------------------------------------------------------
 
 def _check_groups(op, groups, x_shape, W_shape, in_axis):
@@ -277,7 +313,7 @@ def _conv(op, x, W, b, stride, pad, dilation, groups):
     return reshape(y, y.shape[:2] + geometry[4])
 
 
-@declare(Conv2d)
+@declare(Conv2d, functional=True)
 def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """2-D convolution (cross-correlation, as PyTorch): x (N, C, H, W),
     W (O, C/groups, kh, kw), b (O,) or None -> y (N, O, oh, ow) with
@@ -290,7 +326,7 @@ def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     return _conv("conv2d", x, W, b, stride, pad, dilation, groups)
 
 
-@declare(Conv2d)
+@declare(Conv2d, functional=True)
 def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """1-D convolution (cross-correlation, as PyTorch): x (N, C, L),
     W (O, C/groups, k), b (O,) or None -> y (N, O, L') with
@@ -301,7 +337,7 @@ def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     return _conv("conv1d", x, W, b, stride, pad, dilation, groups)
 
 
-@declare(Col2im)
+@declare(Col2im, functional=True)
 def conv_transpose2d(x, W, b=None, stride=1, pad=0, output_padding=0, groups=1, dilation=1, *, padding=None):
     """Transposed convolution (the gradient of conv2d with respect to its
     input, as PyTorch's ConvTranspose2d): x (N, C, H, W),

@@ -14,7 +14,7 @@ from ..core import Function, Variable
 from ..core.ops import declare
 from ._axes import normalize_axis, shape_of
 from .math import where
-from .shape import GetItemGrad, get_item, pad, transpose
+from .shape import GetItem, GetItemGrad, get_item, pad, transpose
 
 
 def index_array(op, index, name="index"):
@@ -315,3 +315,37 @@ def trace(x, offset=0, axis1=0, axis2=1):
         raise ValueError(f"trace: expected at least 2 dimensions, got shape {shape_of(x)}")
     return diagonal(x, offset, axis1, axis2).sum(axis=-1)
 
+
+
+@declare(GetItem, functional=True)
+def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """The rows of `weight` (num_embeddings, dim) at integer `indices` (any
+    shape): shape indices.shape + (dim,), as PyTorch's F.embedding. The
+    gradient adds up into the rows looked up, except the row padding_idx
+    (negative counts from the end), which gets none. `sparse` changes only
+    how PyTorch stores the gradient, so it is accepted; `max_norm` (which
+    renormalises weight in place) and `scale_grad_by_freq` raise."""
+    if max_norm is not None or scale_grad_by_freq:
+        raise NotImplementedError("embedding: max_norm= and scale_grad_by_freq= are not supported; "
+                                  "renormalise weight under `with mg.no_grad():` before the lookup instead")
+    index = backend.asarray(indices.data if isinstance(indices, Variable) else indices)
+    if index.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got dtype {index.dtype}")
+    n = shape_of(weight)[0] if len(shape_of(weight)) == 2 else None
+    if n is None:
+        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape "
+                         f"{shape_of(weight)}")
+    if index.size and (index.min() < 0 or index.max() >= n):
+        bad = index.min() if index.min() < 0 else index.max()
+        raise IndexError(f"embedding: index {bad} is out of range for {n} embeddings; "
+                         f"expected 0 <= index < {n}")
+    rows = get_item(weight, index)
+    if padding_idx is None:
+        return rows
+    if not -n <= padding_idx < n:
+        raise ValueError(f"embedding: padding_idx={padding_idx} is out of range for {n} embeddings; "
+                         f"expected {-n} <= padding_idx < {n}")
+    # The padding row's value, as a constant: no gradient reaches it.
+    row = weight.data[padding_idx % n] if isinstance(weight, Variable) else backend.asarray(weight)[padding_idx]
+    return where((index == padding_idx % n)[..., None], row, rows)

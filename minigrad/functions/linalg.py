@@ -104,7 +104,7 @@ class Linear(Function):
         return gx, gW, sum_to(gy, (W.shape[0],)) if self.needs_grad(2) else None
 
 
-@declare(Linear)
+@declare(Linear, functional=True)
 def linear(x, W, b=None):
     """x @ W.T + b: the affine map of a fully connected layer. W has shape
     (out_features, in_features) as nn.Linear stores it; x has its features

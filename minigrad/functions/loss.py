@@ -108,7 +108,7 @@ def _squared_error(op, y, t, reduction):
     return _reduce(op, d * d, reduction)
 
 
-@declare()
+@declare(functional=True)
 def mse_loss(y, t, *, reduction="mean"):
     """(y - t)**2 per element, reduced (PyTorch's mse_loss); y and t of the
     same shape."""
@@ -121,7 +121,7 @@ def mean_squared_error(y, t, *, reduction="mean"):
     return _squared_error("mean_squared_error", y, t, reduction)
 
 
-@declare()
+@declare(functional=True)
 def l1_loss(y, t, *, reduction="mean"):
     """|y - t| per element, reduced (PyTorch's l1_loss); the gradient at
     y == t is 0."""
@@ -147,7 +147,7 @@ def huber_loss(y, t, delta=1.0, *, reduction="mean"):
     return _reduce("huber_loss", _huber(y - t, delta), reduction)
 
 
-@declare()
+@declare(functional=True)
 def smooth_l1_loss(y, t, *, reduction="mean", beta=1.0):
     """0.5 d**2 / beta where |d| < beta, else |d| - beta/2, with d = y - t,
     per element, reduced (PyTorch's smooth_l1_loss): huber_loss / beta, and
@@ -167,7 +167,7 @@ def _xlogx(p):
     return where(nonzero, p * log(where(nonzero, p, 1)), 0)
 
 
-@declare()
+@declare(functional=True)
 def kl_div(log_q, p, *, reduction="mean", log_target=False):
     """Kullback-Leibler divergence per element, p (log p - log_q), reduced
     (PyTorch's kl_div): log_q holds log-probabilities, p probabilities (or
@@ -197,7 +197,7 @@ def _binary_cross_entropy_with_logits(op, logits, t, weight, pos_weight, reducti
     return _reduce(op, _weighted(op, losses, weight), reduction)
 
 
-@declare()
+@declare(functional=True)
 def binary_cross_entropy_with_logits(logits, t, weight=None, *, pos_weight=None, reduction="mean"):
     """Binary cross entropy of sigmoid(logits) against targets t in [0, 1],
     per element, reduced (PyTorch's binary_cross_entropy_with_logits):
@@ -269,7 +269,7 @@ class BinaryCrossEntropy(Function):
         return gp, gt
 
 
-@declare(BinaryCrossEntropy)
+@declare(BinaryCrossEntropy, functional=True)
 def binary_cross_entropy(p, t, weight=None, *, reduction="mean"):
     """-w (t log p + (1 - t) log(1 - p)) per element, for probabilities p
     and targets t in [0, 1], reduced (PyTorch's binary_cross_entropy): each
@@ -461,7 +461,7 @@ def _cross_entropy(op, logits, t, weight, ignore_index, reduction, label_smoothi
     return _reduce(op, losses, reduction, divisor=total_weight)
 
 
-@declare(SoftmaxCrossEntropy)
+@declare(SoftmaxCrossEntropy, functional=True)
 def cross_entropy(logits, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross entropy of softmax(logits) against target, as PyTorch's
     cross_entropy. logits: (N, C), (N, C, d1, ...) or (C,), classes on
@@ -484,7 +484,7 @@ def softmax_cross_entropy(logits, t, *, reduction="mean"):
     return _cross_entropy("softmax_cross_entropy", logits, t, None, None, reduction, 0.0)
 
 
-@declare()
+@declare(functional=True)
 def nll_loss(log_probs, target, weight=None, *, ignore_index=-100, reduction="mean"):
     """Negative log likelihood -weight[t] log_probs[t] at each position, as
     PyTorch's nll_loss: log_probs (N, C), (N, C, d1, ...) or (C,) (classes
@@ -499,7 +499,7 @@ def nll_loss(log_probs, target, weight=None, *, ignore_index=-100, reduction="me
     return _reduce("nll_loss", losses, reduction, divisor=total_weight)
 
 
-@declare()
+@declare(functional=True)
 def one_hot(labels, num_classes=-1):
     """labels (any shape, integers) as one-hot rows: an int64 Variable of
     shape labels.shape + (num_classes,), 1 at each label. num_classes=-1

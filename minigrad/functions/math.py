@@ -254,7 +254,7 @@ def tan(x):
     return Tan()(x)
 
 
-@declare(Tanh, numpy=np.tanh, methods="tanh")
+@declare(Tanh, numpy=np.tanh, methods="tanh", functional=True)
 def tanh(x):
     """Hyperbolic tangent."""
     return Tanh()(x)

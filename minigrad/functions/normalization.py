@@ -14,7 +14,8 @@ from ..device import backend
 from ..device.random import uniform
 from ..core import Config, Function, Variable, as_variable, is_grad_enabled
 from ..core.ops import declare
-from .reduction import mean
+from .math import clip
+from .reduction import mean, norm
 from .shape import reshape
 
 
@@ -216,7 +217,7 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, training=Non
     return _scale_shift(y, weight, bias)
 
 
-@declare(Standardize)
+@declare(Standardize, functional=True)
 def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Layer normalisation over the trailing `normalized_shape` axes of x
     (an int or a tuple), with the biased variance; weight and bias have
@@ -242,7 +243,7 @@ def _check_channels(op, x, weight, bias):
         _check_shape(op, name, a, (x.shape[1],))
 
 
-@declare(Standardize)
+@declare(Standardize, functional=True)
 def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     """Group normalisation, as PyTorch's: the C channels of x (N, C, ...) are
     cut into num_groups groups of C / num_groups consecutive channels; each
@@ -260,7 +261,7 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     return _scale_shift_channels(reshape(y, x.shape), weight, bias)
 
 
-@declare(Standardize)
+@declare(Standardize, functional=True)
 def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
     """Instance normalisation, as PyTorch's: each channel of each sample of
@@ -291,3 +292,31 @@ def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None
             a *= 1 - momentum
             a += momentum * stat.reshape(x.shape[:2]).mean(axis=0)
     return _scale_shift_channels(y, weight, bias)
+
+
+@declare(functional=True)
+def normalize(x, p=2.0, dim=1, eps=1e-12):
+    """x / max(norm_p(x along dim), eps), as PyTorch's F.normalize: each
+    vector along `dim` scaled to p-norm 1 (p as `norm`'s ord); a vector
+    shorter than eps is divided by eps instead (its gradient through the
+    norm is then 0). Built from ops: differentiable to any order."""
+    x = as_variable(x)
+    return x / clip(norm(x, ord=p, axis=dim, keepdims=True), eps, None)
+
+
+@declare(functional=True)
+def rms_norm(x, normalized_shape, weight=None, eps=None):
+    """x / sqrt(mean(x**2 over the trailing `normalized_shape` axes) + eps),
+    times `weight` (of that shape) when given, as PyTorch's F.rms_norm; eps
+    None is the machine epsilon of x's dtype. Built from ops."""
+    x = as_variable(x)
+    shape = (int(normalized_shape),) if isinstance(normalized_shape, numbers.Integral) else tuple(normalized_shape)
+    if len(shape) > x.ndim or tuple(x.shape[x.ndim - len(shape):]) != shape:
+        raise ValueError(f"rms_norm: normalized_shape {shape} does not match the trailing dimensions of x of "
+                         f"shape {x.shape}")
+    _check_shape("rms_norm", "weight", weight, shape)
+    if eps is None:
+        eps = float(np.finfo(x.dtype if x.dtype.kind == "f" else np.float64).eps)
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    y = x * (mean(x * x, axis=axes, keepdims=True) + eps) ** -0.5
+    return y if weight is None else y * weight

@@ -88,7 +88,7 @@ def _max_pool(x, geometry, return_indices):
     return y, constant(indices.reshape((n, c) + spatial_out))
 
 
-@declare()
+@declare(functional=True)
 def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow),
@@ -103,7 +103,7 @@ def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
     return _max_pool(x, geometry, return_indices)
 
 
-@declare()
+@declare(functional=True)
 def max_pool1d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each window of length kernel_size of x (N, C, L) ->
@@ -150,7 +150,7 @@ def _avg_pool(op, x, spatial, kernel_size, stride, pad, ceil_mode, count_include
     return reshape(y, (n, c) + geometry[4])
 
 
-@declare()
+@declare(functional=True)
 def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, divisor_override=None,
                *, padding=None):
     """Mean over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow).
@@ -162,7 +162,7 @@ def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
                      divisor_override)
 
 
-@declare()
+@declare(functional=True)
 def avg_pool1d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, *, padding=None):
     """Mean over each window of length kernel_size of x (N, C, L) ->
     (N, C, L'), as avg_pool2d along one axis."""
@@ -199,7 +199,7 @@ def _averaging_matrix(n, out, dtype):
     return (inside / (ends - starts)[:, None]).astype(dtype)
 
 
-@declare()
+@declare(functional=True)
 def adaptive_avg_pool2d(x, output_size):
     """Mean over PyTorch's adaptive bins: x (N, C, H, W) -> (N, C, oh, ow),
     output_size = oh, (oh, ow) or with None for "keep that size". Bins
@@ -224,7 +224,7 @@ def _bin_table(n, out):
     return np.minimum(starts[:, None] + np.arange(k), ends[:, None] - 1)
 
 
-@declare()
+@declare(functional=True)
 def adaptive_max_pool2d(x, output_size, return_indices=False):
     """Maximum over PyTorch's adaptive bins: x (N, C, H, W) -> (N, C, oh, ow)
     (see adaptive_avg_pool2d). With return_indices, also the flat index
@@ -278,7 +278,7 @@ class MaxUnpool(Function):
         return {"plane": self.plane}
 
 
-@declare(MaxUnpool)
+@declare(MaxUnpool, functional=True)
 def max_unpool2d(x, indices, kernel_size, stride=None, pad=0, output_size=None, *, padding=None):
     """The inverse of max_pool2d(..., return_indices=True): x (N, C, h, w)
     placed at `indices` (flat h*W + w positions) of a zero image

@@ -181,3 +181,42 @@ def unbind(x, axis=0):
     a = normalize_axis("unbind", axis, len(shape))
     return [squeeze(p, a) for p in split(x, shape[a], a)] if shape[a] else []
 
+
+
+def _factor(op, name, r):
+    if isinstance(r, bool) or not isinstance(r, (int, np.integer)) or r < 1:
+        raise ValueError(f"{op}: {name} must be a positive int, got {r!r}")
+    return int(r)
+
+
+@declare(functional=True)
+def pixel_shuffle(x, upscale_factor):
+    """(*, C*r*r, H, W) -> (*, C, H*r, W*r) with r = upscale_factor, as
+    PyTorch's: y[..., c, h*r + i, w*r + j] = x[..., c*r*r + i*r + j, h, w].
+    Built from reshape and transpose."""
+    shape = shape_of(x)
+    r = _factor("pixel_shuffle", "upscale_factor", upscale_factor)
+    if len(shape) < 3 or shape[-3] % (r * r):
+        raise ValueError(f"pixel_shuffle: expected an input (*, C*r*r, H, W) with r = {r}, whose channel "
+                         f"axis (-3) is divisible by {r * r}; got shape {shape}")
+    *batch, c, h, w = shape
+    b = len(batch)
+    y = reshape(x, (*batch, c // (r * r), r, r, h, w))
+    y = transpose(y, (*range(b), b, b + 3, b + 1, b + 4, b + 2))
+    return reshape(y, (*batch, c // (r * r), h * r, w * r))
+
+
+@declare(functional=True)
+def pixel_unshuffle(x, downscale_factor):
+    """The inverse of pixel_shuffle, as PyTorch's: (*, C, H*r, W*r) ->
+    (*, C*r*r, H, W) with r = downscale_factor."""
+    shape = shape_of(x)
+    r = _factor("pixel_unshuffle", "downscale_factor", downscale_factor)
+    if len(shape) < 3 or shape[-2] % r or shape[-1] % r:
+        raise ValueError(f"pixel_unshuffle: expected an input (*, C, H*r, W*r) with r = {r}, whose last "
+                         f"two axes are divisible by {r}; got shape {shape}")
+    *batch, c, h, w = shape
+    b = len(batch)
+    y = reshape(x, (*batch, c, h // r, r, w // r, r))
+    y = transpose(y, (*range(b), b, b + 2, b + 4, b + 1, b + 3))
+    return reshape(y, (*batch, c * r * r, h // r, w // r))

@@ -123,7 +123,7 @@ def check_mode(op, mode):
         raise ValueError(f"{op}: mode {mode!r} is not supported; expected one of {', '.join(map(repr, MODES))}")
 
 
-@declare(RepeatCells)
+@declare(RepeatCells, functional=True)
 def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
     """x (N, C, L) or (N, C, H, W) resized to `size` (an int or one per
     spatial axis) or by `scale_factor` (output floor(n * factor)), as

@@ -1,6 +1,6 @@
 """Layers and models: `from minigrad import nn`."""
-from . import init, utils
-from .parameter import Parameter
+from . import init, utils, functional
+from .parameter import Parameter, UninitializedParameter
 from .module import Module
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, MLP
 from .linear import Linear, Embedding, Flatten, Unflatten
@@ -17,5 +17,6 @@ from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, BCELoss, BCEWithLogitsLoss,
                    NLLLoss, CrossEntropyLoss)
 from .attention import MultiheadAttention
+from .lazy import LazyLinear, LazyConv2d, LazyBatchNorm2d
 from .transformer import TransformerEncoderLayer, TransformerEncoder
 from . import parallel

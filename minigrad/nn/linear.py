@@ -3,7 +3,6 @@ import math
 import numbers
 
 from .. import functions as F
-from ..core import as_array
 from . import init
 from .module import Module, check_size
 from .parameter import new_parameter
@@ -65,19 +64,7 @@ class Embedding(Module):
             self.weight.data[padding_idx] = 0
 
     def forward(self, indices):
-        indices = as_array(indices)
-        if indices.dtype.kind not in "iu":
-            raise TypeError(f"Embedding: indices must be integers, got dtype {indices.dtype}")
-        if indices.size and (indices.min() < 0 or indices.max() >= self.num_embeddings):
-            bad = indices.min() if indices.min() < 0 else indices.max()
-            raise IndexError(f"Embedding: index {bad} is out of range for {self.num_embeddings} "
-                             f"embeddings; expected 0 <= index < {self.num_embeddings}")
-        rows = F.get_item(self.weight, indices)
-        if self.padding_idx is None:
-            return rows
-        # The padding row's value, as a constant: no gradient reaches it.
-        padding = (indices == self.padding_idx)[..., None]
-        return F.where(padding, self.weight.data[self.padding_idx], rows)
+        return F.embedding(indices, self.weight, self.padding_idx)
 
     def extra_repr(self):
         padding = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"

@@ -21,7 +21,7 @@ import numpy as np
 from ..device import backend
 from ..core import RemovableHandle, Variable, versions
 from ..core.variable import constant
-from .parameter import Parameter
+from .parameter import Parameter, UninitializedParameter
 
 LoadResult = namedtuple("LoadResult", ["missing_keys", "unexpected_keys"])
 
@@ -89,10 +89,12 @@ class Module:
         object.__delattr__(self, name)
 
     def register_buffer(self, name, array):
-        """Declare `array` (an ndarray, or None for an absent buffer) as part
-        of the module's state: it goes into `state_dict()` under `name`, is
-        cast by `to(dtype)` and filled by `load_state_dict`, but is not a
-        parameter (no gradient, optimisers leave it alone)."""
+        """Declare `array` (an ndarray, a Variable, or None for an absent
+        buffer) as part of the module's state: it goes into `state_dict()`
+        under `name` (as an array), is moved and cast by `to()` (a Variable
+        in place, keeping its identity) and filled by `load_state_dict`, but
+        is not a parameter (optimisers leave it alone):
+        `self.register_buffer("mask", mg.tril(mg.ones((T, T))))`."""
         if name in self._parameters or name in self._modules:
             raise KeyError(f"{type(self).__name__}: {name!r} is already a parameter or a sub-module")
         _check_buffer(self, name, array)
@@ -217,14 +219,15 @@ class Module:
             yield p
 
     def named_buffers(self, prefix=""):
-        """(dotted name, ndarray) for every buffer that is not None."""
+        """(dotted name, buffer) for every buffer that is not None (an
+        ndarray or a Variable, as registered)."""
         for module_prefix, module in self._tree(prefix):
             for name, b in module._buffers.items():
                 if b is not None:
                     yield _join(module_prefix, name), b
 
     def buffers(self):
-        """Every buffer (ndarray) of this module and its descendants."""
+        """Every buffer (ndarray or Variable) of this module and its descendants."""
         for _, b in self.named_buffers():
             yield b
 
@@ -279,7 +282,9 @@ class Module:
                 p.grad.data = move(p.grad.data, True)
         for module in self.modules():
             for name, b in list(module._buffers.items()):
-                if b is not None:
+                if isinstance(b, Variable):
+                    b.data = move(b.data, b.dtype.kind == "f")
+                elif b is not None:
                     setattr(module, name, move(b, b.dtype.kind == "f"))
         return self
 
@@ -307,10 +312,11 @@ class Module:
         state = {}
         for prefix, module in self._tree():
             for name, p in module._parameters.items():
+                _check_initialized(module, "state_dict", p)
                 state[_join(prefix, name)] = p.data.copy()
             for name, b in module._buffers.items():
                 if b is not None:
-                    state[_join(prefix, name)] = b.copy()
+                    state[_join(prefix, name)] = (b.data if isinstance(b, Variable) else b).copy()
         return state
 
     def load_state_dict(self, state_dict, strict=True):
@@ -327,13 +333,17 @@ class Module:
             raise TypeError(f"{type(self).__name__}.load_state_dict: expected a dict of name -> array, "
                             f"got {type(state_dict).__name__}")
         targets = {}
-        changed = {}  # key -> the Parameter whose data the key overwrites
+        changed = {}  # key -> the Parameter (or Variable buffer) whose data the key overwrites
         for prefix, module in self._tree():
             for name, p in module._parameters.items():
+                _check_initialized(module, "load_state_dict", p)
                 targets[_join(prefix, name)] = p.data
                 changed[_join(prefix, name)] = p
             for name, b in module._buffers.items():
-                if b is not None:
+                if isinstance(b, Variable):
+                    targets[_join(prefix, name)] = b.data
+                    changed[_join(prefix, name)] = b
+                elif b is not None:
                     targets[_join(prefix, name)] = b
         values = {key: _as_array(self, key, value) for key, value in state_dict.items()}
         missing = [key for key in targets if key not in values]
@@ -373,9 +383,17 @@ class Module:
         return head + "\n  " + "\n  ".join(lines) + "\n)"
 
 
+def _check_initialized(module, what, p):
+    if isinstance(p, UninitializedParameter):
+        raise ValueError(f"{what}: {type(module).__name__} is not initialized yet (a lazy layer); call the "
+                         "model's forward with a first batch (it sizes the parameters) before saving or loading "
+                         "its state")
+
+
 def _check_buffer(module, name, value):
-    if value is not None and not isinstance(value, np.ndarray) and backend.device_of(value) is backend.CPU:
-        raise TypeError(f"{type(module).__name__}: buffer {name!r} must be an ndarray or None, "
+    if (value is not None and not isinstance(value, (np.ndarray, Variable))
+            and backend.device_of(value) is backend.CPU):
+        raise TypeError(f"{type(module).__name__}: buffer {name!r} must be an ndarray, a Variable or None, "
                         f"got {type(value).__name__}")
 
 

@@ -93,11 +93,17 @@ class Optimizer:
             group["lr"] = value
 
     # -- stepping ----------------------------------------------------------
-    def zero_grad(self):
-        """Forget every parameter's gradient (sets `grad` to None)."""
+    def zero_grad(self, set_to_none=True):
+        """Forget every parameter's gradient: `grad` becomes None (PyTorch's
+        default, and `step()` then skips the parameter), or with
+        `set_to_none=False` zeros, in the same `grad` Variable, as PyTorch's
+        (`step()` then still applies weight decay and momentum to it)."""
         for group in self.param_groups:
             for p in group["params"]:
-                p.cleargrad()
+                if set_to_none or p.grad is None:
+                    p.cleargrad()
+                else:   # a fresh array: the old one may be shared or read-only
+                    p.grad.data = backend.get_array_module(p.grad.data).zeros_like(p.grad.data)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; those whose `grad` is

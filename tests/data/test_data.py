@@ -13,7 +13,7 @@ import minigrad.data
 from minigrad.data import DataLoader, Dataset, Subset, TensorDataset, datasets, random_split, transforms
 
 
-def test_data_imports_only_numpy_and_the_generator():
+def test_data_imports_only_numpy_the_generator_and_variable():
     allowed = {"numpy", "gzip", "os", "math", "numbers", "sklearn",  # sklearn: inside digits() only
                "collections", "concurrent", "contextlib", "itertools"}  # the standard library behind num_workers
     for path in pathlib.Path(minigrad.data.__file__).parent.glob("*.py"):
@@ -23,8 +23,8 @@ def test_data_imports_only_numpy_and_the_generator():
             elif isinstance(node, ast.ImportFrom):
                 if node.level == 0:
                     assert node.module.split(".")[0] in allowed, path
-                elif node.level == 2:  # from the package above: only the generator
-                    assert node.module == "device.random", (path, node.module)
+                elif node.level == 2:  # from the package above: the generator, the backend, Variable
+                    assert node.module in ("device", "device.random", "core"), (path, node.module)
 
 
 # -- TensorDataset and DataLoader ----------------------------------------------
@@ -44,7 +44,8 @@ def test_tensor_dataset_indexing():
     np.testing.assert_array_equal(tb, [8, 9])
     with pytest.raises(IndexError, match="index 10 is out of range for 10 samples"):
         dataset[10]
-    with pytest.raises(ValueError, match="x has 10 samples .* but t has 9"):
+    assert all(isinstance(v, mg.Variable) and not v.requires_grad for v in (xi, ti, xb, tb))
+    with pytest.raises(ValueError, match="array 0 has 10 samples .* but array 1 has 9"):
         TensorDataset(x, t[:9])
 
 
@@ -55,8 +56,9 @@ def test_loader_batches_in_order_and_the_last_one_is_smaller():
     assert len(loader) == len(batches) == 3
     assert [len(tb) for _, tb in batches] == [4, 4, 2]
     for xb, tb in batches:
-        assert isinstance(xb, np.ndarray) and xb.dtype == np.float32 and xb.shape[1] == 3
-        np.testing.assert_array_equal(xb, x[tb])
+        assert isinstance(xb, mg.Variable) and xb.dtype == np.float32 and xb.shape[1] == 3
+        assert not xb.requires_grad and not tb.requires_grad
+        np.testing.assert_array_equal(xb.data, x[tb.data])
     np.testing.assert_array_equal(np.concatenate([tb for _, tb in batches]), t)
 
 

@@ -132,6 +132,10 @@ ELSEWHERE = {"conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "im2col",
 ELSEWHERE |= {"cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss",
               "binary_cross_entropy_with_logits", "kl_div", "one_hot"}
 ELSEWHERE |= {"scaled_dot_product_attention", "group_norm", "instance_norm", "dropout2d"}  # test_transformer_torch.py
+# Names only PyTorch has, compared through minigrad.nn.functional in tests/nn/test_functional.py.
+ELSEWHERE |= {"normalize", "softmin", "pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "embedding",
+              "tanhshrink", "softshrink", "hardshrink", "threshold", "rms_norm", "cosine_similarity",
+              "pairwise_distance"}
 # No PyTorch function to compare with.
 NO_COUNTERPART = {"sum_to", "accuracy"}
 

@@ -293,7 +293,7 @@ def torch_softmax_regression(init, batches, num_epochs):
     for epoch in range(num_epochs):
         total, count = 0.0, 0
         for X, y in batches:
-            X, y = torch.from_numpy(X), torch.from_numpy(y)
+            X, y = torch.from_numpy(X.numpy()), torch.from_numpy(y.numpy())  # minigrad batches: Variables
             y_hat = net(X)
             l = cross_entropy(y_hat, y)
             l.sum().backward()
@@ -332,7 +332,7 @@ def torch_softmax_regression_concise(batches, num_epochs):
         net.train()
         total, count = 0.0, 0
         for X, y in batches:
-            X, y = torch.from_numpy(X), torch.from_numpy(y)
+            X, y = torch.from_numpy(X.numpy()), torch.from_numpy(y.numpy())  # minigrad batches: Variables
             y_hat = net(X)
             l = loss(y_hat, y)
             trainer.zero_grad()

@@ -341,7 +341,7 @@ def test_embedding_looks_up_rows_and_accumulates_their_gradients():
     np.testing.assert_array_equal(y.data[1, 0], emb.weight.data[1])
     y.sum().backward()
     np.testing.assert_array_equal(emb.weight.grad.data[:, 0], [1, 2, 0, 0, 1])
-    with pytest.raises(IndexError, match="Embedding: index 5 is out of range for 5 embeddings"):
+    with pytest.raises(IndexError, match="embedding: index 5 is out of range for 5 embeddings"):
         emb(np.array([5]))
     with pytest.raises(TypeError, match="integers"):
         emb(np.array([0.5]))
