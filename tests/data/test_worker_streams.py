@@ -54,7 +54,7 @@ def test_gaussian_noise_in_workers_draws_anew_for_every_batch():
     mg.manual_seed(0)
     loader = DataLoader(Plain(), batch_size=3, num_workers=2,
                         collate_fn=lambda items: transforms.gaussian_noise(np.zeros((len(items), 4))))
-    batches = [tuple(b.ravel()) for _ in range(2) for b in loader]
+    batches = [tuple(np.asarray(b).ravel()) for _ in range(2) for b in loader]
     assert len(batches) == 8 and len(set(batches)) == 8
 
 
