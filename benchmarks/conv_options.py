@@ -2,11 +2,14 @@
 convolution, 32 -> 32 channels, on x (32, 32, 28, 28) float32, pad 1, with
 groups=1, groups=32 (depthwise) and dilation=2 (pad 2), in milliseconds.
 
-    python benchmarks/conv_options.py [--repeats 10] [--threads N]
+    python benchmarks/conv_options.py [--repeats 10] [--threads N] [--malloc-threshold 32]
 
 Runs minigrad and, when installed, PyTorch (CPU) in one process,
 alternating (benchmarks.timing.alternate), checks they agree, and prints
-medians, quartiles and the ratio minigrad / pytorch per case.
+medians, quartiles and the ratio minigrad / pytorch per case. glibc's
+malloc thresholds are fixed as in benchmarks/run.py (its docstring and
+benchmarks.timing.set_malloc_thresholds say why): without that, every
+large NumPy array costs fresh page faults, whatever the engine does.
 """
 import argparse
 import sys
@@ -17,7 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import minigrad as mg  # noqa: E402
 import minigrad.functions as F  # noqa: E402
-from benchmarks.timing import alternate  # noqa: E402
+from benchmarks.timing import alternate, set_malloc_thresholds  # noqa: E402
 
 CASES = {  # name -> conv2d settings
     "groups=1": dict(pad=1, dilation=1, groups=1),
@@ -54,7 +57,10 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for PyTorch and for the BLAS under NumPy (default: each library's own)")
+    parser.add_argument("--malloc-threshold", type=float, default=32.0,
+                        help="glibc mmap threshold in MiB, as benchmarks/run.py (0: glibc's default)")
     args = parser.parse_args(argv)
+    set_malloc_thresholds(args.malloc_threshold)
     try:
         import torch
     except ImportError:

@@ -1,6 +1,9 @@
 """Micro-benchmark of the reductions, running ops, indexing and sorting ops
-of issue 11: forward plus backward on a float32 array of shape (128, 512),
-minigrad against the same computation written by hand in NumPy.
+of issue 11 and the NumPy functions of issue 21 (stacking, splitting,
+diff, kron, cross, fmax, sinc, the decompositions ...): forward plus
+backward on a float32 array of shape (128, 512) (square ops on its first
+128 columns, cross on 3-vectors of about as many elements), minigrad
+against the same computation written by hand in NumPy.
 
     python benchmarks/ops_micro.py [--repeats 30] [--only prod,gather]
 
@@ -29,6 +32,15 @@ INDEX = RNG.integers(0, SHAPE[1], SHAPE)
 ROWS = RNG.integers(0, SHAPE[0], SHAPE[0])
 MASK = RNG.standard_normal(SHAPE) > 0
 ROW = np.arange(SHAPE[0])[:, None]
+Y = RNG.standard_normal(SHAPE).astype(np.float32)
+SQUARE = (np.eye(SHAPE[0]) + 0.05 * RNG.standard_normal((SHAPE[0],) * 2)).astype(np.float32)
+SYMMETRIC = (X[:, :SHAPE[0]] + X[:, :SHAPE[0]].T).astype(np.float32)
+VECTORS = RNG.standard_normal((SHAPE[0], SHAPE[1] // 3, 3)).astype(np.float32)
+OTHER_VECTORS = RNG.standard_normal(VECTORS.shape).astype(np.float32)
+KRON_B = RNG.standard_normal((2, 2)).astype(np.float32)
+COLUMN = RNG.standard_normal(SHAPE[0]).astype(np.float32)
+TRAPEZOID_WEIGHTS = np.full(SHAPE[1], 0.5, np.float32)
+TRAPEZOID_WEIGHTS[[0, -1]] = 0.25   # dx = 0.5
 
 
 def reverse_cumsum(a, axis):
@@ -176,6 +188,143 @@ def np_pad_reflect(x, gy):
     return gx
 
 
+def np_vstack(x, gy):
+    np.vstack([x, x])
+    return gy[:SHAPE[0]] + gy[SHAPE[0]:]
+
+
+def np_hstack(x, gy):
+    np.hstack([x, x])
+    return gy[:, :SHAPE[1]] + gy[:, SHAPE[1]:]
+
+
+def np_dstack(x, gy):
+    np.dstack([x, x])
+    return gy[..., 0] + gy[..., 1]
+
+
+def np_array_split(x, gy):
+    np.concatenate(np.array_split(x, 3, 1), 1)
+    return np.concatenate(np.array_split(gy, 3, 1), 1)
+
+
+def np_diff(x, gy):
+    np.diff(x, axis=1)
+    gx = np.zeros_like(x)
+    gx[:, 1:] += gy
+    gx[:, :-1] -= gy
+    return gx
+
+
+def np_trapezoid(x, gy):
+    np.trapezoid(x, dx=0.5, axis=1)
+    return gy[:, None] * TRAPEZOID_WEIGHTS
+
+
+def np_kron(x, gy):
+    np.kron(x, KRON_B)
+    return np.einsum("iajb,ab->ij", gy.reshape(SHAPE[0], 2, SHAPE[1], 2), KRON_B)
+
+
+def np_cross(a, gy):
+    np.cross(a, OTHER_VECTORS)
+    return np.cross(OTHER_VECTORS, gy)   # <gy, a x b> = <a, b x gy>
+
+
+def np_rot90(x, gy):
+    np.rot90(x).copy()
+    return np.rot90(gy, -1).copy()
+
+
+def np_meshgrid(v, gy):
+    np.meshgrid(v, COLUMN)[0].copy()
+    return gy.sum(0)
+
+
+def np_fmax(x, gy):
+    np.fmax(x, Y)
+    return gy * ((x >= Y) | np.isnan(Y))
+
+
+def np_nan_to_num(x, gy):
+    np.nan_to_num(x)
+    return gy * np.isfinite(x)
+
+
+def np_sinc(x, gy):
+    y = np.sinc(x)
+    return gy * (np.cos(np.pi * x) - y) / x
+
+
+def np_deg2rad(x, gy):
+    np.deg2rad(x)
+    return gy * np.float32(np.pi / 180)
+
+
+def np_svd(x, gy):
+    """Through U, S and Vh (gy is their gradients, joined)."""
+    U, S, Vh = np.linalg.svd(x, full_matrices=False)
+    k = S.shape[0]
+    gU, gS, gVh = gy[:U.size].reshape(U.shape), gy[U.size:U.size + k], gy[U.size + k:].reshape(Vh.shape)
+    F = S[None, :] ** 2 - S[:, None] ** 2
+    np.fill_diagonal(F, np.inf)
+    F = 1 / F
+    UtgU, VhgV = U.T @ gU, Vh @ gVh.T
+    middle = (F * (UtgU - UtgU.T)) * S + np.diag(gS) + S[:, None] * (F * (VhgV - VhgV.T))
+    outside = gVh - (gVh @ Vh.T) @ Vh
+    return U @ middle @ Vh + (U / S) @ outside
+
+
+def np_eigh(x, gy):
+    """Through w and V (gy is their gradients, joined)."""
+    w, V = np.linalg.eigh(x)
+    n = w.shape[0]
+    gw, gV = gy[:n], gy[n:].reshape(V.shape)
+    F = w[None, :] - w[:, None]
+    np.fill_diagonal(F, np.inf)
+    X = V.T @ gV
+    return V @ (np.diag(gw) + (1 / F) * (X - X.T) * 0.5) @ V.T
+
+
+def np_qr(x, gy):
+    """Through Q and R of the wide (128, 512) matrix (gy is their gradients, joined)."""
+    Q, R = np.linalg.qr(x)
+    m = Q.shape[0]
+    gQ, gR = gy[:Q.size].reshape(Q.shape), gy[Q.size:].reshape(R.shape)
+    Y, gR2 = x[:, m:], gR[:, m:]
+    gQ = gQ + Y @ gR2.T
+    R1 = R[:, :m]
+    M = R1 @ gR[:, :m].T - gQ.T @ Q
+    M = np.tril(M, -1) + np.tril(M, -1).T + np.diag(np.diag(M))
+    gX = np.linalg.solve(R1, (gQ + Q @ M).T).T
+    return np.concatenate([gX, Q @ gR2], 1)
+
+
+def np_pinv(x, gy):
+    P = np.linalg.pinv(x)
+    PPt = P @ P.T
+    T = gy.T @ PPt
+    W = P.T @ P @ gy.T
+    return -P.T @ gy @ P.T + T - x @ (P @ T) + W - (W @ P) @ x
+
+
+def np_matrix_power(x, gy):
+    square = x @ x
+    square @ x
+    return gy @ square.T + x.T @ gy @ x.T + square.T @ gy
+
+
+def np_norm_nuc(x, gy):
+    U, S, Vh = np.linalg.svd(x, full_matrices=False)
+    S.sum()
+    return gy * (U @ Vh)
+
+
+def joined_parts(parts):
+    """A decomposition's outputs as one Variable, so one backward reaches them all."""
+    return F.concat([F.ravel(p) for p in parts], 0)
+
+
 # (name, minigrad op on a Variable, NumPy by hand, input)
 OPS = [
     ("prod", lambda x: F.prod(x, 1), np_prod, NEAR_ONE),
@@ -200,6 +349,31 @@ OPS = [
     ("sort", lambda x: F.sort(x, 1), np_sort, X),
     ("topk", lambda x: F.topk(x, 10, 1)[0], np_topk, X),
     ("pad(reflect)", lambda x: F.pad(x, ((0, 0), (3, 3)), mode="reflect"), np_pad_reflect, X),
+    ("ravel", F.ravel, lambda x, gy: (np.ravel(x), gy.reshape(SHAPE))[1], X),
+    ("vstack", lambda x: F.vstack([x, x]), np_vstack, X),
+    ("hstack", lambda x: F.hstack([x, x]), np_hstack, X),
+    ("column_stack", lambda x: F.column_stack([x, x]), np_hstack, X),
+    ("append", lambda x: F.append(x, x, axis=1), np_hstack, X),
+    ("dstack", lambda x: F.dstack([x, x]), np_dstack, X),
+    ("array_split", lambda x: F.concat(F.array_split(x, 3, 1), 1), np_array_split, X),
+    ("hsplit", lambda x: F.concat(F.hsplit(x, 4), 1), np_array_split, X),
+    ("diff", lambda x: F.diff(x, axis=1), np_diff, X),
+    ("trapezoid", lambda x: F.trapezoid(x, dx=0.5, axis=1), np_trapezoid, X),
+    ("kron", lambda x: F.kron(x, KRON_B), np_kron, X),
+    ("cross", lambda a: F.cross(a, OTHER_VECTORS), np_cross, VECTORS),
+    ("flipud", F.flipud, lambda x, gy: (np.flipud(x).copy(), np.flipud(gy).copy())[1], X),
+    ("rot90", F.rot90, np_rot90, X),
+    ("meshgrid", lambda v: F.meshgrid(v, COLUMN)[0], np_meshgrid, X[0]),
+    ("fmax", lambda x: F.fmax(x, Y), np_fmax, X),
+    ("nan_to_num", F.nan_to_num, np_nan_to_num, X),
+    ("sinc", F.sinc, np_sinc, X),
+    ("deg2rad", F.deg2rad, np_deg2rad, X),
+    ("svd", lambda x: joined_parts(F.svd(x, full_matrices=False)), np_svd, X),
+    ("eigh", lambda x: joined_parts(F.eigh(x)), np_eigh, SYMMETRIC),
+    ("qr", lambda x: joined_parts(F.qr(x)), np_qr, X),
+    ("pinv", F.pinv, np_pinv, X),
+    ("matrix_power", lambda x: F.matrix_power(x, 3), np_matrix_power, SQUARE),
+    ("norm(nuc)", lambda x: F.norm(x, "nuc"), np_norm_nuc, X),
 ]
 
 

@@ -26,7 +26,13 @@ author = "the minigrad authors"
 copyright = "2026, the minigrad authors"
 release = version = minigrad.__version__
 
-extensions = ["sphinx.ext.autodoc", "sphinx.ext.mathjax", "myst_parser"]
+extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.viewcode", "sphinx.ext.mathjax",
+              "myst_parser"]
+napoleon_google_docstring = False    # NumPy style only: "Parameters" underlined with dashes
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+napoleon_use_ivar = True             # Attributes as a field list (a NamedTuple documents its fields itself)
+highlight_language = "none"          # a docstring's literal blocks are formulas and diagrams, not Python
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build"]
 myst_heading_anchors = 3
@@ -41,7 +47,7 @@ html_show_sourcelink = False
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True,
                            "member-order": "bysource"}
 autodoc_member_order = "bysource"
-autodoc_inherit_docstrings = False
+autodoc_inherit_docstrings = True   # an override without text shows the documented contract of its base
 autoclass_content = "both"
 
 

@@ -15,8 +15,9 @@
 #    the minimum (1, 1) in a handful of steps where gradient descent crawls.
 # 3. **A Hessian-vector product.** H v = d/dw <df/dw, v> costs a few
 #    gradients whatever the size of w, while forming H costs one backward
-#    pass through the gradient's graph per coordinate (hundreds of
-#    gradients' time for n = 100); the lesson checks both give the same
+#    pass through the gradient's graph per coordinate (so its cost grows
+#    with n: the lesson prints how many gradients' time each took at its n,
+#    100, or 30 with `--quick`); the lesson checks both give the same
 #    vector and times them.
 
 # %%
@@ -235,6 +236,9 @@ def main(argv=None):
         report(f"n={n} seconds for {name}", f"{took:.4f}")
     report(f"n={n} hvp / gradient time", times["hvp"] / times["one gradient"], digits=1)
     report(f"n={n} hessian / gradient time", times["full hessian"] / times["one gradient"], digits=1)
+    print(f"at n = {n} the Hessian-vector product took {times['hvp'] / times['one gradient']:.1f} gradients' time, "
+          f"the full Hessian {times['full hessian'] / times['one gradient']:.0f}")
+    _common.quick_note(args, "13_higher_order", ["the full Hessian's cost at n = 100"])
 
 
 # %%

@@ -60,6 +60,14 @@ def report(label, value, digits=4):
     print(f"{label}: {value}", flush=True)
 
 
+def quick_note(args, name, needs_full_run):
+    """With --quick, say plainly which of the lesson's effects its small run
+    cannot show: `needs_full_run` lists them (each a phrase)."""
+    if args.quick:
+        print(f"quick mode: a small run, too small to show {'; '.join(needs_full_run)}. "
+              f"Run `python examples/{name}.py` (without --quick) for those.", flush=True)
+
+
 def in_notebook():
     """Whether this runs in a Jupyter kernel (a lesson opened as a notebook)."""
     return "ipykernel" in sys.modules

@@ -64,12 +64,15 @@ class GradScaler:
         """Nothing to update."""
 
     def get_scale(self):
+        """The loss scale: 1.0, as a disabled scaler's."""
         return 1.0
 
     def is_enabled(self):
+        """False: this scaler never scales."""
         return False
 
     def state_dict(self):
+        """An empty dict: a disabled scaler has no state."""
         return {}
 
     def load_state_dict(self, state_dict):

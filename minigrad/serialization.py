@@ -27,6 +27,7 @@ import numbers
 import os
 import re
 import secrets
+import sys
 import zipfile
 
 import numpy as np
@@ -123,6 +124,9 @@ def save(obj, path):
     old file is kept. A path ending in `.safetensors` writes that format
     (a flat state_dict only; needs the `safetensors` package).
     """
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"save: {os.fspath(path)!r} is a directory; expected the path of a file "
+                                f"to write, such as {os.path.join(path, 'checkpoint.npz')!r}")
     if _is_safetensors(path):
         data = _safetensors_bytes(obj, path)  # errors before any file is made
         _write_atomically(path, lambda f: f.write(data))
@@ -136,7 +140,12 @@ def save(obj, path):
         arrays = {name: _as_saveable(name, value) for name, value in obj.items()}
     elif isinstance(obj, (dict, list, tuple)):
         arrays = {}
-        structure = json.dumps(_encode(obj, (), arrays), allow_nan=True)
+        try:
+            structure = json.dumps(_encode(obj, (), arrays), allow_nan=True)
+        except RecursionError:
+            raise ValueError(f"save: the object for {os.fspath(path)!r} nests dicts, lists and tuples deeper than "
+                             f"Python's recursion limit ({sys.getrecursionlimit()}) lets save write (or a "
+                             "container holds itself); expected a checkpoint of moderate depth") from None
         arrays[_STRUCTURE] = np.frombuffer(structure.encode("utf-8"), dtype=np.uint8)
     else:
         hint = " (use model.state_dict())" if hasattr(obj, "state_dict") else ""
@@ -220,6 +229,9 @@ def load(path):
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"load: no such file: {path!r}")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"load: {path!r} is a directory, not a checkpoint; expected the path of a "
+                                "file written by mg.save (or np.savez)")
     if _is_safetensors(path):
         return _load_safetensors(path)
     with open(path, "rb") as f:
@@ -245,6 +257,11 @@ def load(path):
     try:
         structure = json.loads(arrays.pop(_STRUCTURE).tobytes().decode("utf-8"))
         return _decode(structure, arrays)
+    except RecursionError:
+        raise ValueError(f"load: {path!r}: its {_STRUCTURE} member nests dicts and lists deeper than Python's "
+                         f"recursion limit ({sys.getrecursionlimit()}) lets load read; mg.save refuses to write "
+                         "such a file, so it is damaged or was made otherwise (if you trust it, "
+                         "sys.setrecursionlimit raises the limit)") from None
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise ValueError(f"load: {path!r} has a damaged {_STRUCTURE} member: {e}") from e
 

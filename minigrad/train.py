@@ -33,6 +33,7 @@ class History:
         self.epochs = []
 
     def record(self, epoch, logs):
+        """Append `epoch` and each value of `logs` to its list."""
         self.epochs.append(epoch)
         for name, value in logs.items():
             self.history.setdefault(name, []).append(value)
@@ -121,6 +122,8 @@ class EarlyStopping(Callback):
         self.wait = 0
 
     def improved(self, value):
+        """Whether `value` beats the best so far by more than `min_delta`
+        (lower for mode "min", higher for "max")."""
         if self.mode == "min":
             return value < self.best - self.min_delta
         return value > self.best + self.min_delta

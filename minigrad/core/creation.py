@@ -2,7 +2,8 @@
 `mg.randn(4, requires_grad=True)` ...
 
 Each returns a Variable that requires no grad unless `requires_grad=True`
-(only floating dtypes may), and takes `dtype=`. Floating results are float32
+(only floating dtypes may), and takes `dtype=`. Complex data, values and
+dtypes are a TypeError (see `complex_error`). Floating results are float32
 unless `dtype=` says otherwise. Shapes are given as PyTorch and NumPy users
 write them: `zeros(2, 3)` and `zeros((2, 3))` alike. Random ones draw from
 minigrad's generator (`mg.manual_seed` seeds it).
@@ -12,12 +13,14 @@ import numpy as np
 from ..device import backend
 from ..device import random as rng
 from ..device.dlpack import array_from_dlpack
-from .variable import Variable, shape_args
+from .variable import Variable, complex_error, shape_args
 
 _DEFAULT_FLOAT = np.dtype(np.float32)
 
 
 def _variable(what, data, requires_grad, device=None):
+    if data.dtype.kind == "c":
+        raise complex_error(what, data.dtype)
     if device is not None:  # made on the host, then copied: creation is not a hot path
         data = backend.to_device(data, device)
     if requires_grad and data.dtype.kind not in "fc":
@@ -30,18 +33,33 @@ def _variable(what, data, requires_grad, device=None):
 def _shape(what, shape):
     """zeros(2, 3) and zeros((2, 3)) alike: the shape as a tuple of ints."""
     shape = shape_args(shape)
-    if not all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape):
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape):
         raise TypeError(f"{what}: a shape is non-negative ints, got {tuple(shape)}")
+    negative = [n for n in shape if n < 0]
+    if negative:  # NumPy's class for a negative dimension
+        raise ValueError(f"{what}: a shape is non-negative ints, got {tuple(shape)}: size {negative[0]} is "
+                         "negative")
     return tuple(int(n) for n in shape)
 
 
 def as_dtype(what, dtype):
-    """np.dtype(dtype), or a TypeError naming `what` and the bad dtype."""
+    """np.dtype(dtype), or a TypeError naming `what` and the bad (or complex) dtype."""
     try:
-        return np.dtype(dtype)
+        dtype = np.dtype(dtype)
     except TypeError:
         raise TypeError(f"{what}: dtype {dtype!r} is not a dtype; expected a NumPy dtype such as "
                         "np.float32 or 'float64'") from None
+    if dtype.kind == "c":
+        raise complex_error(what, dtype)
+    return dtype
+
+
+def _real(what, *values):
+    """A TypeError naming `what` if a value (a number, list or array) is
+    complex: a cast to a real dtype would drop its imaginary part silently."""
+    for value in values:
+        if np.iscomplexobj(value):
+            raise complex_error(what, value)
 
 
 def _float_dtype(what, dtype):
@@ -54,6 +72,7 @@ def tensor(data, dtype=None, requires_grad=False, device=None):
     dtype; `dtype=` overrides."""
     if isinstance(data, Variable):
         data = data.data
+    _real("tensor", data)
     if hasattr(data, "shape") and backend.device_of(data) is not backend.CPU:  # a copy on its device
         copy = data.astype(data.dtype if dtype is None else dtype, copy=True)
         return _variable("tensor", copy, requires_grad, device)
@@ -68,8 +87,6 @@ def tensor(data, dtype=None, requires_grad=False, device=None):
             array = array.astype(_DEFAULT_FLOAT)
         elif kind in "iu":
             array = array.astype(np.int64)
-        elif kind == "c":
-            array = array.astype(np.complex64)
     if array.dtype.kind not in "biufc":
         raise TypeError(f"tensor: expected numbers, got {type(data).__name__} of dtype {array.dtype}")
     return _variable("tensor", array, requires_grad, device)
@@ -80,7 +97,7 @@ def from_numpy(array):
     changes the other); requires no grad."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected an ndarray, got {type(array).__name__}")
-    return Variable(array, requires_grad=False)
+    return _variable("from_numpy", array, False)
 
 
 def from_dlpack(obj):
@@ -89,7 +106,7 @@ def from_dlpack(obj):
     a Variable): the same shape, dtype and strides, no copy. Requires no
     grad (call `.requires_grad_()` to make it a leaf that does). See
     minigrad/device/dlpack.py."""
-    return Variable(array_from_dlpack(obj), requires_grad=False)
+    return _variable("from_dlpack", array_from_dlpack(obj), False)
 
 
 def zeros(*shape, dtype=None, requires_grad=False, device=None):
@@ -112,10 +129,11 @@ def empty(*shape, dtype=None, requires_grad=False, device=None):
 
 def _fill_dtype(value, dtype):
     """PyTorch's dtype for full(): bool and int values keep their kind."""
-    if dtype is not None:
-        return as_dtype("full", dtype)
     if not isinstance(value, (bool, int, float, complex, np.number, np.bool_)):
         raise TypeError(f"full: fill_value must be a number, got {type(value).__name__} {value!r}")
+    _real("full", value)
+    if dtype is not None:
+        return as_dtype("full", dtype)
     if isinstance(value, (bool, np.bool_)):
         return np.dtype(bool)
     if isinstance(value, (int, np.integer)):
@@ -135,6 +153,7 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=Non
     arguments are ints, else float32."""
     if stop is None:
         start, stop = 0, start
+    _real("arange", start, stop, step)
     if step == 0:
         raise ValueError(f"arange: step must not be 0, got arange({start}, {stop}, {step})")
     if dtype is None:
@@ -147,12 +166,15 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=Non
 
 def linspace(start, stop, num=50, dtype=None, requires_grad=False, device=None):
     """`num` evenly spaced values from start to stop inclusive (PyTorch's `steps`)."""
+    (num,) = _shape("linspace", (num,))
+    _real("linspace", start, stop)
     return _variable("linspace", np.linspace(start, stop, num).astype(_float_dtype("linspace", dtype)),
                      requires_grad, device)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False, device=None):
     """The (n, m) identity matrix (m defaults to n)."""
+    n, m = _shape("eye", (n, n if m is None else m))
     return _variable("eye", np.eye(n, m, dtype=_float_dtype("eye", dtype)), requires_grad, device)
 
 
@@ -182,6 +204,7 @@ def normal(mean=0.0, std=1.0, size=None, dtype=None, requires_grad=False, device
     of mean and std when None); float32 by default, as `torch.normal`. On
     `device`, or on the device of mean or std."""
     mean, std = _like(mean), _like(std)
+    _real("normal", mean, std)
     if np.any(std < 0):
         raise ValueError(f"normal: std must be >= 0, got {std.min()}")
     size = None if size is None else _shape("normal", size)
@@ -238,6 +261,7 @@ def empty_like(x, dtype=None, requires_grad=False, device=None):
 
 def full_like(x, fill_value, dtype=None, requires_grad=False, device=None):
     """`fill_value` everywhere, of x's shape and (unless `dtype=`) dtype."""
+    _real("full_like", fill_value)
     return _variable("full_like", np.full_like(_like(x), fill_value, dtype=dtype), requires_grad, device)
 
 

@@ -32,7 +32,7 @@ from . import anomaly as _anomaly
 from . import versions
 from ..device import backend
 from .config import Config, no_grad
-from .variable import Variable, constant, numeric_array
+from .variable import Variable, complex_error, constant, numeric_array
 
 _new_object = object.__new__
 
@@ -62,12 +62,18 @@ def _array(y):
 class Function:
     """Base class of every op. See the module docstring."""
 
-    __slots__ = ("inputs", "outputs", "generation", "seq", "saved_versions", "_self_ref", "__weakref__")
+    __slots__ = {"inputs": "The input Variables, as recorded (a tuple).",
+                 "outputs": "Weak references to the output Variables (call one to get the Variable, or None).",
+                 "generation": "One more than the highest generation of the inputs: backward runs the highest first.",
+                 "seq": "The creation number: Functions recorded later have larger ones.",
+                 "saved_versions": "The versions of the saved inputs and outputs at forward, checked by backward.",
+                 "_self_ref": None, "__weakref__": None}
 
     # What backward reads of the data, checked against in-place changes made
     # after forward (core/versions.py): "inputs", "outputs", both, () for an
     # op whose backward needs only shapes, or "each other" for a product of
     # two inputs. Ops narrow it as PyTorch's saves.
+    #: What backward reads of the data: "inputs", "outputs", both, () or "each other".
     saves_for_backward = ("inputs", "outputs")
 
     def __init_subclass__(cls, **kwargs):
@@ -83,6 +89,10 @@ class Function:
             function = cls.__dict__.get(method)
             if isinstance(function, staticmethod):
                 setattr(cls, method, _with_ctx(function.__func__, method, setup))
+        if "forward" in cls.__dict__ and not cls.__module__.startswith("minigrad."):
+            # A Function written outside minigrad may compute anything: its forward
+            # is checked for complex results (minigrad's own make none from real data).
+            cls.forward = _refusing_complex(cls.__dict__["forward"])
 
     def save_for_backward(self, *tensors):
         """PyTorch's `ctx.save_for_backward(...)`, called in forward: keeps
@@ -190,9 +200,15 @@ class Function:
         return y if outputs is None else outputs
 
     def forward(self, *xs):
+        """The value: ndarrays in (one per input), an ndarray or a tuple of
+        ndarrays out (one per output). Every op defines it."""
         raise NotImplementedError(f"{self.name}: forward is not defined")
 
     def backward(self, *gys):
+        """The gradients: given dL/dy for each output (Variables; None for an
+        output that got none), dL/dx for each input, as Variables computed
+        with ops (so backward itself can be differentiated), None for an
+        input that gets no gradient. Every differentiable op defines it."""
         raise NotImplementedError(f"{self.name}: backward is not defined")
 
     def needs_grad(self, i):
@@ -264,6 +280,20 @@ def _with_ctx(function, kind, setup_context=None):
     return method
 
 
+def _refusing_complex(forward):
+    """forward, raising complex_error when it returns a complex array."""
+    def method(self, *xs):
+        ys = forward(self, *xs)
+        for y in ys if type(ys) is tuple else (ys,):
+            if np.iscomplexobj(y):
+                raise complex_error(f"{self.name}: {type(self).__name__}.forward returned complex values", y)
+        return ys
+
+    method.__name__ = forward.__name__
+    method.__doc__ = forward.__doc__
+    return method
+
+
 def as_variable(x):
     """x as a Variable: a Variable as is, anything else (an ndarray, a
     number, a list) as a constant that needs no gradient."""
@@ -293,12 +323,14 @@ def as_variables(inputs, function=None):
 
 
 def _constant(x, like_dtype, name, xp=np):
-    if isinstance(x, (bool, int, float, complex, np.generic)) and not isinstance(x, np.ndarray):
-        if like_dtype is not None and not isinstance(x, complex):
-            return constant(xp.asarray(x, dtype=like_dtype))
-    if type(x) is np.ndarray and x.dtype.kind in "biufc":
+    # Complex numbers and arrays end in numeric_array's TypeError (see complex_error).
+    if like_dtype is not None and isinstance(x, (bool, int, float, np.bool_, np.integer, np.floating)):
+        return constant(xp.asarray(x, dtype=like_dtype))
+    if type(x) is np.ndarray and x.dtype.kind in "biuf":
         return constant(x)
     if backend.device_of(x) is not backend.CPU:
+        if x.dtype.kind == "c":
+            raise complex_error(name, x.dtype)
         return constant(x)
     data = numeric_array(name, x)
     return constant(data if xp is np else xp.asarray(data))

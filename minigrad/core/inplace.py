@@ -53,7 +53,13 @@ def _refuse_leaf(x, what):
 
 
 def _write(what, ufunc, x, other):
-    data = other.data if _is_variable(other) else other
+    if _is_variable(other):
+        data = other.data   # never complex: Variables refuse complex data
+    else:
+        data = other
+        if _is_complex(data):  # NumPy would drop its imaginary part (copy_, fill_) or refuse it (+=)
+            raise TypeError(f"{what}: cannot write a complex value into a Variable of dtype {x.dtype}: "
+                            "complex numbers are not supported by minigrad; write its real part (value.real)")
     try:
         ufunc(x.data, data, out=x.data)
         versions.bump(x)
@@ -61,6 +67,14 @@ def _write(what, ufunc, x, other):
         raise (TypeError if isinstance(e, TypeError) else ValueError)(
             f"{what}: cannot update a Variable of shape {x.shape} and dtype {x.dtype} in place with "
             f"a value of shape {np.shape(data)} and dtype {np.result_type(data)}: {e}") from None
+
+
+def _is_complex(value):
+    """Whether `value` (an array, a number, a list) is complex. An array's
+    dtype is read directly: np.iscomplexobj would cost a fifth of an
+    optimizer's update of a small parameter."""
+    dtype = getattr(value, "dtype", None)
+    return dtype.kind == "c" if dtype is not None else np.iscomplexobj(value)
 
 
 def operator(symbol):

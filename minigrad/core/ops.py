@@ -21,6 +21,11 @@ A declaration names:
                 Variable's class body with `op_method`, core/variable.py)
     functional  True when torch.nn.functional has the op under its name, with
                 the same signature and meaning: minigrad.nn.functional is it
+    math        (forward, derivative): the op's math in LaTeX, e.g.
+                `(r"y = \\tanh x", r"\\frac{\\partial y}{\\partial x} = 1 - y^2")`,
+                which the API reference renders (docs/_docstrings.py) and
+                the pictures read through minigrad.viz.opmath.declared_math
+                (None for an op whose math is only in its classes' docstrings)
 
 and the decorator applies PyTorch's argument names where the function is
 defined: a function that takes `axis`/`keepdims` also takes `dim`/`keepdim`,
@@ -42,15 +47,16 @@ class OpDeclaration:
     """The facts of one public function of minigrad.functions (see the
     module docstring)."""
 
-    __slots__ = ("name", "fn", "functions", "numpy", "scipy", "methods")
+    __slots__ = ("name", "fn", "functions", "numpy", "scipy", "methods", "math")
 
-    def __init__(self, name, fn, functions, numpy, scipy, methods):
+    def __init__(self, name, fn, functions, numpy, scipy, methods, math=None):
         self.name = name
         self.fn = fn
         self.functions = functions
         self.numpy = numpy
         self.scipy = scipy
         self.methods = methods
+        self.math = math
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -69,9 +75,10 @@ torch_functional = {}  # name -> the op's function, for the ops torch.nn.functio
 method_stubs = {}     # method name -> the function in Variable's class body (for its docstring)
 
 
-def declare(*functions, numpy=(), scipy=(), methods=(), functional=False):
+def declare(*functions, numpy=(), scipy=(), methods=(), functional=False, math=None):
     """Declare the decorated public function as an op (see the module
-    docstring). `numpy`, `scipy` and `methods` take one item or a tuple."""
+    docstring). `numpy`, `scipy` and `methods` take one item or a tuple;
+    `math` a pair of LaTeX strings (forward, derivative)."""
     numpy = numpy if isinstance(numpy, tuple) else (numpy,)
     scipy = (scipy,) if isinstance(scipy, str) else tuple(scipy)
     methods = (methods,) if isinstance(methods, str) else tuple(methods)
@@ -104,7 +111,7 @@ def declare(*functions, numpy=(), scipy=(), methods=(), functional=False):
             _document_method(m, fn)
         if functional:
             torch_functional[name] = fn
-        declarations[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods)
+        declarations[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods, math)
         setattr(ops, name, fn)
         return fn
 

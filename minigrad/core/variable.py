@@ -36,8 +36,15 @@ class Variable:
     core/numpy_protocol.py.
     """
 
-    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "_hooks",
-                 "version_counter", "__weakref__")
+    __slots__ = {"data": "The value, an ndarray (a device array on a GPU).",
+                 "name": "The name shown in errors, graphs and the stepper (None: unnamed).",
+                 "grad": "The gradient that backward accumulated, a Variable of the same shape, or None.",
+                 "creator": "The Function that computed this Variable (None for a leaf).",
+                 "generation": "The depth in the graph: backward runs Functions from the highest generation down.",
+                 "requires_grad": "Whether backward computes a gradient for this Variable.",
+                 "_hooks": "The hooks registered with register_hook.",
+                 "version_counter": "Counts the in-place writes to `data` (shared by views; core/versions.py).",
+                 "__weakref__": None}
 
     def __init__(self, data, name=None, requires_grad=True):
         self.version_counter = None
@@ -47,10 +54,12 @@ class Variable:
                 data = data.data
             elif backend.device_of(data) is backend.CPU:
                 data = numeric_array("Variable", data)
-        if data.dtype.kind not in "biufc":
+        if data.dtype.kind not in "biuf":
+            if data.dtype.kind == "c":
+                raise complex_error("Variable", data.dtype)
             raise TypeError(
                 f"Variable: data of dtype {data.dtype} is not numeric; "
-                "expected bool, integer, float or complex values")
+                "expected bool, integer or float values")
         self.data = data
         self.name = name
         self.grad = None
@@ -62,10 +71,12 @@ class Variable:
     # -- array-like attributes ---------------------------------------------
     @property
     def shape(self):
+        """The shape of `data`, a tuple."""
         return self.data.shape
 
     @property
     def ndim(self):
+        """The number of axes of `data`."""
         return self.data.ndim
 
     @property
@@ -77,10 +88,12 @@ class Variable:
 
     @property
     def dtype(self):
+        """The NumPy dtype of `data`."""
         return self.data.dtype
 
     @property
     def T(self):
+        """The transpose (axes reversed), recorded as an op."""
         return ops.transpose(self)
 
     def __len__(self):
@@ -103,6 +116,7 @@ class Variable:
 
     @property
     def is_cuda(self):
+        """Whether `data` lives on a CUDA GPU."""
         return self.device == "cuda"
 
     def __repr__(self):
@@ -122,6 +136,8 @@ class Variable:
         """A new leaf holding a copy of `data`, of x's dtype and device unless
         `dtype`/`device` say otherwise (PyTorch's `new_tensor`)."""
         data = data.data if isinstance(data, Variable) else data
+        if np.iscomplexobj(data):  # before a cast to x's dtype drops the imaginary part
+            raise complex_error("new_tensor", data)
         array = backend.asarray(data, self.data.dtype if dtype is None else dtype, self.data)
         array = backend.to_device(array, device) if device is not None else array
         return Variable(array.copy(), requires_grad=requires_grad)
@@ -372,6 +388,7 @@ class Variable:
     masked_fill = op_method("masked_fill")
     gather = op_method("gather")
     broadcast_to = op_method("broadcast_to")
+    ravel = op_method("ravel")
 
     # -- methods whose arguments differ from their op's ----------------------------
     def reshape(self, *shape):
@@ -470,6 +487,51 @@ class Variable:
     def __rpow__(self, other):
         return ops.pow(other, self)
 
+    def __floordiv__(self, other):
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return ops.remainder(other, self)
+
+    def __and__(self, other):
+        return ops.bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return ops.bitwise_and(other, self)
+
+    def __or__(self, other):
+        return ops.bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return ops.bitwise_or(other, self)
+
+    def __xor__(self, other):
+        return ops.bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return ops.bitwise_xor(other, self)
+
+    def __lshift__(self, other):
+        return ops.left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return ops.left_shift(other, self)
+
+    def __rshift__(self, other):
+        return ops.right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return ops.right_shift(other, self)
+
+    def __invert__(self):
+        return ops.bitwise_not(self)
+
     def __matmul__(self, other):
         return ops.matmul(self, other)
 
@@ -549,10 +611,26 @@ def numeric_array(op, x):
         a = np.asarray(x)
     except ValueError as e:  # ragged nested lists
         raise TypeError(f"{op}: cannot make an array from {_describe(x)}: {e}") from None
-    if a.dtype.kind not in "biufc":
+    if a.dtype.kind not in "biuf":
+        if a.dtype.kind == "c":
+            raise complex_error(op, a.dtype)
         raise TypeError(f"{op}: data of dtype {a.dtype} is not numeric: got {_describe(x)}; expected "
-                        "a Variable, an ndarray or numbers (bool, int, float, complex)")
+                        "a Variable, an ndarray or numbers (bool, int, float)")
     return a
+
+
+def complex_error(what, of):
+    """The TypeError for complex data or a complex dtype (`of`: the dtype,
+    or the data: an array, a number, a list) given to `what`. Libraries
+    differ in how complex numbers are differentiated (PyTorch's conjugate
+    convention, autograd's), and mixing them gives wrong gradients
+    silently, so minigrad refuses them at every entry: Variable(), the
+    creation helpers, casts, and constants mixed into ops."""
+    dtype = of if isinstance(of, np.dtype) else getattr(of, "dtype", None)
+    dtype = np.asarray(of).dtype if dtype is None else dtype
+    return TypeError(f"{what}: complex numbers are not supported by minigrad (got dtype {dtype}); "
+                     "split the data into its real and imaginary parts (z.real, z.imag) and compute with "
+                     "those as two real Variables")
 
 
 def _describe(x):

@@ -26,6 +26,8 @@ class Dataset:
         raise NotImplementedError(f"{type(self).__name__}: __getitem__ is not defined")
 
     def get_batch(self, indices):
+        """The samples at `indices` stacked along a new first axis (a tuple of
+        arrays when samples are tuples)."""
         return stack_samples(self, indices)
 
 

@@ -52,8 +52,9 @@ def standardize(x, mean=None, std=None, axis=0):
     try:
         mean = x.mean(axis=axis, keepdims=True) if mean is None else np.asarray(mean, dtype=x.dtype)
         std = x.std(axis=axis, keepdims=True) if std is None else np.asarray(std, dtype=x.dtype)
-    except (ValueError, IndexError):   # NumPy's AxisError is both
-        raise ValueError(f"standardize: axis {axis} is out of range for x of shape {x.shape}") from None
+    except np.exceptions.AxisError:
+        raise np.exceptions.AxisError(f"standardize: axis {axis} is out of range for x of shape "
+                                      f"{x.shape}") from None
     return (x - mean) / np.where(std > 0, std, 1).astype(x.dtype)
 
 

@@ -1,5 +1,6 @@
 """Sliding-window helpers shared by convolution (conv.py, nn/conv.py) and
-pooling (pooling.py): settings as tuples of ints, one per spatial axis;
+pooling (pooling.py), for any number of spatial axes (1-D inputs are also
+seen as images of height 1): settings as tuples of ints, one per spatial axis;
 padding as (before, after) pairs; the output size and the check that the
 kernel fits; im2col on ndarrays; and 1-D inputs seen as images of height 1.
 
@@ -7,6 +8,9 @@ Apart from `as_image`, plain Python and NumPy, no ops. (The module's
 leading underscore says it is internal to minigrad.functions; its
 functions are public to the modules there.)
 """
+import itertools
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -81,42 +85,52 @@ def padding_and_pad(op, pad, padding):
 
 
 def pad_image(x, pads, value):
-    """x (N, C, H, W) padded by pads ((top, bottom), (left, right)) with
-    `value`; a negative bottom or right pad crops instead."""
-    (top, bottom), (left, right) = pads
-    if not (top or bottom or left or right):
+    """x (N, C, *spatial) padded by pads ((before, after) per spatial axis)
+    with `value`; a negative after-pad crops instead."""
+    if not any(before or after for before, after in pads):
         return x
-    n, c, h, w = x.shape
-    padded = backend.get_array_module(x).full((n, c, h + top + max(bottom, 0), w + left + max(right, 0)),
-                                              value, dtype=x.dtype)
-    padded[:, :, top:top + h, left:left + w] = x
-    return padded[:, :, :h + top + bottom, :w + left + right]
+    spatial = x.shape[2:]
+    padded = backend.get_array_module(x).full(
+        x.shape[:2] + tuple(n + before + max(after, 0) for n, (before, after) in zip(spatial, pads)),
+        value, dtype=x.dtype)
+    padded[(slice(None), slice(None)) + tuple(slice(before, before + n) for n, (before, _) in zip(spatial, pads))] = x
+    return padded[(slice(None), slice(None)) + tuple(slice(0, n + before + after)
+                                                      for n, (before, after) in zip(spatial, pads))]
 
 
-def im2col_array(x, kernel, stride, pads, dilation=(1, 1), pad_value=0):
-    """im2col of the ndarray x (see Im2col in conv.py)."""
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+def window_slices(offset, dilation, stride, out):
+    """The strided slices, one per spatial axis, that pick the cell at kernel
+    offset `offset` of every window (windows start stride apart)."""
+    return tuple(slice(d * i, d * i + s * (o - 1) + 1, s) for i, d, s, o in zip(offset, dilation, stride, out))
+
+
+def im2col_array(x, kernel, stride, pads, dilation=None, pad_value=0):
+    """im2col of the ndarray x (N, C, *spatial) (see Im2col in conv.py):
+    (N, C*prod(kernel), prod(out)), rows ordered (c, kernel offset)."""
+    dilation = dilation or (1,) * len(kernel)
     x = pad_image(x, pads, pad_value)
-    n, c, h, w = x.shape
-    oh = (h - dh * (kh - 1) - 1) // sh + 1
-    ow = (w - dw * (kw - 1) - 1) // sw + 1
+    n, c = x.shape[:2]
+    out = tuple((size - d * (k - 1) - 1) // s + 1 for size, k, s, d in zip(x.shape[2:], kernel, stride, dilation))
+    rows, cols = c * math.prod(kernel), math.prod(out)
     if type(x) is not np.ndarray:
-        # On a device: kh*kw strided slices, stacked (as_strided is NumPy's).
-        patches = np.stack([x[:, :, dh * i:dh * i + sh * (oh - 1) + 1:sh, dw * j:dw * j + sw * (ow - 1) + 1:sw]
-                            for i in range(kh) for j in range(kw)], axis=2)
-        return patches.reshape(n, c * kh * kw, oh * ow)
-    s_n, s_c, s_h, s_w = x.strides
-    # A view: patches[n, c, i, j, p, q] = x[n, c, dh*i + sh*p, dw*j + sw*q];
+        # On a device: one strided slice per kernel offset, stacked (as_strided is NumPy's).
+        everything = (slice(None), slice(None))
+        patches = np.stack([x[everything + window_slices(offset, dilation, stride, out)]
+                            for offset in itertools.product(*map(range, kernel))], axis=2)
+        return patches.reshape(n, rows, cols)
+    strides = x.strides
+    # A view: patches[n, c, *offset, *window] = x[n, c, d*offset + s*window];
     # the reshape below makes the one copy.
-    patches = as_strided(x, (n, c, kh, kw, oh, ow), (s_n, s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw),
-                         writeable=False)
-    return patches.reshape(n, c * kh * kw, oh * ow)
+    patches = as_strided(x, (n, c) + tuple(kernel) + out,
+                         strides[:2] + tuple(st * d for st, d in zip(strides[2:], dilation))
+                         + tuple(st * s for st, s in zip(strides[2:], stride)), writeable=False)
+    return patches.reshape(n, rows, cols)
 
 
 def as_image_geometry(geometry):
     """1-D settings (kernel, stride, pads, dilation, out) as the 2-D ones of
-    an image of height 1; 2-D settings as they are."""
-    if len(geometry[0]) == 2:
+    an image of height 1; 2-D and 3-D settings as they are."""
+    if len(geometry[0]) != 1:
         return geometry
     kernel, stride, pads, dilation, out = geometry
     return (1,) + kernel, (1,) + stride, ((0, 0),) + pads, (1,) + dilation, (1,) + out

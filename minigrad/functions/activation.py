@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core import Function, as_array, as_variable
 from ..core.ops import declare
-from ._axes import normalize_axis
+from ._axes import along_axis, normalize_axis
 from .math import Clip, abs, exp, python_number, special, tanh, where
 from .shape import reshape, split
 
@@ -142,15 +142,30 @@ class GELUTanh(Function):
 
 
 class Softplus(Function):
-    """y = log(1 + exp(x)) (as logaddexp(0, x): no overflow).   dy/dx = sigmoid(x)"""
-    __slots__ = ()
+    """y = log(1 + exp(beta x)) / beta (as logaddexp(0, beta x): no
+    overflow), and y = x where beta x > threshold (PyTorch's).
+    dy/dx = sigmoid(beta x), and 1 where beta x > threshold"""
+    __slots__ = ("beta", "threshold")
+
+    def __init__(self, beta=1, threshold=20):
+        self.beta = beta
+        self.threshold = threshold
 
     def forward(self, x):
-        return np.logaddexp(0, x)
+        bx = x * self.beta if self.beta != 1 else x
+        y = np.logaddexp(0, bx)
+        if self.beta != 1:
+            y /= self.beta
+        return np.where(bx > self.threshold, x, y)
 
     def backward(self, gy):
         (x,) = self.inputs
-        return gy * sigmoid(x)
+        bx = x * self.beta if self.beta != 1 else x
+        linear = bx.data > self.threshold
+        return gy * (where(linear, 1.0, sigmoid(bx)) if linear.any() else sigmoid(bx))
+
+    def settings(self):
+        return {"beta": self.beta, "threshold": self.threshold}
 
 
 class Softmax(Function):
@@ -164,9 +179,9 @@ class Softmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        axis = self.axis = normalize_axis(self.name, self.axis, x.ndim)
-        if not x.size:
-            return np.exp(x)
+        axis = self.axis = along_axis(self.name, self.axis, x.ndim)
+        if not x.size or not x.ndim:  # no element, or one: 1 (NaN where x is infinite, as PyTorch)
+            return np.exp(x - x)
         e = x - np.max(x, axis=axis, keepdims=True)
         np.exp(e, out=e)   # in place: one array for the whole forward
         e /= np.sum(e, axis=axis, keepdims=True)
@@ -216,7 +231,7 @@ class LogSoftmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        axis = self.axis = normalize_axis(self.name, self.axis, x.ndim)
+        axis = self.axis = along_axis(self.name, self.axis, x.ndim)
         m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
         shifted = x - np.where(np.isfinite(m), m, 0).astype(m.dtype, copy=False)
         # (x - m) - log(s), not x - (m + log s): in float32 at large logits
@@ -271,31 +286,36 @@ class Hardswish(Function):
         return gy * where(inside, x * (1 / 3) + 0.5, outside)
 
 
-@declare(Sigmoid, scipy="expit", methods="sigmoid", functional=True)
+@declare(Sigmoid, scipy="expit", methods="sigmoid", functional=True, math=(r"y = \sigma(x) = \frac{1}{1 + e^{-x}}",
+                r"\frac{\partial y}{\partial x} = y\,(1 - y)"))
 def sigmoid(x):
     """The logistic function 1 / (1 + exp(-x)), elementwise."""
     return Sigmoid()(x)
 
 
-@declare(ReLU, methods="relu")
+@declare(ReLU, methods="relu", math=(r"y = \max(x, 0)",
+                r"\frac{\partial y}{\partial x} = [x > 0]"))
 def relu(x):
     """max(x, 0) elementwise; its derivative at 0 is taken as 0."""
     return ReLU()(x)
 
 
-@declare(LeakyReLU)
+@declare(LeakyReLU, math=(r"y = \begin{cases} x & x > 0 \\ \mathit{slope} x & x \le 0 \end{cases}",
+                r"\frac{\partial y}{\partial x} = \begin{cases} 1 & x > 0 \\ \mathit{slope} & x \le 0 \end{cases}"))
 def leaky_relu(x, slope=0.2):
     """x where x > 0, slope * x elsewhere."""
     return LeakyReLU(python_number(slope, "leaky_relu", "slope"))(x)
 
 
-@declare(ELU)
+@declare(ELU, math=(r"y = \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
+                r"\frac{\partial y}{\partial x} = \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}"))
 def elu(x, alpha=1.0):
     """x where x > 0, alpha * (exp(x) - 1) elsewhere."""
     return ELU(python_number(alpha, "elu", "alpha"))(x)
 
 
-@declare(NormalCdf, GELUTanh, functional=True)
+@declare(NormalCdf, GELUTanh, functional=True, math=(r"y = x\,\Phi(x)",
+                r"\frac{\partial y}{\partial x} = \Phi(x) + x\,\varphi(x)"))
 def gelu(x, approximate="none"):
     """x * Phi(x), Phi the standard normal CDF (exact, with erf, as PyTorch's
     default); approximate="tanh" uses PyTorch's tanh approximation."""
@@ -308,44 +328,52 @@ def gelu(x, approximate="none"):
     raise ValueError(f"gelu: approximate={approximate!r} is not supported; expected 'none' or 'tanh'")
 
 
-@declare(Softplus)
-def softplus(x):
-    """log(1 + exp(x)), a smooth relu; computed without overflow."""
-    return Softplus()(x)
+@declare(Softplus, math=(r"y = \frac{1}{\beta}\log(1 + e^{\beta x})",
+                r"\frac{\partial y}{\partial x} = \sigma(\beta x)"))
+def softplus(x, beta=1, threshold=20):
+    """log(1 + exp(beta x)) / beta, a smooth relu (computed without
+    overflow); x itself where beta x > threshold, as PyTorch's."""
+    return Softplus(beta, threshold)(x)
 
 
-@declare(Softmax, methods="softmax")
+@declare(Softmax, methods="softmax", math=(r"y_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
+                r"\frac{\partial y_i}{\partial x_j} = y_i\,([i = j] - y_j)"))
 def softmax(x, axis=-1):
     """exp(x) normalised to sum to 1 along `axis`."""
     return Softmax(axis)(x)
 
 
-@declare(LogSoftmax, methods="log_softmax")
+@declare(LogSoftmax, methods="log_softmax", math=(r"y_i = x_i - \log \sum_j e^{x_j}",
+                r"\frac{\partial y_i}{\partial x_j} = [i = j] - \operatorname{softmax}(x)_j"))
 def log_softmax(x, axis=-1):
     """log(softmax(x, axis)), computed stably as x - logsumexp(x, axis)."""
     return LogSoftmax(axis)(x)
 
 
-@declare(Softmax)
+@declare(Softmax, math=(r"y_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
+                r"\frac{\partial y_i}{\partial x_j} = -y_i\,([i = j] - y_j)"))
 def softmin(x, axis=-1):
     """softmax(-x, axis): weights summing to 1 along `axis` that favour the
     smallest entries (PyTorch's name; its nn.functional door takes dim=)."""
     return Softmax(axis)(-as_variable(x))
 
 
-@declare()
+@declare(math=(r"y = x",
+                r"\frac{\partial y}{\partial x} = 1"))
 def identity(x):
     """x itself (as a Variable): the "no activation" activation."""
     return as_variable(x)
 
 
-@declare(Hardtanh)
+@declare(Hardtanh, math=(r"y = \min(\max(x, 0), 6)",
+                r"\frac{\partial y}{\partial x} = [0 < x < 6]"))
 def relu6(x):
     """min(max(x, 0), 6); its derivative at 0 and 6 is taken as 0 (PyTorch's)."""
     return Hardtanh(0.0, 6.0)(x)
 
 
-@declare(Hardtanh)
+@declare(Hardtanh, math=(r"y = \min(\max(x, \mathit{min\_val}), \mathit{max\_val})",
+                r"\frac{\partial y}{\partial x} = [\mathit{min\_val} < x < \mathit{max\_val}]"))
 def hardtanh(x, min_val=-1.0, max_val=1.0):
     """x limited to [min_val, max_val]; derivative 0 at the kinks (PyTorch's)."""
     min_val, max_val = python_number(min_val, "hardtanh", "min_val"), python_number(max_val, "hardtanh", "max_val")
@@ -354,25 +382,29 @@ def hardtanh(x, min_val=-1.0, max_val=1.0):
     return Hardtanh(min_val, max_val)(x)
 
 
-@declare(Hardsigmoid)
+@declare(Hardsigmoid, math=(r"y = \min(\max(x/6 + 1/2, 0), 1)",
+                r"\frac{\partial y}{\partial x} = \tfrac{1}{6}\,[-3 < x < 3]"))
 def hardsigmoid(x):
     """min(max(x/6 + 1/2, 0), 1), a piecewise-linear sigmoid."""
     return Hardsigmoid()(x)
 
 
-@declare(Hardswish)
+@declare(Hardswish, math=(r"y = x \cdot \min(\max(x + 3, 0), 6) / 6",
+                r"\frac{\partial y}{\partial x} = \begin{cases} 0 & x \le -3 \\ (2x + 3)/6 & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}"))
 def hardswish(x):
     """x * hardsigmoid(x) (MobileNetV3's)."""
     return Hardswish()(x)
 
 
-@declare(Sigmoid)
+@declare(Sigmoid, math=(r"y = x\,\sigma(x)",
+                r"\frac{\partial y}{\partial x} = \sigma(x)\,(1 + x\,(1 - \sigma(x)))"))
 def silu(x):
     """x * sigmoid(x) (also called swish)."""
     return x * sigmoid(x)
 
 
-@declare(Softplus)
+@declare(Softplus, math=(r"y = x \tanh(\operatorname{softplus}(x))",
+                r"\frac{\partial y}{\partial x} = \tanh(s) + x\,\sigma(x)\,(1 - \tanh^2(s)),\quad s = \operatorname{softplus}(x)"))
 def mish(x):
     """x * tanh(softplus(x))."""
     return x * tanh(softplus(x))
@@ -382,14 +414,16 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@declare(ELU)
+@declare(ELU, math=(r"y = \lambda \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
+                r"\frac{\partial y}{\partial x} = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}"))
 def selu(x):
     """scale * elu(x, alpha) with the self-normalising constants
     alpha = 1.6733, scale = 1.0507 (PyTorch's)."""
     return elu(x, _SELU_ALPHA) * _SELU_SCALE
 
 
-@declare(ELU)
+@declare(ELU, math=(r"y = \max(0, x) + \min(0, \alpha (e^{x/\alpha} - 1))",
+                r"\frac{\partial y}{\partial x} = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}"))
 def celu(x, alpha=1.0):
     """max(0, x) + min(0, alpha (exp(x/alpha) - 1)) = alpha elu(x/alpha); alpha != 0."""
     alpha = python_number(alpha, "celu", "alpha")
@@ -398,19 +432,22 @@ def celu(x, alpha=1.0):
     return elu(x) if alpha == 1 else elu(x / alpha) * alpha
 
 
-@declare(functional=True)
+@declare(functional=True, math=(r"y = \frac{x}{1 + |x|}",
+                r"\frac{\partial y}{\partial x} = \frac{1}{(1 + |x|)^2}"))
 def softsign(x):
     """x / (1 + |x|)."""
     return x / (abs(x) + 1)
 
 
-@declare(Softplus, scipy="log_expit", functional=True)
+@declare(Softplus, scipy="log_expit", functional=True, math=(r"y = \log \sigma(x) = -\log(1 + e^{-x})",
+                r"\frac{\partial y}{\partial x} = 1 - \sigma(x)"))
 def logsigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
     return -softplus(-x)
 
 
-@declare(Sigmoid, functional=True)
+@declare(Sigmoid, functional=True, math=(r"y = a \cdot \sigma(b),\quad [a, b] = \operatorname{split}(x)",
+                r"\frac{\partial y}{\partial a} = \sigma(b),\quad \frac{\partial y}{\partial b} = a\,\sigma(b)(1 - \sigma(b))"))
 def glu(x, axis=-1):
     """The gated linear unit a * sigmoid(b), where a and b are the first and
     second halves of x along `axis` (its size must be even); the output has
@@ -424,7 +461,8 @@ def glu(x, axis=-1):
     return first * sigmoid(second)
 
 
-@declare(functional=True)
+@declare(functional=True, math=(r"y = \begin{cases} x & x > 0 \\ w x & x \le 0 \end{cases}",
+                r"\frac{\partial y}{\partial x} = \begin{cases} 1 & x > 0 \\ w & x \le 0 \end{cases},\quad \frac{\partial y}{\partial w} = \min(x, 0)"))
 def prelu(x, weight):
     """x where x > 0, weight * x elsewhere, with a learnt slope: `weight`
     holds 1 slope, or one per channel (axis 1 of x, as PyTorch's)."""
@@ -450,14 +488,16 @@ def _lambd(op, lambd):
     return lambd
 
 
-@declare(functional=True)
+@declare(functional=True, math=(r"y = x - \tanh x",
+                r"\frac{\partial y}{\partial x} = \tanh^2 x"))
 def tanhshrink(x):
     """x - tanh(x), as PyTorch's."""
     x = as_variable(x)
     return x - tanh(x)
 
 
-@declare(functional=True)
+@declare(functional=True, math=(r"y = \begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda \\ 0 & \text{else} \end{cases}",
+                r"\frac{\partial y}{\partial x} = [\,|x| > \lambda\,]"))
 def softshrink(x, lambd=0.5):
     """x - lambd where x > lambd, x + lambd where x < -lambd, 0 between, as
     PyTorch's."""
@@ -465,14 +505,16 @@ def softshrink(x, lambd=0.5):
     return where(x.data > lambd, x - lambd, where(x.data < -lambd, x + lambd, x * 0))
 
 
-@declare(functional=True)
+@declare(functional=True, math=(r"y = \begin{cases} x & |x| > \lambda \\ 0 & \text{else} \end{cases}",
+                r"\frac{\partial y}{\partial x} = [\,|x| > \lambda\,]"))
 def hardshrink(x, lambd=0.5):
     """x where |x| > lambd, 0 elsewhere, as PyTorch's."""
     lambd, x = _lambd("hardshrink", lambd), as_variable(x)
     return where((x.data > lambd) | (x.data < -lambd), x, x * 0)
 
 
-@declare()
+@declare(math=(r"y = \begin{cases} x & x > t \\ v & \text{else} \end{cases}",
+                r"\frac{\partial y}{\partial x} = [x > t]"))
 def threshold(x, threshold, value):
     """x where x > threshold, `value` elsewhere, as PyTorch's F.threshold
     (minigrad.nn.functional's takes its inplace= too)."""

@@ -2,15 +2,17 @@
 
 A Python scalar operand gets its own one-input op (`AddConstant`, ...):
 no gradient is computed for a constant, and the scalar stays weak, so
-float32 stays float32.
+float32 stays float32. A complex number is not such a scalar: it takes the
+path of arrays, which refuses it (complex numbers are not supported).
 """
 import numpy as np
 
-from ..core import Function
+from ..device import backend
+from ..core import Function, as_variable
 from ..core.ops import declare
 from .math import log, where
 
-_SCALARS = (int, float, complex, bool)
+_SCALARS = (int, float, bool)
 
 
 def _is_scalar(x):
@@ -166,6 +168,32 @@ class RDivConstant(Function):
         return {"c": self.c}
 
 
+class RoundedDiv(Function):
+    """y = floor(a / b) or trunc(a / b), div's rounding_mode "floor" or
+    "trunc" (integers stay integers).   dy/da = dy/db = 0 (piecewise
+    constant, as PyTorch's div with a rounding mode)"""
+    __slots__ = ("rounding_mode",)
+
+    def __init__(self, rounding_mode):
+        self.rounding_mode = rounding_mode
+
+    def forward(self, a, b):
+        if self.rounding_mode == "floor":
+            return np.floor_divide(a, b)
+        if np.result_type(a, b).kind in "biu":  # integer division rounded towards 0
+            return np.sign(a) * np.sign(b) * np.floor_divide(np.abs(a), np.abs(b))
+        return np.trunc(np.true_divide(a, b))
+
+    saves_for_backward = ()
+
+    def backward(self, gy):
+        zero = as_variable(backend.get_array_module(gy.data).zeros(gy.shape, dtype=gy.dtype))
+        return zero, zero
+
+    def settings(self):
+        return {"rounding_mode": self.rounding_mode}
+
+
 class Neg(Function):
     """y = -x.   dy/dx = -1"""
     __slots__ = ()
@@ -256,7 +284,8 @@ class RPowConstant(Function):
         return {"c": self.c}
 
 
-@declare(AddConstant, Add, numpy=np.add)
+@declare(AddConstant, Add, numpy=np.add, math=(r"y = a + b",
+                r"\frac{\partial y}{\partial a} = 1,\quad \frac{\partial y}{\partial b} = 1"))
 def add(a, b):
     """a + b, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -266,7 +295,8 @@ def add(a, b):
     return Add()(a, b)
 
 
-@declare(AddConstant, RSubConstant, Sub, numpy=np.subtract)
+@declare(AddConstant, RSubConstant, Sub, numpy=np.subtract, math=(r"y = a - b",
+                r"\frac{\partial y}{\partial a} = 1,\quad \frac{\partial y}{\partial b} = -1"))
 def sub(a, b):
     """a - b, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -276,7 +306,8 @@ def sub(a, b):
     return Sub()(a, b)
 
 
-@declare(MulConstant, Mul, numpy=np.multiply)
+@declare(MulConstant, Mul, numpy=np.multiply, math=(r"y = a \cdot b",
+                r"\frac{\partial y}{\partial a} = b,\quad \frac{\partial y}{\partial b} = a"))
 def mul(a, b):
     """a * b, elementwise, broadcasting as NumPy."""
     if _is_scalar(b):
@@ -286,9 +317,19 @@ def mul(a, b):
     return Mul()(a, b)
 
 
-@declare(DivConstant, RDivConstant, Div, numpy=np.divide)
-def div(a, b):
-    """a / b, elementwise, broadcasting as NumPy."""
+ROUNDING_MODES = (None, "trunc", "floor")
+
+
+@declare(DivConstant, RDivConstant, Div, RoundedDiv, numpy=np.divide, math=(r"y = a / b",
+                r"\frac{\partial y}{\partial a} = \frac{1}{b},\quad \frac{\partial y}{\partial b} = -\frac{a}{b^2}"))
+def div(a, b, rounding_mode=None):
+    """a / b, elementwise, broadcasting as NumPy. rounding_mode (PyTorch's)
+    "trunc" rounds the quotient towards 0, "floor" down (integers stay
+    integers; zero gradient)."""
+    if rounding_mode is not None:
+        if rounding_mode not in ROUNDING_MODES:
+            raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+        return RoundedDiv(rounding_mode)(a, b)
     if _is_scalar(b):
         return DivConstant(b)(a)
     if _is_scalar(a):
@@ -296,17 +337,27 @@ def div(a, b):
     return Div()(a, b)
 
 
-@declare(Neg, numpy=np.negative)
+@declare(RoundedDiv, numpy=np.floor_divide, math=(r"y = \lfloor a / b \rfloor",
+                r"\text{no gradient (a step function)}"))
+def floor_divide(a, b):
+    """a / b rounded down, elementwise (NumPy's floor_divide, Python's and
+    PyTorch's //); integers stay integers; zero gradient."""
+    return RoundedDiv("floor")(a, b)
+
+
+@declare(Neg, numpy=np.negative, math=(r"y = -x",
+                r"\frac{\partial y}{\partial x} = -1"))
 def neg(x):
     """-x."""
     return Neg()(x)
 
 
-@declare(PowConstant, RPowConstant, Pow, numpy=np.power, methods="pow")
+@declare(PowConstant, RPowConstant, Pow, numpy=np.power, methods="pow", math=(r"y = a^b",
+                r"\frac{\partial y}{\partial a} = b\,a^{b-1},\quad \frac{\partial y}{\partial b} = a^b \ln a"))
 def pow(a, b):
     """a ** b, elementwise. A Python-number exponent is a constant."""
     if _is_scalar(b):
         return PowConstant(b)(a)
-    if _is_scalar(a) and not isinstance(a, complex) and a > 0:
+    if _is_scalar(a) and a > 0:
         return RPowConstant(a)(b)
     return Pow()(a, b)

@@ -96,6 +96,8 @@ def to(x, *args, dtype=None, device=None, copy=False):
     back to x's device and dtype. Returns x itself when nothing changes
     (unless copy=True)."""
     device, dtype = backend.to_arguments("to", args, device, dtype)
+    if dtype is not None:
+        dtype = as_dtype("to", dtype)  # (no complex dtype)
     y = x
     if device is not None:
         if copy or device is not backend.device_of(x.data):

@@ -28,6 +28,9 @@ and reductions, is differentiable to any order.
 (before, after) per axis: pooling's ceil_mode pads more after, and
 conv_transpose2d's output_padding pads less.
 """
+import itertools
+import math
+
 import numpy as np
 
 from ..device import backend
@@ -35,7 +38,7 @@ from ..core import Function, is_grad_enabled, as_variable
 from ..core.ops import declare
 from ..core.variable import constant
 from ._window import (as_image, as_image_geometry, check_fits, conv_pads, im2col_array, ints, out_size,
-                      padding_and_pad, pair)
+                      padding_and_pad, pair, window_slices)
 from .linalg import matmul
 from .reduction import sum as reduce_sum
 from .reorder import swapaxes
@@ -96,23 +99,23 @@ class Col2im(Function):
         self.dilation = dilation
 
     def forward(self, cols):
-        (kh, kw), (sh, sw), (dh, dw) = self.kernel, self.stride, self.dilation
-        ((top, bottom), (left, right)), (n, c, h, w) = self.pads, self.x_shape
-        oh = out_size(h, kh, sh, (top, bottom), dh)
-        ow = out_size(w, kw, sw, (left, right), dw)
-        expected = (n, c * kh * kw, oh * ow)
+        n, c, spatial = self.x_shape[0], self.x_shape[1], self.x_shape[2:]
+        out = tuple(out_size(size, k, st, p, d)
+                    for size, k, st, p, d in zip(spatial, self.kernel, self.stride, self.pads, self.dilation))
+        expected = (n, c * math.prod(self.kernel), math.prod(out))
         if cols.shape != expected:
             raise ValueError(f"col2im: cols has shape {cols.shape} but an image of shape {self.x_shape} "
                              f"with kernel {self.kernel}, stride {self.stride}, pad {self.pads}, "
                              f"dilation {self.dilation} gives columns of shape {expected}")
-        patches = cols.reshape(n, c, kh, kw, oh, ow)
-        x = backend.get_array_module(cols).zeros((n, c, h + top + max(bottom, 0), w + left + max(right, 0)),
-                                                 dtype=cols.dtype)
-        # kh*kw strided additions; within one (i, j) the target pixels are distinct.
-        for i in range(kh):
-            for j in range(kw):
-                x[:, :, dh * i:dh * i + sh * (oh - 1) + 1:sh, dw * j:dw * j + sw * (ow - 1) + 1:sw] += patches[:, :, i, j]
-        return x[:, :, top:top + h, left:left + w]
+        patches = cols.reshape((n, c) + self.kernel + out)
+        x = backend.get_array_module(cols).zeros(
+            (n, c) + tuple(size + before + max(after, 0) for size, (before, after) in zip(spatial, self.pads)),
+            dtype=cols.dtype)
+        # One strided addition per kernel offset; within one offset the target pixels are distinct.
+        everything = (slice(None), slice(None))
+        for offset in itertools.product(*map(range, self.kernel)):
+            x[everything + window_slices(offset, self.dilation, self.stride, out)] += patches[everything + offset]
+        return x[everything + tuple(slice(before, before + size) for size, (before, _) in zip(spatial, self.pads))]
 
     saves_for_backward = ()
 
@@ -209,10 +212,10 @@ def _check_groups(op, groups, x_shape, W_shape, in_axis):
 
 
 def _conv_operands(op, x, W, in_axis, ndim):
-    """x and W as Variables of `ndim` dimensions ((N, C, H, W) or (N, C, L))."""
-    layout = "(N, C, H, W)" if ndim == 4 else "(N, C, L)"
+    """x and W as Variables of `ndim` dimensions ((N, C, L), (N, C, H, W) or (N, C, D, H, W))."""
+    layout = {3: "(N, C, L)", 4: "(N, C, H, W)", 5: "(N, C, D, H, W)"}[ndim]
     w_layout = ("(out, in/groups, " if in_axis == 1 else "(in, out/groups, ") + \
-        ("kh, kw)" if ndim == 4 else "k)")
+        {3: "k)", 4: "kh, kw)", 5: "kd, kh, kw)"}[ndim]
     x, W = as_variable(x), as_variable(W)
     if x.ndim != ndim:
         raise ValueError(f"{op}: x must be {ndim}-D {layout}, got shape {x.shape}")
@@ -254,66 +257,320 @@ class Conv2d(Function):
     def forward(self, x, W, b=None):
         cols = self.cols = im2col_array(x, self.kernel, self.stride, self.pads, self.dilation)
         n, groups, out_channels = x.shape[0], self.groups, W.shape[0]
-        oh, ow = (out_size(s, k, st, p, d) for s, k, st, p, d in
-                  zip(x.shape[2:], self.kernel, self.stride, self.pads, self.dilation))
+        out = tuple(out_size(s, k, st, p, d) for s, k, st, p, d in
+                    zip(x.shape[2:], self.kernel, self.stride, self.pads, self.dilation))
         if groups == 1:
             y = np.matmul(W.reshape(out_channels, -1), cols)
         else:  # one batched product over the group axis
             per_group = cols.shape[1] // groups  # (not -1: N may be 0)
-            y = np.matmul(W.reshape(groups, out_channels // groups, per_group), cols.reshape(n, groups, per_group, oh * ow))
-        y = y.reshape(n, out_channels, oh * ow)
+            y = np.matmul(W.reshape(groups, out_channels // groups, per_group),
+                          cols.reshape(n, groups, per_group, cols.shape[2]))
+        y = y.reshape(n, out_channels, cols.shape[2])
         if b is not None:
             if np.result_type(y, b) == y.dtype:
                 y += b[:, None]  # y is a fresh array: add in place
             else:
                 y = y + b[:, None]
-        return y.reshape(n, out_channels, oh, ow)
+        return y.reshape((n, out_channels) + out)
 
     def backward(self, gy):
         x, W = self.inputs[0], self.inputs[1]
-        n, out_channels, oh, ow = gy.shape
+        n, out_channels = gy.shape[:2]
+        spatial_axes = tuple(range(2, gy.ndim))
+        length = math.prod(gy.shape[2:])
         groups = self.groups
         group = (groups,) if groups > 1 else ()  # no group axis for an ordinary convolution
         per_group = W.size // out_channels
         Wg = reshape(W, group + (out_channels // groups, per_group))
-        gyg = reshape(gy, (n,) + group + (out_channels // groups, oh * ow))
+        gyg = reshape(gy, (n,) + group + (out_channels // groups, length))
         gx = gW = None
         if self.needs_grad(0):
             WgT = swapaxes(Wg, -2, -1)
             # One filter per group (depthwise): the product is an outer
             # product, and a broadcast multiply does it 3x faster than matmul.
             gcols = WgT * gyg if Wg.shape[-2] == 1 else matmul(WgT, gyg)
-            gcols = reshape(gcols, (n, per_group * groups, oh * ow))
+            gcols = reshape(gcols, (n, per_group * groups, length))
             gx = Col2im(x.shape, self.kernel, self.stride, self.pads, self.dilation)(gcols)
         if self.needs_grad(1):
             if is_grad_enabled() and x.requires_grad:  # recording: gW must depend on x
                 cols = Im2col(self.kernel, self.stride, self.pads, self.dilation)(x)
             else:
                 cols = constant(self.cols)
-            cols = reshape(cols, (n,) + group + (per_group, oh * ow))
+            cols = reshape(cols, (n,) + group + (per_group, length))
             gW = reshape(reduce_sum(matmul(gyg, swapaxes(cols, -2, -1)), axis=0), W.shape)
         if len(self.inputs) == 2:
             return gx, gW
-        return gx, gW, reduce_sum(gy, axis=(0, 2, 3)) if self.needs_grad(2) else None
+        return gx, gW, reduce_sum(gy, axis=(0,) + spatial_axes) if self.needs_grad(2) else None
 
     def settings(self):
         return {"kernel_size": self.kernel, "stride": self.stride, "pad": self.pads, "dilation": self.dilation,
                 "groups": self.groups}
 
 
+class Conv3d(Conv2d):
+    """y[n, g] = W[g] @ cols[n, g] + b, reshaped to (N, O, od, oh, ow): as
+    Conv2d, with cols = im2col(x) over kd x kh x kw windows of x
+    (N, C, D, H, W), K = C/G*kd*kh*kw, L = od*oh*ow.
+
+        gx = col2im(W[g]^T @ gy[n, g])      gW[g] = sum_n gy[n, g] @ cols[n, g]^T
+        gb = sum of gy over n, od, oh, ow
+    """
+    __slots__ = ()
+
+
+# -- depthwise convolution: one filter (or `multiplier` filters) per channel ----------
+#
+# With groups == C each output channel sees one input channel, so the K = kh*kw
+# products per pixel are too few for a matrix product. Instead the image is
+# padded once into planes (Hp, Wp), laid end to end in one flat buffer; tap
+# (i, j) is then the whole buffer shifted by dh*i*Wp + dw*j, and
+#
+#     y_flat[n, c, m, l] = sum over taps k of W[c, m, k] * buffer[(n, c, l) + shift_k]
+#
+# for l = p*Wp + q: K multiply-adds over contiguous arrays (NumPy's fastest
+# loops). Positions with p >= oh or q >= ow are scratch: dropped from y, and
+# zero in the gradients laid out the same way. Stride 1 only (a strided
+# depthwise convolution takes the grouped path).
+
+class _Planes:
+    """The flat layout of padded (N, C, Hp, Wp) planes and the taps' shifts."""
+    __slots__ = ("shape", "pads", "plane", "taps")
+
+    def __init__(self, x_shape, pads, kernel, dilation):
+        n, c, h, w = x_shape
+        (top, bottom), (left, right) = pads
+        self.shape = (n, c, h + top + bottom, w + left + right)
+        self.pads = pads
+        self.plane = self.shape[2] * self.shape[3]
+        self.taps = [dilation[0] * i * self.shape[3] + dilation[1] * j
+                     for i in range(kernel[0]) for j in range(kernel[1])]
+
+    def buffer(self, xp, dtype):
+        """Zeros for every plane plus the largest shift (the last taps of
+        scratch positions read past the last plane), and its (N, C, Hp, Wp) view."""
+        n, c, hp, wp = self.shape
+        flat = xp.zeros(n * c * self.plane + self.taps[-1], dtype=dtype)
+        return flat, flat[:n * c * self.plane].reshape(self.shape)
+
+    def padded(self, x, dtype):
+        """x placed inside zero padding, as a flat buffer."""
+        flat, planes = self.buffer(backend.get_array_module(x), dtype)
+        (top, _), (left, _) = self.pads
+        planes[:, :, top:top + x.shape[2], left:left + x.shape[3]] = x
+        return flat
+
+    def shifted(self, flat, k):
+        """The buffer shifted by tap k, as (N, C, 1, Hp*Wp) planes (contiguous)."""
+        n, c = self.shape[:2]
+        start = self.taps[k]
+        return flat[start:start + n * c * self.plane].reshape(n, c, 1, self.plane)
+
+    def grid(self, g, multiplier):
+        """g (N, C*M, oh, ow) laid on the planes: (N, C, M, Hp*Wp), zero outside."""
+        n, c, hp, wp = self.shape
+        oh, ow = g.shape[2:]
+        grid = backend.get_array_module(g).zeros((n, c, multiplier, hp, wp), dtype=g.dtype)
+        grid[..., :oh, :ow] = g.reshape(n, c, multiplier, oh, ow)
+        return grid.reshape(n, c, multiplier, self.plane)
+
+
+def _weight_plane(W, k, plane):
+    """W[:, :, k] (C, M) repeated along a plane: (C, M, plane), so that the
+    product with a shifted buffer runs as one contiguous loop."""
+    return backend.get_array_module(W).repeat(W[:, :, k, None], plane, axis=2)
+
+
+def _depthwise_array(flat, W, layout, out):
+    """y (N, C*M, oh, ow) (a view) of x laid out as `flat` (layout.padded)
+    and W (C, M, kh*kw)."""
+    n, c = layout.shape[:2]
+    y = tmp = None
+    for k in range(len(layout.taps)):
+        term = np.multiply(layout.shifted(flat, k), _weight_plane(W, k, layout.plane), out=tmp)
+        if y is None:
+            y, tmp = term, backend.get_array_module(flat).empty_like(term)
+        else:
+            y += term
+    oh, ow = out
+    return y.reshape(n, c * W.shape[1], layout.shape[2], layout.shape[3])[:, :, :oh, :ow]
+
+
+def _depthwise_grad_x_array(grid, W, layout):
+    """gx (N, C, H, W) = the adjoint of _depthwise_array in x, for gy laid
+    out as `grid` (layout.grid) and W (C, M, kh*kw)."""
+    xp = backend.get_array_module(grid)
+    flat, planes = layout.buffer(xp, grid.dtype)
+    tmp = xp.empty(grid.shape[:2] + (1, layout.plane), dtype=grid.dtype)
+    for k in range(len(layout.taps)):
+        if W.shape[1] == 1:
+            np.multiply(grid, _weight_plane(W, k, layout.plane), out=tmp)
+        else:
+            xp.einsum("ncml,cm->ncl", grid, W[:, :, k], out=tmp[:, :, 0])
+        target = layout.shifted(flat, k)
+        np.add(target, tmp, out=target)
+    (top, bottom), (left, right) = layout.pads
+    return planes[:, :, top:layout.shape[2] - bottom, left:layout.shape[3] - right].copy()
+
+
+def _depthwise_grad_w_array(flat, grid, layout, W_shape):
+    """gW (C*M, 1, kh, kw) = the adjoint of _depthwise_array in W, for x
+    laid out as `flat` and gy as `grid`."""
+    c, multiplier = grid.shape[1:3]
+    gW = backend.get_array_module(flat).empty((c, multiplier, len(layout.taps)), dtype=grid.dtype)
+    for k in range(len(layout.taps)):
+        gW[:, :, k] = np.einsum("ncml,ncl->cm", grid, layout.shifted(flat, k)[:, :, 0])
+    return gW.reshape(W_shape)
+
+
+class _Depthwise(Function):
+    """The geometry the three depthwise Functions share (stride 1; C input
+    channels), and the inputs already laid out on the planes (`laid_out`:
+    input index -> array), which a backward hands on so that x is padded
+    and gy spread once per step."""
+    __slots__ = ("kernel", "pads", "dilation", "channels", "laid_out")
+
+    def __init__(self, kernel, pads, dilation, channels, laid_out=None):
+        self.kernel = kernel
+        self.pads = pads
+        self.dilation = dilation
+        self.channels = channels
+        self.laid_out = laid_out or {}
+
+    def geometry(self):
+        return self.kernel, self.pads, self.dilation, self.channels
+
+    def layout(self, x_shape):
+        return _Planes(x_shape, self.pads, self.kernel, self.dilation)
+
+    def x_shape(self, gy):
+        """x's shape for an output gradient gy (stride 1)."""
+        (top, bottom), (left, right) = self.pads
+        n, _, oh, ow = gy.shape
+        return (n, self.channels, oh - top - bottom + self.dilation[0] * (self.kernel[0] - 1),
+                ow - left - right + self.dilation[1] * (self.kernel[1] - 1))
+
+    def take_laid_out(self):
+        """The inputs laid out before this call, once: a Function called
+        again (copied before its forward) lays its new inputs out anew."""
+        laid_out, self.laid_out = self.laid_out, {}
+        return laid_out
+
+    @staticmethod
+    def padded(laid_out, i, x, layout, dtype):
+        """Input i (an image x) padded into the flat buffer, or as laid out before."""
+        flat = laid_out.get(i)
+        return flat if flat is not None and flat.dtype == dtype else layout.padded(x, dtype)
+
+    def grid(self, laid_out, i, gy, layout, dtype):
+        """Input i (an output gradient gy) spread on the planes, or as laid out before."""
+        grid = laid_out.get(i)
+        if grid is not None and grid.dtype == dtype:
+            return grid
+        return layout.grid(gy.astype(dtype, copy=False), gy.shape[1] // self.channels)
+
+    def weights(self, W, dtype):
+        """W (C*M, 1, kh, kw) as (C, M, kh*kw)."""
+        return W.astype(dtype, copy=False).reshape(self.channels, W.shape[0] // self.channels, -1)
+
+    def settings(self):
+        return {"kernel_size": self.kernel, "pad": self.pads, "dilation": self.dilation, "channels": self.channels}
+
+
+class DepthwiseConv2d(_Depthwise):
+    """y[n, c*M + m, p, q] = sum_{i,j} W[c*M + m, 0, i, j] xpad[n, c, p + dh*i, q + dw*j] + b
+    (groups == C channels, M filters each, stride 1): K = kh*kw shifted
+    multiply-adds.
+
+        gx = DepthwiseConv2dGradX(gy, W)     gW = DepthwiseConv2dGradW(x, gy)
+        gb = sum of gy over n, p, q
+    """
+    __slots__ = ()
+
+    def forward(self, x, W, b=None):
+        dtype = np.result_type(x, W)
+        layout = self.layout(x.shape)
+        flat = layout.padded(x, dtype)
+        self.laid_out = {0: flat}  # kept for gW
+        out = (layout.shape[2] - self.dilation[0] * (self.kernel[0] - 1),
+               layout.shape[3] - self.dilation[1] * (self.kernel[1] - 1))
+        y = _depthwise_array(flat, self.weights(W, dtype), layout, out)
+        # Dropping the scratch positions is the one copy; the bias rides along.
+        return y.copy() if b is None else y + b[:, None, None]
+
+    def backward(self, gy):
+        x, W = self.inputs[0], self.inputs[1]
+        dtype = np.result_type(x.dtype, W.dtype, gy.dtype)
+        grid = self.grid({}, None, gy.data, self.layout(x.shape), dtype)
+        gx = DepthwiseConv2dGradX(*self.geometry(), {0: grid})(gy, W) if self.needs_grad(0) else None
+        gW = DepthwiseConv2dGradW(*self.geometry(), {0: self.laid_out[0], 1: grid})(x, gy) \
+            if self.needs_grad(1) else None
+        if len(self.inputs) == 2:
+            return gx, gW
+        return gx, gW, reduce_sum(gy, axis=(0, 2, 3)) if self.needs_grad(2) else None
+
+
+class DepthwiseConv2dGradX(_Depthwise):
+    """gx = the adjoint of the depthwise convolution in x:
+    gx[n, c, h, w] = sum over m, i, j of W[c*M + m, 0, i, j] gy[n, c*M + m, h - dh*i + top, w - dw*j + left].
+    Linear in gy and in W:   g_gy = DepthwiseConv2d(ggx, W),  g_W = DepthwiseConv2dGradW(ggx, gy)"""
+    __slots__ = ()
+
+    def forward(self, gy, W):
+        dtype = np.result_type(gy, W)
+        layout = self.layout(self.x_shape(gy))
+        return _depthwise_grad_x_array(self.grid(self.take_laid_out(), 0, gy, layout, dtype), self.weights(W, dtype),
+                                       layout)
+
+    def backward(self, ggx):
+        gy, W = self.inputs
+        g_gy = DepthwiseConv2d(*self.geometry())(ggx, W) if self.needs_grad(0) else None
+        g_W = DepthwiseConv2dGradW(*self.geometry())(ggx, gy) if self.needs_grad(1) else None
+        return g_gy, g_W
+
+
+class DepthwiseConv2dGradW(_Depthwise):
+    """gW = the adjoint of the depthwise convolution in W:
+    gW[c*M + m, 0, i, j] = sum over n, p, q of gy[n, c*M + m, p, q] xpad[n, c, p + dh*i, q + dw*j].
+    Linear in x and in gy:   g_x = DepthwiseConv2dGradX(gy, ggW),  g_gy = DepthwiseConv2d(x, ggW)"""
+    __slots__ = ()
+
+    def forward(self, x, gy):
+        dtype = np.result_type(x, gy)
+        layout = self.layout(x.shape)
+        laid_out = self.take_laid_out()
+        return _depthwise_grad_w_array(self.padded(laid_out, 0, x, layout, dtype),
+                                       self.grid(laid_out, 1, gy, layout, dtype), layout, (gy.shape[1], 1) + self.kernel)
+
+    def backward(self, ggW):
+        x, gy = self.inputs
+        g_x = DepthwiseConv2dGradX(*self.geometry())(gy, ggW) if self.needs_grad(0) else None
+        g_gy = DepthwiseConv2d(*self.geometry())(x, ggW) if self.needs_grad(1) else None
+        return g_x, g_gy
+
+
 def _conv(op, x, W, b, stride, pad, dilation, groups):
-    """conv1d or conv2d of Variables x and W of matching dimensions: 1-D
-    runs as 2-D on images of height 1."""
+    """conv1d, conv2d or conv3d of Variables x and W of matching dimensions:
+    1-D runs as 2-D on images of height 1."""
     groups = _check_groups(op, groups, x.shape, W.shape, in_axis=1)
     _check_bias(op, b, W.shape[0])
     geometry = _geometry(op, x.shape, W.shape[2:], stride, pad, dilation)
     kernel, stride, pads, dilation, out = as_image_geometry(geometry)
-    conv = Conv2d(kernel, stride, pads, dilation, groups)
+    if len(kernel) == 3:
+        conv = Conv3d(kernel, stride, pads, dilation, groups)
+    elif groups == x.shape[1] > 1 and stride == (1, 1) and type(x.data) is np.ndarray:
+        # depthwise on the host: shifted multiply-adds, no im2col
+        conv = DepthwiseConv2d(kernel, pads, dilation, groups)
+    else:
+        conv = Conv2d(kernel, stride, pads, dilation, groups)
     y = conv(as_image(x), as_image(W)) if b is None else conv(as_image(x), as_image(W), b)
     return reshape(y, y.shape[:2] + geometry[4])
 
 
-@declare(Conv2d, functional=True)
+@declare(Conv2d, DepthwiseConv2d, DepthwiseConv2dGradX, DepthwiseConv2dGradW, functional=True, math=(r"y_{n,o,i,j} = b_o + \sum_{c,u,v} W_{o,c,u,v}\,x_{n,c,\,s i + u,\,s j + v}"
+                        r"\quad(\text{a correlation; one group, no dilation})",
+                r"\bar W = \text{correlation of } x \text{ with } \bar y,\quad "
+                r"\bar x = \text{full correlation of } \bar y \text{ with the flipped } W,\quad "
+                r"\bar b_o = \textstyle\sum_{n,i,j} \bar y_{n,o,i,j}"))
 def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """2-D convolution (cross-correlation, as PyTorch): x (N, C, H, W),
     W (O, C/groups, kh, kw), b (O,) or None -> y (N, O, oh, ow) with
@@ -326,7 +583,7 @@ def conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     return _conv("conv2d", x, W, b, stride, pad, dilation, groups)
 
 
-@declare(Conv2d, functional=True)
+@declare(Conv2d, DepthwiseConv2d, DepthwiseConv2dGradX, DepthwiseConv2dGradW, functional=True)
 def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
     """1-D convolution (cross-correlation, as PyTorch): x (N, C, L),
     W (O, C/groups, k), b (O,) or None -> y (N, O, L') with
@@ -335,6 +592,18 @@ def conv1d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None)
     pad = padding_and_pad("conv1d", pad, padding)
     x, W = _conv_operands("conv1d", x, W, in_axis=1, ndim=3)
     return _conv("conv1d", x, W, b, stride, pad, dilation, groups)
+
+
+@declare(Conv3d, functional=True)
+def conv3d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1, *, padding=None):
+    """3-D convolution (cross-correlation, as PyTorch): x (N, C, D, H, W),
+    W (O, C/groups, kd, kh, kw), b (O,) or None -> y (N, O, od, oh, ow)
+    with od = (D + 2*pad - dilation*(kd - 1) - 1) // stride + 1, likewise
+    oh and ow. stride, pad (or `padding`) and dilation: int or (d, h, w);
+    pad may also be "valid" or "same" (as conv2d)."""
+    pad = padding_and_pad("conv3d", pad, padding)
+    x, W = _conv_operands("conv3d", x, W, in_axis=1, ndim=5)
+    return _conv("conv3d", x, W, b, stride, pad, dilation, groups)
 
 
 @declare(Col2im, functional=True)

@@ -14,7 +14,7 @@ from ..core import Function, Variable
 from ..core.ops import declare
 from ._axes import normalize_axis, shape_of
 from .math import where
-from .shape import GetItem, GetItemGrad, get_item, pad, transpose
+from .shape import GetItem, GetItemGrad, get_item, pad, reshape, transpose
 
 
 def index_array(op, index, name="index"):
@@ -136,7 +136,7 @@ def _torch_index(op, shape, axis, index, other=None):
         if i > n:
             raise ValueError(f"{op}: index of shape {index.shape} is larger than src of shape {other} "
                              f"along axis {d}")
-    n = shape[axis]
+    n = shape[axis] if ndim else 1  # a 0-d x: one element along axis 0 (or -1), as PyTorch's
     if index.size and (index.min() < 0 or index.max() >= n):
         raise IndexError(f"{op}: index values from {index.min()} to {index.max()} are out of range "
                          f"for axis {axis} of size {n} (shape {shape}); expected 0 <= index < {n}")
@@ -157,6 +157,8 @@ def gather(x, axis, index):
     x on the other axes; y has index's shape."""
     shape = shape_of(x)
     index, axis = _torch_index("gather", shape, axis, index)
+    if not shape:  # 0-d x and index: x itself, gathered as an array of one element
+        return reshape(TakeAlongAxis(0, index.reshape(1))(reshape(x, (1,))), ())
     cropped = tuple(n if d == axis else i for d, (i, n) in enumerate(zip(index.shape, shape)))
     return TakeAlongAxis(axis, index)(_crop(x, cropped))
 
@@ -168,6 +170,8 @@ def scatter_add(x, axis, index, src):
     Only src[:index.shape] is used. y has x's shape."""
     shape = shape_of(x)
     index, axis = _torch_index("scatter_add", shape, axis, index, shape_of(src))
+    if not shape:  # 0-d x, index and src: as arrays of one element
+        return reshape(scatter_add(reshape(x, (1,)), 0, index.reshape(1), reshape(src, (1,))), ())
     target = tuple(n if d == axis else i for d, (i, n) in enumerate(zip(index.shape, shape)))
     added = PutAlongAxis(axis, index, target)(_crop(src, index.shape))
     if target != tuple(shape):

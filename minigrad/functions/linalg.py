@@ -4,11 +4,13 @@ import math
 import numpy as np
 
 from ..device import backend
-from ..core import Function, Variable, as_array
+from ..core import Config, Function, Variable, as_array
+from ..core.variable import constant
 from ..core.ops import declare
 from ._axes import normalize_axis
-from .reorder import swapaxes
-from .shape import GetItemGrad, broadcast_to, reshape, sum_to, transpose
+from .math import where
+from .reorder import moveaxis, swapaxes
+from .shape import GetItemGrad, broadcast_to, concat, expand_dims, reshape, sum_to, transpose
 
 
 def _check_matmul(a_shape, b_shape):
@@ -61,7 +63,8 @@ class MatMul(Function):
         return ga, gb
 
 
-@declare(MatMul, numpy=np.matmul)
+@declare(MatMul, numpy=np.matmul, math=(r"y = a\,b",
+                r"\bar a = \bar y\,b^\top,\quad \bar b = a^\top\,\bar y\quad(\bar v = \partial L / \partial v)"))
 def matmul(a, b):
     """a @ b as np.matmul: batched and broadcasting."""
     return MatMul()(a, b)
@@ -104,7 +107,8 @@ class Linear(Function):
         return gx, gW, sum_to(gy, (W.shape[0],)) if self.needs_grad(2) else None
 
 
-@declare(Linear, functional=True)
+@declare(Linear, functional=True, math=(r"y = x\,W^\top + b",
+                r"\bar x = \bar y\,W,\quad \bar W = \bar y^\top x,\quad \bar b = \textstyle\sum_n \bar y_n"))
 def linear(x, W, b=None):
     """x @ W.T + b: the affine map of a fully connected layer. W has shape
     (out_features, in_features) as nn.Linear stores it; x has its features
@@ -205,26 +209,60 @@ class Einsum(Function):
         full = tuple(sizes[c] for c in letters)
         if g.shape != full:  # ... and along axes where the others broadcast a length 1
             g = broadcast_to(g, full)
+        own = dict(zip(part, x.shape))  # x_k's own lengths: 1 where it was broadcast
+        broadcast = tuple(i for i, c in enumerate(letters) if own[c] == 1 and sizes[c] != 1)
+        if broadcast:  # summed back to length 1
+            g = g.sum(axis=broadcast, keepdims=True)
         if len(letters) != len(part):  # a repeated letter: x_k's diagonal
             position = {c: i for i, c in enumerate(letters)}
             xp = backend.get_array_module(g.data)
-            index = tuple(xp.arange(sizes[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
+            index = tuple(xp.arange(own[c]).reshape([-1 if i == position[c] else 1 for i in range(len(letters))])
                           for c in part)
             return GetItemGrad(index, x.shape)(g)
-        broadcast = tuple(i for i, (c, n) in enumerate(zip(part, x.shape)) if n == 1 and sizes[c] != 1)
-        return g.sum(axis=broadcast, keepdims=True) if broadcast else g
+        return g
 
     def settings(self):
         return {"subscripts": ",".join(self.ins) + "->" + self.out}
+
+
+def _sublists_to_subscripts(args):
+    """NumPy's sublist form einsum(a, [0, 1], b, [1, 2], [0, 2]) as
+    (subscripts 'ab,bc->ac', operands): axis numbers become letters,
+    Ellipsis becomes '...'; a trailing odd list is the output."""
+    output = args[-1] if len(args) % 2 else None
+    pairs = args[:-1] if len(args) % 2 else args
+    operands, sublists = list(pairs[0::2]), list(pairs[1::2])
+
+    def letters(sublist):
+        if not isinstance(sublist, (list, tuple)):
+            raise TypeError(f"einsum: expected subscripts as a string ('ij,jk->ik') or sublists of axis numbers "
+                            f"(einsum(a, [0, 1], b, [1, 2], [0, 2])), got {type(sublist).__name__} where a sublist "
+                            "should be")
+        out = ""
+        for v in sublist:
+            if v is Ellipsis:
+                out += "..."
+            elif isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 0 <= v < len(_LETTERS):
+                out += _LETTERS[v]
+            else:
+                raise ValueError(f"einsum: sublist entry {v!r} in {list(sublist)} is not valid; expected ints "
+                                 f"0..{len(_LETTERS) - 1} or Ellipsis")
+        return out
+
+    subscripts = ",".join(letters(s) for s in sublists)
+    if output is not None:
+        subscripts += "->" + letters(output)
+    return subscripts, operands
 
 
 @declare(Einsum, numpy=np.einsum)
 def einsum(subscripts, *operands):
     """np.einsum(subscripts, *operands), differentiable: explicit ('ij,jk->ik')
     or implicit ('ij,jk') output, '...' for broadcast axes, repeated letters
-    for diagonals ('ii->i')."""
+    for diagonals ('ii->i'); also NumPy's sublist form, axis numbers in
+    lists after each operand: einsum(a, [0, 1], b, [1, 2], [0, 2])."""
     if not isinstance(subscripts, str):
-        raise TypeError(f"einsum: subscripts must be a string such as 'ij,jk->ik', got {subscripts!r}")
+        subscripts, operands = _sublists_to_subscripts((subscripts,) + operands)
     ins, out = _parse_einsum(subscripts, [_shape(x) for x in operands])
     return Einsum(ins, out)(*operands)
 
@@ -424,3 +462,343 @@ def cholesky(x):
     symmetric positive-definite matrix on the last two axes, as
     np.linalg.cholesky. The gradient is symmetrised, as PyTorch's."""
     return Cholesky()(x)
+
+
+# -- decompositions (batched over leading axes, as NumPy's) -----------------------
+#
+# Their backward passes are written with the decomposition's own outputs as
+# Variables, so they differentiate again. An output the caller did not keep
+# (S alone, for a norm) is the array forward kept, as a constant, when the
+# backward builds no graph; when it does (create_graph=True), it is
+# recomputed as a new node of the graph, never read as a constant.
+
+def _outputs_of(fn):
+    """The output Variables of a decomposition Function (see above); its
+    forward keeps its arrays in `fn.results`."""
+    outputs = tuple(ref() for ref in fn.outputs)
+    if all(y is not None for y in outputs):
+        return outputs
+    if not Config.enable_backprop:
+        return tuple(constant(a) if y is None else y for y, a in zip(outputs, fn.results))
+    return tuple(fn(*fn.inputs))
+
+
+def _check_matrices(op, x):
+    if x.ndim < 2:
+        raise ValueError(f"{op}: expected matrices (shape (..., m, n)), got shape {x.shape}")
+
+
+def _inverse_gaps(op, values, what):
+    """F[..., i, j] = 1 / (values_j - values_i) off the diagonal, 0 on it,
+    built with ops; a clear error where two values are equal (the
+    gradient through the vectors is not defined there; PyTorch gives NaN)."""
+    gaps = expand_dims(values, -2) - expand_dims(values, -1)
+    off = ~backend.get_array_module(values.data).eye(values.shape[-1], dtype=bool)
+    if (gaps.data[..., off] == 0).any():
+        raise ValueError(
+            f"{op}: the gradient through the {what[0]} is not defined where {what[1]} repeat (PyTorch gives NaN); "
+            f"here {what[1]} are {np.round(values.data, 6).tolist()}. Differentiate a function of the "
+            f"{what[1]} alone, or make them distinct")
+    return where(off, 1 / where(off, gaps, 1.0), 0.0)
+
+
+def _skew(x):
+    return x - swapaxes(x, -2, -1)
+
+
+class SVD(Function):
+    """A = U diag(S) Vh, S descending, as np.linalg.svd (reduced: k = min(m, n)
+    columns of U and rows of Vh; `full` adds the rest of the two bases).
+    With V = Vh^T, gV = gVh^T, F_ij = 1 / (s_j**2 - s_i**2) (0 for i = j),
+    J = F * (U^T gU - gU^T U) and K = F * (V^T gV - gV^T V):
+
+        gA = U (J S + diag(gS) + S K) Vh
+             + (I - U U^T) gU S^-1 Vh + U S^-1 gV^T (I - V V^T)
+
+    Through U and Vh it needs distinct singular values (and nonzero ones when
+    m != n); the extra columns of the full bases get no gradient (as PyTorch's)."""
+    __slots__ = ("full", "hermitian", "results")
+
+    def __init__(self, full=False, hermitian=False):
+        self.full = full
+        self.hermitian = hermitian
+
+    def forward(self, a):
+        _check_matrices("svd", a)
+        self.results = tuple(np.linalg.svd(a, full_matrices=self.full, hermitian=self.hermitian))
+        return self.results
+
+    def backward(self, gu, gs, gvh):
+        U, S, Vh = _outputs_of(self)
+        m, n = U.shape[-2], Vh.shape[-1]
+        k = S.shape[-1]
+        if self.full:   # only the first k columns of U, rows of Vh are the decomposition's
+            U, Vh = U[..., :, :k], Vh[..., :k, :]
+            gu = None if gu is None else gu[..., :, :k]
+            gvh = None if gvh is None else gvh[..., :k, :]
+        xp = backend.get_array_module(S.data)
+        middle = 0.0 if gs is None else expand_dims(gs, -1) * xp.eye(k, dtype=gs.dtype)
+        extra = 0.0
+        if gu is not None or gvh is not None:
+            F = _inverse_gaps("svd", S * S, ("singular vectors U and Vh", "singular values"))
+            zero = (m != n) and (S.data == 0).any()
+            if zero and ((gu is not None and m > n) or (gvh is not None and n > m)):
+                raise ValueError(f"svd: the gradient through U and Vh of a matrix of shape {U.shape[:-2] + (m, n)} "
+                                 "is not defined where a singular value is 0 (PyTorch gives NaN); differentiate "
+                                 "a function of S alone")
+            if gu is not None:
+                middle = middle + (F * _skew(matmul(swapaxes(U, -2, -1), gu))) * expand_dims(S, -2)
+                if m > n:   # the part of gU outside U's columns
+                    outside = gu - matmul(U, matmul(swapaxes(U, -2, -1), gu))
+                    extra = extra + matmul(outside / expand_dims(S, -2), Vh)
+            if gvh is not None:
+                gv = swapaxes(gvh, -2, -1)
+                middle = middle + expand_dims(S, -1) * (F * _skew(matmul(Vh, gv)))
+                if n > m:   # the part of gV outside V's columns
+                    outside = gvh - matmul(matmul(gvh, swapaxes(Vh, -2, -1)), Vh)
+                    extra = extra + matmul(U / expand_dims(S, -2), outside)
+        return matmul(U, matmul(middle, Vh)) + extra
+
+    def settings(self):
+        return {"full_matrices": self.full, "hermitian": self.hermitian}
+
+
+class Eigh(Function):
+    """A = V diag(w) V^T for symmetric A, eigenvalues w ascending, as
+    np.linalg.eigh (which reads one triangle of A, `UPLO`). With
+    F_ij = 1 / (w_j - w_i) (0 for i = j) and X = V^T gV:
+
+        gA = V (diag(gw) + F * (X - X^T) / 2) V^T      (symmetric, as PyTorch's)
+
+    Through V it needs distinct eigenvalues."""
+    __slots__ = ("uplo", "results")
+
+    def __init__(self, uplo="L"):
+        self.uplo = uplo
+
+    def forward(self, a):
+        _check_square("eigh", a)
+        self.results = tuple(np.linalg.eigh(a, UPLO=self.uplo))
+        return self.results
+
+    def backward(self, gw, gv):
+        w, V = _outputs_of(self)
+        n = w.shape[-1]
+        xp = backend.get_array_module(w.data)
+        middle = 0.0 if gw is None else expand_dims(gw, -1) * xp.eye(n, dtype=gw.dtype)
+        if gv is not None:
+            F = _inverse_gaps("eigh", w, ("eigenvectors", "eigenvalues"))
+            middle = middle + F * _skew(matmul(swapaxes(V, -2, -1), gv)) * 0.5
+        return matmul(V, matmul(middle, swapaxes(V, -2, -1)))
+
+    def settings(self):
+        return {"UPLO": self.uplo}
+
+
+def _copy_lower_to_upper(m):
+    """The symmetric matrix with m's lower triangle (diagonal included)."""
+    n = m.shape[-1]
+    xp = backend.get_array_module(m.data)
+    below = m * xp.tril(xp.ones((n, n), dtype=m.dtype), -1)
+    return below + swapaxes(below, -2, -1) + m * xp.eye(n, dtype=m.dtype)
+
+
+def _qr_square_backward(Q, R, gq, gr):
+    """gA for A = QR with R square (m >= n): with M = R gR^T - gQ^T Q,
+    gA = (gQ + Q copyltu(M)) R^-T (copyltu: M's lower triangle mirrored)."""
+    M = matmul(R, swapaxes(gr, -2, -1)) - matmul(swapaxes(gq, -2, -1), Q)
+    B = gq + matmul(Q, _copy_lower_to_upper(M))
+    return swapaxes(solve(R, swapaxes(B, -2, -1)), -2, -1)
+
+
+class QR(Function):
+    """A = Q R, Q with orthonormal columns, R upper triangular, as
+    np.linalg.qr(mode="reduced") (k = min(m, n)). For m >= n, with
+    M = R gR^T - gQ^T Q:   gA = (gQ + Q copyltu(M)) R^-T   (copyltu mirrors
+    M's lower triangle). For m < n, A = [X Y] with X = Q R_1 square:
+    gY = Q gR_2 and gX is the square case with gQ + Y gR_2^T (PyTorch's)."""
+    __slots__ = ("complete", "results")
+
+    def __init__(self, complete=False):
+        self.complete = complete
+
+    def forward(self, a):
+        _check_matrices("qr", a)
+        self.results = tuple(np.linalg.qr(a, mode="complete" if self.complete else "reduced"))
+        return self.results
+
+    def backward(self, gq, gr):
+        Q, R = _outputs_of(self)
+        m, n = self.inputs[0].shape[-2:]
+        if self.complete and m > n:
+            raise ValueError(f"qr: mode='complete' of a matrix of shape {self.inputs[0].shape} (more rows than "
+                             "columns) is not differentiable: Q's extra columns are any basis; use mode='reduced'")
+        gq = Q * 0.0 if gq is None else gq
+        gr = R * 0.0 if gr is None else gr
+        if m >= n:
+            return _qr_square_backward(Q, R, gq, gr)
+        Y = self.inputs[0][..., :, m:]
+        gr_y = gr[..., :, m:]
+        gx = _qr_square_backward(Q, R[..., :, :m], gq + matmul(Y, swapaxes(gr_y, -2, -1)), gr[..., :, :m])
+        return concat([gx, matmul(Q, gr_y)], -1)
+
+    def settings(self):
+        return {"mode": "complete" if self.complete else "reduced"}
+
+
+class Pinv(Function):
+    """P = pinv(A), the Moore-Penrose pseudo-inverse (m x n -> n x m), as
+    np.linalg.pinv (singular values below the cut-off count as 0). At
+    constant rank (as PyTorch's):
+        gA = -P^T gP P^T + (I - A P) gP^T P P^T + P^T P gP^T (I - P A)"""
+    __slots__ = ("options",)
+
+    def __init__(self, options):
+        self.options = options
+
+    def forward(self, a):
+        _check_matrices("pinv", a)
+        return np.linalg.pinv(a, **self.options)
+
+    def backward(self, gp):
+        (A,) = self.inputs
+        P = self.output_variable()
+        Pt, gPt = swapaxes(P, -2, -1), swapaxes(gp, -2, -1)
+        ga = -matmul(Pt, matmul(gp, Pt))
+        T = matmul(gPt, matmul(P, Pt))
+        ga = ga + T - matmul(A, matmul(P, T))
+        W = matmul(matmul(Pt, P), gPt)
+        return ga + W - matmul(matmul(W, P), A)
+
+    def settings(self):
+        return dict(self.options)
+
+
+@declare(SVD, numpy=np.linalg.svd)
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """The singular value decomposition a = U @ (S[..., None] * Vh), as
+    np.linalg.svd: (U, S, Vh), or S alone when compute_uv is False. The
+    gradient is PyTorch's: through U and Vh it needs distinct singular values
+    (a clear error otherwise), and the extra columns of full_matrices get none."""
+    if not compute_uv:
+        return SVD(False, hermitian)(a)[1]
+    return tuple(SVD(bool(full_matrices), hermitian)(a))
+
+
+@declare(Eigh, numpy=np.linalg.eigh)
+def eigh(a, UPLO="L"):
+    """Eigenvalues (ascending) and eigenvectors (columns) of symmetric
+    matrices, as np.linalg.eigh, which reads the lower (UPLO "L") or upper
+    triangle. The gradient is PyTorch's, for a symmetric a; through the
+    eigenvectors it needs distinct eigenvalues (a clear error otherwise)."""
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"eigh: UPLO={UPLO!r}; expected 'L' or 'U'")
+    return tuple(Eigh(UPLO)(a))
+
+
+@declare(QR, numpy=np.linalg.qr)
+def qr(a, mode="reduced"):
+    """The QR decomposition a = Q @ R, as np.linalg.qr: mode "reduced" (Q
+    (..., m, k), R (..., k, n), k = min(m, n)) or "complete" gives (Q, R);
+    mode "r" gives R alone. The gradient is PyTorch's."""
+    if mode not in ("reduced", "complete", "r"):
+        raise ValueError(f"qr: mode={mode!r} is not supported; expected 'reduced', 'complete' or 'r'")
+    if mode == "r":
+        return QR()(a)[1]
+    return tuple(QR(mode == "complete")(a))
+
+
+@declare(Pinv, numpy=np.linalg.pinv)
+def pinv(a, rcond=None, hermitian=False, *, rtol=None):
+    """The Moore-Penrose pseudo-inverse of each matrix on the last two axes,
+    as np.linalg.pinv (singular values below rcond (or rtol) times the
+    largest count as 0). Differentiable where the rank does not change."""
+    options = {"hermitian": hermitian}
+    if rcond is not None:
+        options["rcond"] = rcond
+    if rtol is not None:
+        options["rtol"] = rtol
+    return Pinv(options)(a)
+
+
+@declare(MatMul, Inv, numpy=np.linalg.matrix_power)
+def matrix_power(a, n):
+    """a raised to the integer power n by repeated matrix products, as
+    np.linalg.matrix_power: n = 0 gives the identity (no gradient), n < 0
+    the power of inv(a)."""
+    shape = _shape(a)
+    if len(shape) < 2 or shape[-1] != shape[-2]:
+        raise ValueError(f"matrix_power: expected square matrices (shape (..., n, n)), got shape {tuple(shape)}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"matrix_power: the exponent n={n!r} must be an int")
+    if n == 0:
+        data = as_array(a)
+        xp = backend.get_array_module(data)
+        return Variable(xp.broadcast_to(xp.eye(shape[-1], dtype=data.dtype), shape).copy(), requires_grad=False)
+    if n < 0:
+        a, n = inv(a), -int(n)
+    result, square = None, a
+    while True:   # binary powers: a**13 = a**8 a**4 a
+        if n & 1:
+            result = square if result is None else matmul(result, square)
+        n >>= 1
+        if not n:
+            return result
+        square = matmul(square, square)
+
+
+@declare(Einsum, numpy=np.kron)
+def kron(a, b):
+    """The Kronecker product, as np.kron: blocks a[i, j] * b, so the result
+    has shape a.shape * b.shape (the shorter shape padded with leading 1s).
+    An einsum giving a's and b's axes interleaved (a_0 b_0 a_1 b_1 ...),
+    reshaped; its gradients are einsums too."""
+    sa, sb = tuple(_shape(a)), tuple(_shape(b))
+    ndim = max(len(sa), len(sb))
+    letters_a, letters_b = _LETTERS[:ndim], _LETTERS[ndim:2 * ndim]
+    a = reshape(a, (1,) * (ndim - len(sa)) + sa)
+    b = reshape(b, (1,) * (ndim - len(sb)) + sb)
+    spread = Einsum([letters_a, letters_b], "".join(p + q for p, q in zip(letters_a, letters_b)))(a, b)
+    return reshape(spread, tuple(p * q for p, q in zip(a.shape, b.shape)))
+
+
+class Cross(Function):
+    """c = a x b, the cross product of 3-vectors along the last axis (a and
+    b broadcast over the others): c = (a1 b2 - a2 b1, a2 b0 - a0 b2, a0 b1 - a1 b0).
+    ga = b x gc,   gb = gc x a"""
+    __slots__ = ()
+
+    def forward(self, a, b):
+        return np.cross(a, b)
+
+    saves_for_backward = ("each other",)
+
+    def backward(self, gc):
+        a, b = self.inputs
+        return (Cross()(b, gc) if self.needs_grad(0) else None,
+                Cross()(gc, a) if self.needs_grad(1) else None)
+
+
+@declare(Cross, numpy=np.cross)
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """The cross product of 3-vectors along the given axes (a and b broadcast
+    over the others), as np.cross. `axis` sets all three axes."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    sa, sb = tuple(_shape(a)), tuple(_shape(b))
+    if not sa or not sb:
+        raise ValueError(f"cross: shapes {sa} and {sb}: expected arrays of 3-vectors, not 0-d")
+    axisa, axisb = normalize_axis("cross", axisa, len(sa)), normalize_axis("cross", axisb, len(sb))
+    a = a if axisa == len(sa) - 1 else moveaxis(a, axisa, -1)
+    b = b if axisb == len(sb) - 1 else moveaxis(b, axisb, -1)
+    a_shape, b_shape = sa[:axisa] + sa[axisa + 1:] + (sa[axisa],), sb[:axisb] + sb[axisb + 1:] + (sb[axisb],)
+    if a_shape[-1] != 3 or b_shape[-1] != 3:
+        raise ValueError(f"cross: shapes {sa} and {sb} have {a_shape[-1]} and {b_shape[-1]} elements along the "
+                         "vector axes; expected 3 (for 2-vectors write a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0])")
+    try:
+        batch = np.broadcast_shapes(a_shape[:-1], b_shape[:-1])
+    except ValueError:
+        raise ValueError(f"cross: shapes {sa} and {sb} do not broadcast outside the vector axes") from None
+    c = Cross()(a, b)
+    axisc = normalize_axis("cross", axisc, len(batch) + 1)
+    return c if axisc == len(batch) else moveaxis(c, -1, axisc)

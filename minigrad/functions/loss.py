@@ -108,7 +108,7 @@ def _squared_error(op, y, t, reduction):
     return _reduce(op, d * d, reduction)
 
 
-@declare(functional=True)
+@declare(functional=True, math=(r"L = \frac{1}{N}\sum_i (y_i - t_i)^2", r"\frac{\partial L}{\partial y_i} = \frac{2\,(y_i - t_i)}{N}"))
 def mse_loss(y, t, *, reduction="mean"):
     """(y - t)**2 per element, reduced (PyTorch's mse_loss); y and t of the
     same shape."""
@@ -474,7 +474,10 @@ def cross_entropy(logits, target, weight=None, *, ignore_index=-100, reduction="
     return _cross_entropy("cross_entropy", logits, target, weight, ignore_index, reduction, label_smoothing)
 
 
-@declare(SoftmaxCrossEntropy)
+@declare(SoftmaxCrossEntropy, math=(r"L = -\frac{1}{N}\sum_n \log \operatorname{softmax}(z_n)_{t_n}",
+                r"\frac{\partial L}{\partial z_n} = \frac{\operatorname{softmax}(z_n) - \operatorname{onehot}(t_n)}{N}"
+                r"\quad(t_n \text{ integer labels, which get no gradient; for probabilities } t_n"
+                r"\text{ replaces the one-hot})"))
 def softmax_cross_entropy(logits, t, *, reduction="mean"):
     """cross_entropy without weights, ignore_index or label smoothing:
     mean over positions of -log softmax(logits) at the label (or

@@ -218,55 +218,64 @@ class Minimum(Function):
                 (gy * _tie_weights(-b.data, -a.data, gy.dtype)) if self.needs_grad(1) else None)
 
 
-@declare(Exp, numpy=np.exp, methods="exp")
+@declare(Exp, numpy=np.exp, methods="exp", math=(r"y = e^x",
+                r"\frac{\partial y}{\partial x} = y"))
 def exp(x):
     """e ** x."""
     return Exp()(x)
 
 
-@declare(Log, numpy=np.log, methods="log")
+@declare(Log, numpy=np.log, methods="log", math=(r"y = \ln x",
+                r"\frac{\partial y}{\partial x} = \frac{1}{x}"))
 def log(x):
     """Natural logarithm."""
     return Log()(x)
 
 
-@declare(Sqrt, numpy=np.sqrt, methods="sqrt")
+@declare(Sqrt, numpy=np.sqrt, methods="sqrt", math=(r"y = \sqrt{x}",
+                r"\frac{\partial y}{\partial x} = \frac{1}{2y}"))
 def sqrt(x):
     """Square root."""
     return Sqrt()(x)
 
 
-@declare(Sin, numpy=np.sin, methods="sin")
+@declare(Sin, numpy=np.sin, methods="sin", math=(r"y = \sin x",
+                r"\frac{\partial y}{\partial x} = \cos x"))
 def sin(x):
     """Sine (radians)."""
     return Sin()(x)
 
 
-@declare(Cos, numpy=np.cos, methods="cos")
+@declare(Cos, numpy=np.cos, methods="cos", math=(r"y = \cos x",
+                r"\frac{\partial y}{\partial x} = -\sin x"))
 def cos(x):
     """Cosine (radians)."""
     return Cos()(x)
 
 
-@declare(Tan, numpy=np.tan)
+@declare(Tan, numpy=np.tan, math=(r"y = \tan x",
+                r"\frac{\partial y}{\partial x} = 1 + y^2"))
 def tan(x):
     """Tangent (radians)."""
     return Tan()(x)
 
 
-@declare(Tanh, numpy=np.tanh, methods="tanh", functional=True)
+@declare(Tanh, numpy=np.tanh, methods="tanh", functional=True, math=(r"y = \tanh x",
+                r"\frac{\partial y}{\partial x} = 1 - y^2"))
 def tanh(x):
     """Hyperbolic tangent."""
     return Tanh()(x)
 
 
-@declare(Abs, numpy=(np.absolute, np.fabs), methods="abs")
+@declare(Abs, numpy=(np.absolute, np.fabs), methods="abs", math=(r"y = |x|",
+                r"\frac{\partial y}{\partial x} = \operatorname{sign}(x)"))
 def abs(x):
     """Absolute value; its derivative at 0 is taken as 0."""
     return Abs()(x)
 
 
-@declare(Clip, numpy=np.clip)
+@declare(Clip, numpy=np.clip, math=(r"y = \min(\max(x, lo), hi)",
+                r"\frac{\partial y}{\partial x} = [lo \le x \le hi]"))
 def clip(x, lo, hi):
     """x limited to [lo, hi] (either may be None); hi wherever lo > hi."""
     lo = python_number(lo, "clip", "lo", none_ok=True)
@@ -282,7 +291,8 @@ def clip(x, lo, hi):
     return Clip(lo, hi)(x)
 
 
-@declare(Where, numpy=np.where)
+@declare(Where, numpy=np.where, math=(r"y = \begin{cases} a & c \\ b & \lnot c \end{cases}",
+                r"\frac{\partial y}{\partial a} = [c],\quad \frac{\partial y}{\partial b} = [\lnot c]"))
 def where(cond, a, b):
     """a where cond is true, else b; cond is a boolean array (not
     differentiated), a and b broadcast with it."""
@@ -297,14 +307,16 @@ def where(cond, a, b):
     return Where(cond)(a, b)
 
 
-@declare(Maximum, numpy=np.maximum)
+@declare(Maximum, numpy=np.maximum, math=(r"y = \max(a, b)",
+                r"\frac{\partial y}{\partial a} = [a > b] + \tfrac12 [a = b],\quad \frac{\partial y}{\partial b} = [b > a] + \tfrac12 [a = b]"))
 def maximum(a, b):
     """Elementwise maximum, a and b broadcast; at ties each gets half the
     gradient (as PyTorch's)."""
     return Maximum()(a, b)
 
 
-@declare(Minimum, numpy=np.minimum)
+@declare(Minimum, numpy=np.minimum, math=(r"y = \min(a, b)",
+                r"\frac{\partial y}{\partial a} = [a < b] + \tfrac12 [a = b],\quad \frac{\partial y}{\partial b} = [b < a] + \tfrac12 [a = b]"))
 def minimum(a, b):
     """Elementwise minimum, a and b broadcast; at ties each gets half the
     gradient (as PyTorch's)."""

@@ -9,6 +9,9 @@ pads more after the input: -inf for max, not counted for average.
 Adaptive pools split an axis of n into `out` bins, bin i covering
 [floor(i*n/out), ceil((i+1)*n/out)).
 """
+import itertools
+import math
+
 import numpy as np
 
 from ..device import backend
@@ -23,6 +26,9 @@ from .reduction import max as reduce_max, mean, sum as reduce_sum
 from .shape import get_item, reshape
 
 
+LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}  # spatial axes -> layout
+
+
 def _check_images(op, x, layout="(N, C, H, W)"):
     ndim = layout.count(",") + 1
     if x.ndim != ndim:
@@ -32,8 +38,8 @@ def _check_images(op, x, layout="(N, C, H, W)"):
 def _pool_geometry(op, x, spatial, kernel_size, stride, pad, dilation, ceil_mode):
     """Kernel, stride, pads ((before, after) per axis), dilation and the
     output size, one entry per spatial axis of x ((N, C, L) for spatial 1,
-    (N, C, H, W) for 2)."""
-    _check_images(op, x, "(N, C, L)" if spatial == 1 else "(N, C, H, W)")
+    (N, C, H, W) for 2, (N, C, D, H, W) for 3)."""
+    _check_images(op, x, LAYOUTS[spatial])
     kernel = ints(op, "kernel_size", kernel_size, 1, spatial)
     stride = kernel if stride is None else ints(op, "stride", stride, 1, spatial)
     pad = ints(op, "pad", pad, 0, spatial)
@@ -56,31 +62,103 @@ def _pool_geometry(op, x, spatial, kernel_size, stride, pad, dilation, ceil_mode
 
 
 def _window_argmax(windows, x_shape, kernel, stride, pads, dilation, out):
-    """PyTorch's max-pool indices: for windows (N, C, kh*kw, oh*ow), the
-    flat index h*W + w into each (H, W) plane of the first maximum."""
-    i, j = np.divmod(windows.argmax(axis=2), kernel[1])
-    p, q = np.divmod(backend.get_array_module(windows).arange(out[0] * out[1]), out[1])
-    h = p * stride[0] - pads[0][0] + i * dilation[0]
-    w = q * stride[1] - pads[1][0] + j * dilation[1]
-    return (h * x_shape[3] + w).reshape(x_shape[:2] + out)
+    """PyTorch's max-pool indices: for windows (N, C, prod(kernel),
+    prod(out)), the flat index (h*W + w, or (d*H + h)*W + w) into each
+    plane (volume) of the first maximum."""
+    xp = backend.get_array_module(windows)
+    offsets = np.unravel_index(windows.argmax(axis=2), kernel)    # per axis, (N, C, prod(out))
+    starts = np.unravel_index(xp.arange(math.prod(out)), out)     # per axis, (prod(out),)
+    cells = tuple(start * s - before + offset * d
+                  for offset, start, s, (before, _), d in zip(offsets, starts, stride, pads, dilation))
+    return np.ravel_multi_index(cells, x_shape[2:]).reshape(x_shape[:2] + out)
+
+
+def _corners(kernel):
+    """The strided slices (one per spatial axis) of each kernel offset of
+    windows that tile an image: x[corner] holds that cell of every window."""
+    return [(slice(None), slice(None)) + tuple(slice(i, None, k) for i, k in zip(offset, kernel))
+            for offset in itertools.product(*map(range, kernel))]
+
+
+class TiledMaxPool(Function):
+    """y = the maximum of each window, for windows that tile x (stride ==
+    kernel, no padding, sides divisible by the kernel): a pairwise maximum
+    of the kernel's strided corners x[:, :, i::kh, j::kw].
+    gx = WindowScatter(share)(gy): gy at each window's maximum (shared
+    equally among ties), 0 elsewhere."""
+    __slots__ = ("kernel",)
+
+    def __init__(self, kernel):
+        self.kernel = kernel
+
+    def forward(self, x):
+        corners = _corners(self.kernel)
+        y = x[corners[0]].copy()
+        for corner in corners[1:]:
+            np.maximum(y, x[corner], out=y)
+        return y
+
+    def backward(self, gy):
+        x, y = self.inputs[0].data, self.output_variable().data
+        dtype = gy.dtype if gy.dtype.kind in "fc" else np.float64
+        shares = [np.equal(x[corner], y).astype(dtype) for corner in _corners(self.kernel)]
+        count = shares[0].copy()
+        for share in shares[1:]:
+            count += share
+        if not np.all(count == 1):  # ties share equally
+            for share in shares:
+                share /= count
+        return WindowScatter(self.kernel, shares)(gy)
+
+    def settings(self):
+        return {"kernel_size": self.kernel}
+
+
+class WindowScatter(Function):
+    """y[:, :, i::kh, j::kw] = x * share[i, j]: each window's gradient x
+    spread over the window's cells by constant shares (TiledMaxPool's
+    backward). Linear in x:   gx = sum over (i, j) of gy[:, :, i::kh, j::kw] * share[i, j]"""
+    __slots__ = ("kernel", "shares")
+
+    def __init__(self, kernel, shares):
+        self.kernel = kernel
+        self.shares = shares
+
+    def forward(self, gy):
+        gx = backend.get_array_module(gy).empty(
+            gy.shape[:2] + tuple(n * k for n, k in zip(gy.shape[2:], self.kernel)),
+            dtype=np.result_type(gy, self.shares[0]))
+        for corner, share in zip(_corners(self.kernel), self.shares):
+            np.multiply(gy, share, out=gx[corner])
+        return gx
+
+    saves_for_backward = ()
+
+    def backward(self, ggx):
+        g = None
+        for corner, share in zip(_corners(self.kernel), self.shares):
+            term = get_item(ggx, corner) * constant(share)
+            g = term if g is None else g + term
+        return g
+
+    def settings(self):
+        return {"kernel_size": self.kernel}
 
 
 def _max_pool(x, geometry, return_indices):
-    """Max pooling of x (N, C, L) or (N, C, H, W) with settings from
-    _pool_geometry; 1-D runs as 2-D on an image of height 1."""
+    """Max pooling of x (N, C, L), (N, C, H, W) or (N, C, D, H, W) with
+    settings from _pool_geometry; 1-D runs as 2-D on an image of height 1."""
     spatial_out = geometry[4]
     kernel, stride, pads, dilation, out = as_image_geometry(geometry)
     image = as_image(x)
-    n, c, h, w = image.shape
-    if (not return_indices and stride == kernel and pads == ((0, 0), (0, 0)) and dilation == (1, 1)
-            and h % kernel[0] == 0 and w % kernel[1] == 0):
-        # The windows tile x: a reshape without a copy, window (p, q) is
-        # [:, :, p, :, q, :], and the backward needs no col2im.
-        y = reduce_max(reshape(image, (n, c, out[0], kernel[0], out[1], kernel[1])), axis=(3, 5))
-        return reshape(y, (n, c) + spatial_out)
+    n, c = image.shape[:2]
+    if (not return_indices and stride == kernel and all(p == (0, 0) for p in pads) and set(dilation) == {1}
+            and all(size % k == 0 for size, k in zip(image.shape[2:], kernel))):
+        # The windows tile x: no im2col, and the backward no col2im.
+        return reshape(TiledMaxPool(kernel)(image), (n, c) + spatial_out)
     lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     cols = Im2col(kernel, stride, pads, dilation, lowest)(image)
-    windows = reshape(cols, (n, c, kernel[0] * kernel[1], out[0] * out[1]))
+    windows = reshape(cols, (n, c, math.prod(kernel), math.prod(out)))
     y = reshape(reduce_max(windows, axis=2), (n, c) + spatial_out)
     if not return_indices:
         return y
@@ -88,7 +166,7 @@ def _max_pool(x, geometry, return_indices):
     return y, constant(indices.reshape((n, c) + spatial_out))
 
 
-@declare(functional=True)
+@declare(TiledMaxPool, WindowScatter, functional=True)
 def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each kh x kw window of x (N, C, H, W) -> (N, C, oh, ow),
@@ -103,7 +181,7 @@ def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
     return _max_pool(x, geometry, return_indices)
 
 
-@declare(functional=True)
+@declare(TiledMaxPool, WindowScatter, functional=True)
 def max_pool1d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
                padding=None):
     """Maximum over each window of length kernel_size of x (N, C, L) ->
@@ -115,33 +193,34 @@ def max_pool1d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, 
 
 
 def _window_counts(x_shape, kernel, stride, pads, count_include_pad):
-    """How many cells each window averages (oh*ow,): those inside the input,
-    plus the padding when count_include_pad (never ceil_mode's extra)."""
-    (h, w), ph, pw = x_shape[2:], pads[0][0], pads[1][0]
-    mask = np.zeros((1, 1, h + 2 * ph, w + 2 * pw))
+    """How many cells each window averages (prod(out),): those inside the
+    input, plus the padding when count_include_pad (never ceil_mode's extra)."""
+    spatial = x_shape[2:]
+    mask = np.zeros((1, 1) + tuple(size + 2 * before for size, (before, _) in zip(spatial, pads)))
     if count_include_pad:
         mask[:] = 1
     else:
-        mask[:, :, ph:ph + h, pw:pw + w] = 1
-    extra = ((0, pads[0][1] - ph), (0, pads[1][1] - pw))
+        mask[(0, 0) + tuple(slice(before, before + size) for size, (before, _) in zip(spatial, pads))] = 1
+    extra = tuple((0, after - before) for before, after in pads)
     return im2col_array(mask, kernel, stride, extra).sum(axis=1)[0]
 
 
 def _avg_pool(op, x, spatial, kernel_size, stride, pad, ceil_mode, count_include_pad, divisor_override=None):
-    """Average pooling of x (N, C, L) or (N, C, H, W); 1-D runs as 2-D on
-    an image of height 1."""
+    """Average pooling of x (N, C, L), (N, C, H, W) or (N, C, D, H, W);
+    1-D runs as 2-D on an image of height 1."""
     geometry = _pool_geometry(op, x, spatial, kernel_size, stride, pad, 1, ceil_mode)
     kernel, stride, pads, _, out = as_image_geometry(geometry)
     image = as_image(x)
     n, c = x.shape[:2]
-    windows = reshape(Im2col(kernel, stride, pads)(image), (n, c, kernel[0] * kernel[1], out[0] * out[1]))
+    cols = Im2col(kernel, stride, pads, (1,) * len(kernel))(image)
+    windows = reshape(cols, (n, c, math.prod(kernel), math.prod(out)))
     if divisor_override is not None:
         if not isinstance(divisor_override, (int, np.integer)) or divisor_override < 1:
             raise ValueError(f"{op}: divisor_override must be an int >= 1, got {divisor_override!r}")
         y = reduce_sum(windows, axis=2) / divisor_override
     else:
         counts = _window_counts(image.shape, kernel, stride, pads, count_include_pad)
-        if np.all(counts == kernel[0] * kernel[1]):
+        if np.all(counts == math.prod(kernel)):
             y = mean(windows, axis=2)
         else:
             dtype = x.dtype if x.dtype.kind == "f" else np.float64
@@ -168,6 +247,28 @@ def avg_pool1d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
     (N, C, L'), as avg_pool2d along one axis."""
     pad = padding_and_pad("avg_pool1d", pad, padding)
     return _avg_pool("avg_pool1d", as_variable(x), 1, kernel_size, stride, pad, ceil_mode, count_include_pad)
+
+
+@declare(TiledMaxPool, WindowScatter, functional=True)
+def max_pool3d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False, return_indices=False, *,
+               padding=None):
+    """Maximum over each kd x kh x kw window of x (N, C, D, H, W) ->
+    (N, C, od, oh, ow), as max_pool2d with three spatial axes (indices: the
+    flat index (d*H + h)*W + w of each maximum in its (D, H, W) volume)."""
+    x = as_variable(x)
+    pad = padding_and_pad("max_pool3d", pad, padding)
+    geometry = _pool_geometry("max_pool3d", x, 3, kernel_size, stride, pad, dilation, ceil_mode)
+    return _max_pool(x, geometry, return_indices)
+
+
+@declare(functional=True)
+def avg_pool3d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True, divisor_override=None,
+               *, padding=None):
+    """Mean over each kd x kh x kw window of x (N, C, D, H, W) ->
+    (N, C, od, oh, ow), as avg_pool2d with three spatial axes."""
+    pad = padding_and_pad("avg_pool3d", pad, padding)
+    return _avg_pool("avg_pool3d", as_variable(x), 3, kernel_size, stride, pad, ceil_mode, count_include_pad,
+                     divisor_override)
 
 
 # -- adaptive pooling ----------------------------------------------------------------

@@ -5,10 +5,13 @@ import builtins
 import numpy as np
 
 from ..device import backend
-from ..core import Config, Function, Variable, as_array
+from ..core import Config, Function, Variable, as_array, as_variable
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
+from .cast import astype
 from .math import abs as _abs, exp, sqrt, where
+from .linalg import SVD, svd
+from .reorder import moveaxis
 from .shape import broadcast_to, concat, expand_dims, reshape, squeeze, transpose
 
 
@@ -149,8 +152,10 @@ class Max(Reduction):
         y = self.output_variable().data.reshape(reduced)
         k = short_last_axis(self.x_shape, self.axes, self.count())
         share = x.data == (widen_last(y, k) if k else y)  # bool: float * bool keeps gy's dtype
-        # ties: divide each by its window's count (on a device always, rather than wait to count them)
-        if type(share) is not np.ndarray or np.count_nonzero(share) != y.size:
+        # ties: divide each by its window's count (on a device always, rather than wait to count them;
+        # 0-d arrays compare to a NumPy bool, which has no ties)
+        on_host = type(share) is np.ndarray or type(share) is np.bool_
+        if not on_host or np.count_nonzero(share) != y.size:
             share = self.tie_shares(share, gy.dtype if gy.dtype.kind in "fc" else np.float64, k)
         gy = reshape(gy, reduced)
         if k:  # broadcast by Mul along the other axes only
@@ -207,7 +212,7 @@ class Var(Reduction):
     def forward(self, x):
         axes = self.prepare(x)
         if self.count() - self.ddof <= 0:
-            raise ValueError(f"var: ddof={self.ddof} leaves no degrees of freedom for {self.count()} "
+            raise ValueError(f"{self.name}: ddof={self.ddof} leaves no degrees of freedom for {self.count()} "
                              f"elements per output (shape {x.shape}, axes {axes})")
         return np.var(x, axis=axes, keepdims=self.keepdims, ddof=self.ddof)
 
@@ -218,6 +223,34 @@ class Var(Reduction):
 
     def settings(self):
         return dict(super().settings(), ddof=self.ddof)
+
+
+class Std(Var):
+    """y = sqrt(var(x)) over axes.   gx = gy (x - mean(x)) / ((n - ddof) y);
+    0 where y = 0 (a constant slice, one element), as PyTorch's, also when
+    differentiated again."""
+    __slots__ = ()
+
+    def forward(self, x):
+        return np.sqrt(super().forward(x))
+
+    def backward(self, gy):
+        (x,) = self.inputs
+        centered = x - mean(x, self.axes, keepdims=True)
+        scale = divide_where_nonzero(gy, self.output_variable()) / (self.count() - self.ddof)
+        return reshape(scale, keepdims_shape(self.x_shape, self.axes)) * centered
+
+
+def divide_where_nonzero(gy, y, power=1):
+    """gy / y**power, and 0 where y is 0: the gradient PyTorch gives std and
+    norms where the spread or the vector is 0. Built from ops with y
+    replaced by 1 there first, so differentiated again it is 0 there too
+    (never inf * 0)."""
+    zero = y.data == 0
+    if backend.device_of(zero) is backend.CPU and not zero.any():  # (on a device: no wait to ask)
+        return gy / y if power == 1 else gy / y ** power
+    safe = where(zero, np.ones((), y.dtype), y)
+    return where(zero, np.zeros((), y.dtype), gy / safe if power == 1 else gy / safe ** power)
 
 
 class Prod(Reduction):
@@ -281,7 +314,9 @@ class ProdOthers(Function):
 
 class PNorm(Reduction):
     """y = (sum |x|**p)**(1/p) over axes (p = 2: the Euclidean norm).
-    gx = gy * sign(x) |x|**(p-1) / y**(p-1); 0 where y = 0 (as PyTorch)."""
+    gx = gy * sign(x) |x|**(p-1) / y**(p-1); 0 where y = 0, and for p < 1
+    where x = 0 (as PyTorch); differentiated again, 0 there too (and for
+    p < 2 where x = 0) rather than PyTorch's NaN."""
     __slots__ = ("p",)
 
     def __init__(self, p, axis=None, keepdims=False):
@@ -300,51 +335,61 @@ class PNorm(Reduction):
     def backward(self, gy):
         (x,) = self.inputs
         y = self.output_variable()
-        # (on a device, without asking whether any y is 0: that would wait for the device)
-        on_host = type(y.data) is np.ndarray
-        safe_y = where(y.data == 0, np.ones((), y.dtype), y) if not on_host or not y.data.all() else y
         # Scale on the reduced shape first, then one full-size product that
         # broadcasts it back (Mul's backward sums over the broadcast axes).
         reduced = keepdims_shape(self.x_shape, self.axes)
         if self.p == 2:
-            return reshape(gy / safe_y, reduced) * x
-        return reshape(gy / safe_y ** (self.p - 1), reduced) * (np.sign(x.data) * _abs(x) ** (self.p - 1))
+            return reshape(divide_where_nonzero(gy, y), reduced) * x
+        scale = reshape(divide_where_nonzero(gy, y, self.p - 1), reduced)
+        sign = as_variable(np.sign(x.data))   # a Variable: an array's operators would not reach a device's
+        if self.p < 2:  # |x|**(p-1) is infinite at x = 0 for p < 1, its derivative for p < 2
+            return scale * divide_where_nonzero(sign, _abs(x), 1 - self.p)
+        return scale * (sign * _abs(x) ** (self.p - 1))
 
     def settings(self):
         return dict(super().settings(), ord=self.p)
 
 
-@declare(Sum, numpy=np.sum, methods="sum")
-def sum(x, axis=None, keepdims=False):
-    """Sum over `axis` (None: all axes)."""
+@declare(Sum, numpy=np.sum, methods="sum", math=(r"y = \sum_i x_i",
+                r"\frac{\partial y}{\partial x_i} = 1"))
+def sum(x, axis=None, keepdims=False, dtype=None):
+    """Sum over `axis` (None: all axes). dtype: x is cast to it first (as
+    torch.sum(x, dtype=...); differentiable between float dtypes)."""
+    if dtype is not None:
+        x = astype(x, dtype)
     return Sum(axis, keepdims)(x)
 
 
-@declare(Mean, numpy=np.mean, methods="mean")
+@declare(Mean, numpy=np.mean, methods="mean", math=(r"y = \frac{1}{N}\sum_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{1}{N}"))
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis` (None: all axes)."""
     return Mean(axis, keepdims)(x)
 
 
-@declare(Max, numpy=(np.max, np.amax), methods="max")
+@declare(Max, numpy=(np.max, np.amax), methods="max", math=(r"y = \max_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def max(x, axis=None, keepdims=False):
     """Maximum over `axis` (None: all axes)."""
     return Max(axis, keepdims)(x)
 
 
-@declare(Min, numpy=(np.min, np.amin), methods="min")
+@declare(Min, numpy=(np.min, np.amin), methods="min", math=(r"y = \min_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def min(x, axis=None, keepdims=False):
     """Minimum over `axis` (None: all axes)."""
     return Min(axis, keepdims)(x)
 
 
-@declare(LogSumExp, methods="logsumexp")
+@declare(LogSumExp, methods="logsumexp", math=(r"y = \log \sum_i e^{x_i}",
+                r"\frac{\partial y}{\partial x_i} = \frac{e^{x_i}}{\sum_j e^{x_j}} = e^{x_i - y}"))
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over `axis` (None: all axes), without overflow."""
     return LogSumExp(axis, keepdims)(x)
 
 
-@declare(Var, numpy=np.var, methods="var")
+@declare(Var, numpy=np.var, methods="var", math=(r"y = \frac{1}{N - \mathit{ddof}}\sum_i (x_i - \bar x)^2",
+                r"\frac{\partial y}{\partial x_i} = \frac{2\,(x_i - \bar x)}{N - \mathit{ddof}}"))
 def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Variance over `axis` (None: all axes), dividing by n - ddof: ddof=0
     (the default) is the population variance, ddof=1 the unbiased sample
@@ -352,11 +397,13 @@ def var(x, axis=None, keepdims=False, ddof=0, correction=None):
     return Var(axis, keepdims, _ddof("var", ddof, correction))(x)
 
 
-@declare(Var, numpy=np.std, methods="std")
+@declare(Std, numpy=np.std, methods="std", math=(r"y = \sqrt{\frac{1}{N - \mathit{ddof}}\sum_i (x_i - \bar x)^2}",
+                r"\frac{\partial y}{\partial x_i} = \frac{x_i - \bar x}{(N - \mathit{ddof})\,y}"))
 def std(x, axis=None, keepdims=False, ddof=0, correction=None):
     """Standard deviation, sqrt(var(x, axis, keepdims, ddof)); `correction`
-    is PyTorch's name for ddof (default 0 here, as NumPy's)."""
-    return sqrt(Var(axis, keepdims, _ddof("std", ddof, correction))(x))
+    is PyTorch's name for ddof (default 0 here, as NumPy's). Its gradient
+    where the spread is 0 is 0, as PyTorch's."""
+    return Std(axis, keepdims, _ddof("std", ddof, correction))(x)
 
 
 def _ddof(op, ddof, correction):
@@ -370,34 +417,41 @@ def _ddof(op, ddof, correction):
     return ddof
 
 
-@declare(Prod, numpy=np.prod, methods="prod")
-def prod(x, axis=None, keepdims=False):
+@declare(Prod, numpy=np.prod, methods="prod", math=(r"y = \prod_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \prod_{j \ne i} x_j"))
+def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over `axis` (None: all axes). Its gradient is exact where x
-    holds zeros."""
+    holds zeros. dtype: x is cast to it first (as torch.prod(x, dtype=...))."""
+    if dtype is not None:
+        x = astype(x, dtype)
     return Prod(axis, keepdims)(x)
 
 
-@declare(Max)
+@declare(Max, math=(r"y = \max_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def amax(x, axis=None, keepdims=False):
     """Maximum over `axis`, the same as max (NumPy's and PyTorch's name for
     the values-only maximum); ties share the gradient equally."""
     return Max(axis, keepdims)(x)
 
 
-@declare(Min)
+@declare(Min, math=(r"y = \min_i x_i",
+                r"\frac{\partial y}{\partial x_i} = \frac{[x_i = y]}{\#\{j : x_j = y\}}"))
 def amin(x, axis=None, keepdims=False):
     """Minimum over `axis`, the same as min; ties share the gradient equally."""
     return Min(axis, keepdims)(x)
 
 
-@declare(PNorm, Sum, Max, Min, numpy=np.linalg.norm, methods="norm")
+@declare(PNorm, Sum, Max, Min, SVD, numpy=np.linalg.norm, methods="norm", math=(r"y = \Big(\sum_i |x_i|^p\Big)^{1/p}",
+                r"\frac{\partial y}{\partial x_i} = \operatorname{sign}(x_i)\,\frac{|x_i|^{p-1}}{y^{p-1}}"))
 def norm(x, ord=None, axis=None, keepdims=False):
     """A vector or matrix norm, as np.linalg.norm. axis None: the 2-norm of
     all elements (ord None), or, with ord, the vector norm of a 1-D x or the
     matrix norm of a 2-D x. An int axis: vector norms, ord None or 2
     (Euclidean), 1, inf (max |x|), -inf (min |x|), 0 (count of nonzeros,
     no gradient) or any other p. A pair of axes: matrix norms "fro" (or
-    None), 1, -1, inf, -inf. The gradient of a 2-norm at 0 is 0, as PyTorch's."""
+    None), 1, -1, inf, -inf, and from the singular values 2 (the largest),
+    -2 (the smallest) and "nuc" (their sum). The gradient of a 2-norm at 0 is 0, as PyTorch's."""
     ndim = len(shape_of(x))
     if axis is None:
         if ord is None:
@@ -407,8 +461,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
                              "dimensions; pass axis")
         axis = tuple(range(ndim))
     axes = axis_tuple("norm", axis, ndim)
-    if len(axes) == 1:
-        return _vector_norm(x, ord, axes[0], keepdims)
+    if len(axes) == 1 or ndim == 0:  # a 0-d x: |x| (its axis 0 or -1 is a vector of one)
+        return _vector_norm(x, ord, axes[0] if axes else (), keepdims)
     if len(axes) == 2:
         return _matrix_norm(x, ord, axes, keepdims)
     raise ValueError(f"norm: axis {axis!r} must be one axis (a vector norm) or two (a matrix norm)")
@@ -425,7 +479,11 @@ def _vector_norm(x, ord, axis, keepdims):
         return Min(axis, keepdims)(_abs(x))
     if ord == 0:
         data = as_array(x)
-        return Variable(np.linalg.norm(data, 0, axis, keepdims), requires_grad=False)
+        if data.ndim == 0:  # np.linalg.norm takes no 0-d array: the count is whether x is nonzero
+            count = (data != 0).astype(data.dtype if data.dtype.kind == "f" else np.float64)
+        else:
+            count = np.linalg.norm(data, 0, axis, keepdims)
+        return Variable(count, requires_grad=False)
     if ord == 1:
         return sum(_abs(x), axis, keepdims)
     return PNorm(float(ord), axis, keepdims)(x)
@@ -440,8 +498,12 @@ def _matrix_norm(x, ord, axes, keepdims):
         pick = Max if ord in (1, np.inf) else Min
         y = pick(outer, True)(sum(_abs(x), inner, True))
         return y if keepdims else squeeze(y, axes)
-    raise ValueError(f"norm: matrix norm ord={ord!r} is not supported; expected 'fro', 1, -1, inf or -inf "
-                     "('nuc', 2 and -2 need singular values)")
+    if ord in (2, -2, "nuc"):   # from the singular values: the largest, the smallest, their sum
+        s = svd(moveaxis(x, (row, col), (-2, -1)), compute_uv=False)
+        y = amax(s, -1) if ord == 2 else amin(s, -1) if ord == -2 else sum(s, -1)
+        return expand_dims(y, tuple(sorted(axes))) if keepdims else y
+    raise ValueError(f"norm: matrix norm ord={ord!r} is not supported; expected 'fro', 'nuc', 1, -1, 2, -2, "
+                     "inf or -inf")
 
 
 def _nd(op, fn, x, axis, keepdims, tuple_ok):

@@ -7,7 +7,7 @@ import numpy as np
 from ..core import Function
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
-from .shape import broadcast_to, expand_dims, get_item, reshape, split, squeeze, transpose
+from .shape import broadcast_to, concat, expand_dims, get_item, reshape, split, squeeze, transpose
 
 
 def _axes_or_all(op, axis, ndim):
@@ -67,8 +67,11 @@ def roll(x, shift, axis=None):
     along `axis` (None: x flattened, rolled, and shaped back)."""
     shape = shape_of(x)
     if axis is None:
-        if not isinstance(shift, (int, np.integer)):
-            raise TypeError(f"roll: with axis=None, shift must be an int, got {shift!r}")
+        if isinstance(shift, (tuple, list)) and len(shift) == 1:  # (1,): NumPy and PyTorch take it
+            (shift,) = shift
+        if not isinstance(shift, (int, np.integer)) or isinstance(shift, bool):
+            raise TypeError(f"roll: with axis=None, shift must be an int (or a tuple of one int), got "
+                            f"{shift!r}; pass one shift per axis with axis=(...)")
         return reshape(Roll(int(shift), 0)(reshape(x, (-1,))), shape)
     axes = axis_tuple("roll", axis, len(shape)) if isinstance(axis, (tuple, list)) else (
         normalize_axis("roll", axis, len(shape)),)
@@ -138,6 +141,10 @@ def moveaxis(x, source, destination):
 def swapaxes(x, axis1, axis2):
     """x with axes axis1 and axis2 exchanged, as np.swapaxes and torch.transpose."""
     ndim = len(shape_of(x))
+    if not ndim:  # a 0-d x takes axes 0 and -1, as in PyTorch: nothing to swap
+        for axis in (axis1, axis2):
+            axis_tuple("swapaxes", axis, 0)   # (checks it)
+        return transpose(x, ())
     a = normalize_axis("swapaxes", axis1, ndim)
     b = normalize_axis("swapaxes", axis2, ndim)
     order = list(range(ndim))
@@ -220,3 +227,199 @@ def pixel_unshuffle(x, downscale_factor):
     y = reshape(x, (*batch, c, h // r, r, w // r, r))
     y = transpose(y, (*range(b), b, b + 2, b + 4, b + 1, b + 3))
     return reshape(y, (*batch, c * r * r, h // r, w // r))
+
+
+# -- NumPy's stacking and splitting helpers: concat and split on reshaped arrays -----
+
+def _sequence(op, arrays):
+    """The arrays of a stacking call as a list, or a clear error."""
+    if not isinstance(arrays, (list, tuple)):
+        raise TypeError(f"{op}: expected a list or tuple of arrays, got {type(arrays).__name__}")
+    if not arrays:
+        raise ValueError(f"{op}: expected at least one array, got none")
+    return list(arrays)
+
+
+def _join(op, xs, axis):
+    """concat(xs, axis) for a stacking helper, its shape check naming the helper."""
+    shapes = [shape_of(x) for x in xs]
+    for s in shapes[1:]:
+        if len(s) != len(shapes[0]) or any(p != q for i, (p, q) in enumerate(zip(s, shapes[0])) if i != axis):
+            raise ValueError(f"{op}: shapes {shapes[0]} and {s} (as joined) do not match; expected the same shape "
+                             f"except along axis {axis}")
+    return concat(xs, axis)
+
+
+def _at_least(x, ndim):
+    """x reshaped to at least `ndim` axes as np.atleast_1d/2d/3d: a 0-d x
+    becomes (1,) (1, 1) or (1, 1, 1); (n,) becomes (1, n) or (1, n, 1);
+    (m, n) becomes (m, n, 1)."""
+    shape = shape_of(x)
+    if len(shape) >= ndim:
+        return x
+    if len(shape) == 0:
+        return reshape(x, (1,) * ndim)
+    if ndim == 2 or len(shape) == 2:
+        return reshape(x, ((1,) if len(shape) == 1 else ()) + shape + ((1,) if ndim == 3 else ()))
+    return reshape(x, (1,) + shape + (1,))  # (n,) -> (1, n, 1)
+
+
+@declare(numpy=np.vstack)
+def vstack(tup):
+    """The arrays joined along axis 0 after making each at least 2-D ((n,)
+    becomes (1, n)), as np.vstack: rows stacked."""
+    return _join("vstack", [_at_least(x, 2) for x in _sequence("vstack", tup)], 0)
+
+
+@declare()
+def row_stack(tup):
+    """NumPy's older name for vstack (np.row_stack, deprecated there)."""
+    return _join("row_stack", [_at_least(x, 2) for x in _sequence("row_stack", tup)], 0)
+
+
+@declare(numpy=np.hstack)
+def hstack(tup):
+    """The arrays joined along axis 1 (axis 0 for 1-D ones, 0-d ones count
+    as (1,)), as np.hstack: columns side by side."""
+    xs = [_at_least(x, 1) for x in _sequence("hstack", tup)]
+    return _join("hstack", xs, 0 if len(shape_of(xs[0])) == 1 else 1)
+
+
+@declare(numpy=np.dstack)
+def dstack(tup):
+    """The arrays joined along axis 2 after making each at least 3-D ((n,)
+    becomes (1, n, 1), (m, n) becomes (m, n, 1)), as np.dstack."""
+    return _join("dstack", [_at_least(x, 3) for x in _sequence("dstack", tup)], 2)
+
+
+@declare(numpy=np.column_stack)
+def column_stack(tup):
+    """1-D arrays as columns ((n,) becomes (n, 1)) and 2-D arrays as they
+    are, joined along axis 1, as np.column_stack."""
+    columns = []
+    for x in _sequence("column_stack", tup):
+        shape = shape_of(x)
+        columns.append(reshape(x, (-1, 1) if len(shape) == 1 else (1, 1)) if len(shape) < 2 else x)
+    return _join("column_stack", columns, 1)
+
+
+@declare(numpy=np.array_split)
+def array_split(x, indices_or_sections, axis=0):
+    """x cut along `axis` as np.array_split: into n parts whose sizes differ
+    by at most one (the first size % n parts one longer), or at the given
+    indices. A list of Variables."""
+    if not isinstance(indices_or_sections, (int, np.integer)):
+        return split(x, indices_or_sections, axis)
+    shape = shape_of(x)
+    a = normalize_axis("array_split", axis, len(shape))
+    n = int(indices_or_sections)
+    if n <= 0:
+        raise ValueError(f"array_split: the number of sections must be positive, got {n} "
+                         f"(axis {a} of shape {shape})")
+    size, longer = divmod(shape[a], n)
+    cuts = np.cumsum([size + 1] * longer + [size] * (n - longer))[:-1]
+    return split(x, [int(c) for c in cuts], a)
+
+
+def _split_at_least(op, x, indices_or_sections, ndim, axis):
+    shape = shape_of(x)
+    if len(shape) < ndim:
+        raise ValueError(f"{op}: x of shape {shape} has {len(shape)} dimensions; expected at least {ndim}")
+    if isinstance(indices_or_sections, (int, np.integer)) and (
+            indices_or_sections <= 0 or shape[axis] % indices_or_sections):
+        raise ValueError(f"{op}: cannot split axis {axis} of size {shape[axis]} (shape {shape}) into "
+                         f"{indices_or_sections} equal parts; np.array_split allows unequal ones")
+    return split(x, indices_or_sections, axis)
+
+
+@declare(numpy=np.hsplit)
+def hsplit(x, indices_or_sections):
+    """x cut along axis 1 (axis 0 for 1-D x) into equal parts or at the
+    given indices, as np.hsplit."""
+    axis = 0 if len(shape_of(x)) == 1 else 1
+    return _split_at_least("hsplit", x, indices_or_sections, 1, axis)
+
+
+@declare(numpy=np.vsplit)
+def vsplit(x, indices_or_sections):
+    """x (at least 2-D) cut along axis 0 into equal parts or at the given
+    indices, as np.vsplit."""
+    return _split_at_least("vsplit", x, indices_or_sections, 2, 0)
+
+
+@declare(numpy=np.dsplit)
+def dsplit(x, indices_or_sections):
+    """x (at least 3-D) cut along axis 2 into equal parts or at the given
+    indices, as np.dsplit."""
+    return _split_at_least("dsplit", x, indices_or_sections, 3, 2)
+
+
+@declare(numpy=np.append)
+def append(arr, values, axis=None):
+    """arr with `values` joined at its end along `axis`, as np.append
+    (axis None: both flattened first). values must match arr's shape
+    except along axis."""
+    if axis is None:
+        return concat([reshape(arr, (-1,)), reshape(values, (-1,))], 0)
+    return _join("append", [arr, values], normalize_axis("append", axis, len(shape_of(arr))))
+
+
+@declare(Flip, numpy=np.flipud)
+def flipud(x):
+    """x reversed along axis 0 (up/down), as np.flipud."""
+    if len(shape_of(x)) < 1:
+        raise ValueError("flipud: x is 0-d; expected at least 1 dimension")
+    return Flip((0,))(x)
+
+
+@declare(Flip, numpy=np.fliplr)
+def fliplr(x):
+    """x reversed along axis 1 (left/right), as np.fliplr."""
+    shape = shape_of(x)
+    if len(shape) < 2:
+        raise ValueError(f"fliplr: x of shape {shape} has {len(shape)} dimensions; expected at least 2")
+    return Flip((1,))(x)
+
+
+@declare(Flip, numpy=np.rot90)
+def rot90(x, k=1, axes=(0, 1)):
+    """x rotated by k quarter turns in the plane of `axes`, from the first
+    axis towards the second, as np.rot90: one turn is a flip along the
+    second axis and then the two axes exchanged."""
+    shape = shape_of(x)
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError(f"rot90: axes {axes!r} must be two axes")
+    first, second = (normalize_axis("rot90", a, len(shape)) for a in axes)
+    if first == second:
+        raise ValueError(f"rot90: axes {axes!r} name the same axis of shape {shape}; expected two different axes")
+    k = int(k) % 4
+    if k == 0:
+        return x
+    if k == 2:
+        return Flip((first, second))(x)
+    order = list(range(len(shape)))
+    order[first], order[second] = second, first
+    if k == 1:
+        return transpose(Flip((second,))(x), order)
+    return Flip((second,))(transpose(x, order))
+
+
+@declare(numpy=np.meshgrid)
+def meshgrid(*xs, indexing="xy", sparse=False, copy=True):
+    """Coordinate arrays from 1-D coordinate vectors, as np.meshgrid (a
+    tuple): with indexing "ij" the i-th output varies along axis i; with
+    "xy" (the default) the first two axes are exchanged. sparse: each output
+    keeps size 1 along the other axes (broadcastable) instead of the full
+    grid. The gradient of each output sums back onto its vector."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing={indexing!r}; expected 'xy' or 'ij'")
+    n = len(xs)
+    shaped = []
+    for i, x in enumerate(xs):
+        axis = {0: 1, 1: 0}.get(i, i) if indexing == "xy" and n > 1 else i
+        shaped.append(reshape(x, (1,) * axis + (-1,) + (1,) * (n - axis - 1)))
+    if sparse:
+        return tuple(shaped)
+    full = np.broadcast_shapes(*[shape_of(x) for x in shaped])
+    return tuple(broadcast_to(x, full) for x in shaped)

@@ -7,21 +7,27 @@ at the source coordinate
     align_corners=True:   src = dst * (n_in - 1) / (n_out - 1)
     align_corners=False:  src = (dst + 0.5) * scale - 0.5, at least 0
     nearest:              src = floor(dst * scale), at most n_in - 1
+    nearest-exact:        src = floor((dst + 0.5) * scale), at most n_in - 1
 
 with scale = 1 / scale_factor when a scale factor is given, else
 n_in / n_out. Linear modes mix the two neighbours floor(src) and
 floor(src) + 1 by the fractional part: a constant (n_out, n_in) matrix per
-axis, so y = M_h @ x @ M_w^T; nearest gathers by index, one axis at a time.
+axis, so y = M_h @ x @ M_w^T (and M_d along depth for trilinear); the
+nearest modes gather by index, one axis at a time.
 """
+import math
+
 import numpy as np
 
 from ..device import backend
 from ..core import Function, as_variable
 from ..core.ops import declare
 from .linalg import matmul
-from .shape import get_item
+from .shape import get_item, reshape
 
-MODES = {"nearest": None, "linear": 3, "bilinear": 4}   # mode -> the input's ndim (None: 3 or 4)
+# mode -> the input's ndim (None: 3, 4 or 5)
+MODES = {"nearest": None, "nearest-exact": None, "linear": 3, "bilinear": 4, "trilinear": 5}
+LAYOUTS = {3: "(N, C, L)", 4: "(N, C, H, W)", 5: "(N, C, D, H, W)"}
 
 
 def _sizes(x_shape, size, scale_factor):
@@ -52,11 +58,13 @@ def _scale(n_in, n_out, factor):
     return 1.0 / factor if factor is not None else n_in / n_out
 
 
-def _nearest_index(n_in, n_out, factor):
-    """The source cell of each output cell, as PyTorch's "nearest"."""
+def _nearest_index(n_in, n_out, factor, exact=False):
+    """The source cell of each output cell, as PyTorch's "nearest" (or
+    "nearest-exact": the cell under the output cell's centre)."""
     # float32 as PyTorch computes it, so floor() lands on the same cell.
     scale = np.float32(_scale(n_in, n_out, factor))
-    return np.minimum(np.floor(np.arange(n_out, dtype=np.float32) * scale).astype(np.intp), n_in - 1)
+    dst = np.arange(n_out, dtype=np.float32) + np.float32(0.5 if exact else 0)
+    return np.minimum(np.floor(dst * scale).astype(np.intp), n_in - 1)
 
 
 def _take(x, axis, index):
@@ -123,29 +131,39 @@ def check_mode(op, mode):
         raise ValueError(f"{op}: mode {mode!r} is not supported; expected one of {', '.join(map(repr, MODES))}")
 
 
+def _along(x, axis, matrix):
+    """matrix (m, n) applied along `axis` of x (axis of length n -> m): one
+    matmul, the axes after `axis` folded into one."""
+    if axis == x.ndim - 1:
+        return matmul(x, matrix.T)
+    rest = x.shape[axis + 1:]
+    y = matmul(matrix, reshape(x, x.shape[:axis + 1] + (math.prod(rest),)))
+    return reshape(y, y.shape[:axis + 1] + rest)
+
+
 @declare(RepeatCells, functional=True)
 def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    """x (N, C, L) or (N, C, H, W) resized to `size` (an int or one per
-    spatial axis) or by `scale_factor` (output floor(n * factor)), as
-    torch.nn.functional.interpolate. mode: "nearest" (3-D or 4-D),
-    "linear" (3-D) or "bilinear" (4-D); align_corners (linear modes only,
-    default False) maps the corner cells' centres onto each other."""
+    """x (N, C, L), (N, C, H, W) or (N, C, D, H, W) resized to `size` (an
+    int or one per spatial axis) or by `scale_factor` (output
+    floor(n * factor)), as torch.nn.functional.interpolate. mode:
+    "nearest" or "nearest-exact" (any of the three), "linear" (3-D),
+    "bilinear" (4-D) or "trilinear" (5-D); align_corners (linear modes
+    only, default False) maps the corner cells' centres onto each other."""
     op = "interpolate"
     x = as_variable(x)
     check_mode(op, mode)
-    if x.ndim not in (3, 4) or MODES[mode] not in (None, x.ndim):
-        need = {None: "a 3-D (N, C, L) or 4-D (N, C, H, W)", 3: "a 3-D (N, C, L)", 4: "a 4-D (N, C, H, W)"}[MODES[mode]]
+    if x.ndim not in LAYOUTS or MODES[mode] not in (None, x.ndim):
+        need = " or ".join(f"a {n}-D {LAYOUTS[n]}" for n in (LAYOUTS if MODES[mode] is None else (MODES[mode],)))
         raise ValueError(f"{op}: mode {mode!r} needs {need} input, got shape {x.shape}")
-    if mode == "nearest" and align_corners is not None:
+    if mode.startswith("nearest") and align_corners is not None:
         raise ValueError(f"{op}: align_corners can only be set with the linear modes, not mode {mode!r}")
     sizes, factors = _sizes(x.shape, size, scale_factor)
-    if mode == "nearest":
+    if mode.startswith("nearest"):
         for axis, (n, m, f) in enumerate(zip(x.shape[2:], sizes, factors), start=2):
-            x = _take(x, axis, _nearest_index(n, m, f))
+            x = _take(x, axis, _nearest_index(n, m, f, exact=mode == "nearest-exact"))
         return x
     dtype = x.dtype if x.dtype.kind == "f" else np.float64
     # Made from the shapes on the host, then copied to x's device.
-    matrices = [backend.to_device(_linear_matrix(n, m, f, bool(align_corners), dtype), x.device)
-                for n, m, f in zip(x.shape[2:], sizes, factors)]
-    y = matmul(x, matrices[-1].T)              # the last axis
-    return matmul(matrices[0], y) if len(matrices) == 2 else y
+    for axis, (n, m, f) in reversed(list(enumerate(zip(x.shape[2:], sizes, factors), start=2))):
+        x = _along(x, axis, backend.to_device(_linear_matrix(n, m, f, bool(align_corners), dtype), x.device))
+    return x

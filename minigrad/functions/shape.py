@@ -293,8 +293,8 @@ def expand_dims(x, axis):
     out_ndim = len(shape) + (1 if np.ndim(axis) == 0 else len(axis))
     for a in np.atleast_1d(axis):
         if not -out_ndim <= a < out_ndim:
-            raise ValueError(f"expand_dims: axis {a} is out of range for an array of shape {shape}; "
-                             f"expected -{out_ndim} <= axis < {out_ndim}")
+            raise np.exceptions.AxisError(f"expand_dims: axis {a} is out of range for an array of shape "
+                                          f"{shape}; expected -{out_ndim} <= axis < {out_ndim}")
     axes = axis_tuple("expand_dims", axis, out_ndim)
     rest = iter(shape)
     return reshape(x, tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes))))
@@ -315,6 +315,14 @@ def squeeze(x, axis=None):
                     f"squeeze: cannot squeeze axis {a} of an array of shape {shape}: "
                     f"its size is {shape[a]}, expected 1")
     return reshape(x, tuple(n for i, n in enumerate(shape) if i not in axes))
+
+
+@declare(Reshape, numpy=np.ravel, methods="ravel")
+def ravel(x, order="C"):
+    """x as one axis, as np.ravel (row-major order only). A reshape."""
+    if order != "C":
+        raise ValueError(f"ravel: order={order!r} is not supported; expected 'C' (row-major), or transpose x first")
+    return reshape(x, (-1,))
 
 
 @declare(Reshape)
@@ -443,9 +451,22 @@ def _pad_widths(pad_width, ndim):
     except ValueError:
         raise ValueError(f"pad: pad_width {pad_width!r} does not fit an array of {ndim} dimensions; "
                          "expected an int, a (before, after) pair, or one pair per axis") from None
-    if widths.dtype.kind not in "iu" or (widths < 0).any():
-        raise ValueError(f"pad: pad_width {pad_width!r} must hold non-negative integers")
+    if widths.dtype.kind not in "iu":
+        raise ValueError(f"pad: pad_width {pad_width!r} must hold integers")
     return tuple((int(b), int(e)) for b, e in widths)
+
+
+def _crop(op, x, shape, widths):
+    """x without the cells that negative widths remove (torch's negative
+    padding), and the widths left to pad (the positive ones)."""
+    if all(b >= 0 and e >= 0 for b, e in widths):
+        return x, widths
+    for axis, ((before, after), n) in enumerate(zip(widths, shape)):
+        if n + min(before, 0) + min(after, 0) < 0:
+            raise ValueError(f"{op}: pad_width ({before}, {after}) on axis {axis} of size {n} (shape {shape}) "
+                             f"crops {-min(before, 0) - min(after, 0)} cells, more than the axis has")
+    index = tuple(slice(-min(b, 0), n + min(e, 0)) for (b, e), n in zip(widths, shape))
+    return get_item(x, index), tuple((max(b, 0), max(e, 0)) for b, e in widths)
 
 
 class Pad(Function):
@@ -550,12 +571,15 @@ def pad(x, pad_width, mode="constant", value=0):
     pad_width is an int, a (before, after) pair, or one pair per axis.
     mode "constant" surrounds x by `value`; "reflect", "edge" and "wrap"
     copy elements of x, and the gradient adds up at the elements that the
-    padding repeats."""
+    padding repeats. A negative width crops that many cells instead (as
+    torch.nn.functional.pad), before the positive widths pad."""
     if mode not in PAD_MODES:
         raise ValueError(f"pad: mode {mode!r} is not supported; expected one of {PAD_MODES}")
+    x, widths = _crop("pad", x, shape_of(x), _pad_widths(pad_width, len(shape_of(x))))
     shape = shape_of(x)
-    widths = _pad_widths(pad_width, len(shape))
     if mode == "constant":
+        if np.iscomplexobj(value):  # NumPy would drop its imaginary part
+            raise TypeError(f"pad: value must be a real number, got {value!r}")
         return Pad(widths, value)(x)
     for axis, ((before, after), n) in enumerate(zip(widths, shape)):
         if n == 0 and before + after:

@@ -32,10 +32,18 @@ def _order(data, axis, descending):
 
 
 def _prepare(op, x, axis):
-    """(x, axis) with axis None meaning x flattened."""
+    """(x, axis, shape of the result) with axis None meaning x flattened; a
+    0-d x (axis 0 or -1, as PyTorch's) is sorted as one element along axis
+    0 and its result shaped back to ()."""
     if axis is None:
-        return reshape(x, (-1,)), 0
-    return x, normalize_axis(op, axis, max(len(shape_of(x)), 1))
+        return reshape(x, (-1,)), 0, None
+    shape = shape_of(x)
+    axis = normalize_axis(op, axis, max(len(shape), 1))
+    return (x, axis, None) if shape else (reshape(x, (1,)), axis, ())
+
+
+def _shaped(y, shape):
+    return y if shape is None else reshape(y, shape)
 
 
 @declare(numpy=np.sort)
@@ -43,16 +51,16 @@ def sort(x, axis=-1, descending=False):
     """x sorted along `axis` (None: x flattened), ascending unless
     descending=True; differentiable (the gradient follows each element back
     to where it came from). Ties keep their order (a stable sort)."""
-    x, axis = _prepare("sort", x, axis)
-    return TakeAlongAxis(axis, _order(_data(x), axis, descending), unique=True)(x)
+    x, axis, shape = _prepare("sort", x, axis)
+    return _shaped(TakeAlongAxis(axis, _order(_data(x), axis, descending), unique=True)(x), shape)
 
 
 @declare()
 def argsort(x, axis=-1, descending=False):
     """The indices that sort x along `axis` (None: x flattened), int64, a
     stable sort; not differentiable."""
-    x, axis = _prepare("argsort", x, axis)
-    return Variable(_order(_data(x), axis, descending).astype(np.int64), requires_grad=False)
+    x, axis, shape = _prepare("argsort", x, axis)
+    return _shaped(Variable(_order(_data(x), axis, descending).astype(np.int64), requires_grad=False), shape)
 
 
 @declare()
@@ -60,12 +68,12 @@ def topk(x, k, axis=-1, largest=True):
     """The k largest (or smallest, largest=False) elements along `axis`,
     sorted, as torch.topk: a pair (values, indices), values differentiable,
     indices an int64 Variable."""
+    x, axis, shape = _prepare("topk", x, axis)
     data = _data(x)
-    axis = normalize_axis("topk", axis, max(data.ndim, 1))
-    n = data.shape[axis] if data.ndim else 1
+    n = data.shape[axis]
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
-        raise ValueError(f"topk: k={k!r} is out of range for axis {axis} of size {n} (shape {data.shape}); "
-                         f"expected 0 <= k <= {n}")
+        raise ValueError(f"topk: k={k!r} is out of range for axis {axis} of size {n} (shape "
+                         f"{shape_of(x) if shape is None else shape}); expected 0 <= k <= {n}")
     key = _descending_key(data) if largest else data
     first_k = backend.get_array_module(key).arange(k)
     if 0 < k < n:  # partition first: only the k picked are sorted
@@ -74,7 +82,10 @@ def topk(x, k, axis=-1, largest=True):
         index = np.take_along_axis(part, order, axis)
     else:
         index = np.take(np.argsort(key, axis=axis, kind="stable"), first_k, axis=axis)
-    return TakeAlongAxis(axis, index, unique=True)(x), Variable(index.astype(np.int64), requires_grad=False)
+    if shape is not None and k == 0:  # of a 0-d x: no element, as PyTorch's (shape (0,))
+        shape = None
+    values = TakeAlongAxis(axis, index, unique=True)(x)
+    return _shaped(values, shape), _shaped(Variable(index.astype(np.int64), requires_grad=False), shape)
 
 
 @declare(numpy=np.median)

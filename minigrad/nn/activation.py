@@ -90,10 +90,18 @@ class ELU(_AcceptsInplace):
 
 
 class Softplus(Module):
-    """y = log(1 + exp(x))."""
+    """y = log(1 + exp(beta x)) / beta, and x where beta x > threshold."""
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
 
     def forward(self, x):
-        return F.softplus(x)
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Softmax(Module):

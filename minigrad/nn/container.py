@@ -22,10 +22,12 @@ class ModuleList(Module):
         self.extend(modules)
 
     def append(self, module):
+        """Add `module` at the end; returns the list."""
         self.add_module(str(len(self._modules)), module)
         return self
 
     def extend(self, modules):
+        """Append each module of `modules`; returns the list."""
         for module in modules:
             self.append(module)
         return self
@@ -79,12 +81,15 @@ class ModuleDict(Module):
         return iter(self._modules)
 
     def keys(self):
+        """The names of the modules, in insertion order."""
         return self._modules.keys()
 
     def values(self):
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def items(self):
+        """(name, module) pairs, in insertion order."""
         return self._modules.items()
 
     def update(self, modules):
@@ -102,6 +107,7 @@ class ModuleDict(Module):
         return module
 
     def clear(self):
+        """Remove every module."""
         for key in list(self._modules):
             del self[key]
 
@@ -117,6 +123,8 @@ class ParameterList(Module):
         self.extend(values)
 
     def append(self, value):
+        """Add `value` (a Parameter, or a Variable or ndarray to wrap in one)
+        at the end; returns the list."""
         if not isinstance(value, Parameter):
             if isinstance(value, Variable):
                 value = Parameter(value.data)
@@ -129,6 +137,7 @@ class ParameterList(Module):
         return self
 
     def extend(self, values):
+        """Append each of `values`; returns the list."""
         for value in values:
             self.append(value)
         return self

@@ -197,9 +197,9 @@ _PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge",
 
 def pad(input, pad, mode="constant", value=None):
     """input padded by `pad`, flat (before, after) pairs starting from the
-    last axis: `(left, right)` pads the last axis, `(left, right, top,
-    bottom)` the last two, as torch's. Modes "constant" (by `value`, 0 when
-    None), "reflect", "replicate" and "circular"."""
+    last axis, as torch's: `(left, right)` pads the last axis,
+    `(left, right, top, bottom)` the last two. Modes "constant" (by
+    `value`, 0 when None), "reflect", "replicate" and "circular"."""
     if mode not in _PAD_MODES:
         raise ValueError(f"pad: mode {mode!r} is not supported; expected one of {tuple(_PAD_MODES)}")
     ndim = input.ndim if hasattr(input, "ndim") else Variable(input).ndim

@@ -25,6 +25,7 @@ class LazyModule(Module):
     the first input x; forward materialises from it, then runs it."""
 
     def build(self, x):
+        """The ordinary layer this one becomes, sized from the first input x."""
         raise NotImplementedError(f"{type(self).__name__}: build(x) is not defined")
 
     def forward(self, *args, **kwargs):
@@ -61,6 +62,7 @@ class LazyLinear(LazyModule):
         self.bias = _uninitialized(bias)
 
     def build(self, x):
+        """A Linear whose in_features is x's last axis."""
         return Linear(x.shape[-1] if x.shape else 0, self.out_features, bias=self.bias is not None)
 
     def extra_repr(self):
@@ -82,6 +84,7 @@ class LazyConv2d(LazyModule):
         self.bias = _uninitialized(bias)
 
     def build(self, x):
+        """A Conv2d whose in_channels is x's channel axis."""
         shape = x.shape
         if len(shape) not in (3, 4):
             raise ValueError(f"LazyConv2d: expected a 4-D (N, C, H, W) or 3-D (C, H, W) input, got shape {shape}")
@@ -101,6 +104,7 @@ class LazyBatchNorm2d(LazyModule):
         self.bias = _uninitialized(affine)
 
     def build(self, x):
+        """A BatchNorm2d whose num_features is x's channel axis."""
         shape = x.shape
         if len(shape) != 4:
             raise ValueError(f"LazyBatchNorm2d: expected a 4-D input (N, C, H, W), got shape {shape}")

@@ -2,6 +2,8 @@
 import math
 import numbers
 
+import numpy as np
+
 from .. import functions as F
 from . import init
 from .module import Module, check_size
@@ -107,7 +109,8 @@ class Unflatten(Module):
     def forward(self, x):
         shape = tuple(x.shape)
         if not -len(shape) <= self.dim < len(shape):
-            raise ValueError(f"Unflatten: dim {self.dim} is out of range for an input of shape {shape}")
+            raise np.exceptions.AxisError(f"Unflatten: dim {self.dim} is out of range for an input of shape "
+                                          f"{shape}")
         dim = self.dim % len(shape)
         known = math.prod(n for n in self.unflattened_size if n != -1)
         fits = shape[dim] == known if -1 not in self.unflattened_size else known and shape[dim] % known == 0

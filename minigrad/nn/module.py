@@ -47,6 +47,7 @@ class Module:
     an error (see `cast_input`).
     """
 
+    #: Whether a constant input is cast to the dtype of the module's weights.
     casts_input = False
     # Class-level empty defaults keep __call__ to one cheap test when no
     # hook is registered; registering gives the instance its own dict.
@@ -112,7 +113,8 @@ class Module:
 
     # -- running ----------------------------------------------------------------
     def forward(self, *args, **kwargs):
-        """The computation; every subclass defines it."""
+        """The module's computation on its inputs, as its class describes it;
+        `module(*inputs)` calls it (with the hooks). Every subclass defines it."""
         raise NotImplementedError(f"{type(self).__name__}: forward is not defined")
 
     def __call__(self, *args, **kwargs):
@@ -306,17 +308,21 @@ class Module:
 
     # -- state ----------------------------------------------------------------------
     def state_dict(self):
-        """A snapshot of the module's state: dotted name -> copy of the array,
-        parameters and buffers (running_mean, running_var,
-        num_batches_tracked ...) with PyTorch's names and order."""
+        """A snapshot of the module's state: dotted name -> a Variable holding
+        a copy of the array (no gradient; `.numpy()` and NumPy functions read
+        it), parameters and buffers (running_mean, running_var,
+        num_batches_tracked ...) with PyTorch's names and order. Unlike
+        PyTorch's, the values are copies: training on does not change a
+        snapshot taken before."""
         state = {}
         for prefix, module in self._tree():
             for name, p in module._parameters.items():
                 _check_initialized(module, "state_dict", p)
-                state[_join(prefix, name)] = p.data.copy()
+                state[_join(prefix, name)] = Variable(p.data.copy(), requires_grad=False)
             for name, b in module._buffers.items():
                 if b is not None:
-                    state[_join(prefix, name)] = (b.data if isinstance(b, Variable) else b).copy()
+                    array = (b.data if isinstance(b, Variable) else b).copy()
+                    state[_join(prefix, name)] = Variable(array, requires_grad=False)
         return state
 
     def load_state_dict(self, state_dict, strict=True):

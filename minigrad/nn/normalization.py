@@ -24,7 +24,8 @@ class _BatchNorm(Module):
     cumulative average). Parameters weight (ones) and bias (zeros), buffers
     running_mean, running_var, num_batches_tracked: names as PyTorch's.
     """
-    input_ndims = ()  # the input ranks a subclass accepts
+    #: The input ranks (numbers of axes) the layer accepts.
+    input_ndims = ()
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
         super().__init__()

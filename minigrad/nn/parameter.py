@@ -40,9 +40,9 @@ class UninitializedParameter(Parameter):
         raise ValueError(f"{what}: this parameter of a lazy module (nn.Lazy*) is not initialized yet; call the "
                          "module's forward with a first batch (it sizes the parameter) before using it")
 
-    shape = property(lambda self: self._refuse("shape"))
-    ndim = property(lambda self: self._refuse("ndim"))
-    size = property(lambda self: self._refuse("size"))
+    shape = property(lambda self: self._refuse("shape"), doc="Not known before the first forward: raises.")
+    ndim = property(lambda self: self._refuse("ndim"), doc="Not known before the first forward: raises.")
+    size = property(lambda self: self._refuse("size"), doc="Not known before the first forward: raises.")
 
     def numel(self):
         self._refuse("numel")

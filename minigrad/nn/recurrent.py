@@ -108,8 +108,11 @@ def _weights(module, suffix):
 
 class _Recurrent(Module):
     """What cells and sequence layers share: sizes, the step, initialisation."""
-    gates = 1       # blocks of hidden_size rows in weight_ih / weight_hh
-    state_count = 1  # 1 for (h,), 2 for the LSTM's (h, c)
+
+    #: Blocks of hidden_size rows in weight_ih / weight_hh (4 for the LSTM, 3 for the GRU).
+    gates = 1
+    #: The tensors of the state: 1 for (h,), 2 for the LSTM's (h, c).
+    state_count = 1
     casts_input = True
 
     def __init__(self, input_size, hidden_size, bias, step):

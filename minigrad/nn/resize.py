@@ -5,8 +5,9 @@ from .module import Module
 
 
 class Upsample(Module):
-    """Resizes (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`;
-    mode "nearest", "linear" (3-D) or "bilinear" (4-D), align_corners as
+    """Resizes (N, C, L), (N, C, H, W) or (N, C, D, H, W) to `size` or by `scale_factor`;
+    mode "nearest", "nearest-exact", "linear" (3-D), "bilinear" (4-D) or
+    "trilinear" (5-D), align_corners as
     PyTorch (see functions.interpolate). No parameters."""
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None):

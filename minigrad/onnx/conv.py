@@ -1,5 +1,5 @@
 """Converters for convolution, the im2col that pooling is built on, and resizing."""
-from ..functions import conv as C, resize as Z
+from ..functions import conv as C, pooling as P, resize as Z
 from .registry import converts
 from .trace import ExportError
 
@@ -16,6 +16,22 @@ def conv2d(g, node):
     inputs = [g.x(node, i, dtype) for i in range(len(node.inputs))]
     return g.emit("Conv", inputs, kernel_shape=list(fn.kernel), strides=list(fn.stride), pads=_onnx_pads(fn),
                   dilations=list(fn.dilation), group=int(fn.groups))
+
+
+@converts(C.DepthwiseConv2d)
+def depthwise_conv2d(g, node):
+    """ONNX's Conv with one group per input channel, stride 1."""
+    fn, dtype = node.fn, node.out.dtype
+    inputs = [g.x(node, i, dtype) for i in range(len(node.inputs))]
+    return g.emit("Conv", inputs, kernel_shape=list(fn.kernel), strides=[1, 1], pads=_onnx_pads(fn),
+                  dilations=list(fn.dilation), group=int(fn.channels))
+
+
+@converts(P.TiledMaxPool)
+def tiled_max_pool(g, node):
+    """ONNX's MaxPool with stride = kernel (windows that tile the input)."""
+    kernel = list(node.fn.kernel)
+    return g.emit("MaxPool", [g.x(node, 0)], kernel_shape=kernel, strides=kernel)
 
 
 @converts(C.Im2col)

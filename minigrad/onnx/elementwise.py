@@ -9,7 +9,7 @@ from .shape import baked_array
 # minigrad op -> the ONNX op that computes the same thing elementwise.
 UNARY = {
     M.Exp: "Exp", M.Log: "Log", M.Sqrt: "Sqrt", M.Sin: "Sin", M.Cos: "Cos", M.Tan: "Tan", M.Tanh: "Tanh",
-    M.Abs: "Abs", R.Neg: "Neg", A.Sigmoid: "Sigmoid", A.ReLU: "Relu", A.Softplus: "Softplus",
+    M.Abs: "Abs", R.Neg: "Neg", A.Sigmoid: "Sigmoid", A.ReLU: "Relu",
     A.Hardswish: "HardSwish", E.Asin: "Asin", E.Acos: "Acos", E.Atan: "Atan", E.Sinh: "Sinh", E.Cosh: "Cosh",
     E.Asinh: "Asinh", E.Acosh: "Acosh", E.Atanh: "Atanh", E.Erf: "Erf", E.Sign: "Sign", E.Floor: "Floor",
     E.Ceil: "Ceil",
@@ -44,6 +44,16 @@ def composed(g, node):
     """log1p and expm1 lose their extra accuracy near 0 (ONNX has no such ops)."""
     dtype = node.out.dtype
     return COMPOSED[type(node.fn)](g, g.x(node, 0), lambda value: g.constant(value, dtype))
+
+
+@converts(A.Softplus)
+def softplus(g, node):
+    """Softplus(beta x) / beta, and x where beta x > threshold (PyTorch's)"""
+    dtype, fn = node.out.dtype, node.fn
+    x = g.x(node, 0)
+    bx = g.emit("Mul", [x, g.constant(fn.beta, dtype)])
+    y = g.emit("Div", [g.emit("Softplus", [bx]), g.constant(fn.beta, dtype)])
+    return g.emit("Where", [g.emit("Greater", [bx, g.constant(fn.threshold, dtype)]), x, y])
 
 
 def _remainder(g, a, b, c):

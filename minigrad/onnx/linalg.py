@@ -48,6 +48,12 @@ def var(g, node):
     return g.emit("Mul", [y, g.constant(n / (n - ddof), node.out.dtype)])
 
 
+@converts(R.Std)
+def std(g, node):
+    """the square root of var (above)"""
+    return g.emit("Sqrt", [var(g, node)])
+
+
 @converts(N.Standardize)
 def standardize(g, node):
     """(x - mean) / sqrt(var + eps) over the axes (biased variance), in the

@@ -19,6 +19,23 @@ class AdaGrad(Optimizer):
         t = t + 1;  lr_t = lr / (1 + (t - 1) * lr_decay)
         s = s + g * g                      (s starts at initial_accumulator_value)
         p = p - lr_t * g / (sqrt(s) + eps)
+
+    Every product is elementwise; the arguments and defaults are PyTorch's.
+
+    Parameters
+    ----------
+    params : iterable
+        The Parameters to optimise, or a list of dicts (parameter groups) with their own settings.
+    lr : float
+        The learning rate.
+    lr_decay : float
+        The decay of the learning rate per step (`lr_t` above).
+    weight_decay : float
+        The L2 penalty added to the gradient (`g` above).
+    initial_accumulator_value : float
+        The starting value of the sum of squares `s`.
+    eps : float
+        Added to the denominator for numerical stability.
     """
 
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
@@ -51,6 +68,25 @@ class RMSprop(Optimizer):
         d = sqrt(v) + eps                                             (otherwise)
         b = momentum * b + g / d;  p = p - lr * b     (momentum > 0)
         p = p - lr * g / d                            (otherwise)
+
+    Every product is elementwise; the arguments and defaults are PyTorch's.
+
+    Parameters
+    ----------
+    params : iterable
+        The Parameters to optimise, or a list of dicts (parameter groups) with their own settings.
+    lr : float
+        The learning rate.
+    alpha : float
+        The smoothing constant of the running averages.
+    eps : float
+        Added to the denominator for numerical stability.
+    weight_decay : float
+        The L2 penalty added to the gradient (`g` above).
+    momentum : float
+        The momentum factor (0: none).
+    centered : bool
+        Divide by the estimated variance (`v - m * m`) rather than the raw second moment.
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0,
@@ -99,6 +135,21 @@ class AdaDelta(Optimizer):
         delta = sqrt(u + eps) / sqrt(v + eps) * g
         u = rho * u + (1 - rho) * delta * delta
         p = p - lr * delta
+
+    Every product is elementwise; the arguments and defaults are PyTorch's.
+
+    Parameters
+    ----------
+    params : iterable
+        The Parameters to optimise, or a list of dicts (parameter groups) with their own settings.
+    lr : float
+        The learning rate.
+    rho : float
+        The smoothing constant of the running averages `v` and `u`.
+    eps : float
+        Added to the denominator for numerical stability.
+    weight_decay : float
+        The L2 penalty added to the gradient (`g` above).
     """
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
@@ -134,8 +185,26 @@ class Adam(Optimizer):
         v = beta2 * v + (1 - beta2) * g * g
         v_max = max(v_max, v);  v = v_max   (amsgrad only)
         p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+
+    Every product is elementwise; the arguments and defaults are PyTorch's.
+
+    Parameters
+    ----------
+    params : iterable
+        The Parameters to optimise, or a list of dicts (parameter groups) with their own settings.
+    lr : float
+        The learning rate.
+    betas : tuple of float
+        (beta1, beta2): the smoothing constants of `m` and `v`.
+    eps : float
+        Added to the denominator for numerical stability.
+    weight_decay : float
+        The L2 penalty added to the gradient (`g` above).
+    amsgrad : bool
+        Use the running maximum of `v` (AMSGrad).
     """
 
+    #: AdamW's decay (p = p - lr * weight_decay * p, outside the moments) instead of L2 through g.
     decoupled_weight_decay = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):

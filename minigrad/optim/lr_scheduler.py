@@ -54,6 +54,7 @@ class LRScheduler:
         return {k: v for k, v in vars(self).items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict):
+        """Restore the counters and settings that `state_dict` returned."""
         self.__dict__.update(state_dict)
 
 

@@ -10,6 +10,23 @@ class SGD(Optimizer):
         b = momentum * b + (1 - dampening) * g   (later steps)
         g = g + momentum * b  if nesterov else  b    (when momentum > 0)
         p = p - lr * g
+
+    Every product is elementwise; the arguments and defaults are PyTorch's.
+
+    Parameters
+    ----------
+    params : iterable
+        The Parameters to optimise, or a list of dicts (parameter groups) with their own settings.
+    lr : float
+        The learning rate.
+    momentum : float
+        The momentum factor (0: plain gradient descent).
+    nesterov : bool
+        Nesterov momentum (needs momentum > 0 and dampening 0).
+    weight_decay : float
+        The L2 penalty added to the gradient (`g` above).
+    dampening : float
+        The share of the gradient withheld from the momentum buffer.
     """
 
     def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):

@@ -53,22 +53,30 @@ def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
     """The graph that computed `outputs` as a `graphviz.Digraph` (shown
     inline by Jupyter; `.source` is the DOT text).
 
-    show      what each Variable node carries, any of "name", "shape",
-              "dtype", "value", "grad" (arrays of up to `max_elements`
-              numbers print them, rounded; bigger ones a summary). Function
-              nodes show the op and its settings (axis, stride, ...).
-              Constants (inputs that need no gradient, integer labels) are
-              drawn dashed and never carry a gradient; an intermediate
-              whose gradient backward freed says so ("grad freed; use
-              retain_grad").
-    params    a Module or a dict name -> Parameter: parameters are labelled
-              by these (dotted) names, e.g. "0.weight".
-    rankdir   "TB" (top to bottom), "LR", "BT" or "RL".
-    cluster_modules  with params=model, draw one labelled box per
-              sub-module around the ops it created; run the forward pass
-              inside `with viz.module_scopes(model):` first.
     Unnamed values are named as in the backward stepper: "L" for a lone
     output, v1, v2, ... for the others, c1, c2, ... for constants.
+
+    Parameters
+    ----------
+    show : tuple of str
+        What each Variable node carries, any of "name", "shape", "dtype",
+        "value", "grad" (arrays of up to `max_elements` numbers print them,
+        rounded; bigger ones a summary). Function nodes show the op and its
+        settings (axis, stride, ...). Constants (inputs that need no
+        gradient, integer labels) are drawn dashed and never carry a
+        gradient; an intermediate whose gradient backward freed says so
+        ("grad freed; use retain_grad").
+    params : Module or dict, optional
+        A Module or a dict name -> Parameter: parameters are labelled by
+        these (dotted) names, e.g. "0.weight".
+    rankdir : str
+        "TB" (top to bottom), "LR", "BT" or "RL".
+    cluster_modules : bool
+        With params=model, draw one labelled box per sub-module around the
+        ops it created; run the forward pass inside
+        `with viz.module_scopes(model):` first.
+    max_elements : int
+        The largest array whose numbers a node prints.
     """
     graph = Graph(check_outputs("to_dot", outputs))
     show = check_show(show)
@@ -161,8 +169,9 @@ def check_show(show):
     return show
 
 
-def parameter_names(params):
-    """{Parameter: dotted name} from a Module, a dict name -> Variable, or None."""
+def parameter_names(params, caller="to_dot"):
+    """{Parameter: dotted name} from a Module, a dict name -> Variable, or
+    None; a TypeError naming `caller` for anything else."""
     if params is None:
         return {}
     if hasattr(params, "named_parameters"):
@@ -170,12 +179,12 @@ def parameter_names(params):
     elif hasattr(params, "items"):
         pairs = params.items()
     else:
-        raise TypeError(f"to_dot: params must be a Module or a dict of name -> Parameter, "
+        raise TypeError(f"{caller}: params must be a Module or a dict of name -> Parameter, "
                         f"got {type(params).__name__}")
     names = {}
     for name, p in pairs:
         if not isinstance(p, Variable):
-            raise TypeError(f"to_dot: params[{name!r}] is a {type(p).__name__}, expected a Parameter")
+            raise TypeError(f"{caller}: params[{name!r}] is a {type(p).__name__}, expected a Parameter")
         names.setdefault(p, str(name))
     return names
 

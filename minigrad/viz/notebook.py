@@ -19,12 +19,23 @@ from .trace import BackwardTrace
 def show(target, *inputs, **to_dot_options):
     """The picture of `target` for a notebook cell.
 
-    target   a Variable: its graph (`to_dot(target, **to_dot_options)`);
-             a Module with example `inputs`: runs `target(*inputs)` and
-             draws that graph with params=target and one labelled box per
-             sub-module (cluster_modules=True);
-             a BackwardTrace: itself (Jupyter shows its stepper inline).
-    Returns a graphviz.Digraph (or the trace)."""
+    Parameters
+    ----------
+    target : Variable, Module or BackwardTrace
+        A Variable: its graph (`to_dot(target, **to_dot_options)`); a
+        Module with example `inputs`: runs `target(*inputs)` and draws that
+        graph with params=target and one labelled box per sub-module
+        (cluster_modules=True); a BackwardTrace: itself (Jupyter shows its
+        stepper inline).
+    *inputs
+        The example inputs a Module is run on.
+    **to_dot_options
+        Passed to `to_dot`.
+
+    Returns
+    -------
+    graphviz.Digraph or BackwardTrace
+        The picture (or the trace)."""
     if isinstance(target, BackwardTrace):
         return target
     if isinstance(target, Variable):

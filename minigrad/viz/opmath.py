@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core import Function
+from ..core.ops import declarations
 
 # dy/dx, dloss/dp, d gx/d gy   |   gx =, gW =, gcols =, gx_k =, ggy =, gx[n, c, k] =
 _DERIVATIVE = re.compile(r"\bd ?[A-Za-z]\w* ?/ ?d ?[A-Za-z]|\bg{1,2}(?:[A-Za-z]|cols)(?:_\w)?(?:\[[^\]]*\])? ?=")
@@ -107,3 +108,10 @@ def drawn_op(function):
     if name == "add_constant" and _is_negative(settings.get("c")):
         return DrawnOp("sub_constant", dict(settings, c=-settings["c"]), _SUBTRACTION)
     return DrawnOp(name, settings, op_math(function))
+
+
+def declared_math(name):
+    """(forward, derivative) in LaTeX as the op `name` of minigrad.functions
+    declares it (`@declare(..., math=...)`, core/ops.py), or None."""
+    declaration = declarations.get(name)
+    return declaration.math if declaration is not None else None

@@ -20,6 +20,7 @@ Events (what one click of Next shows):
 import html
 import json
 import pathlib
+import re
 from collections import Counter
 
 import numpy as np
@@ -27,13 +28,13 @@ import numpy as np
 from .dot import (GraphvizNotFoundError, check_show, draw, is_constant, module_clusters, parameter_names,
                   run_dot, value_names, value_rows)
 from .graph import Graph
-from .labels import format_array
+from .labels import format_array, heat_map, summarize
 from .opmath import drawn_op
 from .page_script import SCRIPT, STYLE
 
 SLOT_ELEMENTS = 6        # values and gradients in the picture: up to 6 numbers, else a summary
-PANEL_ELEMENTS = 64      # arrays in the side panel
-PANEL_DIGITS = 6
+PANEL_ELEMENTS = 64      # the side panel: up to 8x8 numbers, else a heat map
+PANEL_DIGITS = 4
 UNKNOWN_VALUE = "?"
 UNKNOWN_GRAD = "?"
 
@@ -47,17 +48,23 @@ def write_page(trace, path, **options):
     return path
 
 
-FRAME_HEIGHT_PX = 720
+FRAME_HEIGHT_PX = (720, 1000)   # the inline stepper's height: at least, at most
+FRAME_CHROME_PX = 170            # its header and tool bar above the picture
 
 
-def notebook_frame(trace, height=FRAME_HEIGHT_PX, **options):
+def notebook_frame(trace, height=None, **options):
     """The stepper of `trace` for a notebook output: an iframe whose srcdoc
     is the whole page (inline scripts run in JupyterLab, Notebook and VS
-    Code alike), or a short note saying why there is none."""
+    Code alike), or a short note saying why there is none. The frame is
+    tall enough to show a small graph whole (within FRAME_HEIGHT_PX)."""
     try:
         page = page_html(trace, **options)
     except (ValueError, GraphvizNotFoundError) as error:
         return f"<pre>{html.escape(str(error))}</pre>"
+    if height is None:
+        drawn = re.search(r'<svg class="graph" width="[\d.]+pt" height="([\d.]+)pt"', page)
+        low, high = FRAME_HEIGHT_PX
+        height = low if drawn is None else min(high, max(low, FRAME_CHROME_PX + float(drawn.group(1))))
     return (f'<iframe class="minigrad-stepper" srcdoc="{html.escape(page, quote=True)}" '
             f'style="width: 100%; height: {int(height)}px; border: 1px solid #ddd; border-radius: 4px;" '
             f'sandbox="allow-scripts" title="forward and backward stepper"></iframe>')
@@ -80,18 +87,29 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
     grads = {vid: [UNKNOWN_GRAD] for x, vid in graph.variable_ids.items() if not is_constant(x)}
     edge_labels = {}
     for event in events:
-        for vid, compact, _ in event["nodes"]:
-            grads[vid].append(compact)
+        for node in event["nodes"]:
+            grads[node[0]].append(node[1])
         for eid, compact in event["edges"]:
             edge_labels[eid] = max(edge_labels.get(eid, ""), compact, key=len)
 
-    slots = {}   # vid -> [index of the value line, index of the gradient line or -1]
+    # vid -> [index of the value line, of the gradient line or -1, of the first
+    # blank line kept for a heat map or -1, how many blank lines]
+    slots = {}
+    first_heat = {}   # vid -> the heat map of a leaf's value, drawn from the start
 
     def rows(x):
         vid = graph.variable_ids[x]
         grad = max(grads[vid], key=len) if vid in grads else None   # sized for its longest text
         lines = value_rows(names[x], x.data, show, _compact(x.data), grad)
-        slots[vid] = [[style for _, style in lines].index("value"), len(lines) - 1 if grad else -1]
+        value = [style for _, style in lines].index("value")
+        heat = -1
+        if _node_heat(x.data) is not None:
+            lines.insert(value + 1, ("\n".join([" "] * NODE_HEAT_LINES), "value"))
+            heat = value + 1
+            if x.creator is None:
+                first_heat[vid] = _node_heat(x.data)
+        blank = NODE_HEAT_LINES if heat >= 0 else 0
+        slots[vid] = [value, len(lines) - 1 + blank - (blank > 0) if grad else -1, heat, blank]
         return lines
 
     def operand_rows(k):
@@ -104,7 +122,7 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
     leaves = [(graph.variable_ids[x], names[x]) for x in graph.variables
               if x.creator is None and not is_constant(x)]
     computed = [graph.variable_ids[x] for x in graph.variables if x.creator is not None]
-    data = {"events": events, "slots": slots, "computed": computed,
+    data = {"events": events, "slots": slots, "computed": computed, "firstHeat": first_heat,
             "edges": sorted(edge_labels), "leaves": [vid for vid, _ in leaves],
             "unknownValue": UNKNOWN_VALUE, "unknownGrad": UNKNOWN_GRAD,
             "nodes": len(graph.variables) + len(graph.functions) + len(graph.operands),
@@ -122,8 +140,31 @@ def _compact(a):
     return format_array(a, SLOT_ELEMENTS, one_line=True)
 
 
+NODE_HEAT_LINES = 4      # blank text lines a node keeps for its heat map
+NODE_HEAT_CELLS = 512
+
+
+def _node_heat(a):
+    """The heat map drawn in a node for an array too big to print there
+    (more than SLOT_ELEMENTS numbers, or more than 2 axes of length > 1),
+    else None."""
+    a = np.asarray(a)
+    if a.dtype.kind not in "fciub" or a.size == 0:
+        return None
+    if a.size <= SLOT_ELEMENTS and sum(n > 1 for n in a.shape) <= 2:
+        return None
+    return heat_map(a, digits=3, cells=NODE_HEAT_CELLS)
+
+
 def _full(a):
-    return format_array(a, PANEL_ELEMENTS, digits=PANEL_DIGITS)
+    """An array for the side panel: {"text": its numbers} when, leading
+    axes of length 1 aside, it has at most PANEL_ELEMENTS numbers and 2
+    axes; else {"text": a summary, "heat": heat_map(a)}."""
+    a = np.asarray(a)
+    squeezed = a.reshape(a.shape[next((k for k, n in enumerate(a.shape) if n != 1), a.ndim):])
+    if 0 < squeezed.size <= PANEL_ELEMENTS and squeezed.ndim <= 2:
+        return {"text": format_array(squeezed, PANEL_ELEMENTS, digits=PANEL_DIGITS)}
+    return {"text": summarize(a), "heat": heat_map(a, digits=3)}
 
 
 def _forward_events(graph, names, around):
@@ -146,8 +187,9 @@ def _forward_events(graph, names, around):
             text.append(f"Its formula, from the docstring of {type(f).__name__}: {op.math.forward}")
         for y in outputs:
             text.append(f"{names[y]} = {_compact(y.data)}")
-        values = [[graph.variable_ids[y], _compact(y.data), _full(y.data)] for y in outputs]
-        arrays = [[f"{names[y]} {y.shape}", _full(y.data)] for y in outputs]
+        values = [[graph.variable_ids[y], _compact(y.data), _full(y.data), _node_heat(y.data)]
+                  for y in outputs]
+        arrays = [[f"{names[y]}, shape {y.shape}", _full(y.data)] for y in outputs]
         events.append(_event(f"Forward {number}: {op.name}", "forward", text, function=fid,
                              values=values, arrays=arrays, **around[fid]))
     return events
@@ -195,7 +237,7 @@ def _accumulate(x, g, graph, totals):
     """Add g to x's total; return the node update and the earlier total."""
     before = totals.get(x)
     totals[x] = g if before is None else before + g
-    return [graph.variable_ids[x], _compact(totals[x]), _full(totals[x])], before
+    return [graph.variable_ids[x], _compact(totals[x]), _full(totals[x]), _node_heat(totals[x])], before
 
 
 def _begin_event(seeds, graph, names, totals, target):
@@ -208,7 +250,7 @@ def _begin_event(seeds, graph, names, totals, target):
         if seed.size > 1 and np.all(seed == 1):
             text.append(f"{name} is not a single number; seeding ones is the same as "
                         f"differentiating the sum of its elements.")
-        arrays.append([f"∂{target}/∂{name} (seed)", _full(seed)])
+        arrays.append([f"∂{target}/∂{name} (seed), shape {seed.shape}", _full(seed)])
     text.append("Press Next: functions run their backward from the output towards the inputs, "
                 "each only once every use of its result has sent back a gradient.")
     return _event("Backward pass: seed the output gradient", "backward", text, nodes=nodes,
@@ -232,7 +274,7 @@ def _step_event(trace, k, number, graph, names, totals, target, uses, around):
     live = [(name, g) for name, g in zip(out_names, step.grads_in) if g is not None]
     for name, g in live:
         text.append(f"Arriving at {name}: ∂{target}/∂{name} = {_compact(g)}.")
-        arrays.append([f"in: ∂{target}/∂{name}", _full(g)])
+        arrays.append([f"in: ∂{target}/∂{name}, shape {g.shape}", _full(g)])
     arriving = _listing([name for name, _ in live])
     text.append(f"Chain rule: an input's gradient is the gradient arriving at {arriving} times how "
                 f"much {arriving} changes when that input changes (the local derivative of {op})"
@@ -256,7 +298,8 @@ def _step_event(trace, k, number, graph, names, totals, target, uses, around):
         nodes.append(node)
         if uses[x] > 1:   # only then does the edge say more than the node: the parts that add up
             edges.append([f"{fid}_in{i}", _compact(g)])
-        arrays.append([f"out: ∂{target}/∂{name}" + (" (this path)" if before is not None else ""), _full(g)])
+        arrays.append([f"out: ∂{target}/∂{name}" + (" (this path)" if before is not None else "")
+                       + f", shape {g.shape}", _full(g)])
         product = " + ".join(f"∂{target}/∂{y} × ∂{y}/∂{name}" for y, _ in live)
         sentence = f"So {name} receives ∂{target}/∂{name} = {product} = {_compact(g)}."
         summed = trace.summed_from.get((k, i))
@@ -272,8 +315,13 @@ def _step_event(trace, k, number, graph, names, totals, target, uses, around):
     for g, key, _ in graph.operands:
         if g is f:
             text.append(f"{key} is a constant (drawn dashed): it needs no gradient.")
+    # only the edges a gradient flows along light up: not those from constants
+    flowing = {f"{fid}_out{j}" for j, g in enumerate(step.grads_in) if g is not None}
+    flowing.update(f"{fid}_in{i}" for i, (x, g) in enumerate(zip(f.inputs, step.grads_out))
+                   if g is not None and not is_constant(x))
+    active = [eid for eid in around[fid]["active"] if eid in flowing]
     return _event(f"Backward {number}: {op}", "backward", text, function=fid, nodes=nodes,
-                  edges=edges, arrays=arrays, **around[fid])
+                  edges=edges, arrays=arrays, active=active, focus=around[fid]["focus"])
 
 
 def _listing(names):

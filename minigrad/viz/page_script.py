@@ -24,14 +24,16 @@ header { padding: 8px 18px; border-bottom: 1px solid #ddd; background: #fafafa; 
 header h1 { margin: 0; font-size: 19px; }
 header p { margin: 2px 0 0; color: var(--muted); font-size: 13px; }
 main { display: flex; flex: 1 1 auto; min-height: 0; }
-#pane { flex: 1 1 auto; position: relative; min-width: 0; }
-#graph { position: absolute; inset: 0; overflow: hidden; cursor: grab; touch-action: none; }
+#pane { flex: 1 1 auto; position: relative; min-width: 0; display: flex; flex-direction: column; }
+#graph { position: relative; flex: 1 1 auto; min-height: 0; overflow: hidden; cursor: grab; touch-action: none; }
 #graph.dragging { cursor: grabbing; }
 #graph svg.graph { position: absolute; left: 0; top: 0; transform-origin: 0 0; display: block; }
-#view-controls { position: absolute; top: 8px; right: 14px; z-index: 1; display: flex; gap: 4px; }
+#view-controls { display: flex; gap: 4px; justify-content: flex-end; padding: 4px 14px;
+                 border-bottom: 1px solid #eee; }   /* a bar above the picture: it covers no node */
 #view-controls button { padding: 3px 9px; font-size: 12px; border: 1px solid #bbb; border-radius: 5px;
                         background: #fff; cursor: pointer; }
 #panel { flex: 0 0 400px; overflow: auto; padding: 12px 16px; border-left: 1px solid #ddd; background: #fcfcfc; }
+@media (max-width: 1000px) { #panel { flex-basis: 300px; } }   /* a narrow notebook frame */
 .controls { display: flex; gap: 6px; }
 .controls button { flex: 1; padding: 7px 0; font-size: 14px; border: 1px solid #bbb; border-radius: 6px;
                    background: #fff; cursor: pointer; }
@@ -50,6 +52,15 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 #leaves { border-collapse: collapse; width: 100%; }
 #leaves th { width: 1%; padding-right: 8px; vertical-align: top; white-space: nowrap; }
 #leaves tr.fresh pre { background: #fde2e1; }
+.heat { margin: 2px 0 6px; }
+.heat-scale { display: flex; align-items: center; gap: 4px; font-size: 11px; color: var(--muted); }
+.heat-scale .bar { flex: 0 0 120px; height: 8px; border: 1px solid #ccc;
+                   background: linear-gradient(to right, rgb(0,0,255), #fff, rgb(255,0,0)); }
+.heat .slices { display: flex; flex-wrap: wrap; gap: 6px; align-items: flex-start; }
+.heat figure { margin: 0; }
+.heat figcaption { font-size: 10px; color: var(--muted); text-align: center; }
+.heat .grid { display: grid; border: 1px solid #ccc; width: max-content; }
+.heat .grid i { display: block; }
 .legend, .keys { font-size: 12px; color: var(--muted); }
 .sw { display: inline-block; width: 11px; height: 11px; border: 1px solid #888; border-radius: 3px;
       margin: 0 3px 0 6px; vertical-align: -1px; }
@@ -76,7 +87,7 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 SCRIPT = """
 (function () {
   "use strict";
-  var READABLE_PX = 11.5, MAX_READABLE_NODES = 40, PAD = 12;
+  var READABLE_PX = 11.5, MIN_OPEN_PX = 7.5, MAX_READABLE_NODES = 40, PAD = 12;
   var data = JSON.parse(document.getElementById("trace-data").textContent);
   var events = data.events, last = events.length - 1, current = 0, timer = null;
   var $ = function (id) { return document.getElementById(id); };
@@ -115,34 +126,66 @@ SCRIPT = """
     centred(readableScale());
     follow();
   }
+  // Where things are, from the drawing's own coordinates (no layout needed:
+  // an iframe that is hidden, off-screen or not yet sized gives getBBox and
+  // getBoundingClientRect zeros). Pane pixels = view.x + scale * user units.
+  var root = svg.querySelector("g"), shift = {x: 0, y: 0};
+  var m = /translate\\(\\s*([-\\d.]+)[ ,]+([-\\d.]+)/.exec(root.getAttribute("transform") || "");
+  if (m) { shift = {x: parseFloat(m[1]), y: parseFloat(m[2])}; }
+  function extent(el) {                   // [left, top, right, bottom] in user units, or null
+    var o = outline(el);
+    return o && [o[0] + shift.x - box.x, o[1] + shift.y - box.y, o[2] + shift.x - box.x, o[3] + shift.y - box.y];
+  }
+  function outline(el) {                  // the same in the drawing's own coordinates
+    var xs = [], ys = [];
+    el.querySelectorAll("polygon, path, ellipse").forEach(function (s) {
+      if (s.tagName === "ellipse") {
+        var cx = +s.getAttribute("cx"), cy = +s.getAttribute("cy"), rx = +s.getAttribute("rx"),
+            ry = +s.getAttribute("ry");
+        xs.push(cx - rx, cx + rx); ys.push(cy - ry, cy + ry);
+        return;
+      }
+      var points = s.getAttribute("points") || s.getAttribute("d") || "";
+      var nums = points.match(/-?\\d+(?:\\.\\d+)?(?:e[-+]?\\d+)?/g) || [];
+      for (var i = 0; i + 1 < nums.length; i += 2) { xs.push(+nums[i]); ys.push(+nums[i + 1]); }
+    });
+    if (!xs.length) { return null; }
+    return [Math.min.apply(null, xs), Math.min.apply(null, ys), Math.max.apply(null, xs), Math.max.apply(null, ys)];
+  }
+  function paneRect(el) {                 // el's extent in pane pixels
+    var e = extent(el);
+    if (!e) { return null; }
+    return {left: view.x + e[0] * view.scale, top: view.y + e[1] * view.scale,
+            right: view.x + e[2] * view.scale, bottom: view.y + e[3] * view.scale};
+  }
   function startView() {
     var scale = fitScale();
-    if (data.nodes <= MAX_READABLE_NODES) {
-      scale = Math.max(readableScale(), Math.min(scale, 1.5 * readableScale()));
+    if (data.nodes <= MAX_READABLE_NODES && scale < MIN_OPEN_PX / smallest) {
+      scale = readableScale();              // the whole graph would be too small to read
+    } else if (data.nodes <= MAX_READABLE_NODES) {
+      scale = Math.min(scale, 1.5 * readableScale());
     }
     centred(scale);                         // top first: the forward pass starts there
     var first = svg.querySelector("g.node[id^='f']");
     if (first && box.width * scale > pane.clientWidth) {
-      var r = first.getBoundingClientRect(), p = pane.getBoundingClientRect();
-      setView(scale, view.x + (p.left + p.width / 2) - (r.left + r.width / 2), view.y);
+      var r = paneRect(first);
+      setView(scale, view.x + pane.clientWidth / 2 - (r.left + r.right) / 2, view.y);
     }
     follow();
   }
   function follow() {                       // pan the current step (or the first input) into view
     var event = events[current];
     var ids = event.function ? event.focus : [data.start];
-    var r = null, own = $(ids[0]) && $(ids[0]).getBoundingClientRect();
+    var r = null, own = $(ids[0]) && paneRect($(ids[0]));
     ids.forEach(function (id) {
-      var el = $(id);
-      if (!el) { return; }
-      var b = el.getBoundingClientRect();
+      var b = $(id) && paneRect($(id));
+      if (!b) { return; }
       r = r === null ? {left: b.left, top: b.top, right: b.right, bottom: b.bottom}
                      : {left: Math.min(r.left, b.left), top: Math.min(r.top, b.top),
                         right: Math.max(r.right, b.right), bottom: Math.max(r.bottom, b.bottom)};
     });
-    if (r === null) { return; }
-    var p = pane.getBoundingClientRect();
-    var lo = {x: p.left + PAD, y: p.top + PAD}, hi = {x: p.right - PAD, y: p.bottom - PAD};
+    if (r === null || !own) { return; }
+    var lo = {x: PAD, y: PAD}, hi = {x: pane.clientWidth - PAD, y: pane.clientHeight - PAD};
     function shift(a, b, min, max, a1, b1) {  // the least move that brings [a, b] inside [min, max],
       if (b - a > max - min) { a = a1; b = b1; }  // or else the node itself [a1, b1]
       if (b - a > max - min) { return (min + max) / 2 - (a + b) / 2; }
@@ -178,9 +221,9 @@ SCRIPT = """
 
   // -- the replay --------------------------------------------------------------
   function lines(vid) { return $(vid).querySelectorAll("text"); }
-  function centre(text) {                   // keep a line centred whatever it comes to hold
-    var b = text.getBBox();
-    text.setAttribute("x", b.x + b.width / 2);
+  function centre(text, vid) {              // keep a line centred whatever it comes to hold,
+    var e = outline($(vid));                // on the node's middle (from its outline, not getBBox)
+    text.setAttribute("x", (e[0] + e[2]) / 2);
     text.setAttribute("text-anchor", "middle");
   }
   function valueLine(vid) { return lines(vid)[data.slots[vid][0]]; }
@@ -208,7 +251,9 @@ SCRIPT = """
         s.classList.add("pending");
       }
     });
-    data.leaves.forEach(function (vid) { leafRow(vid).querySelector("pre").textContent = "\\u2014"; });
+    document.querySelectorAll("#graph g.nodeheat").forEach(function (g) { g.remove(); });
+    Object.keys(data.firstHeat).forEach(function (vid) { nodeHeat(vid, data.firstHeat[vid], false); });
+    data.leaves.forEach(function (vid) { panelArray(leafRow(vid).querySelector("td"), {text: "\\u2014"}); });
   }
   function fill(line, vid, text, isCurrent) {
     line.textContent = text;
@@ -221,12 +266,14 @@ SCRIPT = """
   function apply(event, isCurrent) {
     event.values.forEach(function (v) {       // [id, short text, full text]
       fill(valueLine(v[0]), v[0], v[1], isCurrent);
+      nodeHeat(v[0], v[3], false);
     });
     event.nodes.forEach(function (node) {      // [id, short text, full text]
       fill(gradLine(node[0]), node[0], "grad " + node[1], isCurrent);
+      nodeHeat(node[0], node[3], true);
       var row = leafRow(node[0]);
       if (row) {
-        row.querySelector("pre").textContent = node[2];
+        panelArray(row.querySelector("td"), node[2]);
         if (isCurrent) { row.classList.add("fresh"); }
       }
     });
@@ -247,16 +294,118 @@ SCRIPT = """
       parent.appendChild(p);
     });
   }
+  function colour(v, m) {                   // diverging: blue below 0, white at 0, red above
+    if (v === null) { return "transparent"; }
+    var t = m > 0 ? Math.max(-1, Math.min(1, v / m)) : 0, c = Math.round(255 * (1 - Math.abs(t)));
+    return t >= 0 ? "rgb(255," + c + "," + c + ")" : "rgb(" + c + "," + c + ",255)";
+  }
+  function heat(h) {                        // a heat map with its colour scale and shape
+    var m = Math.max(Math.abs(h.lo), Math.abs(h.hi)), wrap = document.createElement("div");
+    wrap.className = "heat";
+    var scale = document.createElement("div");
+    scale.className = "heat-scale";
+    scale.innerHTML = '<span></span><span class="bar"></span><span></span>';
+    scale.children[0].textContent = "\u2212" + String(Number(m.toPrecision(3)));
+    scale.children[2].textContent = "+" + String(Number(m.toPrecision(3)));
+    scale.title = "colour scale: blue negative, white 0, red positive";
+    wrap.appendChild(scale);
+    var caption = document.createElement("div");
+    caption.className = "label";
+    caption.textContent = "heat map of shape (" + h.shape.join(", ") + (h.shape.length === 1 ? "," : "") +
+                          "): min " + Number(h.lo.toPrecision(4)) + ", max " + Number(h.hi.toPrecision(4));
+    wrap.appendChild(caption);
+    var slices = document.createElement("div");
+    slices.className = "slices";
+    h.slices.forEach(function (slice) {
+      var one = document.createElement("figure"), grid = document.createElement("div");
+      var cols = slice.rows[0].length, room = Math.max(120, $("panel").clientWidth - 110);
+      var size = Math.max(3, Math.min(18, Math.floor(room / cols)));   // fits the leaf table too
+      grid.className = "grid";
+      grid.style.gridTemplateColumns = "repeat(" + cols + ", " + size + "px)";
+      grid.style.gridAutoRows = size + "px";
+      slice.rows.forEach(function (row) {
+        row.forEach(function (v) {
+          var cell = document.createElement("i");
+          cell.style.background = colour(v, m);
+          if (v !== null) { cell.title = String(v); cell.dataset.value = v; }
+          grid.appendChild(cell);
+        });
+      });
+      one.appendChild(grid);
+      if (slice.label) {
+        var name = document.createElement("figcaption");
+        name.textContent = slice.label;
+        one.appendChild(name);
+      }
+      slices.appendChild(one);
+    });
+    if (h.more > 0) {
+      var more = document.createElement("span");
+      more.className = "label";
+      more.textContent = "\u2026 and " + h.more + " more slices";
+      slices.appendChild(more);
+    }
+    wrap.appendChild(slices);
+    return wrap;
+  }
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function nodeHeat(vid, h, isGrad) {       // a heat map in the blank lines a node keeps for it:
+    var slot = data.slots[vid], node = $(vid);  // its value's, then its gradient's (red frame)
+    if (!h || !slot || slot[2] < 0) { return; }
+    var old = node.querySelector("g.nodeheat");
+    if (old) { old.remove(); }
+    var texts = lines(vid), first = texts[slot[2]], lastLine = texts[slot[2] + slot[3] - 1];
+    var size = parseFloat(first.getAttribute("font-size")) || 10, o = outline(node);
+    var top = parseFloat(first.getAttribute("y")) - 0.8 * size;
+    var bottom = parseFloat(lastLine.getAttribute("y")) + 0.15 * size;
+    var left = o[0] + 8, right = o[2] - 8, gap = 4, n = h.slices.length;
+    var rows = h.slices[0].rows.length, cols = h.slices[0].rows[0].length;
+    var cell = Math.min((bottom - top) / rows, (right - left - gap * (n - 1)) / (n * cols));
+    var width = n * cols * cell + gap * (n - 1), x0 = (o[0] + o[2]) / 2 - width / 2;
+    var m = Math.max(Math.abs(h.lo), Math.abs(h.hi)), g = document.createElementNS(SVGNS, "g");
+    g.setAttribute("class", "nodeheat");
+    var title = document.createElementNS(SVGNS, "title");
+    title.textContent = (isGrad ? "gradient" : "value") + " of shape (" + h.shape.join(", ") +
+                        "): blue −" + Number(m.toPrecision(3)) + ", white 0, red +" + Number(m.toPrecision(3));
+    g.appendChild(title);
+    h.slices.forEach(function (slice, k) {
+      var sx = x0 + k * (cols * cell + gap), frame = document.createElementNS(SVGNS, "rect");
+      slice.rows.forEach(function (row, i) {
+        row.forEach(function (v, j) {
+          if (v === null) { return; }
+          var r = document.createElementNS(SVGNS, "rect");
+          r.setAttribute("x", sx + j * cell); r.setAttribute("y", top + i * cell);
+          r.setAttribute("width", cell); r.setAttribute("height", cell);
+          r.setAttribute("fill", colour(v, m));
+          g.appendChild(r);
+        });
+      });
+      frame.setAttribute("x", sx); frame.setAttribute("y", top);
+      frame.setAttribute("width", cols * cell); frame.setAttribute("height", slice.rows.length * cell);
+      frame.setAttribute("fill", "none");
+      frame.setAttribute("stroke", isGrad ? "#a4262c" : "#999");
+      frame.setAttribute("stroke-width", 0.8);
+      g.appendChild(frame);
+    });
+    node.appendChild(g);
+  }
+  function panelArray(parent, panel) {      // {text, heat?}: numbers, or a summary and a heat map
+    parent.textContent = "";
+    var pre = document.createElement("pre");
+    pre.textContent = panel.text;
+    parent.appendChild(pre);
+    if (panel.heat) { parent.appendChild(heat(panel.heat)); }
+  }
   function arrays(parent, pairs) {
     parent.textContent = "";
     pairs.forEach(function (pair) {
       var box = document.createElement("div"), label = document.createElement("div"),
-          pre = document.createElement("pre");
+          body = document.createElement("div");
       label.className = "label";
       label.textContent = pair[0];
-      pre.textContent = pair[1];
+      panelArray(body, pair[1]);
       box.appendChild(label);
-      box.appendChild(pre);
+      box.appendChild(body);
       parent.appendChild(box);
     });
   }
@@ -302,10 +451,31 @@ SCRIPT = """
     else if (e.key === "1") { readable(); }
   });
   Object.keys(data.slots).forEach(function (vid) {
-    centre(valueLine(vid));
-    if (gradLine(vid)) { centre(gradLine(vid)); }
+    centre(valueLine(vid), vid);
+    if (gradLine(vid)) { centre(gradLine(vid), vid); }
   });
   show(0);
-  startView();
+  // Lay out the view once the pane has a size, and again when it changes
+  // (a notebook draws its output frames late, hidden or off-screen); once
+  // the reader zooms or pans, a resize keeps their view.
+  var laidOut = null, touched = false;
+  function layout() {
+    var size = pane.clientWidth + "x" + pane.clientHeight;
+    if (pane.clientWidth < 1 || pane.clientHeight < 1 || size === laidOut) { return; }
+    laidOut = size;
+    if (touched) { follow(); } else { startView(); }
+  }
+  ["wheel", "pointerdown", "keydown"].forEach(function (name) {
+    (name === "keydown" ? document : pane).addEventListener(name, function () { touched = true; });
+  });
+  ["zoom-in", "zoom-out", "fit", "readable"].forEach(function (id) {
+    $(id).addEventListener("click", function () { touched = true; });
+  });
+  if (window.ResizeObserver) { new ResizeObserver(layout).observe(pane); }
+  window.addEventListener("resize", layout);
+  (function poll(tries) {                   // until the pane has a size
+    layout();
+    if (laidOut === null && tries > 0) { requestAnimationFrame(function () { poll(tries - 1); }); }
+  })(600);
 })();
 """

@@ -21,16 +21,22 @@ from ..device import backend
 from ..core import Variable, no_grad
 from ..core.config import observing
 from ..functions import sum_to
+from .dot import parameter_names
 from .page import notebook_frame, page_html, write_page
 
 
 class Step(NamedTuple):
     """One function's turn in the backward pass.
 
-    function   the Function whose backward ran
-    grads_in   per output, dL/dy as an ndarray (None when no gradient came)
-    grads_out  per input, dL/dx it sent, summed to the input's shape
-               (None where it sent none)
+    Attributes
+    ----------
+    function : Function
+        The Function whose backward ran.
+    grads_in : tuple
+        Per output, dL/dy as an ndarray (None when no gradient came).
+    grads_out : tuple
+        Per input, dL/dx it sent, summed to the input's shape (None where
+        it sent none).
     """
     function: object
     grads_in: tuple
@@ -45,7 +51,8 @@ class BackwardTrace:
     steps    the Steps of every pass, in the order they ran
     """
 
-    def __init__(self):
+    def __init__(self, params=None):
+        self.params = params     # a Module or dict name -> Parameter: the names to draw
         self.outputs = []
         self.seeds = []
         self.steps = []
@@ -66,6 +73,8 @@ class BackwardTrace:
 
     # -- the observer protocol of core/backprop.py ---------------------------------------
     def begin(self, outputs, grad_outputs):
+        """Record the start of a backward pass from `outputs` with their
+        seed gradients `grad_outputs` (backprop calls it)."""
         self.pass_starts.append(len(self.steps))
         self.seeds.append([(y, _copy(gy)) for y, gy in zip(outputs, grad_outputs)])
         for y in outputs:
@@ -73,6 +82,8 @@ class BackwardTrace:
                 self.outputs.append(y)
 
     def step(self, function, gys, gxs):
+        """Record one Function's backward: the gradients `gys` it received
+        and `gxs` it sent (backprop calls it)."""
         grads_out = []
         for i, (x, gx) in enumerate(zip(function.inputs, gxs)):
             g = _copy(gx)
@@ -117,27 +128,36 @@ class BackwardTrace:
         `params`, `rankdir`, `cluster_modules` are as for `to_dot` (the
         name, value and gradient lines are always drawn).
         Needs Graphviz's `dot` (else GraphvizNotFoundError). Returns the path."""
+        params = self.params if params is None else params
         return write_page(self, path, show=show, params=params, rankdir=rankdir,
                           cluster_modules=cluster_modules, title=title)
 
     def html(self, **to_html_options):
         """The page `to_html` writes, as a string."""
+        to_html_options.setdefault("params", self.params)
         return page_html(self, **to_html_options)
 
     def _repr_html_(self):
         """Jupyter (Lab, Notebook, VS Code) shows the stepper inline: the
         page in an iframe's srcdoc, scripts and all, so it needs no file."""
-        return notebook_frame(self)
+        return notebook_frame(self, params=self.params)
 
     def __repr__(self):
         return (f"<BackwardTrace: {len(self.seeds)} backward pass(es), {len(self.steps)} steps; "
                 f"to_html(path) writes the stepper>")
 
 
-def trace_backward():
+def trace_backward(params=None):
     """Context manager recording every backward pass run inside it; gives a
-    BackwardTrace (`steps`, `leaf_grads()`, `to_html(path)`)."""
-    return BackwardTrace()
+    BackwardTrace (`steps`, `leaf_grads()`, `to_html(path)`).
+
+    params   the model (a Module, or a dict name -> Parameter) whose
+             parameters the pictures name and colour as parameters
+             ("0.weight"), inline in a notebook too; `to_html(params=...)`
+             overrides it."""
+    if params is not None:
+        parameter_names(params, "trace_backward")   # a TypeError now, not when it is drawn
+    return BackwardTrace(params)
 
 
 def _copy(g):

@@ -75,7 +75,7 @@ def test_integer_creation_helpers():
     assert r.dtype == np.int64 and r.shape == (3, 4) and 0 <= r.data.min() and r.data.max() < 10
     assert mg.randint(5, (6,)).data.max() < 5
     assert mg.randint(0, 3, 4, dtype=np.int32).dtype == np.int32
-    with pytest.raises(TypeError, match="zeros: a shape is non-negative ints"):
+    with pytest.raises(ValueError, match="zeros: a shape is non-negative ints"):
         mg.zeros(2, -1)
 
 
@@ -100,3 +100,76 @@ def test_creation_dtypes_match_torch():
     for ours, theirs in pairs:
         assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
         np.testing.assert_allclose(ours.data, theirs.numpy())
+
+
+# -- sizes and complex numbers (API.md, "Trust") --------------------------------------
+
+NEGATIVE_SIZES = [
+    ("zeros", lambda: mg.zeros(-3, 2), lambda torch: torch.zeros(-3, 2)),
+    ("ones", lambda: mg.ones((2, -1)), lambda torch: torch.ones((2, -1))),
+    ("empty", lambda: mg.empty(-1), lambda torch: torch.empty(-1)),
+    ("full", lambda: mg.full((-2,), 1.0), lambda torch: torch.full((-2,), 1.0)),
+    ("rand", lambda: mg.rand(4, -4), lambda torch: torch.rand(4, -4)),
+    ("randn", lambda: mg.randn(-2), lambda torch: torch.randn(-2)),
+    ("randint", lambda: mg.randint(0, 5, (-1,)), lambda torch: torch.randint(0, 5, (-1,))),
+    ("normal", lambda: mg.normal(0.0, 1.0, (-3,)), lambda torch: torch.normal(0.0, 1.0, (-3,))),
+    ("eye", lambda: mg.eye(-2), lambda torch: torch.eye(-2)),
+    ("linspace", lambda: mg.linspace(0, 1, -2), lambda torch: torch.linspace(0, 1, -2)),
+]
+
+
+@pytest.mark.parametrize("name,make,torch_make", NEGATIVE_SIZES, ids=[c[0] for c in NEGATIVE_SIZES])
+def test_a_negative_size_is_a_value_error_naming_it(name, make, torch_make):
+    """NumPy's ValueError (PyTorch raises a RuntimeError: a value, not a type, is wrong)."""
+    with pytest.raises(ValueError, match=rf"{name}: a shape is non-negative ints, got .*: size -\d+ is negative"):
+        make()
+    with pytest.raises(ValueError):
+        np.zeros((-3, 2))
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch_make(torch)
+
+
+def test_a_size_that_is_not_an_int_is_a_type_error():
+    for size in (2.5, "3", None, True):
+        with pytest.raises(TypeError, match="zeros: a shape is non-negative ints"):
+            mg.zeros(size)
+
+
+COMPLEX_ENTRIES = [
+    ("tensor", lambda: mg.tensor([1 + 2j, 3])),
+    ("tensor", lambda: mg.tensor(np.array([1 + 2j]), dtype=np.float32)),   # a cast would drop 2j
+    ("tensor", lambda: mg.tensor([1.0], dtype=np.complex64)),
+    ("zeros", lambda: mg.zeros(2, dtype=np.complex128)),
+    ("ones", lambda: mg.ones(2, dtype="complex64")),
+    ("empty", lambda: mg.empty(2, dtype=complex)),
+    ("full", lambda: mg.full((2,), 1j)),
+    ("full", lambda: mg.full((2,), np.complex64(1j))),
+    ("full", lambda: mg.full((2,), 1.0, dtype=complex)),
+    ("arange", lambda: mg.arange(0, 3j)),
+    ("arange", lambda: mg.arange(3, dtype=complex)),
+    ("linspace", lambda: mg.linspace(0, 1j, 3)),
+    ("eye", lambda: mg.eye(2, dtype=np.complex64)),
+    ("rand", lambda: mg.rand(2, dtype=complex)),
+    ("randn", lambda: mg.randn(2, dtype=np.complex64)),
+    ("normal", lambda: mg.normal(np.array([1j]), 1.0)),
+    ("randint", lambda: mg.randint(0, 3, (2,), dtype=complex)),
+    ("zeros_like", lambda: mg.zeros_like(np.zeros(2, complex))),
+    ("ones_like", lambda: mg.ones_like(mg.zeros(2), dtype=complex)),
+    ("full_like", lambda: mg.full_like(mg.zeros(2), 1j)),
+    ("empty_like", lambda: mg.empty_like(mg.zeros(2), dtype=np.complex64)),
+    ("from_numpy", lambda: mg.from_numpy(np.zeros(2, np.complex64))),
+    ("from_dlpack", lambda: mg.from_dlpack(np.zeros(2, np.complex128))),
+]
+
+
+@pytest.mark.filterwarnings("error::numpy.exceptions.ComplexWarning")   # no silent cast on the way
+@pytest.mark.parametrize("name,make", COMPLEX_ENTRIES, ids=[f"{c[0]}-{i}" for i, c in enumerate(COMPLEX_ENTRIES)])
+def test_complex_data_values_and_dtypes_are_refused_naming_the_helper(name, make):
+    """PyTorch has complex tensors; minigrad refuses them (API.md, "Trust":
+    libraries differentiate complex numbers by different conventions, and
+    half a support gave wrong gradients silently). The error names the
+    helper and the dtype and says what to do instead."""
+    with pytest.raises(TypeError, match=rf"^{name}: complex numbers are not supported by minigrad \(got dtype "
+                                        r"complex(64|128)\); split the data into its real and imaginary parts"):
+        make()

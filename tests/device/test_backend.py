@@ -109,6 +109,36 @@ def test_unknown_device_and_missing_cupy_are_clear_errors():
                 mg.Variable(rand(2)).cuda()
 
 
+# -- the edges of issue 19: zero spread, 0-d inputs, broadcast diagonals ------------------
+
+EDGES = [
+    ("std_zero_spread", lambda x: F.std(x, axis=1), [[1.0, 1.0, 1.0], [1.0, 2.0, 4.0]]),
+    ("norm_zero", lambda x: F.norm(x, axis=1), [[0.0, 0.0, 0.0], [1.0, 2.0, 2.0]]),
+    ("norm_p3", lambda x: F.norm(x, 3, axis=1), [[0.0, 0.0, 0.0], [1.0, -0.5, 2.0]]),
+    ("norm_p1.5", lambda x: F.norm(x, 1.5, axis=1), [[0.0, 0.0, 0.0], [1.0, 0.0, 2.0]]),
+    ("norm_p0.5", lambda x: F.norm(x, 0.5, axis=1), [[0.0, 0.0, 0.0], [1.0, 0.0, 2.0]]),
+    ("max_0d", lambda x: F.max(x, 0, keepdims=True), 2.0),
+    ("sort_0d", lambda x: F.sort(x, -1), 2.0),
+    ("topk_0d", lambda x: F.topk(x, 1, 0)[0], 2.0),
+    ("gather_0d", lambda x: F.gather(x, 0, np.array(0)), 2.0),
+    ("softmax_0d", lambda x: F.softmax(x, 0) * x, 2.0),
+    ("einsum_diagonal_broadcast", lambda x: F.einsum("...ii,...->...", x, x.new_ones(3)), [[[1.0, 2.0], [3.0, 4.0]]]),
+]
+
+
+@pytest.mark.parametrize("name,fn,value", EDGES, ids=[c[0] for c in EDGES])
+def test_edge_gradients_are_the_hosts_on_the_device_in_two_orders(name, fn, value):
+    results = []
+    for device in ("cpu", DEVICE):
+        x = mg.Variable(np.array(value)).to(device)
+        (g,) = mg.grad(fn(x).sum(), [x], create_graph=True)
+        (gg,) = mg.grad((g * g).sum(), [x])
+        results.append([host(v) for v in (g, gg) if v is not None])
+    for on_device, on_host in zip(*results[::-1]):
+        assert np.isfinite(on_host).all()
+        np.testing.assert_allclose(on_device, on_host, rtol=1e-10, atol=1e-12)
+
+
 # -- layers, a training step, fit ------------------------------------------------------
 
 def _layers():

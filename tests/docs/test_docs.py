@@ -73,6 +73,67 @@ def test_api_reference_is_generated_from_the_docstrings(site):
     assert 'id="minigrad.nn.Linear"' in (site / "api" / "nn.html").read_text()
 
 
+
+def _entry(html, ident):
+    """The text of the <dd> that documents `ident` (up to its first nested entry)."""
+    start = html.index(f'id="{ident}"')
+    body = html[html.index("<dd>", start):]
+    return body[:min(i for i in (body.find("</dd>"), body.find("<dl class=\"py")) if i >= 0)]
+
+
+def test_the_F_pages_show_each_ops_forward_and_derivative_as_math(site):
+    functions = (site / "api" / "functions.html").read_text()
+    assert "mathjax" in functions.lower(), "MathJax is not loaded on the functions page"
+    for name in ("tanh", "exp", "add", "mul", "sum", "mean", "relu", "softmax", "sigmoid"):
+        entry = _entry(functions, f"minigrad.functions.{name}")
+        assert entry.count('class="math notranslate nohighlight"') == 2, f"F.{name}: no forward and derivative math"
+        assert "\\partial" in entry, f"F.{name}: the derivative is missing"
+    for name in ("matmul", "conv2d", "softmax_cross_entropy"):
+        assert _entry(functions, f"minigrad.functions.{name}").count('class="math notranslate nohighlight"') == 2, name
+    # an op with no LaTeX declared shows the math its Function classes' docstrings state
+    assert "Transpose:" in re.sub(r"<[^>]+>", "", _entry(functions, "minigrad.functions.transpose"))
+
+
+def test_no_docstring_is_shown_as_a_raw_code_block(site):
+    raw = []
+    for page in (site / "api").glob("*.html"):
+        html = page.read_text()
+        for match in re.finditer(r'<dt class="sig sig-object py" id="([^"]+)">.*?</dt>\s*<dd>(.*?)(?:</dd>|<dl)', html, re.S):
+            body = re.sub(r'^\s*<p>Bases:.*?</p>', "", match.group(2), flags=re.S).lstrip()
+            if body.startswith('<div class="highlight'):
+                raw.append(match.group(1))
+    assert not raw, f"docstrings shown as one code block: {raw}"
+
+
+def test_every_entry_of_the_reference_has_text(site):
+    empty = []
+    for page in (site / "api").glob("*.html"):
+        html = page.read_text()
+        for match in re.finditer(r'<dt class="sig sig-object py" id="([^"]+)">.*?</dt>\s*<dd>(.*?)(?:</dd>|<dl)', html, re.S):
+            body = re.sub(r'^\s*<p>Bases:.*?</p>', "", match.group(2), flags=re.S)
+            if not re.sub(r"<[^>]+>", "", body).strip():
+                empty.append(match.group(1))
+    assert not empty, f"{len(empty)} entries of the API reference have no text: {empty}"
+
+
+def test_parameter_lists_render_as_tables(site):
+    viz = (site / "api" / "viz.html").read_text()
+    for ident, params in (("minigrad.viz.to_dot", ("show", "params", "rankdir", "cluster_modules")),
+                          ("minigrad.viz.show", ("target",))):
+        entry = _entry(viz, ident)
+        assert 'class="field-list' in entry, f"{ident}: no parameter table"
+        for name in params:
+            assert f"<strong>{name}</strong>" in entry, (ident, name)
+    optim = (site / "api" / "optim.html").read_text()
+    for name in ("SGD", "AdaGrad", "RMSprop", "AdaDelta", "Adam"):
+        entry = _entry(optim, f"minigrad.optim.{name}")
+        assert 'class="field-list' in entry and "<strong>lr</strong>" in entry, name
+
+
+def test_pages_link_to_their_source(site):
+    assert (site / "_modules" / "minigrad" / "optim" / "sgd.html").exists()
+    assert "_modules/minigrad/optim/sgd.html" in (site / "api" / "optim.html").read_text()
+
 def test_coming_from_pytorch_page_names_the_three_places_and_the_in_place_rules(site):
     text = (site / "coming_from_pytorch.html").read_text()
     for word in ("transpose", "swapaxes", "np.pad", "argmax", "ddof=1", "no_grad", "RuntimeError", "x.numel()"):

@@ -157,7 +157,7 @@ def test_batch_norm(tmp_path, monkeypatch, capsys):
 
 
 def test_overfitting(tmp_path, monkeypatch, capsys):
-    figures, _ = run_example("07_overfitting", tmp_path, monkeypatch, capsys)
+    figures, text = run_example("07_overfitting", tmp_path, monkeypatch, capsys)
     assert figures["no regularisation train accuracy"] > 0.95
     assert figures["no regularisation gap"] > 0.05   # 100 training images: it overfits
     for name in ("weight decay", "dropout", "early stopping"):
@@ -165,7 +165,27 @@ def test_overfitting(tmp_path, monkeypatch, capsys):
     assert min(figures["weight decay gap"], figures["dropout gap"]) < figures["no regularisation gap"]
     assert figures["early stopping stopped after epochs"] >= 1
     assert figures["more data gap"] < 0.6 * figures["no regularisation gap"]   # the remedy none replaces
+    # The text's figures are this run's: each remedy's sentence is formatted from the gaps it printed.
+    plain = 100 * figures["no regularisation gap"]
+    said = re.search(r"without a remedy the gap is ([\d.]+) points", text)
+    assert said and float(said[1]) == pytest.approx(plain, abs=0.06)
+    for name in ("weight decay", "dropout", "early stopping", "more data"):
+        said = re.search(rf"{name}: the gap (narrows|widens) by ([\d.]+) points", text)
+        change = 100 * figures[f"{name} gap"] - plain
+        assert said and float(said[2]) * (-1 if said[1] == "narrows" else 1) == pytest.approx(change, abs=0.06), name
+    assert "quick mode:" in text and "the remedies' effects on the gap" in text
     assert_png(tmp_path / "overfitting.png")
+
+
+def test_overfitting_plots_training_accuracy_in_evaluation_mode(monkeypatch):
+    """The dropout panel's "train" curve is measured with dropout off, as the
+    gap is, not fit's running accuracy of the training batches."""
+    lesson = load_example("07_overfitting", monkeypatch)
+    train, validation, test = lesson._common.digits_split((500, 50, 50), seed=0)
+    train_accuracy, _, _, history, _ = lesson.train_variant({"dropout": 0.5}, train, validation, test, epochs=2,
+                                                            seed=0, patience=1, curves=True)
+    curve = history.history["train_accuracy_eval"]
+    assert len(curve) == 2 and curve[-1] == train_accuracy   # the same measurement as the gap's
 
 
 def write_idx(path, array):
@@ -278,6 +298,11 @@ def test_hyperparameter_search(tmp_path, monkeypatch, capsys, with_optuna):
         assert 0 < figures[f"{name} median trial accuracy"] <= figures[f"{name} best validation accuracy"]
     if not with_optuna:
         assert "Optuna is not installed" in text and "TPE (Optuna) trials" not in figures
+    for name in searches:   # the sentences are formatted from this run's figures
+        said = re.search(rf"{re.escape(name)}: best validation accuracy ([\d.]+)%", text)
+        assert said and float(said[1]) == pytest.approx(100 * figures[f"{name} best validation accuracy"], abs=0.06)
+    assert ("TPE's best is" in text) == with_optuna
+    assert "quick mode:" in text and "TPE against random search" in text
     assert_png(tmp_path / "hyperparameter_search.png")
 
 

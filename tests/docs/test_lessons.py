@@ -68,6 +68,10 @@ def test_higher_order(tmp_path, monkeypatch, capsys):
     n = [label for label in figures if label.endswith("max |hvp - hessian @ v|")][0].split()[0]
     assert figures[f"{n} max |hvp - hessian @ v|"] < 1e-12
     assert figures[f"{n} hessian / gradient time"] > figures[f"{n} hvp / gradient time"]
+    said = re.search(rf"at n = {n.split('=')[1]} the Hessian-vector product took ([\d.]+) gradients' time, "
+                     r"the full Hessian (\d+)", text)   # the text's figures are this run's
+    assert said and float(said[2]) == pytest.approx(figures[f"{n} hessian / gradient time"], abs=0.6)
+    assert "quick mode:" in text
     for order in (1, 2, 3):
         assert_png(tmp_path / f"graph_order{order}.png")
     assert_png(tmp_path / "higher_order.png")
@@ -164,6 +168,9 @@ def test_transformer(tmp_path, monkeypatch, capsys):
     assert figures["validation loss"] < 0.7 * uniform
     assert figures["largest attention weight above the diagonal"] == 0   # the causal mask holds
     assert figures["attention rows summing to 1 within"] < 1e-5
+    assert f"{int(figures['parameters']):,} weights for 16 KB of text" in text   # the text's figures are this run's
+    said = re.search(r"the validation loss is ([\d.]+)", text)
+    assert said and float(said[1]) == pytest.approx(figures["validation loss"], abs=0.006) and "quick mode:" in text
     samples = re.findall(r"--- sample at temperature [\d.]+ ---\n(.*?)\n---", text, flags=re.S)
     assert len(samples) == 2 and all(sample.startswith("Quoth the Raven") for sample in samples)
     assert all(len(sample) > len("Quoth the Raven") + 50 for sample in samples)

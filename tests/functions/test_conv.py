@@ -222,14 +222,28 @@ def test_bad_layer_settings_give_a_clear_error(build, message):
         build()
 
 
-def test_depthwise_conv_is_one_batched_product(monkeypatch):
-    # groups == channels: one matmul over a group axis, no Python loop over groups.
+def test_strided_depthwise_conv_is_one_batched_product(monkeypatch):
+    # groups == channels at stride 2: one matmul over a group axis, no Python loop over groups.
     rng = np.random.default_rng(6)
     x, W = mg.Variable(rng.standard_normal((2, 8, 5, 5))), mg.Variable(rng.standard_normal((8, 1, 3, 3)))
     shapes, matmul = [], np.matmul
     monkeypatch.setattr(np, "matmul", lambda a, b, **kwargs: shapes.append((a.shape, b.shape)) or matmul(a, b, **kwargs))
-    F.conv2d(x, W, pad=1, groups=8)
-    assert shapes == [((8, 1, 9), (2, 8, 9, 25))]
+    F.conv2d(x, W, pad=1, stride=2, groups=8)
+    assert shapes == [((8, 1, 9), (2, 8, 9, 9))]
+
+
+def test_depthwise_conv_at_stride_1_is_shifted_multiply_adds(monkeypatch):
+    # groups == channels at stride 1: no im2col, no matmul; its gradients are ops of their own,
+    # so the second order goes through them too.
+    rng = np.random.default_rng(6)
+    x, W = mg.Variable(rng.standard_normal((2, 8, 5, 5))), mg.Variable(rng.standard_normal((16, 1, 3, 3)))
+    calls, matmul = [], np.matmul
+    monkeypatch.setattr(np, "matmul", lambda *args, **kwargs: calls.append(args) or matmul(*args, **kwargs))
+    y = F.conv2d(x, W, pad=1, groups=8)
+    gx, gW = mg.grad((y * y).sum(), [x, W], create_graph=True)
+    assert type(y.creator).__name__ == "DepthwiseConv2d"
+    assert [type(g.creator).__name__ for g in (gx, gW)] == ["DepthwiseConv2dGradX", "DepthwiseConv2dGradW"]
+    assert calls == []
 
 
 def test_pool_and_conv_options_keep_float32():

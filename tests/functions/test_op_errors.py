@@ -17,14 +17,14 @@ X = mg.Variable(np.arange(12.0).reshape(3, 4))
     (lambda: F.mean(X, axis=(0, 1.5)), TypeError, ["mean", "1.5"]),
     (lambda: F.max(X, axis="0"), TypeError, ["max", "'0'"]),
     (lambda: F.softmax(X, axis=1.0), TypeError, ["softmax", "1.0"]),
-    (lambda: F.prod(X, axis=2), ValueError, ["prod", "axis 2", "out of range"]),
+    (lambda: F.prod(X, axis=2), np.exceptions.AxisError, ["prod", "axis 2", "out of range"]),
     (lambda: F.cumsum(X, axis=0.5), TypeError, ["cumsum", "0.5"]),
     (lambda: F.flip(X, axis=[0.5]), TypeError, ["flip", "0.5"]),
-    (lambda: F.argmax(X, axis=3), ValueError, ["argmax", "axis 3"]),
+    (lambda: F.argmax(X, axis=3), np.exceptions.AxisError, ["argmax", "axis 3"]),
     (lambda: F.var(X, axis=1, ddof=4), ValueError, ["var", "ddof=4"]),
     (lambda: F.var(X, ddof=1, correction=1), TypeError, ["var", "correction"]),
     (lambda: F.norm(mg.Variable(np.ones((2, 2, 2))), ord=1), ValueError, ["norm", "axis"]),
-    (lambda: F.norm(X, ord="nuc", axis=(0, 1)), ValueError, ["norm", "nuc"]),
+    (lambda: F.norm(X, ord=3, axis=(0, 1)), ValueError, ["norm", "ord=3", "nuc"]),
     (lambda: F.median(mg.Variable(np.ones((0, 3))), axis=0), ValueError, ["median", "no elements"]),
     (lambda: F.gather(X, 1, np.array([[0, 4]])), IndexError, ["gather", "4", "axis 1 of size 4"]),
     (lambda: F.gather(X, 0, np.array([0, 1])), ValueError, ["gather", "dimensions"]),
@@ -120,3 +120,55 @@ def test_running_ops_on_a_0d_array_stay_0d_as_torch():
     for fn in (F.cumsum, F.cumprod, F.logcumsumexp, F.cummax, F.cummin):
         y = fn(x, 0)
         assert y.shape == () and y.item() == 1.5
+
+
+AXIS_OUT_OF_RANGE = [
+    ("sum", lambda x: F.sum(x, 2)), ("mean", lambda x: F.mean(x, (0, -3))), ("max", lambda x: F.max(x, 2)),
+    ("min", lambda x: x.min(-3)), ("var", lambda x: F.var(x, 2)), ("std", lambda x: F.std(x, 5)),
+    ("prod", lambda x: F.prod(x, 2)), ("norm", lambda x: F.norm(x, axis=2)), ("logsumexp", lambda x: F.logsumexp(x, 2)),
+    ("amax", lambda x: F.amax(x, 2)), ("median", lambda x: F.median(x, 2)), ("argmax", lambda x: F.argmax(x, 2)),
+    ("any", lambda x: F.any(x, 2)), ("cumsum", lambda x: F.cumsum(x, 2)), ("cumprod", lambda x: F.cumprod(x, -3)),
+    ("sort", lambda x: F.sort(x, 2)), ("argsort", lambda x: F.argsort(x, 2)), ("topk", lambda x: F.topk(x, 1, 2)),
+    ("gather", lambda x: F.gather(x, 2, np.zeros((1, 1), int))), ("softmax", lambda x: F.softmax(x, 2)),
+    ("log_softmax", lambda x: F.log_softmax(x, -3)), ("flip", lambda x: F.flip(x, 2)),
+    ("roll", lambda x: F.roll(x, 1, 2)), ("squeeze", lambda x: F.squeeze(x, 2)),
+    ("expand_dims", lambda x: F.expand_dims(x, 3)), ("unsqueeze", lambda x: F.unsqueeze(x, -4)),
+    ("swapaxes", lambda x: F.swapaxes(x, 0, 2)), ("moveaxis", lambda x: F.moveaxis(x, 0, 2)),
+    ("concat", lambda x: F.concat([x, x], 2)), ("stack", lambda x: F.stack([x, x], 3)),
+    ("split", lambda x: F.split(x, 1, 2)), ("chunk", lambda x: F.chunk(x, 1, 2)), ("unbind", lambda x: F.unbind(x, 2)),
+    ("flatten", lambda x: F.flatten(x, 2)), ("repeat", lambda x: F.repeat(x, 2, 2)),
+    ("take_along_axis", lambda x: F.take_along_axis(x, np.zeros((1, 1), int), 2)),
+    ("index_add", lambda x: F.index_add(x, 2, np.array([0]), x)), ("diagonal", lambda x: F.diagonal(x, 0, 0, 2)),
+    ("tensordot", lambda x: F.tensordot(x, x, ([2], [0]))), ("glu", lambda x: F.glu(x, 2)),
+]
+
+
+@pytest.mark.parametrize("name,call", AXIS_OUT_OF_RANGE, ids=[c[0] for c in AXIS_OUT_OF_RANGE])
+def test_an_axis_out_of_range_is_numpys_axis_error_everywhere(name, call):
+    """NumPy's AxisError, naming the op: a ValueError as NumPy's and an
+    IndexError as PyTorch's "Dimension out of range" (so `except
+    IndexError` written for PyTorch catches it too)."""
+    x = mg.Variable(np.ones((2, 4)))
+    name = {"amax": "max", "unsqueeze": "expand_dims"}.get(name, name)   # aliases name the op they are
+    with pytest.raises(np.exceptions.AxisError, match=f"^{name}: .*out of range") as info:
+        call(x)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, IndexError)
+
+
+def test_an_axis_out_of_range_is_an_index_error_in_torch_too():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(IndexError):
+        torch.sum(torch.ones(2, 4), 2)
+    with pytest.raises(IndexError):
+        F.sum(mg.Variable(np.ones((2, 4))), 2)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: x[5], lambda x: x[:, 7], lambda x: x[np.array([0, 2])], lambda x: F.get_item(x, (0, 0, 0)),
+    lambda x: F.gather(x, 1, np.array([[0, 4]])), lambda x: F.take_along_axis(x, np.array([[0, 4]]), 1),
+    lambda x: F.scatter_add(x, 0, np.array([[2, 0, 0, 0]]), x), lambda x: F.index_add(x, 0, np.array([3]), x[:1]),
+], ids=["int", "column", "array", "too_many", "gather", "take_along_axis", "scatter_add", "index_add"])
+def test_an_index_out_of_range_is_an_index_error_as_torch(call):
+    x = mg.Variable(np.ones((2, 4)))
+    with pytest.raises(IndexError, match="out of range|out of bounds|invalid"):
+        call(x)

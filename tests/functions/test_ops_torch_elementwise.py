@@ -170,6 +170,39 @@ def test_first_derivatives_at_kinks_and_edges_are_pytorchs(name, mg_fn, torch_fn
     first_derivatives(mg_fn, torch_fn, *arrays, dtype=dtype)
 
 
+NEGATIVE = [-2.0, -0.5, 0.0, 0.5, 2.0]
+
+# Real math whose complex extension is not real there: NumPy's real
+# functions give NaN, as PyTorch's, never a complex value or gradient
+# (minigrad has no complex numbers: API.md, "Trust").
+OUTSIDE_THE_REALS = [
+    ("sqrt", F.sqrt, torch.sqrt, [NEGATIVE]),
+    ("log", F.log, torch.log, [NEGATIVE]),
+    ("log1p", F.log1p, torch.log1p, [[-3.0, -1.5, 0.5]]),
+    ("rsqrt", F.rsqrt, torch.rsqrt, [NEGATIVE]),
+    ("pow_fraction", lambda x: x ** 0.5, lambda x: x ** 0.5, [NEGATIVE]),
+    ("pow_third", lambda x: F.pow(x, 1 / 3), lambda x: torch.pow(x, 1 / 3), [NEGATIVE]),
+    ("pow_negative_base", lambda x: F.pow(-8.0, x), lambda x: torch.pow(-8.0, x), [[1 / 3, 0.5, 2.0, -1.0]]),
+    ("pow_arrays", F.pow, torch.pow, [[-8.0, -2.0, 4.0], [1 / 3, 2.5, 0.5]]),
+    ("asin", F.asin, torch.asin, [[-2.0, 0.5, 3.0]]),
+    ("acos", F.acos, torch.acos, [[-2.0, 0.5, 3.0]]),
+    ("acosh", F.acosh, torch.acosh, [[0.5, -1.0, 2.0]]),
+    ("atanh", F.atanh, torch.atanh, [[-2.0, 0.5, 3.0]]),
+]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name,mg_fn,torch_fn,arrays", OUTSIDE_THE_REALS, ids=[c[0] for c in OUTSIDE_THE_REALS])
+def test_real_inputs_never_give_complex_values_or_gradients(name, mg_fn, torch_fn, arrays):
+    """Values and gradients real (NaN where PyTorch's are NaN), in float64
+    and float32 (first_derivatives checks the gradients' dtype)."""
+    for dtype in (np.float64, np.float32):
+        first_derivatives(mg_fn, torch_fn, *arrays, dtype=dtype)
+        with np.errstate(all="ignore"):
+            y = mg_fn(*[mg.Variable(np.asarray(a, dtype)) for a in arrays])
+        assert y.dtype == dtype
+
+
 VALUES = np.array([[0.0, -1.5, np.nan, np.inf], [-np.inf, 2.0, 1e-9, 0.0]])
 OTHER = np.array([0.0, -1.5 + 1e-7, np.nan, -np.inf])
 

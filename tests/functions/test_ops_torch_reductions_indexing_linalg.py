@@ -103,6 +103,7 @@ CASES = [
     ("flip", lambda x: F.flip(x, (0, 2)), lambda x: torch.flip(x, (0, 2)), [randn(2, 3, 4)]),
     ("roll", lambda x: F.roll(x, (1, -2), (0, 1)), lambda x: torch.roll(x, (1, -2), (0, 1)), [randn(3, 4)]),
     ("roll_flat", lambda x: F.roll(x, 5), lambda x: torch.roll(x, 5), [randn(3, 4)]),
+    ("roll_one_tuple", lambda x: F.roll(x, (2,)), lambda x: torch.roll(x, (2,)), [randn(3, 4)]),
     ("tile", lambda x: F.tile(x, (2, 1, 3)), lambda x: torch.tile(x, (2, 1, 3)), [randn(3, 4)]),
     ("repeat", lambda x: F.repeat(x, 3, 1), lambda x: torch.repeat_interleave(x, 3, 1), [randn(3, 4)]),
     ("repeat_counts", lambda x: F.repeat(x, REPEATS, 0),
@@ -132,6 +133,13 @@ CASES = [
     ("einsum_diagonal", lambda a: F.einsum("ii->i", a), lambda a: torch.einsum("ii->i", a), [randn(3, 3)]),
     ("einsum_ellipsis", lambda a, b: F.einsum("...i,i->...", a, b),
      lambda a, b: torch.einsum("...i,i->...", a, b), [randn(2, 3, 4), randn(4)]),
+    # a repeated letter (a diagonal) in an operand whose '...' is broadcast against the other's
+    ("einsum_diagonal_broadcast", lambda a, b: F.einsum("...ii,...->...", a, b),
+     lambda a, b: torch.einsum("...ii,...->...", a, b), [randn(1, 2, 2), randn(3)]),
+    ("einsum_diagonal_broadcast_other", lambda a, b: F.einsum("...ii,...->...i", a, b),
+     lambda a, b: torch.einsum("...ii,...->...i", a, b), [randn(3, 2, 2), randn(1)]),
+    ("einsum_diagonal_broadcast_inner", lambda a, b: F.einsum("b...ii,b...->b...", a, b),
+     lambda a, b: torch.einsum("b...ii,b...->b...", a, b), [randn(2, 1, 3, 3), randn(2, 4)]),
     ("einsum_three", lambda a, b, c: F.einsum("ij,jk,kl->il", a, b, c),
      lambda a, b, c: torch.einsum("ij,jk,kl->il", a, b, c), [randn(2, 3), randn(3, 4), randn(4, 2)]),
     ("outer", F.outer, torch.outer, [randn(3), randn(4)]),
@@ -193,16 +201,174 @@ def test_values_match_torch(name, mg_fn, torch_fn, array):
     np.testing.assert_array_equal(y.data, torch_fn(torch.tensor(array)).numpy())
 
 
-def test_norm_gradient_at_zero_is_zero_as_torch():
-    """First order only: at 0 the second derivative of a 2-norm is infinite
-    (PyTorch gives NaN there)."""
+@pytest.mark.parametrize("ord_", [2, 3, 1.5, 0.5])
+def test_norm_gradient_at_zero_is_zero_as_torch_and_finite_again(ord_):
+    """At the zero vector (and, for p < 1, at a zero element) the gradient
+    is PyTorch's 0. Differentiated again it is 0 there too, where PyTorch
+    gives NaN (the second derivative is infinite at 0 for p < 2): minigrad
+    stays finite, as torch.std does at zero spread; elsewhere they agree."""
     import minigrad as mg
-    a = np.concatenate([np.zeros((1, 4)), randn(2, 4)])
+    a = np.concatenate([np.zeros((1, 4)), randn(2, 4), [[0.0, 1.5, 0.0, -2.0]]])
     x, t = mg.Variable(a), torch.tensor(a, requires_grad=True)
-    F.norm(x, axis=1).sum().backward()
-    torch.linalg.vector_norm(t, dim=1).sum().backward()
-    np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-7, atol=1e-12)
-    assert not x.grad.data[0].any()
+    (g,) = mg.grad(F.norm(x, ord_, axis=1).sum(), [x], create_graph=True)
+    (tg,) = torch.autograd.grad(torch.linalg.vector_norm(t, ord_, dim=1).sum(), [t], create_graph=True)
+    np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-7, atol=1e-12)
+    assert not g.data[0].any()
+    v = randn(*a.shape)
+    (gg,) = mg.grad((g * v).sum(), [x])
+    (tgg,) = torch.autograd.grad((tg * torch.tensor(v)).sum(), [t])
+    assert np.isfinite(gg.data).all() and not gg.data[0].any()
+    finite = np.isfinite(tgg.numpy())
+    assert not finite[0].any() or ord_ >= 2   # PyTorch's NaN at the zero vector
+    np.testing.assert_allclose(gg.data[finite], tgg.numpy()[finite], rtol=1e-7, atol=1e-10)
+
+
+ZERO_SPREAD = [
+    ("constant_rows", np.array([[1.5, 1.5, 1.5], [0.0, 0.0, 0.0], [1.0, 2.0, 4.0]]), {"axis": 1}),
+    ("constant_columns", np.array([[1.5, -1.0], [1.5, 2.0], [1.5, 0.5]]), {"axis": 0, "keepdims": True}),
+    ("constant_all", np.full((2, 3), -0.5), {}),
+    ("one_element_axis", np.array([[2.0], [-1.0]]), {"axis": 1}),
+    ("one_element", np.array([3.0]), {}),
+    ("0d", np.array(3.0), {}),
+    ("0d_axis", np.array(3.0), {"axis": -1}),
+]
+
+
+@pytest.mark.parametrize("op", ["std", "var"])
+@pytest.mark.parametrize("ddof", [0, 1])
+@pytest.mark.parametrize("name,a,kwargs", ZERO_SPREAD, ids=[c[0] for c in ZERO_SPREAD])
+def test_std_and_var_at_zero_spread_match_torch_in_two_orders(op, ddof, name, a, kwargs):
+    """Where the spread is 0 (constant slices, one element, a 0-d x), std's
+    gradient is 0 as PyTorch's (central differences agree: std(c + h v) =
+    |h| std(v) is even in h), and so is its second derivative; var's are
+    the plain formulas."""
+    count = a.size if kwargs.get("axis") is None or a.ndim == 0 else a.shape[kwargs["axis"]]
+    if count - ddof <= 0:
+        return  # the next test
+    keepdims = kwargs.get("keepdims", False)
+    dim = kwargs.get("axis")
+    assert_matches_torch(lambda x: getattr(F, op)(x, ddof=ddof, **kwargs),
+                         lambda t: getattr(torch, op)(t, dim=dim, correction=ddof, keepdim=keepdims),
+                         a, atol=1e-10)
+
+
+@pytest.mark.parametrize("op", ["std", "var"])
+def test_std_and_var_of_one_element_with_ddof_1_raise_where_torch_gives_nan(op):
+    """n - ddof = 0: PyTorch returns NaN (value and gradient, with a
+    warning); minigrad raises, naming the op and the count (a documented
+    difference: no silent NaN)."""
+    import minigrad as mg
+    t = torch.tensor([2.0], dtype=torch.float64, requires_grad=True)
+    with pytest.warns(UserWarning):
+        y = getattr(torch, op)(t, correction=1)
+    y.backward()
+    assert torch.isnan(y) and torch.isnan(t.grad).all()
+    with pytest.raises(ValueError, match=f"{op}: ddof=1 leaves no degrees of freedom for 1 elements"):
+        getattr(F, op)(mg.Variable(np.array([2.0])), ddof=1)
+
+
+def _torch_dims(dim):
+    return {} if dim is None else {"dim": dim}
+
+
+# Every reduction, sort, topk, gather (and the ops along one axis) on a 0-d
+# input, as PyTorch: dim None, 0 or -1 (a 0-d tensor has one axis of length
+# 1 to PyTorch), with and without keepdim (which keeps 0-d). (id, minigrad
+# function of (x, axis, keepdims), torch function of (t, dim, keepdim),
+# whether it takes dim=None, whether it takes keepdim)
+ZERO_D = [
+    ("sum", lambda x, a, k: F.sum(x, a, k), lambda t, d, k: torch.sum(t, dim=d, keepdim=k), True, True),
+    ("mean", lambda x, a, k: F.mean(x, a, k), lambda t, d, k: torch.mean(t, dim=d, keepdim=k), True, True),
+    ("prod", lambda x, a, k: F.prod(x, a, k),
+     lambda t, d, k: torch.prod(t) if d is None else torch.prod(t, d, keepdim=k), True, True),
+    ("var", lambda x, a, k: F.var(x, a, k), lambda t, d, k: torch.var(t, dim=d, correction=0, keepdim=k), True, True),
+    ("std", lambda x, a, k: F.std(x, a, k), lambda t, d, k: torch.std(t, dim=d, correction=0, keepdim=k), True, True),
+    ("norm", lambda x, a, k: F.norm(x, axis=a, keepdims=k),
+     lambda t, d, k: torch.linalg.vector_norm(t, dim=d, keepdim=k), True, True),
+    ("norm_p3", lambda x, a, k: F.norm(x, 3, axis=a, keepdims=k),
+     lambda t, d, k: torch.linalg.vector_norm(t, 3, dim=d, keepdim=k), False, True),
+    ("norm_1", lambda x, a, k: F.norm(x, 1, axis=a, keepdims=k),
+     lambda t, d, k: torch_abs(t), False, True),
+    ("max", lambda x, a, k: F.max(x, a, k), lambda t, d, k: torch.amax(t, dim=() if d is None else d, keepdim=k),
+     True, True),
+    ("min", lambda x, a, k: F.min(x, a, k), lambda t, d, k: torch.amin(t, dim=() if d is None else d, keepdim=k),
+     True, True),
+    ("max_method", lambda x, a, k: x.max(a, k), lambda t, d, k: t.max() if d is None else t.max(d, k).values,
+     True, True),
+    ("amax", lambda x, a, k: F.amax(x, a, k), lambda t, d, k: torch.amax(t, dim=() if d is None else d, keepdim=k),
+     True, True),
+    ("amin", lambda x, a, k: F.amin(x, a, k), lambda t, d, k: torch.amin(t, dim=() if d is None else d, keepdim=k),
+     True, True),
+    ("logsumexp", lambda x, a, k: F.logsumexp(x, a, k),
+     lambda t, d, k: torch.logsumexp(t, dim=() if d is None else d, keepdim=k), True, True),
+    ("median", lambda x, a, k: F.median(x, a, k),
+     lambda t, d, k: torch.median(t) if d is None else torch.median(t, d, k).values, True, True),
+    ("cumsum", lambda x, a, k: F.cumsum(x, a), lambda t, d, k: torch.cumsum(t, d), False, False),
+    ("cumprod", lambda x, a, k: F.cumprod(x, a), lambda t, d, k: torch.cumprod(t, d), False, False),
+    ("logcumsumexp", lambda x, a, k: F.logcumsumexp(x, a), lambda t, d, k: torch.logcumsumexp(t, d), False, False),
+    ("cummax", lambda x, a, k: F.cummax(x, a), lambda t, d, k: torch.cummax(t, d).values, False, False),
+    ("cummin", lambda x, a, k: F.cummin(x, a), lambda t, d, k: torch.cummin(t, d).values, False, False),
+    ("sort", lambda x, a, k: F.sort(x, a), lambda t, d, k: torch.sort(t, d).values, False, False),
+    ("sort_descending", lambda x, a, k: F.sort(x, a, descending=True),
+     lambda t, d, k: torch.sort(t, d, descending=True).values, False, False),
+    ("topk", lambda x, a, k: F.topk(x, 1, a)[0], lambda t, d, k: torch.topk(t, 1, d).values, False, False),
+    ("gather", lambda x, a, k: F.gather(x, a, np.array(0)),
+     lambda t, d, k: torch.gather(t, d, torch.tensor(0)), False, False),
+    ("gather_method", lambda x, a, k: x.gather(a, np.array(0)),
+     lambda t, d, k: t.gather(d, torch.tensor(0)), False, False),
+    ("scatter_add", lambda x, a, k: F.scatter_add(x, a, np.array(0), x * 3),
+     lambda t, d, k: torch.scatter_add(t, d, torch.tensor(0), t * 3), False, False),
+    ("softmax", lambda x, a, k: F.softmax(x, a), lambda t, d, k: torch.softmax(t, d), False, False),
+    ("log_softmax", lambda x, a, k: F.log_softmax(x, a), lambda t, d, k: torch.log_softmax(t, d), False, False),
+    ("flip", lambda x, a, k: F.flip(x, a), lambda t, d, k: torch.flip(t, (d,)), False, False),
+    ("squeeze", lambda x, a, k: F.squeeze(x, a), lambda t, d, k: torch.squeeze(t, d), False, False),
+    ("swapaxes", lambda x, a, k: F.swapaxes(x, a, 0), lambda t, d, k: torch.swapaxes(t, d, 0), False, False),
+]
+ZERO_D_CALLS = [(name, mg_fn, torch_fn, dim, keepdim)
+                for name, mg_fn, torch_fn, takes_none, takes_keepdim in ZERO_D
+                for dim in ([None] if takes_none else []) + [0, -1]
+                for keepdim in ([False, True] if takes_keepdim else [False])]
+
+
+@pytest.mark.parametrize("name,mg_fn,torch_fn,dim,keepdim", ZERO_D_CALLS,
+                         ids=[f"{c[0]}-dim={c[3]}-keepdim={c[4]}" for c in ZERO_D_CALLS])
+def test_0d_inputs_match_torch(name, mg_fn, torch_fn, dim, keepdim):
+    """Value (and its shape, ()), gradient and second derivative."""
+    import minigrad as mg
+    a = np.array(-0.7)
+    assert mg_fn(mg.Variable(a), dim, keepdim).shape == ()
+    assert_matches_torch(lambda x: mg_fn(x, dim, keepdim), lambda t: torch_fn(t, dim, keepdim), a, atol=1e-12)
+
+
+ZERO_D_VALUES = [
+    ("argmax", lambda x, a, k: F.argmax(x, a, k), lambda t, d, k: torch.argmax(t, d, k)),
+    ("argmin", lambda x, a, k: F.argmin(x, a, k), lambda t, d, k: torch.argmin(t, d, k)),
+    ("argsort", lambda x, a, k: F.argsort(x, a), lambda t, d, k: torch.argsort(t, dim=d)),
+    ("topk_indices", lambda x, a, k: F.topk(x, 1, a)[1], lambda t, d, k: torch.topk(t, 1, d).indices),
+    ("any", lambda x, a, k: F.any(x, a, k), lambda t, d, k: torch.any(t, d, k)),
+    ("all", lambda x, a, k: F.all(x, a, k), lambda t, d, k: torch.all(t, d, k)),
+]
+
+
+@pytest.mark.parametrize("name,mg_fn,torch_fn", ZERO_D_VALUES, ids=[c[0] for c in ZERO_D_VALUES])
+@pytest.mark.parametrize("dim", [0, -1])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_0d_inputs_match_torch_values(name, mg_fn, torch_fn, dim, keepdim):
+    import minigrad as mg
+    y = mg_fn(mg.Variable(np.array(-0.7)), dim, keepdim)
+    expected = torch_fn(torch.tensor(-0.7, dtype=torch.float64), dim, keepdim).numpy()
+    assert y.shape == expected.shape == ()
+    np.testing.assert_array_equal(y.data, expected)
+
+
+def test_0d_axis_out_of_range_is_an_axis_error_as_torch_an_index_error():
+    import minigrad as mg
+    x = mg.Variable(np.array(1.0))
+    with pytest.raises(IndexError):
+        torch.sum(torch.tensor(1.0), 1)
+    for call in (lambda: F.sum(x, 1), lambda: F.max(x, -2), lambda: F.sort(x, 1), lambda: F.softmax(x, 2)):
+        with pytest.raises(np.exceptions.AxisError, match="out of range"):
+            call()
 
 
 def test_every_name_claimed_is_compared():

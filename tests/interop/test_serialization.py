@@ -110,6 +110,58 @@ def test_missing_file_raises_naming_it(tmp_path):
         load(path)
 
 
+def test_a_directory_is_refused_naming_it_by_load_and_save(tmp_path):
+    """Not a bare IsADirectoryError from open(): the error says what is wrong."""
+    folder = tmp_path / "checkpoints"
+    folder.mkdir()
+    for path in (folder, tmp_path / "weights.safetensors"):
+        path.mkdir(exist_ok=True)
+        with pytest.raises(IsADirectoryError, match=f"load: '{path}' is a directory, not a checkpoint"):
+            load(path)
+    with pytest.raises(IsADirectoryError, match=f"save: '{folder}' is a directory; expected the path of a file"):
+        save({"w": np.ones(1)}, folder)
+    assert list(folder.iterdir()) == []   # no temporary file left
+
+
+def _deep_structure_file(path, depth):
+    """A checkpoint in mg.save's format whose structure nests `depth` lists,
+    written by hand (mg.save refuses to write one so deep)."""
+    text = '{"list": [' * depth + '{"value": 1}' + "]}" * depth
+    np.savez(path, __structure__=np.frombuffer(text.encode(), dtype=np.uint8))
+    return path
+
+
+def test_a_structure_nested_too_deep_is_a_value_error_naming_the_file(tmp_path):
+    """Not a RecursionError: it names the file, the member and the limit."""
+    path = _deep_structure_file(tmp_path / "deep.npz", 50_000)
+    with pytest.raises(ValueError, match=r"load: '.*deep.npz': its __structure__ member nests dicts and lists "
+                                         r"deeper than Python's recursion limit \(\d+\) lets load read"):
+        load(path)
+    obj = 1
+    for _ in range(50_000):
+        obj = [obj]
+    with pytest.raises(ValueError, match=r"save: the object for '.*deeper.npz' nests dicts, lists and tuples "
+                                         r"deeper than Python's recursion limit"):
+        save(obj, tmp_path / "deeper.npz")
+    assert not (tmp_path / "deeper.npz").exists()
+    looped = []
+    looped.append(looped)
+    with pytest.raises(ValueError, match="or a container holds itself"):
+        save({"a": looped}, tmp_path / "loop.npz")
+
+
+def test_a_structure_of_moderate_depth_round_trips(tmp_path):
+    obj = {"w": np.ones(2)}
+    for i in range(100):
+        obj = {"level": i, "inner": [obj]}
+    save(obj, tmp_path / "nested.npz")
+    loaded = load(tmp_path / "nested.npz")
+    for i in reversed(range(100)):
+        assert loaded["level"] == i
+        loaded = loaded["inner"][0]
+    np.testing.assert_array_equal(loaded["w"], np.ones(2))
+
+
 @pytest.mark.parametrize("content", [b"", b"this is not a zip archive", None])
 def test_corrupt_file_raises_naming_it(tmp_path, content):
     path = tmp_path / "broken.npz"

@@ -112,9 +112,10 @@ def test_state_dict_is_a_snapshot_of_parameters_and_buffers():
     state = model.state_dict()
     assert set(state) == {name for name, _ in model.named_parameters()} | {
         "norm.running_mean", "norm.running_var", "norm.num_batches_tracked"}
-    assert all(isinstance(a, np.ndarray) for a in state.values())
+    assert all(isinstance(a, mg.Variable) and not a.requires_grad for a in state.values())  # torch's tensors
+    assert all(isinstance(a.numpy(), np.ndarray) for a in state.values())
     model.hidden.weight.data[...] = 5
-    assert not np.any(state["hidden.weight"] == 5)
+    assert not np.any(state["hidden.weight"].numpy() == 5)     # a snapshot: copies
 
 
 def test_load_state_dict_copies_in_place_cast_to_the_parameter_dtype():

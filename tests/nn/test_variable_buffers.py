@@ -30,7 +30,7 @@ def test_a_variable_buffer_is_state_and_is_used_in_forward():
     assert isinstance(ours.mask, mg.Variable)
     assert list(ours.state_dict()) == list(theirs.state_dict()) == ["mask"]
     state = ours.state_dict()["mask"]
-    assert isinstance(state, np.ndarray) and state is not ours.mask.data   # a copy, as PyTorch's detached tensors
+    assert isinstance(state, mg.Variable) and state.data is not ours.mask.data   # a copy
     np.testing.assert_array_equal(state, theirs.state_dict()["mask"].numpy())
     x = np.arange(9.0).reshape(3, 3)
     np.testing.assert_array_equal(ours(mg.Variable(x)).data, theirs(torch.tensor(x)).numpy())

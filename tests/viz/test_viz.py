@@ -114,7 +114,11 @@ def test_rankdir_reaches_the_graph():
 
 
 def test_small_arrays_print_rounded_numbers_and_big_ones_a_summary():
-    assert format_array(np.array([1.0, 1 / 3, -2.5e-7])) == "[1, 0.3333, -2.5e-07]"
+    # rounded relative to the array's scale: noise beside 1 is 0, a small array keeps its digits
+    assert format_array(np.array([1.0, 1 / 3, -2.5e-7])) == "[1, 0.3333, 0]"
+    assert format_array(np.array([1e-7, 1 / 3 * 1e-7, -2.5e-14])) == "[1e-07, 3.333e-08, 0]"
+    assert format_array(np.array([2.5e-7])) == "[2.5e-07]"
+    assert format_array(np.array([[2.69, -2.69, 2.9e-9]] * 10)) == "(10, 3) min -2.69 mean 0 max 2.69"
     assert format_array(np.array([[1, 2], [3, 4]])) == "[[1, 2],\n [3, 4]]"
     assert format_array(np.array([[1, 2], [3, 4]]), one_line=True) == "[[1, 2], [3, 4]]"
     assert format_array(np.array(2.0)) == "2"
@@ -521,7 +525,7 @@ def test_the_stepper_walks_the_forward_pass_first():
     assert [e["title"] for e in forward] == ["Forward 1: matmul", "Forward 2: add", "Forward 3: tanh",
                                              "Forward 4: mul", "Forward 5: sum"]
     h = F.tanh(x @ W + b)
-    vid, short, full = forward[2]["values"][0]
+    vid, short, full, heat = forward[2]["values"][0]
     assert short == format_array(h.data, 6, one_line=True)
     assert any("y = tanh(x)" in line for line in forward[2]["text"])
     assert sorted(data["computed"]) == sorted(["v2", "v4", "v5", "v6", "v7"])
@@ -562,3 +566,45 @@ def test_a_trace_in_a_notebook_without_graphviz_says_how_to_install(tmp_path, mo
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     note = trace._repr_html_()
     assert note.startswith("<pre>") and "apt install graphviz" in note
+
+
+@needs_dot
+def test_trace_backward_params_names_and_colours_the_parameters_inline():
+    model = mlp()
+    x = mg.Variable(np.ones((2, 3), dtype=np.float32), name="x")
+    loss = F.mean_squared_error(model(x), np.zeros((2, 2), dtype=np.float32))
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    for page in (trace._repr_html_(), trace.html()):
+        assert "0.weight" in page and "2.bias" in page
+    assert trace.html().count('fill="#dae8fc"') == 4   # the four parameters, drawn blue
+    with pytest.raises(TypeError, match="trace_backward: params must be a Module"):
+        viz.trace_backward(params=[1, 2])
+
+
+@needs_dot
+def test_backward_lights_no_edge_from_a_constant():
+    x = mg.Variable(np.array([1.0, 2.0]), name="x")
+    loss = F.mean_squared_error(x * 3.0, np.array([0.0, 1.0]))   # the target is a constant
+    data = page_events(traced(loss))
+    events = {event["title"]: event for event in data["events"]}
+    sub = next(event for title, event in events.items() if title.startswith("Backward") and "sub" in title)
+    assert sub["active"] and all(not eid.endswith("_in1") for eid in sub["active"])
+    forward_sub = next(event for title, event in events.items() if title.startswith("Forward") and "sub" in title)
+    assert any(eid.endswith("_in1") for eid in forward_sub["active"])   # forward: the target flows in
+
+
+def test_heat_maps_slice_kernels_wrap_vectors_and_sample_big_arrays():
+    from minigrad.viz.labels import HEAT_CELLS, heat_map
+    kernel = np.arange(18.0).reshape(2, 1, 3, 3) - 9
+    h = heat_map(kernel)
+    assert h["shape"] == [2, 1, 3, 3] and (h["lo"], h["hi"]) == (-9.0, 8.0) and h["more"] == 0
+    assert [s["label"] for s in h["slices"]] == ["[0, 0]", "[1, 0]"]
+    assert np.array([s["rows"] for s in h["slices"]]).ravel().tolist() == kernel.ravel().tolist()
+    row = heat_map(np.arange(72.0).reshape(1, 72))          # a row wraps like a vector
+    assert [len(r) for r in row["slices"][0]["rows"]] == [32, 32, 32] and row["slices"][0]["rows"][-1][-1] is None
+    big = heat_map(np.ones((512, 512)))
+    cells = sum(len(r) for r in big["slices"][0]["rows"])
+    assert cells <= HEAT_CELLS and "rows and columns" in big["slices"][0]["label"]
+    noisy = heat_map(np.array([[1.0, 2.9e-9], [-1.0, 0.5]] * 5))
+    assert noisy["slices"][0]["rows"][0] == [1.0, 0.0]      # rounding noise beside 1 is 0

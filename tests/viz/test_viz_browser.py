@@ -12,6 +12,7 @@ Skipped only when Chromium, chromedriver, Selenium or Graphviz is absent
 (Debian: apt install chromium chromium-driver graphviz; pip install selenium).
 """
 import os
+import pathlib
 import re
 import shutil
 import tempfile
@@ -139,7 +140,7 @@ def test_stepping_through_the_page_replays_forward_then_backward(browser, tmp_pa
         row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#leaves tr")
                    if r.find_element(By.TAG_NAME, "th").text == leaf.name)
         shown = numbers(row.find_element(By.TAG_NAME, "pre").text)
-        np.testing.assert_allclose(shown, leaf.grad.data.ravel(), rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(shown, leaf.grad.data.ravel(), rtol=1e-3)   # 4 significant digits
         slot = node_lines(browser, row.get_attribute("data-var"))[-1]
         assert slot.startswith("grad ")
         np.testing.assert_allclose(numbers(slot), leaf.grad.data.ravel(), rtol=1e-3)
@@ -295,3 +296,95 @@ def test_a_graph_of_more_than_40_nodes_opens_whole_and_steps(browser, tmp_path):
     assert current_function(browser) == Graph(trace.outputs).function_ids[trace.steps[-1].function]
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_the_panel_shows_a_3x3_weight_as_numbers_and_a_conv_kernel_as_a_heat_map(browser, tmp_path):
+    from minigrad import nn
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(18, 3), nn.Tanh(), nn.Linear(3, 3))
+    image = mg.Variable(np.random.default_rng(0).standard_normal((1, 1, 5, 5)).astype(np.float32), name="image")
+    loss = F.softmax_cross_entropy(model(image), np.array([1]))
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    browser.get(trace.to_html(tmp_path / "cnn.html").resolve().as_uri())
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
+
+    def leaf_cell(name):
+        row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#leaves tr")
+                   if r.find_element(By.TAG_NAME, "th").text == name)
+        return row.find_element(By.TAG_NAME, "td")
+
+    weight = model[4].weight.grad.data                      # 3x3: every number, to 4 digits
+    shown = numbers(leaf_cell("4.weight").find_element(By.TAG_NAME, "pre").text)
+    assert shown.shape == (9,)
+    np.testing.assert_allclose(shown, weight.ravel(), rtol=1e-3, atol=np.abs(weight).max() * 1e-3)
+
+    kernel = model[0].weight.grad.data                      # (2, 1, 3, 3): a labelled heat map
+    cell = leaf_cell("0.weight")
+    assert "heat map of shape (2, 1, 3, 3)" in cell.text
+    assert cell.find_elements(By.CSS_SELECTOR, ".heat-scale .bar")           # its colour scale
+    captions = [c.text for c in cell.find_elements(By.CSS_SELECTOR, "figcaption")]
+    assert captions == ["[0, 0]", "[1, 0]"]
+    values = [float(v) for v in browser.execute_script(
+        "return Array.from(arguments[0].querySelectorAll('.grid i')).map(function (i) {"
+        " return i.dataset.value; });", cell)]
+    np.testing.assert_allclose(values, kernel.ravel(), rtol=5e-3, atol=np.abs(kernel).max() * 1e-3)
+
+    too_wide = browser.execute_script("""
+        var panel = document.getElementById('panel').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('#panel .heat .grid')).filter(function (g) {
+          return g.getBoundingClientRect().right > panel.right; }).length;""")
+    assert too_wide == 0
+
+    # in the picture, the kernel's node draws its gradient as two 3x3 heat maps (9 cells and a frame each)
+    cells = browser.execute_script(
+        "var n = Array.from(document.querySelectorAll('#graph g.node')).find(function (n) {"
+        "  return n.querySelector('text').textContent === '0.weight'; });"
+        "return n.querySelectorAll('g.nodeheat rect').length;")
+    assert cells == 2 * (9 + 1)
+
+    # the step that computes the kernel's gradient names its shape beside it
+    body = browser.find_element(By.TAG_NAME, "body")
+    while "conv" not in browser.find_element(By.ID, "step-title").text:
+        body.send_keys(Keys.ARROW_LEFT)
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#arrays .label")]
+    assert "out: ∂L/∂0.weight, shape (2, 1, 3, 3)" in labels
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_a_small_mlp_opens_whole_with_the_zoom_buttons_off_the_picture(browser, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")   # examples/_common draws with it
+    import importlib.util
+    examples = pathlib.Path(__file__).resolve().parent.parent.parent / "examples"
+    monkeypatch.syspath_prepend(str(examples))
+    spec = importlib.util.spec_from_file_location("example_draw_graph", examples / "draw_graph.py")
+    draw_graph = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(draw_graph)
+    model, loss = draw_graph.build()                         # the README's two-layer network
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    browser.get(trace.to_html(tmp_path / "mlp2.html", cluster_modules=True).resolve().as_uri())
+    outside = browser.execute_script("""
+        var p = document.getElementById('graph').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('#graph g.node')).filter(function (n) {
+          var r = n.getBoundingClientRect();
+          return r.left < p.left || r.right > p.right || r.top < p.top || r.bottom > p.bottom;
+        }).map(function (n) { return n.querySelector('text').textContent; });""")
+    assert outside == []                                    # the loss too
+    assert scale_and_text_px(browser)[1] >= 7.5
+    controls = browser.find_element(By.ID, "view-controls").rect
+    pane = browser.find_element(By.ID, "graph").rect
+    assert controls["y"] + controls["height"] <= pane["y"] + 0.5   # a bar above the picture
+
+    # backward through sub: the gradient flows to v-values, not along the edge from the constant t
+    body = browser.find_element(By.TAG_NAME, "body")
+    while browser.find_element(By.ID, "step-title").text != "Backward 3: sub":
+        body.send_keys(Keys.ARROW_RIGHT)
+    active = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#graph g.edge.active')).map(function (e) {"
+        " return e.querySelector('title').textContent; });")
+    graph = Graph(trace.outputs)
+    t_id = next(vid for x, vid in graph.variable_ids.items() if x.name == "t")   # the constant target
+    assert active and all("->" in title for title in active)
+    assert not any(title.startswith(t_id + "->") for title in active)

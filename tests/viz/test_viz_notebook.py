@@ -5,9 +5,12 @@ Variable's and a Module's graph with `viz.show`. nbclient runs it in a real
 IPython kernel and saves it; the saved outputs are then put on one page, as
 a notebook front end shows them (JupyterLab and VS Code both display a
 text/html output as is, and image/svg+xml inline), and opened in headless
-Chromium, where the stepper inside the output's iframe must step.
+Chromium, where the stepper inside the output's iframe must step. The page
+nbconvert makes of an executed notebook, loaded five times at each of three
+window widths with the frame off-screen, must lay out every node's text
+inside its box, before and after "Fit", and name the model's parameters.
 
-Skipped when nbclient, nbformat, ipykernel (pip install minigrad[notebook]),
+Skipped when nbclient, nbformat, ipykernel, nbconvert (pip install minigrad[notebook]),
 Selenium, Chromium or Graphviz is absent.
 """
 import html
@@ -55,9 +58,9 @@ trace""",
 ]
 
 
-def run_notebook(folder):
+def run_notebook(folder, cells=CELLS):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                                      resources={"metadata": {"path": str(folder)}})
     client.execute()
@@ -134,4 +137,53 @@ def test_a_notebook_shows_the_stepper_and_the_graphs_inline(browser, tmp_path):
     assert "x" in browser.find_element(By.ID, "leaves").text
     browser.switch_to.default_content()
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+
+
+# A long output first, so that the stepper's frame loads off-screen (where
+# Chromium lays it out late), and a trace that names the model's parameters.
+NBCONVERT_CELLS = [CELLS[0] + "\nprint('\\n'.join(map(str, range(80))))",
+                   CELLS[1].replace("viz.trace_backward()", "viz.trace_backward(model)")]
+
+NODE_TEXTS_OUTSIDE = """
+var out = [];
+document.querySelectorAll('#graph g.node').forEach(function (node) {
+  var b = node.querySelector('polygon, path, ellipse').getBoundingClientRect();
+  node.querySelectorAll('text').forEach(function (t) {
+    var r = t.getBoundingClientRect();
+    if (r.width === 0 || r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 ||
+        r.bottom > b.bottom + 1) { out.push(node.id + ': ' + t.textContent); }
+  });
+});
+return out;"""
+
+
+def test_the_nbconvert_page_lays_out_the_stepper_at_every_width_and_load(browser, tmp_path):
+    exporter = pytest.importorskip("nbconvert").HTMLExporter()
+    nb = run_notebook(tmp_path, NBCONVERT_CELLS)
+    page = tmp_path / "stepper.html"
+    page.write_text(exporter.from_notebook_node(nb)[0], encoding="utf-8")
+    try:
+        for width in (900, 1200, 1600):
+            browser.set_window_size(width, 1000)
+            for load in range(5):
+                browser.get(page.as_uri())
+                frame = browser.find_element(By.CSS_SELECTOR, "iframe.minigrad-stepper")
+                browser.switch_to.frame(frame)
+                where = f"width {width}, load {load}"
+                assert browser.execute_script(NODE_TEXTS_OUTSIDE) == [], where
+                browser.find_element(By.ID, "fit").click()
+                assert browser.execute_script(NODE_TEXTS_OUTSIDE) == [], where + ", after Fit"
+                titles = browser.execute_script(
+                    "return Array.from(document.querySelectorAll('#graph g.node')).map(function (n) {"
+                    "  var t = n.querySelector('text'), s = n.querySelector('polygon, path');"
+                    "  return [t ? t.textContent : '', s ? s.getAttribute('fill') : ''];});")
+                fills = dict(titles)
+                for name in ("0.weight", "0.bias", "2.weight", "2.bias"):
+                    assert fills.get(name) == "#dae8fc", (where, name, fills)   # named, parameter blue
+                browser.switch_to.default_content()
+    finally:
+        browser.set_window_size(1400, 1000)
+    errors = [entry for entry in browser.get_log("browser")   # nbconvert's page links MathJax's CDN
+              if entry["level"] == "SEVERE" and entry["source"] != "network"]
     assert errors == []

@@ -17,6 +17,10 @@ from hypothesis.extra import numpy as hnp
 class Case:
     arrays: tuple
     kwargs: dict = field(default_factory=dict)
+    ref_kwargs: dict = None   # the NumPy reference's settings, where they differ from kwargs
+
+    def reference_kwargs(self):
+        return self.kwargs if self.ref_kwargs is None else self.ref_kwargs
 
     def __repr__(self):
         shapes = [a.shape for a in self.arrays]
@@ -164,8 +168,10 @@ def with_axis(draw, lo=-3.0, hi=3.0, distinct=False, min_side=0, min_dims=0, kee
         choices.append(st.integers(-ndim, ndim - 1))
         if tuple_axes:
             choices.append(st.lists(st.integers(0, ndim - 1), unique=True, min_size=1, max_size=ndim).map(tuple))
+    else:  # PyTorch's rule: a 0-d array takes axis 0 or -1, its whole (NumPy's axis None)
+        choices.append(st.sampled_from([0, -1]))
     axis = draw(st.one_of(*choices)) if choices else None
     kwargs = {"axis": axis}
     if keepdims:
         kwargs["keepdims"] = draw(st.booleans())
-    return Case((a,), kwargs)
+    return Case((a,), kwargs, dict(kwargs, axis=None) if not ndim else None)

@@ -48,8 +48,9 @@ def linear_cases(draw):
 
 
 def axis_only(**kwargs):
-    """One array of at least one dimension and an int axis (softmax-like ops)."""
-    return with_axis(min_dims=1, keepdims=False, tuple_axes=False, allow_none=False, **kwargs)
+    """One array and an int axis (softmax-like ops); rarely 0-d, with axis 0
+    or -1 as PyTorch allows (NumPy's reference then gets axis None)."""
+    return with_axis(min_dims=0, keepdims=False, tuple_axes=False, allow_none=False, **kwargs)
 
 
 def ref_glu(x, axis=-1):

@@ -120,6 +120,24 @@ def conv_cases(draw, spatial):
 
 
 @st.composite
+def depthwise_cases(draw):
+    """groups == channels at stride 1 (the shifted multiply-add path), with
+    one or two filters per channel, any pad ("same" too) and dilation."""
+    channels, multiplier = draw(st.integers(2, 3)), draw(st.integers(1, 2))
+    n, h, w = draw(st.integers(1, 2)), draw(st.integers(2, 5)), draw(st.integers(2, 5))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    dilation = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    pad = draw(st.sampled_from(["same", (0, 0), (1, 0), (1, 2)]))
+    if pad != "same":  # the dilated kernel must fit the padded image
+        fits = all(size + 2 * p >= d * (k - 1) + 1 for size, p, d, k in zip((h, w), pad, dilation, (kh, kw)))
+        pad = pad if fits else "same"
+    arrays = [draw(array((n, channels, h, w))), draw(array((channels * multiplier, 1, kh, kw)))]
+    if draw(st.booleans()):
+        arrays.append(draw(array((channels * multiplier,))))
+    return Case(tuple(arrays), {"pad": pad, "dilation": draw(int_or_pair(*dilation)), "groups": channels})
+
+
+@st.composite
 def conv_transpose2d_cases(draw):
     groups = draw(st.sampled_from([1, 2, 3]))
     per_group, out_per_group = draw(st.integers(1, 2)), draw(st.integers(1, 2))
@@ -141,7 +159,7 @@ def conv_transpose2d_cases(draw):
 
 # -- pooling ---------------------------------------------------------------------------
 
-def _out_len(n, k, s, p, d, ceil_mode):
+def pool_out_len(n, k, s, p, d, ceil_mode):
     """PyTorch's pooling output length."""
     span = d * (k - 1) + 1
     if not ceil_mode:
@@ -159,7 +177,7 @@ def ref_max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=Fal
     (kh, kw), (ph, pw), (dh, dw) = _pair(kernel_size), _pair(pad), _pair(dilation)
     sh, sw = _pair(kernel_size if stride is None else stride)
     n, c, h, w = x.shape
-    oh, ow = _out_len(h, kh, sh, ph, dh, ceil_mode), _out_len(w, kw, sw, pw, dw, ceil_mode)
+    oh, ow = pool_out_len(h, kh, sh, ph, dh, ceil_mode), pool_out_len(w, kw, sw, pw, dw, ceil_mode)
     y = np.zeros((n, c, oh, ow))
     for p in range(oh):
         for q in range(ow):
@@ -175,7 +193,7 @@ def ref_avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_in
     (kh, kw), (ph, pw) = _pair(kernel_size), _pair(pad)
     sh, sw = _pair(kernel_size if stride is None else stride)
     n, c, h, w = x.shape
-    oh, ow = _out_len(h, kh, sh, ph, 1, ceil_mode), _out_len(w, kw, sw, pw, 1, ceil_mode)
+    oh, ow = pool_out_len(h, kh, sh, ph, 1, ceil_mode), pool_out_len(w, kw, sw, pw, 1, ceil_mode)
     y = np.zeros((n, c, oh, ow))
     for p in range(oh):
         for q in range(ow):
@@ -298,6 +316,8 @@ def _source(dst, n_in, n_out, factor, align_corners, mode):
     scale = 1 / factor if factor is not None else n_in / n_out
     if mode == "nearest":
         return min(math.floor(np.float32(dst) * np.float32(scale)), n_in - 1)
+    if mode == "nearest-exact":
+        return min(math.floor((np.float32(dst) + np.float32(0.5)) * np.float32(scale)), n_in - 1)
     if align_corners:
         return dst * (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
     return max((dst + 0.5) * scale - 0.5, 0.0)
@@ -345,6 +365,7 @@ def interpolate_cases(draw):
 
 SPECS = [
     OpSpec("conv2d_dilation_groups", F.conv2d, ref_conv2d, conv_cases(2), covers=("conv2d",)),
+    OpSpec("conv2d_depthwise", F.conv2d, ref_conv2d, depthwise_cases(), covers=("conv2d",)),
     OpSpec("conv1d", F.conv1d, ref_conv1d, conv_cases(1)),
     OpSpec("conv_transpose2d_options", F.conv_transpose2d, ref_conv_transpose2d, conv_transpose2d_cases(),
            covers=("conv_transpose2d",)),

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import minigrad.functions as F
-from . import Case, OpSpec, array
+from . import Case, OpSpec, array, is_edge
 from .reduction import sides
 
 
@@ -32,6 +32,8 @@ def take_along_cases(draw):
 
 @st.composite
 def gather_cases(draw):
+    if is_edge(draw):  # a 0-d x and index, axis 0 or -1 as PyTorch takes them
+        return Case((draw(array(())),), {"axis": draw(st.sampled_from([0, -1])), "index": np.array(0)})
     s = draw(sides())
     axis = draw(st.integers(-len(s), len(s) - 1))
     index_shape = tuple(draw(st.integers(1, 5)) if d == axis % len(s) else draw(st.integers(1, n))
@@ -40,6 +42,8 @@ def gather_cases(draw):
 
 
 def ref_gather(x, axis, index):
+    if x.ndim == 0:
+        return x
     cropped = x[tuple(slice(None) if d == axis % x.ndim else slice(0, n) for d, n in enumerate(index.shape))]
     return np.take_along_axis(cropped, index, axis)
 
