@@ -770,6 +770,10 @@ DATA += [
      ["DataLoader: num_workers must be an integer >= 0, got 1.5"]),
     ("loader_collate_not_callable", lambda: list(DataLoader(data(), batch_size=2, collate_fn=3)), TypeError,
      ["DataLoader: collate_fn must be callable, got int"]),
+    ("loader_seed_negative", lambda: DataLoader(data(), seed=-1), ValueError,
+     ["DataLoader: seed must be a non-negative int, got -1"]),
+    ("loader_seed_text", lambda: DataLoader(data(), seed="abc"), TypeError,
+     ["DataLoader: seed must be a non-negative int, got str 'abc'"]),
 ]
 
 

@@ -16,6 +16,13 @@ Gradients of intermediate Variables wait in the `pending` table and are
 popped, and so freed, the moment their creator consumes them. When no graph
 is recorded (create_graph=False), a gradient that receives a second
 contribution is copied once and then summed into in place.
+
+A gradient stored for the caller (a leaf's `.grad`, a retained `.grad`, a
+result of `mg.grad`) is its own writable array: a backward often passes one
+gradient on to several inputs as is (add) or as a view (reshape, the
+read-only broadcast of sum's backward). `keep` copies it only when it is a
+view, read-only, the caller's own seed, a hook's result, or already stored
+in this pass; a fresh array is stored as is.
 """
 import heapq
 
@@ -31,18 +38,22 @@ def run(caller, outputs, grad_outputs, retain_grad=False, create_graph=False, in
     array or a Variable of the output's shape), then run `backward`.
     `caller` ("backward", "grad") names the entry in errors."""
     seeds = []
+    held = {}   # id -> array of the caller's own seeds: never stored as a .grad as is
     for y, gy in zip(outputs, grad_outputs):
         if gy is None:
             gy = y.new_ones(y.shape, requires_grad=True)
         else:
             if not hasattr(gy, "creator"):   # an ndarray, a number or a list: not a Variable
                 gy = y.new_tensor(gy, dtype=getattr(gy, "dtype", None), requires_grad=True)
+            else:
+                held[id(gy.data)] = gy.data
             if gy.shape != y.shape:
                 seed = "grad" if caller == "backward" else "grad_output"
                 raise ValueError(f"{caller}: {seed} has shape {gy.shape} but the output has shape "
                                  f"{y.shape}; expected the same shape")
         seeds.append(gy)
-    return backward(outputs, seeds, retain_grad=retain_grad, create_graph=create_graph, inputs=inputs)
+    return backward(outputs, seeds, retain_grad=retain_grad, create_graph=create_graph, inputs=inputs,
+                    held=held)
 
 
 # Observers of the backward pass live in `Config.observers`, per thread
@@ -58,13 +69,14 @@ def run(caller, outputs, grad_outputs, retain_grad=False, create_graph=False, in
 # the end.
 
 
-def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, inputs=None):
+def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, inputs=None, held=None):
     """Propagate `grad_outputs` (Variables) from `outputs` back through the graph.
 
     With `inputs=None`, gradients accumulate into `.grad` of the leaves
     (and of intermediates when `retain_grad`). With `inputs` given, nothing
     is written to `.grad`: the gradients reaching those Variables are
-    returned as a list (None where none arrives).
+    returned as a list (None where none arrives). `held` maps id -> array
+    for arrays the caller keeps (its seeds): no stored gradient shares them.
     """
     capture = None if inputs is None else {x: None for x in inputs}
     pending = {}      # Variable -> gradient received so far, not yet consumed
@@ -73,6 +85,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
     queued = set()    # functions already in a bucket (multi-output ones ask)
     owned = set()     # sums made here and held in one place only: safe to add into
     hooked_leaves = {}  # leaf with hooks -> its gradient of this pass so far
+    held = {} if held is None else held  # id -> array stored, or kept by someone else
     in_place = not create_graph
 
     def accumulate(old, gx):
@@ -86,6 +99,38 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         owned.add(new)
         return new
 
+    def keep(gx):
+        """gx to be stored for the caller: itself when its array is its own
+        (not a view), writable and held nowhere else, else a copy."""
+        data = gx.data
+        if (data.base is not None or id(data) in held
+                or (type(data) is np.ndarray and not data.flags.writeable)):
+            gx = ops.copy(gx)   # recorded when create_graph: differentiable again
+            data = gx.data
+        held[id(data)] = data
+        return gx
+
+    def run_hooks(x, gx):
+        """gx through x's hooks. A hook's result may be the hook owner's."""
+        new = x._hooks.run(gx)
+        if new is not gx:
+            held[id(new.data)] = new.data
+        return new
+
+    def received(y, gy, retain):
+        """What y's creator passes on of y's whole gradient of the pass: gy
+        through y's hooks, kept in y.grad when retained."""
+        hooks = y._hooks
+        if hooks is not None:
+            new = run_hooks(y, gy)
+            if new is not gy and capture is not None and y in capture and not _leads_to(y.creator, capture):
+                capture[y] = new   # see the end of the pass
+            gy = new
+            if not (retain or hooks.retain):
+                return gy
+        y.grad = keep(gy) if y.grad is None else y.grad + gy
+        return gy
+
     def send(x, gx):
         if not x.requires_grad and (capture is None or x not in capture):
             return
@@ -97,7 +142,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         if creator is None:
             if capture is None:
                 if x._hooks is None:
-                    x.grad = gx if x.grad is None else accumulate(x.grad, gx)
+                    x.grad = keep(gx) if x.grad is None else accumulate(x.grad, gx)
                 else:
                     old = hooked_leaves.get(x)
                     hooked_leaves[x] = gx if old is None else accumulate(old, gx)
@@ -140,10 +185,8 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                 gy = pending.pop(y)
                 if owned:
                     owned.discard(gy)  # backward may pass it on as is: no more adds into it
-                if y._hooks is not None:
-                    gy = y._hooks.run(y, gy, retain)
-                elif retain:
-                    y.grad = gy if y.grad is None else y.grad + gy
+                if y._hooks is not None or retain:
+                    gy = received(y, gy, retain)
                 gxs = function.backward(gy)
             else:
                 gys = []
@@ -151,10 +194,8 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                     y = ref()
                     gy = None if y is None else pending.pop(y, None)
                     owned.discard(gy)
-                    if gy is not None and y._hooks is not None:
-                        gy = y._hooks.run(y, gy, retain)
-                    elif gy is not None and retain:
-                        y.grad = gy if y.grad is None else y.grad + gy
+                    if gy is not None and (y._hooks is not None or retain):
+                        gy = received(y, gy, retain)
                     gys.append(gy)
                 gxs = function.backward(*gys)
             xs = function.inputs
@@ -175,19 +216,38 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
             if observer is not None:
                 observer.step(function, (gy,) if len(outputs) == 1 else gys, gxs)
         for x, gx in hooked_leaves.items():
-            gx = x._hooks.run(x, gx, False)
-            x.grad = gx if x.grad is None else accumulate(x.grad, gx)
-        if capture is not None:  # as PyTorch: a leaf's hooks apply, a non-leaf's come later
-            for x, gx in capture.items():
-                if gx is not None and x.creator is None and x._hooks is not None:
-                    capture[x] = x._hooks.run(x, gx, False)
+            gx = run_hooks(x, gx)
+            x.grad = keep(gx) if x.grad is None else accumulate(x.grad, gx)
+        if capture is None:
+            return None
+        # As PyTorch 2.13, an input's gradient is taken after its hooks (a
+        # leaf's here, a non-leaf's in `received`), except for a non-leaf whose
+        # creator leads to another input: PyTorch takes that one on its way
+        # down, before the hooks (torch/csrc/autograd/engine.cpp,
+        # evaluate_function).
+        for x, gx in capture.items():
+            if gx is not None and x.creator is None and x._hooks is not None:
+                capture[x] = run_hooks(x, gx)
+        return [None if capture[x] is None else keep(capture[x]) for x in inputs]
     finally:
         Config.enable_backprop = saved
         if check_anomaly is not None:
             _anomaly.leave_backward()
-    if capture is not None:
-        return [capture[x] for x in inputs]
-    return None
+
+
+def _leads_to(function, targets):
+    """Whether a Variable of `targets` that requires grad lies below
+    `function` in the graph (PyTorch then runs `function` to reach it)."""
+    seen, stack = {function}, [function]
+    while stack:
+        for x in stack.pop().inputs:
+            if x.requires_grad and x in targets:
+                return True
+            creator = x.creator
+            if creator is not None and creator not in seen:
+                seen.add(creator)
+                stack.append(creator)
+    return False
 
 
 class _BadGradientShape(Exception):

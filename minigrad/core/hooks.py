@@ -21,9 +21,9 @@ class Hooks:
         self.retain = False
         self.next_key = 0
 
-    def run(self, y, gy, retain):
-        """gy passed through every hook of y, in order; kept in y.grad too
-        when `retain` (or y.retain_grad() was called)."""
+    def run(self, gy):
+        """gy passed through every hook, in order (the backward pass keeps
+        it in y.grad after them when `retain` is set)."""
         for fn in list(self.fns.values()):
             new = fn(gy)
             if new is not None:
@@ -34,8 +34,6 @@ class Hooks:
                         f"register_hook: the hook {getattr(fn, '__name__', fn)!r} returned a gradient "
                         f"of shape {new.shape} for a gradient of shape {gy.shape}; expected the same shape")
                 gy = new
-        if retain or self.retain:
-            y.grad = gy if y.grad is None else y.grad + gy
         return gy
 
 

@@ -367,7 +367,9 @@ class Variable:
         the backward pass, so the gradients are differentiable again (second
         and higher derivatives). `retain_graph` is accepted for PyTorch's
         habit and changes nothing: the graph is always kept. `inputs` (a
-        Variable or a list of them) limits which Variables receive `.grad`.
+        Variable or a list of them) limits which Variables receive `.grad`;
+        a non-leaf among them keeps its `.grad` from then on, as after
+        `retain_grad()` (PyTorch's).
         """
         if gradient is not None:
             if grad is not None:
@@ -384,10 +386,13 @@ class Variable:
         for i, x in enumerate(inputs):
             if not isinstance(x, Variable):
                 raise TypeError(f"backward: inputs[{i}] is a {type(x).__name__}; expected Variables")
+        inputs = list(dict.fromkeys(inputs))  # one that is named twice gets its gradient once
+        for x in inputs:
+            x.retain_grad()  # as PyTorch: a non-leaf input keeps its .grad (after its hooks), now and later
         gxs = backprop.run("backward", [self], [grad], create_graph=create_graph, inputs=inputs)
         with using_config("enable_backprop", create_graph):
             for x, gx in zip(inputs, gxs):
-                if gx is not None:
+                if gx is not None and x.creator is None:
                     x.grad = gx if x.grad is None else x.grad + gx
 
     # -- in-place updates (core/inplace.py) ---------------------------------------

@@ -2,13 +2,14 @@
 optionally prepared ahead by background threads."""
 import collections
 import concurrent.futures
+import contextlib
 import itertools
 import math
 import numbers
 
 import numpy as np
 
-from ..device.random import get_rng
+from ..device.random import check_seed, get_rng, seed_thread, spawn_seed
 from .dataset import TensorDataset, as_variables, stack_samples
 
 
@@ -33,12 +34,24 @@ class DataLoader:
     wrapped in a `TensorDataset`.
 
     `num_workers > 0` prepares up to 2 * num_workers batches ahead in that
-    many background threads; the batches and their order are those of
-    `num_workers=0` (with random transforms the draws are shared by the
-    threads, so augmented batches differ, as they do between PyTorch's
-    worker settings). Threads end with the pass, or when the loop is left
+    many background threads, batch i by worker i % num_workers, as
+    PyTorch deals them; the batches and their order are those of
+    `num_workers=0`. Threads end with the pass, or when the loop is left
     early. `pin_memory` and `persistent_workers` are accepted for PyTorch's
     signature and have no effect.
+
+    Random draws in workers (augmentation, `get_rng()` in the dataset), as
+    PyTorch seeds its workers: each pass takes a new seed from the loader's
+    `seed`, or else from the calling thread's generator (`mg.manual_seed`),
+    and worker w draws from a generator of its own seeded with that pass's
+    seed and w. No draw repeats across workers or passes, and the same seed
+    gives the same draws again. The draws differ between `num_workers`
+    settings (with 0 they come from the calling thread's generator). Taking
+    a pass's seed draws nothing (`SeedSequence.spawn`, where PyTorch draws
+    its base seed), so the calling thread's draws are those of
+    `num_workers=0`; but with 0 the dataset draws from that generator too,
+    which moves later passes' shuffling: give the loader a `seed` to make
+    its order depend on nothing else.
 
         for x, t in DataLoader(TensorDataset(x, t), batch_size=64, shuffle=True):
             ...
@@ -84,7 +97,8 @@ class DataLoader:
         self.seed = seed
         self.pin_memory = pin_memory
         self.persistent_workers = persistent_workers
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self._seeds = None if seed is None else np.random.SeedSequence(check_seed("DataLoader", seed))
+        self._rng = None if seed is None else np.random.default_rng(self._seeds)
 
     def __len__(self):
         """The number of batches in one pass."""
@@ -130,17 +144,26 @@ class DataLoader:
 
     def _prefetched(self):
         """Batches made by worker threads, handed out in order; at most
-        2 * num_workers are prepared ahead."""
+        2 * num_workers are prepared ahead. Worker w is a thread of its own,
+        seeded with child w of the pass's seed (see the class docstring)."""
+        pass_seed = spawn_seed() if self._seeds is None else self._seeds.spawn(1)[0]
         pending = collections.deque()
-        index_batches = self._index_batches()
-        with concurrent.futures.ThreadPoolExecutor(self.num_workers, thread_name_prefix="DataLoader") as pool:
+        index_batches = enumerate(self._index_batches())
+        with contextlib.ExitStack() as stack:
+            workers = [stack.enter_context(concurrent.futures.ThreadPoolExecutor(
+                           1, thread_name_prefix=f"DataLoader-{w}", initializer=seed_thread, initargs=(seed,)))
+                       for w, seed in enumerate(pass_seed.spawn(self.num_workers))]
+
+            def submit(i, indices):
+                pending.append(workers[i % self.num_workers].submit(self._make_batch, indices))
+
             try:
-                for indices in itertools.islice(index_batches, 2 * self.num_workers):
-                    pending.append(pool.submit(self._make_batch, indices))
+                for i, indices in itertools.islice(index_batches, 2 * self.num_workers):
+                    submit(i, indices)
                 while pending:
                     batch = pending.popleft().result()
-                    for indices in itertools.islice(index_batches, 1):
-                        pending.append(pool.submit(self._make_batch, indices))
+                    for i, indices in itertools.islice(index_batches, 1):
+                        submit(i, indices)
                     yield batch
             finally:
                 # Left early (break, error): drop the batches not started;

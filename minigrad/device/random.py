@@ -14,6 +14,10 @@ and each gets exactly the numbers it would get alone:
   entropy from the operating system if `manual_seed` was never called.
   Seeding one thread never changes the draws of a thread that already has
   its generator.
+- `spawn_seed()` gives a seed for a new, independent stream (a DataLoader
+  pass's workers), derived from the calling thread's seed without drawing
+  from its generator; `seed_thread(seed)` gives the calling thread (a
+  worker) a generator of its own from such a seed.
 """
 import numbers
 import threading
@@ -24,7 +28,8 @@ from . import backend
 
 _UNSEEDED = object()
 _latest_seed = _UNSEEDED   # what threads that have not seeded themselves start from
-_local = threading.local()  # .generator: this thread's numpy.random.Generator
+_local = threading.local()  # .generator: this thread's numpy.random.Generator;
+                            # .seed: the numpy SeedSequence it was made from
 
 
 def manual_seed(seed):
@@ -33,14 +38,20 @@ def manual_seed(seed):
     same weights, dropout masks and batch order. `seed` is a non-negative int.
     Seeds CuPy's generator too (dropout on the GPU draws there) when CuPy is in use."""
     global _latest_seed
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"manual_seed: seed must be a non-negative int, got {type(seed).__name__} {seed!r}")
-    if seed < 0:
-        raise ValueError(f"manual_seed: seed must be a non-negative int, got {seed}")
-    seed = int(seed)
-    _local.generator = np.random.default_rng(seed)
+    seed = check_seed("manual_seed", seed)
+    seed_thread(seed)
     _latest_seed = seed
     backend.seed_devices(seed)
+
+
+def check_seed(who, seed):
+    """`seed` as an int, checked to be a non-negative int (`who` names the
+    caller in the error)."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{who}: seed must be a non-negative int, got {type(seed).__name__} {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{who}: seed must be a non-negative int, got {seed}")
+    return int(seed)
 
 
 def get_rng():
@@ -49,8 +60,28 @@ def get_rng():
         return _local.generator
     except AttributeError:
         seed = _latest_seed
-        _local.generator = np.random.default_rng(None if seed is _UNSEEDED else seed)
-        return _local.generator
+        return seed_thread(None if seed is _UNSEEDED else seed)
+
+
+def seed_thread(seed):
+    """Give the calling thread a generator of its own seeded with `seed` (an
+    int, a numpy SeedSequence, or None for fresh entropy), and return it.
+    Unlike `manual_seed` it leaves the seed that other threads start from
+    alone: a DataLoader worker calls it with its seed from `spawn_seed`.
+    `np.random.default_rng(n)` and a thread seeded with n draw the same."""
+    _local.seed = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    _local.generator = np.random.default_rng(_local.seed)
+    return _local.generator
+
+
+def spawn_seed():
+    """A seed (a numpy SeedSequence) for a new stream, independent of the
+    calling thread's: the next child of the seed its generator was made from
+    (`SeedSequence.spawn`). Nothing is drawn from the generator, so the
+    thread's own draws are the same whether it spawns or not; the same
+    `manual_seed` gives the same children in the same order."""
+    get_rng()
+    return _local.seed.spawn(1)[0]
 
 
 def uniform(like, shape):

@@ -117,8 +117,10 @@ class SumTo(Function):
                 f"sum_to: cannot sum shape {x.shape} down to {self.shape}; expected a shape "
                 f"that broadcasts to {x.shape}")
         axes, lead = plan
-        y = x.sum(axis=axes, keepdims=True) if axes else x
-        return y.reshape(self.shape) if lead else y
+        if not axes:
+            return x
+        y = x.sum(axis=axes)   # an array of its own; reshaped (a view) only to keep 1-axes
+        return y if y.shape == self.shape else y.reshape(self.shape)
 
     saves_for_backward = ()
 
