@@ -40,6 +40,8 @@ def _dim(op, dim):
 def _pair_of(op, x, index, dim, keepdim):
     """The named pair (values, indices) of x's elements at `index` (of size 1
     along dim), the gradient going to the elements picked."""
+    if x.ndim == 0:   # its one element, at index 0, as PyTorch's
+        return getattr(return_types, op)(F.copy(x), F.reshape(index, ()))
     values = F.take_along_axis(x, index, dim)
     if not keepdim:
         values, index = F.squeeze(values, dim), F.squeeze(index, dim)
@@ -54,7 +56,11 @@ def _extreme(op, arg, x, dim, keepdim, numpy):
     if dim is None:
         return getattr(F, op)(x)
     dim = _dim(op, dim)
-    return _pair_of(op, x, arg(x, dim, keepdims=True), dim, keepdim)
+    try:
+        index = arg(x, dim, keepdims=True)
+    except np.exceptions.AxisError as e:   # named for the op the user called
+        raise np.exceptions.AxisError(str(e).replace(arg.__name__, op, 1)) from None
+    return _pair_of(op, x, index, dim, keepdim)
 
 
 @declare_torch(methods="max")
