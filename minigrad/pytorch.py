@@ -403,6 +403,7 @@ def _typed_tensor(name, dtype):
 
     make.__name__ = name
     make.__doc__ = f"torch.{name}(data) or torch.{name}(*shape): a Variable of dtype {np.dtype(dtype)}."
+    make.tensor_dtype = np.dtype(dtype)   # so that x.type(torch.FloatTensor) casts, as PyTorch's
     return make
 
 

@@ -274,9 +274,11 @@ class Variable:
         return ops.astype(self, np.float16)
 
     def type(self, dtype=None):
-        """With a dtype: x as that dtype (PyTorch's `x.type(torch.long)`);
-        without: the dtype's name, as "float32"."""
-        return self.data.dtype.name if dtype is None else ops.astype(self, dtype)
+        """With a dtype: x as that dtype (PyTorch's `x.type(torch.long)`, also
+        `x.type(torch.FloatTensor)`); without: the dtype's name, as "float32"."""
+        if dtype is None:
+            return self.data.dtype.name
+        return ops.astype(self, getattr(dtype, "tensor_dtype", dtype))
 
     def type_as(self, other):
         """x as other's dtype."""
