@@ -276,14 +276,6 @@ def index_select(x, dim, index):
     return x[_along(x, dim, as_array(index).astype(np.int64))]
 
 
-@declare_torch(methods="masked_select")
-def masked_select(x, mask):
-    """torch.masked_select: the elements where `mask` (broadcast to x) is
-    True, as a 1-d Variable."""
-    mask = np.broadcast_to(as_array(mask), x.shape)
-    return x[mask]
-
-
 @declare_torch(methods="nonzero")
 def nonzero(x, as_tuple=False):
     """torch.nonzero: the indices of nonzero elements, one row each (int64);
@@ -292,21 +284,6 @@ def nonzero(x, as_tuple=False):
     if as_tuple:
         return tuple(Variable(i.astype(np.int64), requires_grad=False) for i in found)
     return Variable(np.stack(found, axis=-1).astype(np.int64), requires_grad=False)
-
-
-@declare_torch()
-def scatter(x, dim, index, src):
-    """torch.scatter: x with the values of `src` (a Variable or a number)
-    written at `index` along `dim`; the gradient goes to src where written
-    and to x elsewhere. (Where index repeats a position PyTorch keeps one
-    value at random; here they add up.)"""
-    index = as_array(index).astype(np.int64)
-    written = np.zeros(x.shape, dtype=bool)
-    np.put_along_axis(written, index, True, dim)
-    if not isinstance(src, Variable):
-        src = np.broadcast_to(np.asarray(src, dtype=x.dtype), index.shape)
-    placed = F.scatter_add(F.mul(x, 0), dim, index, src)
-    return F.where(written, placed, x)
 
 
 @declare_torch()

@@ -14,7 +14,8 @@ from .cumulative import cumsum, cumprod, logcumsumexp, cummax, cummin
 from .reorder import (flip, roll, tile, repeat, moveaxis, swapaxes, permute, unsqueeze, chunk, unbind,
                       pixel_shuffle, pixel_unshuffle, vstack, row_stack, hstack, dstack, column_stack,
                       array_split, hsplit, vsplit, dsplit, append, flipud, fliplr, rot90, meshgrid)
-from .indexing import (take_along_axis, gather, scatter_add, index_add, masked_fill, tril, triu, diag,
+from .indexing import (take_along_axis, gather, scatter_add, scatter, scatter_reduce, masked_select, nonzero,
+                       index_add, masked_fill, tril, triu, diag,
                        diagonal, trace, embedding)
 from .sorting import sort, argsort, topk, median
 from .linalg import (einsum, outer, dot, inner, tensordot, inv, det, slogdet, solve, cholesky, svd, eigh, qr, pinv,

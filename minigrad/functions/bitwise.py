@@ -23,7 +23,10 @@ def _apply(ufunc, op, symbol, *operands):
             raise TypeError(f"{op} ({symbol}): only integer and bool Variables have bits to combine; got dtype "
                             f"{np.result_type(a)} (shapes {', '.join(str(np.shape(b)) for b in arrays)}); cast first, "
                             "e.g. x.astype(np.int64), or use logical_and/logical_or for truth values")
-    return Variable(np.asarray(ufunc(*arrays)), requires_grad=False)
+    result = ufunc(*arrays)
+    if isinstance(result, np.generic):   # of 0-d host arrays: a NumPy scalar
+        result = np.asarray(result)
+    return Variable(result, requires_grad=False)
 
 
 @declare(numpy=np.bitwise_and)

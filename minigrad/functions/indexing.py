@@ -197,6 +197,85 @@ def index_add(x, axis, index, src):
     return x + GetItemGrad((slice(None),) * axis + (index,), tuple(shape))(src)
 
 
+def _written(x, axis, index, counts=False):
+    """An array of x's shape on x's device: True where `index` (along `axis`)
+    writes, or (counts=True) how many times it writes there."""
+    index = backend.to_host(index)
+    written = np.zeros(shape_of(x), dtype=np.float64 if counts else bool)
+    if counts:
+        np.add.at(written, _along_axis_indices(index, axis), 1)
+    else:
+        written[_along_axis_indices(index, axis)] = True
+    return backend.to_device(written, backend.device_of(x.data)) if hasattr(x, "data") else written
+
+
+@declare(PutAlongAxis, torch=True)
+def scatter(x, axis, index, src):
+    """PyTorch's scatter: a copy of x with src written at `index` along
+    `axis` (src a Variable, an array or a number); the gradient goes to src
+    where written and to x elsewhere. Where index repeats a position, PyTorch
+    keeps one of the values (which one is not defined); here they add up."""
+    shape = shape_of(x)
+    index_values, axis = _torch_index("scatter", shape, axis, index, shape_of(src) if hasattr(src, "shape")
+                                      else np.shape(index))
+    if not hasattr(src, "shape") or not isinstance(src, Variable):
+        src = np.broadcast_to(np.asarray(getattr(src, "data", src), dtype=x.dtype), index_values.shape)
+    written = _written(x, axis, index_values)
+    placed = scatter_add(x * 0, axis, index_values, src)
+    return where(written, placed, x)
+
+
+SCATTER_REDUCTIONS = ("sum", "mean")
+
+
+@declare(PutAlongAxis, torch=True)
+def scatter_reduce(x, axis, index, src, reduce, include_self=True):
+    """PyTorch's scatter_reduce with reduce "sum" or "mean": the values of
+    src sent to each position of x along `axis` (by `index`) are summed (or
+    averaged), together with x's own value unless include_self=False;
+    positions no index names keep x. Differentiable in x and src.
+    ("prod", "amax" and "amin" raise: write them with scatter_add of logs, or
+    loop over the positions.)"""
+    if reduce not in SCATTER_REDUCTIONS:
+        raise NotImplementedError(
+            f"scatter_reduce: reduce={reduce!r} is not supported; expected one of {SCATTER_REDUCTIONS} "
+            "(prod, amax and amin are not differentiable here yet)")
+    shape = shape_of(x)
+    index_values, axis = _torch_index("scatter_reduce", shape, axis, index, shape_of(src))
+    written = _written(x, axis, index_values)
+    base = x if include_self else where(written, x * 0, x)
+    total = scatter_add(base, axis, index_values, src)
+    if reduce == "sum":
+        return total
+    counts = _written(x, axis, index_values, counts=True) + (1 if include_self else 0)
+    xp = backend.get_array_module(counts)
+    return where(written, total / xp.where(written, counts, 1).astype(x.dtype), x)
+
+
+def _along_axis_indices(index, axis):
+    """The full fancy index that `index` along `axis` means (for np.add.at)."""
+    grids = list(np.indices(index.shape, sparse=True))
+    grids[axis] = index
+    return tuple(grids)
+
+
+@declare(GetItem, torch=True, methods="masked_select")
+def masked_select(x, mask):
+    """PyTorch's masked_select: the elements of x where `mask` (broadcast
+    to x's shape) is True, as a 1-d Variable; the gradient goes back to them."""
+    mask = np.broadcast_to(np.asarray(getattr(mask, "data", mask), dtype=bool), shape_of(x))
+    return get_item(x, mask)
+
+
+@declare()
+def nonzero(x):
+    """NumPy's nonzero: the indices of x's nonzero elements, a tuple of one
+    1-d int64 Variable per axis (no gradient). PyTorch's torch.nonzero(x) /
+    x.nonzero(), one row per element, is minigrad.nonzero."""
+    return tuple(Variable(i.astype(np.int64), requires_grad=False)
+                 for i in np.nonzero(getattr(x, "data", x)))
+
+
 class MaskedFill(Function):
     """y = value where mask, else x (value a constant).   gx = 0 where mask,
     else gy: the same op with value 0. One op each way, where `where`

@@ -307,7 +307,7 @@ class IndexPut(Function):
 
     def backward(self, gy):
         x, v = self.inputs
-        gx = IndexPut(self.index)(gy, np.zeros((), dtype=gy.dtype)) if self.needs_grad(0) else None
+        gx = IndexPut(self.index)(gy, backend.get_array_module(gy.data).zeros((), dtype=gy.dtype)) if self.needs_grad(0) else None
         gv = None
         if self.needs_grad(1):
             gv = sum_to(get_item(gy, self.index), self.v_shape)

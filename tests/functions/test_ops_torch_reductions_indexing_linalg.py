@@ -52,6 +52,8 @@ def joined(pieces, cat, reshape):
 
 INDEX = RNG.integers(0, 3, (4, 3, 5))       # gather along 0 from (3, 4, 5), repeated indices
 SCATTER = RNG.integers(0, 4, (3, 3, 4))     # scatter_add along 1 into (3, 4, 5)
+UNIQUE_SCATTER = np.argsort(RNG.random((3, 4, 4)), axis=1)[:, :3]   # no position written twice (torch keeps one)
+SELECT_MASK = RNG.random((3, 4)) > 0.5
 INDEX_ADD = np.array([0, 2, 2, 1, 0, 3])    # index_add along 1 into (3, 4, 5)
 MASK = RNG.standard_normal((4, 5)) > 0
 REPEATS = np.array([1, 0, 3, 2])
@@ -96,6 +98,16 @@ CASES = [
     ("gather", lambda x: F.gather(x, 0, INDEX), lambda x: torch.gather(x, 0, tensor(INDEX)), [randn(3, 4, 5)]),
     ("take_along_axis", lambda x: F.take_along_axis(x, INDEX, 0),
      lambda x: torch.take_along_dim(x, tensor(INDEX), 0), [randn(3, 3, 5)]),
+    ("scatter", lambda x, s: F.scatter(x, 1, UNIQUE_SCATTER, s),
+     lambda x, s: torch.scatter(x, 1, tensor(UNIQUE_SCATTER), s), [randn(3, 4, 5), randn(3, 3, 4)]),
+    ("scatter_reduce_sum", lambda x, s: F.scatter_reduce(x, 1, SCATTER, s, "sum"),
+     lambda x, s: torch.scatter_reduce(x, 1, tensor(SCATTER), s, "sum"), [randn(3, 4, 5), randn(3, 3, 4)]),
+    ("scatter_reduce_mean", lambda x, s: F.scatter_reduce(x, 1, SCATTER, s, "mean", include_self=False),
+     lambda x, s: torch.scatter_reduce(x, 1, tensor(SCATTER), s, "mean", include_self=False),
+     [randn(3, 4, 5), randn(3, 3, 4)]),
+    ("masked_select", lambda x: F.masked_select(x, SELECT_MASK),
+     lambda x: torch.masked_select(x, tensor(SELECT_MASK)),
+     [randn(3, 4)]),
     ("scatter_add", lambda x, s: F.scatter_add(x, 1, SCATTER, s),
      lambda x, s: torch.scatter_add(x, 1, tensor(SCATTER), s), [randn(3, 4, 5), randn(3, 3, 4)]),
     ("index_add", lambda x, s: F.index_add(x, 1, INDEX_ADD, s),
@@ -188,7 +200,7 @@ COMPARED = {"prod", "std", "var", "norm", "amax", "amin", "median", "cumsum", "c
             "permute", "unsqueeze", "chunk", "unbind", "sort", "topk", "einsum", "outer", "dot", "inner",
             "tensordot", "inv", "det", "slogdet", "solve", "cholesky", "pad", "argmax", "argmin", "any", "all",
             "argsort"}
-COMPARED |= {"index_put"}
+COMPARED |= {"index_put", "scatter", "scatter_reduce", "masked_select"}
 
 
 @pytest.mark.parametrize("name,mg_fn,torch_fn,arrays", CASES, ids=[c[0] for c in CASES])
@@ -379,3 +391,17 @@ def test_every_name_claimed_is_compared():
     tested = {c[0] for c in CASES} | {c[0] for c in VALUE_CASES}
     missing = sorted(n for n in COMPARED if not any(t == n or t.startswith(n + "_") for t in tested))
     assert not missing, f"COMPARED lists names with no case: {missing}"
+
+
+def test_nonzero_is_numpys_tuple_as_torchs_as_tuple_form():
+    """F.nonzero keeps NumPy's meaning (a tuple of index arrays): torch's
+    nonzero(as_tuple=True); torch's default (one row per element) is minigrad.nonzero."""
+    import minigrad as mg
+    x = RNG.random((3, 4)) > 0.5
+    ours = F.nonzero(mg.Variable(x))
+    theirs = torch.nonzero(tensor(x), as_tuple=True)
+    assert len(ours) == len(theirs) == 2
+    for o, t in zip(ours, theirs):
+        assert o.dtype == np.int64 and not o.requires_grad
+        np.testing.assert_array_equal(o.data, t.numpy())
+    np.testing.assert_array_equal(mg.nonzero(mg.Variable(x)).data, torch.nonzero(tensor(x)).numpy())

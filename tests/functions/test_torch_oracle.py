@@ -222,6 +222,8 @@ ELSEWHERE |= {"normalize", "softmin", "pixel_shuffle", "pixel_unshuffle", "unfol
               "tanhshrink", "softshrink", "hardshrink", "threshold", "rms_norm", "cosine_similarity",
               "pairwise_distance"}
 # No PyTorch function to compare with.
+# nd, compared with torch.nonzero(as_tuple=True) in test_ops_torch_reductions_indexing_linalg.py.
+ELSEWHERE |= {"nonzero"}
 NO_COUNTERPART = {"sum_to", "accuracy", "imag"}  # torch.imag refuses real tensors
 
 

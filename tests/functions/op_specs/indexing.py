@@ -67,6 +67,37 @@ def ref_scatter_add(x, src, axis, index):
     return y
 
 
+def ref_scatter(x, src, axis, index):
+    """Written positions take the sum of what is sent there (minigrad's rule
+    for repeated indices), the others keep x."""
+    sent = ref_scatter_add(np.zeros_like(x), src, axis, index)
+    written = ref_scatter_add(np.zeros_like(x), np.ones_like(src), axis, index) > 0
+    return np.where(written, sent, x)
+
+
+def ref_scatter_reduce(x, src, axis, index, reduce, include_self):
+    total = ref_scatter_add(x if include_self else np.zeros_like(x), src, axis, index)
+    count = ref_scatter_add(np.zeros_like(x), np.ones_like(src), axis, index)
+    written = count > 0
+    if reduce == "mean":
+        total = total / np.where(written, count + include_self, 1)
+    return np.where(written, total, x)
+
+
+@st.composite
+def scatter_reduce_cases(draw):
+    case = draw(scatter_add_cases())
+    return Case(case.arrays, {**case.kwargs, "reduce": draw(st.sampled_from(["sum", "mean"])),
+                              "include_self": draw(st.booleans())})
+
+
+@st.composite
+def masked_select_cases(draw):
+    s = draw(sides(1, 3))
+    mask_shape = s[draw(st.integers(0, len(s) - 1)):]
+    return Case((draw(array(s)),), {"mask": ints(draw, mask_shape, 0, 1).astype(bool)})
+
+
 @st.composite
 def index_add_cases(draw):
     s = draw(sides())
@@ -233,6 +264,17 @@ def ref_pad_mode(x, pad_width, mode):
 SPECS = [
     OpSpec("take_along_axis", F.take_along_axis, np.take_along_axis, take_along_cases()),
     OpSpec("gather", F.gather, ref_gather, gather_cases()),
+    OpSpec("scatter", lambda x, src, axis, index: F.scatter(x, axis, index, src),
+           lambda x, src, axis, index: ref_scatter(x, src, axis % x.ndim, index), scatter_add_cases()),
+    OpSpec("scatter_reduce", lambda x, src, axis, index, reduce, include_self:
+           F.scatter_reduce(x, axis, index, src, reduce, include_self=include_self),
+           lambda x, src, axis, index, reduce, include_self:
+           ref_scatter_reduce(x, src, axis % x.ndim, index, reduce, include_self), scatter_reduce_cases()),
+    OpSpec("nonzero", lambda x: F.stack(F.nonzero(x)) if x.ndim else F.nonzero(x)[0],
+           lambda x: np.stack(np.nonzero(x)) if x.ndim else np.nonzero(np.atleast_1d(x))[0],
+           masked_select_cases().map(lambda case: Case((np.round(case.arrays[0]),))), grad=False),
+    OpSpec("masked_select", F.masked_select, lambda x, mask: x[np.broadcast_to(mask, x.shape)],
+           masked_select_cases()),
     OpSpec("scatter_add", lambda x, src, axis, index: F.scatter_add(x, axis, index, src),
            lambda x, src, axis, index: ref_scatter_add(x, src, axis % x.ndim, index), scatter_add_cases()),
     OpSpec("index_add", lambda x, src, axis, index: F.index_add(x, axis, index, src), ref_index_add,
