@@ -75,7 +75,7 @@ def main(argv=None):
                         help="threads for PyTorch and BLAS (default: each library's own default)")
     parser.add_argument("--retry-busy", type=int, default=None,
                         help="run a workload again (up to this many times) when other processes took more "
-                             f"than {BUSY:.0%} of the CPU while it ran; the quietest run is kept "
+                             f"than {BUSY * 100:.0f}%% of the CPU while it ran; the quietest run is kept "
                              "(default 2, quick 0)")
     parser.add_argument("--wait-quiet", type=float, default=120.0,
                         help="before each workload, wait up to this many seconds for the machine to be "
