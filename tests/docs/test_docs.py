@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import MISSING, chromium
+
 ROOT = Path(__file__).resolve().parent.parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 
 for module in ("sphinx", "furo", "myst_parser", "jupytext"):
     pytest.importorskip(module, reason=f'{module} is not installed (pip install -e ".[docs]")')
@@ -145,26 +145,10 @@ def test_coming_from_pytorch_page_names_the_doors_what_differs_and_the_in_place_
 
 @pytest.fixture(scope="module")
 def browser():
-    for program in (CHROMIUM, CHROMEDRIVER):
-        if not os.path.exists(program):
-            pytest.skip(f"{program} is not installed (apt install chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="minigrad-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1400,1000", "--allow-file-access-from-files",
-                 f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    if MISSING:
+        pytest.skip(MISSING)
+    pytest.importorskip("selenium.webdriver")
+    yield from chromium("--allow-file-access-from-files")
 
 
 def _rendered_images(driver):

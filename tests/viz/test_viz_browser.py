@@ -15,7 +15,6 @@ import os
 import pathlib
 import re
 import shutil
-import tempfile
 import time
 
 import numpy as np
@@ -25,18 +24,14 @@ import minigrad as mg
 import minigrad.functions as F
 from minigrad import viz
 from minigrad.viz.graph import Graph
+from tests.browser import MISSING, chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 
-for program in (CHROMIUM, CHROMEDRIVER):
-    if not os.path.exists(program):
-        pytest.skip(f"{program} is not installed (apt install chromium chromium-driver)",
-                    allow_module_level=True)
+if MISSING:
+    pytest.skip(MISSING, allow_module_level=True)
 if shutil.which("dot") is None:
     pytest.skip("Graphviz's dot is not installed (apt install graphviz)", allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -46,22 +41,7 @@ NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
 
 @pytest.fixture(scope="module")
 def browser():
-    profile = tempfile.mkdtemp(prefix="minigrad-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1400,1000", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",   # the page itself 1400x1000
-                           {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium(page_size=(1400, 1000), console=True)   # the page itself 1400x1000
 
 
 def numbers(text):

@@ -14,28 +14,23 @@ Skipped when nbclient, nbformat, ipykernel, nbconvert (pip install minigrad[note
 Selenium, Chromium or Graphviz is absent.
 """
 import html
-import os
 import pathlib
 import shutil
-import tempfile
 
 import pytest
+
+from tests.browser import MISSING, chromium
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 
-for program in (CHROMIUM, CHROMEDRIVER):
-    if not os.path.exists(program):
-        pytest.skip(f"{program} is not installed (apt install chromium chromium-driver)",
-                    allow_module_level=True)
+if MISSING:
+    pytest.skip(MISSING, allow_module_level=True)
 if shutil.which("dot") is None:
     pytest.skip("Graphviz's dot is not installed (apt install graphviz)", allow_module_level=True)
 
@@ -88,20 +83,7 @@ def output_page(nb):
 
 @pytest.fixture(scope="module")
 def browser():
-    profile = tempfile.mkdtemp(prefix="minigrad-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1400,1000", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium(console=True)
 
 
 def test_a_notebook_shows_the_stepper_and_the_graphs_inline(browser, tmp_path):
