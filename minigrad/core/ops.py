@@ -116,35 +116,29 @@ def _declarer(table, functions, numpy, scipy, methods, functional, torch, math):
         if name in table:
             raise RuntimeError(f"declare: the op {name!r} is declared twice "
                                f"({table[name].fn.__module__} and {fn.__module__})")
-        for t in torch_names:
-            if t in by_torch:
-                raise RuntimeError(f"declare: minigrad.{t} is already {by_torch[t].__module__}."
-                                   f"{by_torch[t].__name__}, not also {fn.__module__}.{name}")
-        for f in numpy:
-            if f in by_numpy:
-                raise RuntimeError(f"declare: {numpy_name(f)} already answers to {by_numpy[f].__name__}, "
-                                   f"not also to {name}")
-        for f in scipy:
-            if f in by_scipy:
-                raise RuntimeError(f"declare: scipy.special.{f} already answers to {by_scipy[f].__name__}, "
-                                   f"not also to {name}")
-        for m in methods:
-            if m in by_method:
-                raise RuntimeError(f"declare: the method x.{m}() already calls {by_method[m].__name__}, "
-                                   f"not also {name}")
+        # The names the op claims, each in its table, and what the error says
+        # when an earlier op holds one: no name answers to two ops.
+        claims = [
+            (by_torch, torch_names, lambda t, old: f"minigrad.{t} is already {old.__module__}.{old.__name__}, "
+                                                   f"not also {fn.__module__}.{name}"),
+            (by_numpy, numpy, lambda f, old: f"{numpy_name(f)} already answers to {old.__name__}, not also to {name}"),
+            (by_scipy, scipy, lambda f, old: f"scipy.special.{f} already answers to {old.__name__}, "
+                                             f"not also to {name}"),
+            (by_method, methods, lambda m, old: f"the method x.{m}() already calls {old.__name__}, not also {name}"),
+        ]
+        for registry, keys, taken in claims:
+            for key in keys:
+                if key in registry:
+                    raise RuntimeError("declare: " + taken(key, registry[key]))
         if takes_axis(fn):
             fn = with_torch_names(fn)
-        for f in numpy:
-            by_numpy[f] = fn
-        for f in scipy:
-            by_scipy[f] = fn
+        for registry, keys, _ in claims:
+            for key in keys:
+                registry[key] = fn
         for m in methods:
-            by_method[m] = fn
             _document_method(m, fn)
         if functional:
             torch_functional[name] = fn
-        for t in torch_names:
-            by_torch[t] = fn
         table[name] = OpDeclaration(name, fn, functions, numpy, scipy, methods, torch_names, math)
         if table is declarations:
             setattr(ops, name, fn)
