@@ -216,10 +216,9 @@ def scatter(x, axis, index, src):
     where written and to x elsewhere. Where index repeats a position, PyTorch
     keeps one of the values (which one is not defined); here they add up."""
     shape = shape_of(x)
-    index_values, axis = _torch_index("scatter", shape, axis, index, shape_of(src) if hasattr(src, "shape")
-                                      else np.shape(index))
-    if not hasattr(src, "shape") or not isinstance(src, Variable):
-        src = np.broadcast_to(np.asarray(getattr(src, "data", src), dtype=x.dtype), index_values.shape)
+    index_values, axis = _torch_index("scatter", shape, axis, index, shape_of(src))
+    if not isinstance(src, Variable):   # an array or a number: constants of x's dtype at every index
+        src = np.broadcast_to(np.asarray(src, dtype=x.dtype), index_values.shape)
     written = _written(x, axis, index_values)
     placed = scatter_add(x * 0, axis, index_values, src)
     return where(written, placed, x)
