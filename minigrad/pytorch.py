@@ -21,6 +21,7 @@ from .core.ops import declare_torch
 from .device import get_rng
 from . import functions as F
 from .functions import return_types
+from .functions._axes import normalize_axis, shape_of
 
 NUMPY_KEYWORDS = ("axis", "keepdims", "ddof")
 
@@ -55,12 +56,8 @@ def _extreme(op, arg, x, dim, keepdim, numpy):
         return (F.maximum if op == "max" else F.minimum)(x, dim)
     if dim is None:
         return getattr(F, op)(x)
-    dim = _dim(op, dim)
-    try:
-        index = arg(x, dim, keepdims=True)
-    except np.exceptions.AxisError as e:   # named for the op the user called
-        raise np.exceptions.AxisError(str(e).replace(arg.__name__, op, 1)) from None
-    return _pair_of(op, x, index, dim, keepdim)
+    dim = normalize_axis(op, _dim(op, dim), len(shape_of(x)) or 1)   # an error names the op called
+    return _pair_of(op, x, arg(x, dim, keepdims=True), dim, keepdim)
 
 
 @declare_torch(methods="max")
