@@ -167,19 +167,22 @@ class Function:
                 versions.share(inputs, y)  # a view of an input: one version for both
         if Config.enable_backprop:
             # Record the graph only if some input wants a gradient.
+            # (And whether some input was changed in place, or viewed, before.)
             if len(inputs) == 1:
                 x = inputs[0]
                 generation = x.generation if x.requires_grad else -1
+                counted = x.version_counter
             else:
                 generation = -1
+                counted = None
                 for x in inputs:
                     if x.requires_grad and x.generation > generation:
                         generation = x.generation
+                    if x.version_counter is not None:
+                        counted = x.version_counter
             if generation >= 0:
-                for x in inputs:
-                    if x.version_counter is not None:  # changed in place, or viewed, before
-                        versions.remember(self, inputs, (y,) if outputs is None else outputs)
-                        break
+                if counted is not None:
+                    versions.remember(self, inputs, (y,) if outputs is None else outputs)
                 self._self_ref = weakref.ref(self)
                 self.generation = generation
                 self.seq = next(_creation_order)
