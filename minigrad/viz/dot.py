@@ -10,7 +10,7 @@ and numbered by creation order (see graph.py), so a drawing is the same
 text on every run.
 """
 import pathlib
-
+from collections import Counter
 
 from ..core import Variable
 from .graph import Graph
@@ -30,6 +30,7 @@ _COLOURS = {
     "intermediate": ("#f5f5f5", "#666666"),
     "constant": ("#ffffff", "#999999"),
     "function": ("#fff2cc", "#d6b656"),
+    "module": ("#ede7f6", "#7e57c2"),
 }
 
 
@@ -49,7 +50,7 @@ def _graphviz():
 
 
 def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
-           cluster_modules=False, max_elements=MAX_ELEMENTS):
+           cluster_modules=False, max_elements=MAX_ELEMENTS, collapse=None):
     """The graph that computed `outputs` as a `graphviz.Digraph` (shown
     inline by Jupyter; `.source` is the DOT text).
 
@@ -77,12 +78,23 @@ def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
         `with viz.module_scopes(model):` first.
     max_elements : int
         The largest array whose numbers a node prints.
+    collapse : True, or list of str, optional
+        Modules drawn as one box each, named by path and class
+        ("1: Linear"), as TensorBoard draws a name scope: everything the
+        module made (its ops, their results, its parameters) is inside, and
+        the arrows into and out of it end on the box. True collapses every
+        top-level module; a list names dotted module paths, e.g.
+        ["0", "encoder.layer1"]. Implies `cluster_modules=True` (the same
+        `module_scopes` recording).
     """
     graph = Graph(check_outputs("to_dot", outputs))
     show = check_show(show)
     param_names = parameter_names(params)
     names = value_names(graph, param_names)
-    clusters = module_clusters(graph, params, param_names) if cluster_modules else None
+    clusters = None
+    if cluster_modules or collapse:
+        owner, kinds = module_clusters(graph, params, param_names)
+        clusters = owner, kinds, collapsed_paths(collapse, owner, kinds)
     freed = backward_ran(graph)
 
     def rows(x):
@@ -265,8 +277,9 @@ def variable_kind(x, graph, param_names):
 def draw(graph, rows_of, operand_rows_of, param_names, rankdir="TB", clusters=None, edge_labels=None):
     """Build the Digraph of `graph`. `rows_of(x)` gives a Variable's label
     rows, `operand_rows_of(k)` those of graph.operands[k]; `clusters` is
-    (node id -> dotted module name, module name -> class name) for nested
-    module boxes; `edge_labels` maps edge ids to text."""
+    (node id -> dotted module name, module name -> class name, collapsed
+    module names) for nested module boxes, a collapsed module drawn as one
+    node; `edge_labels` maps edge ids to text."""
     if rankdir not in RANKDIRS:
         raise ValueError(f"to_dot: rankdir={rankdir!r}; expected one of {RANKDIRS}")
     dot = _graphviz().Digraph("minigrad", graph_attr={"rankdir": rankdir, "fontname": "Helvetica",
@@ -275,14 +288,25 @@ def draw(graph, rows_of, operand_rows_of, param_names, rankdir="TB", clusters=No
                            node_attr={"fontname": "Helvetica", "penwidth": "1.2"},
                            edge_attr={"color": "#555555", "arrowsize": "0.7", "fontname": "Helvetica",
                                       "fontsize": "10"})
-    owner, kinds = clusters or ({}, {})
-    boxes = _cluster_boxes(set(owner.values()), kinds)
+    owner, kinds, collapsed = clusters or ({}, {}, ())
+    owner = dict(owner)
+    for k, (f, _, _) in enumerate(graph.operands):
+        owner.setdefault(f"c{k}", owner.get(graph.function_ids[f]))
+    into = _collapsed_into(owner, collapsed)   # node id -> the collapsed module's node id
+    inside = Counter(into.values())
+    drawn_in = {nid: path for nid, path in owner.items() if nid not in into}
+    for path in collapsed:   # a collapsed module sits in its parent's box
+        if f"module_{path}" in inside:
+            drawn_in[f"module_{path}"] = path.rpartition(".")[0]
+    boxes = _cluster_boxes({path for path in drawn_in.values() if path}, kinds)
 
     def home(node_id):
-        path = owner.get(node_id)
-        return dot if path is None else boxes[path]
+        path = drawn_in.get(node_id)
+        return boxes[path] if path else dot
 
     def box(node_id, rows, kind):
+        if node_id in into:
+            return
         fill, border = _COLOURS[kind]
         style = "rounded,dashed,filled" if kind == "constant" else "rounded,filled"
         home(node_id).node(node_id, html_label(rows), id=node_id, shape="box", style=style,
@@ -290,12 +314,13 @@ def draw(graph, rows_of, operand_rows_of, param_names, rankdir="TB", clusters=No
 
     for x in graph.variables:
         box(graph.variable_ids[x], rows_of(x), variable_kind(x, graph, param_names))
-    for k, (f, _, _) in enumerate(graph.operands):
-        owner.setdefault(f"c{k}", owner.get(graph.function_ids[f]))
+    for k in range(len(graph.operands)):
         box(f"c{k}", operand_rows_of(k), "constant")
     fill, border = _COLOURS["function"]
     for f in graph.functions:
         fid = graph.function_ids[f]
+        if fid in into:
+            continue
         op = drawn_op(f)
         rows = [(op.name, "title")]
         settings = settings_text(op.settings)
@@ -303,12 +328,25 @@ def draw(graph, rows_of, operand_rows_of, param_names, rankdir="TB", clusters=No
             rows.append((settings, "detail"))
         home(fid).node(fid, html_label(rows), id=fid, shape="ellipse", style="filled",
                        fillcolor=fill, color=border, margin="0.05,0.03")
+    fill, border = _COLOURS["module"]
+    for module_id, count in sorted(inside.items()):
+        path = module_id[len("module_"):]
+        ops = sum(1 for nid, into_id in into.items() if into_id == module_id and nid.startswith("f"))
+        rows = [(module_title(path, kinds), "title"),
+                (f"{ops} op{'s' * (ops != 1)} inside", "detail")]
+        home(module_id).node(module_id, html_label(rows), id=module_id, shape="box",
+                             style="rounded,filled,bold", fillcolor=fill, color=border)
     # A subgraph is copied into its parent when attached: attach the deepest first.
     for path in sorted(boxes, key=lambda p: (-p.count("."), p)):
         parent = path.rpartition(".")[0]
         (boxes[parent] if parent else dot).subgraph(boxes[path])
     edge_labels = edge_labels or {}
+    seen = set()
     for edge_id, tail, head in graph.edges():
+        tail, head = into.get(tail, tail), into.get(head, head)
+        if tail == head or (tail, head) in seen and (tail in inside or head in inside):
+            continue   # inside a collapsed module, or a second arrow between the same two nodes
+        seen.add((tail, head))
         label = edge_labels.get(edge_id)
         if label is None:
             dot.edge(tail, head, id=edge_id)
@@ -317,22 +355,64 @@ def draw(graph, rows_of, operand_rows_of, param_names, rankdir="TB", clusters=No
     return dot
 
 
-def _cluster_boxes(paths, kinds):
-    """{dotted module name: empty cluster Digraph} for `paths` and their
-    ancestors, labelled "0: Linear"."""
+def module_paths(paths):
+    """`paths` (dotted module names) and all their ancestors, sorted: the
+    k-th is drawn as the cluster with id "cluster_k"."""
     every = set()
     for path in paths:
         parts = path.split(".")
         every.update(".".join(parts[:k]) for k in range(1, len(parts) + 1))
+    return sorted(every)
+
+
+def module_title(path, kinds):
+    """A module's box title: "0: Linear", or the path alone."""
+    kind = kinds.get(path)
+    return f"{path}: {kind}" if kind else path
+
+
+def _cluster_boxes(paths, kinds):
+    """{dotted module name: empty cluster Digraph} for `paths` and their
+    ancestors, labelled "0: Linear"."""
     boxes = {}
-    for number, path in enumerate(sorted(every)):
+    for number, path in enumerate(module_paths(paths)):
         box = _graphviz().Digraph(name=f"cluster_{number}")
-        kind = kinds.get(path)
-        box.attr(label=f"{path}: {kind}" if kind else path, id=f"cluster_{number}",
+        box.attr(label=module_title(path, kinds), id=f"cluster_{number}",
                  style="rounded,dashed", color="#999999", fontcolor="#333333", fontsize="11",
                  labeljust="l")
         boxes[path] = box
     return boxes
+
+
+def collapsed_paths(collapse, owner, kinds):
+    """The module names `collapse` (True, a list of dotted names, or None)
+    asks to draw as one node, outermost only; a ValueError for a name the
+    recording does not know."""
+    if collapse is None or collapse is False:
+        return ()
+    drawn = module_paths(owner.values())
+    if collapse is True:
+        return tuple(sorted(path for path in drawn if "." not in path))
+    if isinstance(collapse, str):
+        collapse = [collapse]
+    unknown = [path for path in collapse if path not in drawn]
+    if unknown:
+        raise ValueError(f"to_dot: collapse={list(collapse)!r} names {unknown}, which made no op of this "
+                         f"graph; expected True or some of the modules drawn: {sorted(drawn)}")
+    paths = set(collapse)
+    return tuple(sorted(path for path in paths
+                        if not any(path.startswith(other + ".") for other in paths)))
+
+
+def _collapsed_into(owner, collapsed):
+    """{node id: id of the collapsed module node it is drawn inside} for
+    the nodes of `owner` (node id -> module name) inside `collapsed`."""
+    into = {}
+    for nid, path in owner.items():
+        for module in collapsed:
+            if path == module or path.startswith(module + "."):
+                into[nid] = f"module_{module}"
+    return into
 
 
 def module_clusters(graph, params, names):

@@ -25,8 +25,9 @@ from collections import Counter
 
 import numpy as np
 
-from .dot import (GraphvizNotFoundError, check_show, draw, is_constant, module_clusters, parameter_names,
-                  run_dot, value_names, value_rows)
+from .check import EPS, check_gradients, check_option
+from .dot import (GraphvizNotFoundError, check_show, collapsed_paths, draw, is_constant, module_clusters,
+                  module_paths, module_title, parameter_names, run_dot, value_names, value_rows)
 from .graph import Graph
 from .labels import format_array, heat_map, summarize
 from .opmath import drawn_op
@@ -71,11 +72,12 @@ def notebook_frame(trace, height=None, **options):
 
 
 def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_modules=False,
-              title=None):
+              title=None, check="auto", collapse=None):
     """The stepper page of `trace` as one HTML string (see BackwardTrace.to_html)."""
     if not trace.seeds:
         raise ValueError("to_html: the trace recorded no backward pass; run backward() inside "
                          "`with viz.trace_backward() as trace:`")
+    check_option(check)
     graph = Graph(trace.outputs)
     # the stepper is about names, values and gradients: those lines are always there
     show = tuple(dict.fromkeys(("name",) + check_show(show) + ("value", "grad")))
@@ -116,7 +118,11 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
         _, key, array = graph.operands[k]
         return value_rows(key, array, show, _compact(array), None)
 
-    clusters = module_clusters(graph, params, param_names) if cluster_modules else None
+    clusters, modules = None, []
+    if cluster_modules or collapse:
+        owner, kinds = module_clusters(graph, params, param_names)
+        clusters = owner, kinds, ()   # drawn open: the page collapses them (a click toggles)
+        modules = _modules(owner, kinds, collapsed_paths(collapse, owner, kinds))
     drawing = draw(graph, rows, operand_rows, param_names, rankdir, clusters, edge_labels)
     svg = _inline_svg(run_dot(drawing, "svg").decode("utf-8"))
     leaves = [(graph.variable_ids[x], names[x]) for x in graph.variables
@@ -126,7 +132,8 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
             "edges": sorted(edge_labels), "leaves": [vid for vid, _ in leaves],
             "unknownValue": UNKNOWN_VALUE, "unknownGrad": UNKNOWN_GRAD,
             "nodes": len(graph.variables) + len(graph.functions) + len(graph.operands),
-            "start": graph.variable_ids[graph.variables[0]]}
+            "start": graph.variable_ids[graph.variables[0]],
+            "check": _check_data(check_gradients(trace, check), graph, names), "modules": modules}
     title = title or f"Forward and backward through {_target(graph, names)}, step by step"
     return _page(title, svg, leaves, data)
 
@@ -334,6 +341,32 @@ def _inline_svg(svg):
     return svg.replace("<svg ", '<svg class="graph" ', 1)
 
 
+def _modules(owner, kinds, collapsed):
+    """Per module box of the picture: its cluster id, title, the ids of the
+    nodes inside it (its sub-modules' too) and whether it opens collapsed."""
+    modules = []
+    for number, path in enumerate(module_paths(owner.values())):
+        inside = sorted(nid for nid, home in owner.items() if home == path or home.startswith(path + "."))
+        modules.append({"cluster": f"cluster_{number}", "path": path, "title": module_title(path, kinds),
+                        "nodes": inside, "collapsed": path in collapsed})
+    return modules
+
+
+def _check_data(result, graph, names):
+    """The gradient check for the page (check.py): None when not asked for,
+    else {"reason": why it was skipped or None, "leaves": per leaf its name,
+    verdict, largest relative error and the three arrays}."""
+    if result is None:
+        return None
+    leaves = [{"id": graph.variable_ids[c.leaf], "name": names[c.leaf], "shape": list(c.leaf.shape),
+               "agree": c.agree, "verdict": c.verdict, "maxError": f"{c.max_error:.1e}",
+               "arrays": [[f"analytic: ∂/∂{names[c.leaf]} by backward (replayed in float64)", _full(c.analytic)],
+                          [f"numeric: central differences, eps = {EPS:g}", _full(c.numeric)],
+                          ["relative error |a − n| / max(|a|, |n|)", _full(c.error)]]}
+              for c in result.leaves]
+    return {"reason": result.reason, "agree": result.agree, "leaves": leaves}
+
+
 def _page(title, svg, leaves, data):
     esc = html.escape
     rows = "\n".join(f'<tr data-var="{vid}"><th>{esc(name)}</th><td><pre>—</pre></td></tr>'
@@ -357,10 +390,22 @@ gradient of its result into gradients for its inputs.</p>
 <section id="pane"><div id="view-controls">
 <button id="zoom-out" type="button" title="Zoom out (-)">−</button>
 <button id="zoom-in" type="button" title="Zoom in (+)">+</button>
+<button id="modules" type="button" title="Each module as one box, or every module open">Collapse modules</button>
 <button id="fit" type="button" title="Show the whole graph (0)">Fit</button>
 <button id="readable" type="button" title="Text at reading size (1)">Readable</button></div>
 <div id="graph" title="Drag to pan, wheel to zoom">{svg}</div></section>
 <aside id="panel">
+<div id="tabs" role="tablist"><button id="tab-steps" type="button" role="tab" class="on">Steps</button>
+<button id="tab-check" type="button" role="tab" title="Each leaf's gradient beside central differences">Gradient check</button></div>
+<div id="check-view" hidden>
+<p>Each leaf's gradient from backward beside central differences of the traced output,
+(J(x + eps) − J(x − eps)) / 2 eps per element, as CS231n's notes on gradient checking teach.
+A relative error under 1e-7 is agreement; over 1e-2 the backward is wrong.</p>
+<p id="check-summary"></p>
+<table id="check-table"></table>
+<div id="check-detail"></div>
+</div>
+<div id="steps-view">
 <div class="controls">
 <button id="prev" type="button" title="Previous step (←)">◀ Prev</button>
 <button id="play" type="button" title="Play or pause (space)">▶ Play</button>
@@ -378,6 +423,7 @@ gradient of its result into gradients for its inputs.</p>
 <span class="sw constant"></span>constant (no gradient) <span class="sw current"></span>current step</p>
 <p class="keys">Keys: → / ← step, space play / pause, Home / End first / last, + / − zoom,
 0 fit. Drag the picture to pan it, use the wheel to zoom.</p>
+</div>
 </aside>
 </main>
 <script type="application/json" id="trace-data">{payload}</script>

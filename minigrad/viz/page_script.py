@@ -39,6 +39,19 @@ main { display: flex; flex: 1 1 auto; min-height: 0; }
                    background: #fff; cursor: pointer; }
 .controls button:hover:not(:disabled) { background: #f0f0f0; }
 .controls button:disabled { color: #aaa; cursor: default; }
+#tabs { display: flex; gap: 4px; margin: 0 0 10px; border-bottom: 1px solid #ddd; }
+#tabs button { flex: 1; padding: 5px 0; font-size: 13px; border: 1px solid #ccc; border-bottom: none;
+               border-radius: 6px 6px 0 0; background: #f3f3f3; color: var(--muted); cursor: pointer; }
+#tabs button.on { background: #fff; color: var(--ink); font-weight: bold; }
+#check-table { border-collapse: collapse; width: 100%; font-size: 13px; }
+#check-table td, #check-table th { padding: 3px 4px; border-bottom: 1px solid #eee; text-align: left;
+                                   vertical-align: top; }
+#check-table tr.open { background: #fff7d6; }
+#check-table td:nth-child(2) { white-space: nowrap; }
+.agree { color: #2e7d32; } .disagree { color: #b71c1c; font-weight: bold; }
+button.check-open { font-size: 12px; padding: 1px 6px; border: 1px solid #bbb; border-radius: 4px;
+                    background: #fff; cursor: pointer; white-space: nowrap; }
+#check-detail h3 { margin-top: 12px; }
 #scrub { width: 100%; margin: 10px 0 2px; }
 #counter-line { color: var(--muted); font-size: 13px; }
 #phase { font-weight: bold; }
@@ -81,6 +94,12 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 #graph .node text.pending { fill: #aaa; }
 #graph .node text.fresh { font-weight: bold; fill: var(--accent); }
 #graph .node.changed path { stroke: var(--accent); stroke-width: 2.5px; }
+#graph g.cluster > text { cursor: pointer; }
+#graph g.module-box { cursor: pointer; }
+#graph g.module-box rect { fill: #ede7f6; stroke: #7e57c2; stroke-width: 2px; }
+#graph g.module-box text { fill: #222; }
+#graph g.module-box.changed rect { stroke: var(--accent); stroke-width: 3px; }
+#graph g.module-box.current rect { fill: #ffd966; stroke: var(--accent); stroke-width: 3px; }
 @keyframes flow { from { stroke-dashoffset: 0; } to { stroke-dashoffset: 22; } }
 """
 
@@ -203,7 +222,7 @@ SCRIPT = """
   var drag = null;
   pane.addEventListener("pointerdown", function (e) {
     if (e.button !== 0) { return; }
-    drag = {x: e.clientX - view.x, y: e.clientY - view.y};
+    drag = {x: e.clientX - view.x, y: e.clientY - view.y, from: [e.clientX, e.clientY], target: e.target};
     pane.classList.add("dragging");
     pane.setPointerCapture(e.pointerId);
   });
@@ -211,7 +230,12 @@ SCRIPT = """
     if (drag) { setView(view.scale, e.clientX - drag.x, e.clientY - drag.y); }
   });
   function endDrag() { drag = null; pane.classList.remove("dragging"); }
-  pane.addEventListener("pointerup", endDrag);
+  pane.addEventListener("pointerup", function (e) {   // a press that did not move is a click
+    if (drag && Math.abs(e.clientX - drag.from[0]) + Math.abs(e.clientY - drag.from[1]) < 5) {
+      clickModule(drag.target);
+    }
+    endDrag();
+  });
   pane.addEventListener("pointercancel", endDrag);
   function zoomCentre(factor) { zoomAt(factor, pane.clientWidth / 2, pane.clientHeight / 2); }
   $("zoom-in").addEventListener("click", function () { zoomCentre(1.25); });
@@ -409,11 +433,83 @@ SCRIPT = """
       parent.appendChild(box);
     });
   }
+  // -- module boxes: a module collapses into one box (a click on its label),
+  // drawn over its cluster, and expands again (a click on the box) ------------
+  var modules = data.modules;
+  function moduleOf(cluster) { return modules.filter(function (m) { return m.cluster === cluster; })[0]; }
+  function hidden(m) {                       // inside a collapsed module around it
+    return modules.some(function (o) { return o.collapsed && m.path.indexOf(o.path + ".") === 0; });
+  }
+  function drawModules() {
+    document.querySelectorAll("#graph g.module-box").forEach(function (g) { g.remove(); });
+    modules.forEach(function (m) {
+      var cluster = $(m.cluster), o = cluster && outline(cluster);
+      if (!o || !m.collapsed || hidden(m)) { return; }
+      var g = document.createElementNS(SVGNS, "g"), rect = document.createElementNS(SVGNS, "rect");
+      var w = o[2] - o[0], h = o[3] - o[1], tip = document.createElementNS(SVGNS, "title");
+      g.setAttribute("class", "module-box");
+      g.setAttribute("data-module", m.path);
+      tip.textContent = m.title + ": collapsed; click to expand";
+      g.appendChild(tip);
+      [["x", o[0]], ["y", o[1]], ["width", w], ["height", h], ["rx", 8]].forEach(function (a) {
+        rect.setAttribute(a[0], a[1]);
+      });
+      g.appendChild(rect);
+      var ops = m.nodes.filter(function (id) { return id.charAt(0) === "f"; }).length;
+      [[m.title, 1.0, "bold"], [ops + " op" + (ops === 1 ? "" : "s") + " inside \u00b7 click to expand", 0.72, "normal"]]
+        .forEach(function (line, k) {
+          var t = document.createElementNS(SVGNS, "text");
+          var size = Math.min(16, (w - 12) / (0.6 * line[0].length)) * line[1];
+          t.setAttribute("x", (o[0] + o[2]) / 2);
+          t.setAttribute("y", (o[1] + o[3]) / 2 + (k === 0 ? -0.2 : 1.1) * 16 * line[1]);
+          t.setAttribute("text-anchor", "middle");
+          t.setAttribute("font-family", "Helvetica,Arial,sans-serif");
+          t.setAttribute("font-size", size);
+          t.setAttribute("font-weight", line[2]);
+          t.textContent = line[0];
+          g.appendChild(t);
+        });
+      root.appendChild(g);
+    });
+    var open = modules.some(function (m) { return !m.collapsed; });
+    $("modules").textContent = open ? "Collapse modules" : "Expand modules";
+  }
+  function markModules(event) {              // a collapsed box holding the current step lights up
+    var changed = event.values.concat(event.nodes).map(function (v) { return v[0]; });
+    document.querySelectorAll("#graph g.module-box").forEach(function (g) {
+      var m = modules.filter(function (o) { return o.path === g.getAttribute("data-module"); })[0];
+      g.classList.toggle("current", m.nodes.indexOf(event.function) >= 0);
+      g.classList.toggle("changed", changed.some(function (id) { return m.nodes.indexOf(id) >= 0; }));
+    });
+  }
+  function clickModule(target) {
+    var box = target.closest && target.closest("g.module-box");
+    var cluster = !box && target.closest && target.closest("g.cluster");
+    var m = box ? modules.filter(function (o) { return o.path === box.getAttribute("data-module"); })[0]
+                : cluster ? moduleOf(cluster.id) : null;
+    if (!m) { return; }
+    m.collapsed = !box;
+    drawModules();
+    markModules(events[current]);
+  }
+  modules.forEach(function (m) {             // the cluster's label: what a click on it does
+    var title = $(m.cluster) && $(m.cluster).querySelector("title");
+    if (title) { title.textContent = m.title + ": click its label to collapse it into one box"; }
+  });
+  $("modules").hidden = modules.length === 0;
+  $("modules").addEventListener("click", function () {
+    var open = modules.some(function (m) { return !m.collapsed; });
+    modules.forEach(function (m) { m.collapsed = open && m.path.indexOf(".") < 0; });
+    drawModules();
+    markModules(events[current]);
+  });
+
   function show(k) {
     current = Math.max(0, Math.min(last, k));
     clearMarks();
     for (var i = 0; i <= current; i++) { apply(events[i], i === current); }
     var event = events[current];
+    markModules(event);
     $("counter").textContent = "Step " + current + " of " + last;
     $("phase").textContent = event.phase === "forward" ? "Forward pass" : "Backward pass";
     $("step-title").textContent = event.title;
@@ -450,10 +546,78 @@ SCRIPT = """
     else if (e.key === "0") { fit(); }
     else if (e.key === "1") { readable(); }
   });
+  // -- the gradient check (check.py): a tab of the panel ------------------------
+  function showTab(name) {
+    $("tab-steps").classList.toggle("on", name === "steps");
+    $("tab-check").classList.toggle("on", name === "check");
+    $("steps-view").hidden = name !== "steps";
+    $("check-view").hidden = name !== "check";
+  }
+  function mark(agree) { return agree ? "\u2713" : "\u2717"; }
+  function openCheck(vid) {                 // the check view, with one leaf's three arrays open
+    showTab("check");
+    var leaf = data.check.leaves.filter(function (c) { return c.id === vid; })[0];
+    document.querySelectorAll("#check-table tr").forEach(function (tr) {
+      tr.classList.toggle("open", tr.dataset.var === vid);
+    });
+    var detail = $("check-detail"), title = document.createElement("h3"), body = document.createElement("div");
+    detail.textContent = "";
+    if (!leaf) { return; }
+    title.textContent = leaf.name + ", shape (" + leaf.shape.join(", ") + (leaf.shape.length === 1 ? "," : "") +
+                        "): " + mark(leaf.agree) + " " + leaf.verdict;
+    title.className = leaf.agree ? "agree" : "disagree";
+    detail.appendChild(title);
+    detail.appendChild(body);
+    arrays(body, leaf.arrays);
+  }
+  $("tab-steps").addEventListener("click", function () { showTab("steps"); });
+  $("tab-check").addEventListener("click", function () { showTab("check"); });
+  if (data.check === null) {
+    $("tabs").hidden = true;
+  } else if (data.check.reason) {
+    $("tab-check").textContent = "Gradient check (skipped)";
+    $("check-summary").textContent = "Not checked: " + data.check.reason + ".";
+  } else {
+    $("tab-check").textContent = "Gradient check " + mark(data.check.agree);
+    $("check-summary").textContent = data.check.agree ? "Every leaf agrees." :
+      "Some leaf's gradient disagrees with central differences: the backward of an op it goes through is wrong.";
+    $("check-summary").className = data.check.agree ? "agree" : "disagree";
+    var table = $("check-table"), head = table.insertRow();
+    ["leaf", "max rel. error", "verdict", ""].forEach(function (text) {
+      var th = document.createElement("th");
+      th.textContent = text;
+      head.appendChild(th);
+    });
+    data.check.leaves.forEach(function (leaf) {
+      var row = table.insertRow(), open = document.createElement("button");
+      row.dataset.var = leaf.id;
+      [leaf.name, leaf.maxError, mark(leaf.agree) + " " + leaf.verdict].forEach(function (text, k) {
+        var cell = row.insertCell();
+        cell.textContent = text;
+        if (k === 2) { cell.className = leaf.agree ? "agree" : "disagree"; }
+      });
+      open.type = "button";
+      open.className = "check-open";
+      open.textContent = "show";
+      open.addEventListener("click", function () { openCheck(leaf.id); });
+      row.insertCell().appendChild(open);
+      var leafRowOf = leafRow(leaf.id);       // and a button beside its gradient in the leaf table
+      if (leafRowOf) {
+        var badge = document.createElement("button");
+        badge.type = "button";
+        badge.className = "check-open " + (leaf.agree ? "agree" : "disagree");
+        badge.textContent = mark(leaf.agree) + " check";
+        badge.title = "its gradient beside central differences: " + leaf.verdict;
+        badge.addEventListener("click", function () { openCheck(leaf.id); });
+        leafRowOf.insertCell().appendChild(badge);
+      }
+    });
+  }
   Object.keys(data.slots).forEach(function (vid) {
     centre(valueLine(vid), vid);
     if (gradLine(vid)) { centre(gradLine(vid), vid); }
   });
+  drawModules();
   show(0);
   // Lay out the view once the pane has a size, and again when it changes
   // (a notebook draws its output frames late, hidden or off-screen); once

@@ -58,6 +58,7 @@ class BackwardTrace:
         self.steps = []
         self.pass_starts = []    # index into steps where each pass begins
         self.summed_from = {}    # (step index, input index) -> shape before sum_to
+        self.leaf_values = {}    # leaf Variable -> copy of its data when backward first reached it
 
     # -- the context manager ---------------------------------------------------------
     def __enter__(self):
@@ -86,6 +87,8 @@ class BackwardTrace:
         and `gxs` it sent (backprop calls it)."""
         grads_out = []
         for i, (x, gx) in enumerate(zip(function.inputs, gxs)):
+            if x.creator is None and x not in self.leaf_values:   # for the gradient check (check.py)
+                self.leaf_values[x] = _copy(x)
             g = _copy(gx)
             if g is not None and g.shape != x.shape:
                 self.summed_from[len(self.steps), i] = g.shape
@@ -117,20 +120,44 @@ class BackwardTrace:
         return totals
 
     def to_html(self, path, show=("name", "value"), params=None, rankdir="TB",
-                cluster_modules=False, title=None):
+                cluster_modules=False, title=None, check="auto", collapse=None):
         """Write one self-contained HTML page (no network: the SVG and the
         script are inline) that replays the forward pass and then the
         backward pass on the drawn graph: Prev / Next / Play and the arrow
         keys step through it, the current function is highlighted, each
         value and then each gradient appears on its node (and edge) as it
         is computed, and the formula and chain rule of the step are written
-        out. The picture zooms (wheel, + / -) and pans (drag). `show`,
-        `params`, `rankdir`, `cluster_modules` are as for `to_dot` (the
-        name, value and gradient lines are always drawn).
-        Needs Graphviz's `dot` (else GraphvizNotFoundError). Returns the path."""
+        out. The picture zooms (wheel, + / -) and pans (drag). Needs
+        Graphviz's `dot` (else GraphvizNotFoundError). Returns the path.
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write the page.
+        show, params, rankdir, cluster_modules
+            As for `to_dot` (the name, value and gradient lines are always
+            drawn).
+        title : str, optional
+            The page's heading.
+        check : {"auto", True, False}
+            The "Gradient check" tab: every leaf's gradient from backward
+            beside central differences of the traced output, with the
+            largest relative error and its verdict (viz/check.py). "auto"
+            checks graphs of at most 2,000 replays (two per leaf element)
+            and says on the page why a bigger one is not checked; True
+            checks whatever the size; False leaves the tab out. Graphs with
+            random ops (dropout) or in-place updates are never checked, and
+            the page says so.
+        collapse : True, or list of str, optional
+            Modules drawn as one box, named by path and class ("1: Linear"),
+            that a click expands (and a click on an open module's label
+            collapses again): True for every top-level module, or dotted
+            module paths such as ["0", "encoder.layer1"]. Implies
+            `cluster_modules=True`.
+        """
         params = self.params if params is None else params
         return write_page(self, path, show=show, params=params, rankdir=rankdir,
-                          cluster_modules=cluster_modules, title=title)
+                          cluster_modules=cluster_modules, title=title, check=check, collapse=collapse)
 
     def html(self, **to_html_options):
         """The page `to_html` writes, as a string."""
