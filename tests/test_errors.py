@@ -859,6 +859,22 @@ ONNX = [
      ["onnx.export: input_names ['a', 'b'] do not name the 1 inputs once each"]),
 ]
 
+def traced_square():
+    """A trace of one backward pass through x * x."""
+    x = ones(2)
+    with viz.trace_backward() as trace:
+        (x * x).sum().backward()
+    return trace
+
+
+def draw_recorded_mlp(**to_dot_options):
+    """to_dot of Linear then Tanh, run inside module_scopes."""
+    model = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    with viz.module_scopes(model):
+        y = model(ones32(1, 2))
+    return viz.to_dot(y, params=model, **to_dot_options)
+
+
 VIZ = [
     ("to_dot_show", lambda: viz.to_dot(ones(2) * 2, show=("bogus",)), ValueError,
      ["to_dot: show=('bogus',) has unknown entries ['bogus']; expected any of ('name', 'shape'"]),
@@ -879,6 +895,13 @@ VIZ = [
      ValueError, ["to_dot: cluster_modules=True needs params=model", "viz.module_scopes(model)"]),
     ("trace_without_backward", lambda: viz.trace_backward().to_html("t.html"), ValueError,
      ["to_html: the trace recorded no backward pass; run backward() inside"]),
+    ("to_html_check", lambda: traced_square().html(check="yes"), ValueError,
+     ["to_html: check='yes'; expected True (always), False (never) or \"auto\""]),
+    ("to_dot_collapse_unrecorded", lambda: viz.to_dot(ones(2) * 2, params=nn.Linear(2, 2), collapse=True),
+     ValueError, ["to_dot: collapse=True needs params=model", "viz.module_scopes(model)"]),
+    ("to_dot_collapse_unknown", lambda: draw_recorded_mlp(collapse=["2"]),
+     ValueError, ["to_dot: collapse=['2'] names ['2'], which made no op of this graph; expected True or some "
+                  "of the modules drawn: ['0', '1']"]),
 ]
 
 TRAINING = [

@@ -14,7 +14,7 @@ from collections import Counter
 
 from ..core import Variable
 from .graph import Graph
-from .labels import MAX_ELEMENTS, format_array, html_label, settings_text
+from .labels import MAX_ELEMENTS, format_array, html_label, settings_text, wrap_list
 from .modules import recorded_scopes
 from .opmath import drawn_op
 
@@ -93,7 +93,7 @@ def to_dot(*outputs, show=("name", "shape"), params=None, rankdir="TB",
     names = value_names(graph, param_names)
     clusters = None
     if cluster_modules or collapse:
-        owner, kinds = module_clusters(graph, params, param_names)
+        owner, kinds = module_clusters(graph, params, param_names, collapse)
         clusters = owner, kinds, collapsed_paths(collapse, owner, kinds)
     freed = backward_ran(graph)
 
@@ -325,7 +325,7 @@ def draw(graph, rows_of, operand_rows_of, param_names, rankdir="TB", clusters=No
         rows = [(op.name, "title")]
         settings = settings_text(op.settings)
         if settings:
-            rows.append((settings, "detail"))
+            rows.append((wrap_list(settings), "detail"))
         home(fid).node(fid, html_label(rows), id=fid, shape="ellipse", style="filled",
                        fillcolor=fill, color=border, margin="0.05,0.03")
     fill, border = _COLOURS["module"]
@@ -415,12 +415,14 @@ def _collapsed_into(owner, collapsed):
     return into
 
 
-def module_clusters(graph, params, names):
+def module_clusters(graph, params, names, collapse=None):
     """(node id -> dotted module name, module name -> class name) from the
-    latest `module_scopes(params)` recording."""
+    latest `module_scopes(params)` recording (`collapse`: what the caller
+    asked for, named in the error when there is none)."""
     scopes = None if params is None else recorded_scopes(params)
     if scopes is None:
-        raise ValueError("to_dot: cluster_modules=True needs params=model and a forward pass run inside "
+        option = "cluster_modules=True" if not collapse else f"collapse={collapse!r}"
+        raise ValueError(f"to_dot: {option} needs params=model and a forward pass run inside "
                          "`with viz.module_scopes(model):` to learn which sub-module made which op")
     owner = {}
     for f, path in scopes.module_of(graph.functions).items():

@@ -88,6 +88,29 @@ def settings_text(settings):
     return ", ".join(f"{key}={format_setting(value)}" for key, value in settings.items())
 
 
+def wrap_list(text, width=40):
+    """A comma-separated list (`settings_text`) broken into lines of about
+    `width` characters at its top-level commas, so a long one (conv2d's)
+    makes a narrow node rather than a wide one."""
+    items, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:   # a comma between items, not inside a tuple
+            items.append(text[start:k + 1])
+            start = k + 2
+    items.append(text[start:])
+    lines = [""]
+    for item in items:
+        if lines[-1] and len(lines[-1]) + 1 + len(item) > width:
+            lines.append(item)
+        else:
+            lines[-1] = f"{lines[-1]} {item}" if lines[-1] else item
+    return "\n".join(lines)
+
+
 # Row styles of a node label: (font attributes, bold?)
 _STYLES = {
     "title": ('POINT-SIZE="12"', True),

@@ -16,6 +16,11 @@ Events (what one click of Next shows):
   begin    a backward pass starts: its outputs get their seed gradients;
   step     a function runs its backward: gradients arrive on its input edges
            and add up on the input nodes.
+
+Beside the steps, the side panel has a "Gradient check" tab (check.py:
+each leaf's gradient beside central differences, computed when the page is
+made), and with module boxes (`cluster_modules=`, `collapse=`) a click on a
+module's label collapses it into one box, a click on the box expands it.
 """
 import html
 import json
@@ -120,7 +125,7 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
 
     clusters, modules = None, []
     if cluster_modules or collapse:
-        owner, kinds = module_clusters(graph, params, param_names)
+        owner, kinds = module_clusters(graph, params, param_names, collapse)
         clusters = owner, kinds, ()   # drawn open: the page collapses them (a click toggles)
         modules = _modules(owner, kinds, collapsed_paths(collapse, owner, kinds))
     drawing = draw(graph, rows, operand_rows, param_names, rankdir, clusters, edge_labels)

@@ -13,6 +13,12 @@ The picture zooms and pans (wheel, drag, the buttons, + - 0 1 keys). It
 opens at a scale where the smallest node text is READABLE_PX pixels high
 (when the graph has at most 40 nodes; a bigger one opens fitted to the
 pane), and each step pans the current function into view.
+
+Module boxes (`data.modules`, clusters "cluster_k" of the SVG) collapse
+without a new layout: a collapsed module is a box drawn over its cluster,
+titled "1: Linear", lit while a step inside it runs; a click (a press that
+does not move) on it expands it, a click on an open module's label collapses
+it. The "Gradient check" tab shows `data.check` (check.py) per leaf.
 """
 
 STYLE = """
@@ -459,9 +465,9 @@ SCRIPT = """
       [[m.title, 1.0, "bold"], [ops + " op" + (ops === 1 ? "" : "s") + " inside \u00b7 click to expand", 0.72, "normal"]]
         .forEach(function (line, k) {
           var t = document.createElementNS(SVGNS, "text");
-          var size = Math.min(16, (w - 12) / (0.6 * line[0].length)) * line[1];
+          var size = Math.min(24, h / 3.5, (w - 12) / (0.6 * line[0].length)) * line[1];
           t.setAttribute("x", (o[0] + o[2]) / 2);
-          t.setAttribute("y", (o[1] + o[3]) / 2 + (k === 0 ? -0.2 : 1.1) * 16 * line[1]);
+          t.setAttribute("y", (o[1] + o[3]) / 2 + (k === 0 ? -0.2 : 1.1) * size);
           t.setAttribute("text-anchor", "middle");
           t.setAttribute("font-family", "Helvetica,Arial,sans-serif");
           t.setAttribute("font-size", size);

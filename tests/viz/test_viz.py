@@ -194,6 +194,53 @@ def test_nested_modules_give_nested_clusters():
     assert source.count("subgraph cluster_") == 4
 
 
+def collapsible():
+    """Linear, Tanh, (Linear, ReLU), Linear and a squared error, recorded per module."""
+    nn = pytest.importorskip("minigrad.nn")
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Sequential(nn.Linear(3, 3), nn.ReLU()), nn.Linear(3, 1))
+    with viz.module_scopes(model):
+        loss = F.mean_squared_error(model(mg.Variable(np.ones((2, 2), np.float32), name="x")),
+                                    np.zeros((2, 1), np.float32))
+    return model, loss
+
+
+def edges_of(source):
+    return re.findall(r"^\s*(\S+) -> (\S+) \[", source, re.M)
+
+
+def test_collapse_true_draws_each_top_level_module_as_one_box_with_the_arrows_rerouted():
+    model, loss = collapsible()
+    source = viz.to_dot(loss, params=model, collapse=True).source
+    nodes = re.findall(r"^\s*(\w+) \[label=", source, re.M)
+    boxes = {m: label for m, label in re.findall(r"^\s*(module_\w+) \[label=<.*?<B>(.*?)</B>", source, re.M)}
+    assert boxes == {"module_0": "0: Linear", "module_1": "1: Tanh", "module_2": "2: Sequential",
+                     "module_3": "3: Linear"}
+    # x, the target, sub's, mul's and mean's results; sub, mul, mean; 4 module boxes
+    assert len(nodes) == 5 + 3 + 4 and "subgraph" not in source
+    assert ">2 ops inside<" in source and ">0.weight<" not in source and ">linear<" not in source
+    assert edges_of(source) == [("v0", "module_0"), ("module_0", "module_1"), ("module_1", "module_2"),
+                                ("module_2", "module_3"), ("module_3", "f5"), ("v12", "f5"), ("f5", "v13"),
+                                ("v13", "f6"), ("v13", "f6"), ("f6", "v14"), ("v14", "f7"), ("f7", "v15")]
+
+
+def test_collapse_names_modules_by_path_nested_ones_too():
+    model, loss = collapsible()
+    source = viz.to_dot(loss, params=model, collapse=["0", "2.1"]).source
+    assert re.findall(r"<B>(\d[^<]*: \w+)</B>", source) == ["0: Linear", "2.1: ReLU"]
+    assert 'label="2: Sequential"' in source and 'label="2.0: Linear"' in source   # still open
+    assert 'label="1: Tanh"' in source and 'label="0: Linear"' not in source
+    two = source[source.index('label="2: Sequential"'):]
+    assert two.index("module_2.1") < two.index("}")   # the collapsed ReLU sits in its parent's box
+    assert ("v0", "module_0") in edges_of(source) and ('"module_2.1"', "f4") in edges_of(source)
+    # a module inside a collapsed one is not drawn on its own
+    inner = viz.to_dot(loss, params=model, collapse=["2", "2.0"]).source
+    assert "module_2.0" not in inner and ">2: Sequential<" in inner
+    with pytest.raises(ValueError, match=r"collapse=\['5'\] names \['5'\], which made no op of this graph; "
+                                         r"expected True or some of the modules drawn: \['0', '1', '2', '2.0', "):
+        viz.to_dot(loss, params=model, collapse=["5"])
+
+
 def test_cluster_modules_without_a_recording_says_what_to_do():
     model = mlp()
     y = model(mg.Variable(np.ones((1, 3), dtype=np.float32)))

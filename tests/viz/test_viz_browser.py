@@ -333,7 +333,8 @@ def test_the_panel_shows_a_3x3_weight_as_numbers_and_a_conv_kernel_as_a_heat_map
     assert errors == []
 
 
-def test_a_small_mlp_opens_whole_with_the_zoom_buttons_off_the_picture(browser, tmp_path, monkeypatch):
+def draw_graph_example(monkeypatch):
+    """examples/draw_graph.py as a module (it makes the docs' screenshots)."""
     pytest.importorskip("matplotlib")   # examples/_common draws with it
     import importlib.util
     examples = pathlib.Path(__file__).resolve().parent.parent.parent / "examples"
@@ -341,16 +342,26 @@ def test_a_small_mlp_opens_whole_with_the_zoom_buttons_off_the_picture(browser, 
     spec = importlib.util.spec_from_file_location("example_draw_graph", examples / "draw_graph.py")
     draw_graph = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(draw_graph)
-    model, loss = draw_graph.build()                         # the README's two-layer network
-    with viz.trace_backward(model) as trace:
-        loss.backward()
-    browser.get(trace.to_html(tmp_path / "mlp2.html", cluster_modules=True).resolve().as_uri())
-    outside = browser.execute_script("""
+    return draw_graph
+
+
+def nodes_out_of_the_pane(driver):
+    """The titles of the nodes not wholly inside the picture's pane."""
+    return driver.execute_script("""
         var p = document.getElementById('graph').getBoundingClientRect();
         return Array.from(document.querySelectorAll('#graph g.node')).filter(function (n) {
           var r = n.getBoundingClientRect();
           return r.left < p.left || r.right > p.right || r.top < p.top || r.bottom > p.bottom;
         }).map(function (n) { return n.querySelector('text').textContent; });""")
+
+
+def test_a_small_mlp_opens_whole_with_the_zoom_buttons_off_the_picture(browser, tmp_path, monkeypatch):
+    draw_graph = draw_graph_example(monkeypatch)
+    model, loss = draw_graph.build()                         # the README's two-layer network
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    browser.get(trace.to_html(tmp_path / "mlp2.html", cluster_modules=True).resolve().as_uri())
+    outside = nodes_out_of_the_pane(browser)
     assert outside == []                                    # the loss too
     assert scale_and_text_px(browser)[1] >= 7.5
     controls = browser.find_element(By.ID, "view-controls").rect
@@ -368,3 +379,144 @@ def test_a_small_mlp_opens_whole_with_the_zoom_buttons_off_the_picture(browser, 
     t_id = next(vid for x, vid in graph.variable_ids.items() if x.name == "t")   # the constant target
     assert active and all("->" in title for title in active)
     assert not any(title.startswith(t_id + "->") for title in active)
+
+
+class ForgetfulSquare(mg.Function):
+    """y = x ** 2.   dy/dx = 2 x, but this backward forgets the 2."""
+
+    def forward(self, x):
+        return x * x
+
+    def backward(self, gy):
+        return gy * self.inputs[0]
+
+
+def collapsed_page(tmp_path):
+    """A two-layer network whose loss goes through ForgetfulSquare, every
+    module collapsed."""
+    nn = pytest.importorskip("minigrad.nn")
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    x = mg.Variable(np.array([[0.5, -1.0], [2.0, 0.3]], dtype=np.float32), name="x")
+    with viz.module_scopes(model):
+        loss = ForgetfulSquare()(model(x)).mean()
+    loss.name = "loss"
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    return trace.to_html(tmp_path / "collapsed.html", collapse=True), trace
+
+
+TEXT_INSIDE = """
+    // the texts of arguments[0] whose box is not inside the box of arguments[1] (or of its shape)
+    var outer = arguments[1] || arguments[0].querySelector('path, polygon, rect, ellipse');
+    var o = outer.getBoundingClientRect();
+    return Array.from(arguments[0].querySelectorAll('text')).filter(function (t) {
+      var r = t.getBoundingClientRect();
+      return r.width > 0 && (r.left < o.left - 0.5 || r.right > o.right + 0.5 || r.top < o.top - 0.5 ||
+                             r.bottom > o.bottom + 0.5);
+    }).map(function (t) { return t.textContent; });"""
+
+
+def module_box(driver, path):
+    boxes = driver.find_elements(By.CSS_SELECTOR, f'#graph g.module-box[data-module="{path}"]')
+    return boxes[0] if boxes else None
+
+
+@pytest.mark.parametrize("size", [(1400, 1000), (900, 700)])
+def test_a_collapsed_module_expands_on_a_click_and_the_check_view_shows_a_wrong_backward(browser, tmp_path,
+                                                                                        size):
+    from selenium.webdriver.common.action_chains import ActionChains
+    page, trace = collapsed_page(tmp_path)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False})
+    try:
+        browser.get(page.resolve().as_uri())
+        browser.find_element(By.ID, "fit").click()
+        # every module is one box, its name inside it
+        for path, title in (("0", "0: Linear"), ("1", "1: Tanh"), ("2", "2: Linear")):
+            box = module_box(browser, path)
+            texts = [t.text for t in box.find_elements(By.TAG_NAME, "text")]
+            assert texts[0] == title and texts[1] == "1 op inside · click to expand"
+            assert browser.execute_script(TEXT_INSIDE, box, box.find_element(By.TAG_NAME, "rect")) == []
+        assert browser.find_element(By.ID, "modules").text == "Expand modules"
+        shot = pathlib.Path(os.environ.get("MINIGRAD_SCREENSHOTS", tmp_path))
+        browser.save_screenshot(str(shot / f"stepper_collapsed_{size[0]}.png"))
+
+        # a click on the box opens the module: its nodes show, their text inside their boxes
+        ActionChains(browser).move_to_element(module_box(browser, "0").find_element(By.TAG_NAME, "rect")) \
+            .click().perform()
+        assert module_box(browser, "0") is None and module_box(browser, "1") is not None
+        weight = next(n for n in browser.find_elements(By.CSS_SELECTOR, "#graph g.node")
+                      if n.find_element(By.TAG_NAME, "text").get_attribute("textContent") == "0.weight")
+        assert weight.is_displayed()
+        assert browser.execute_script(TEXT_INSIDE, weight) == []
+        assert browser.find_element(By.ID, "modules").text == "Collapse modules"
+        # a click on the open module's label closes it again
+        cluster = browser.execute_script(
+            "return Array.from(document.querySelectorAll('#graph g.cluster')).find(function (c) {"
+            "  return c.querySelector('text').textContent === '0: Linear'; }).querySelector('text');")
+        ActionChains(browser).move_to_element(cluster).click().perform()
+        assert module_box(browser, "0") is not None
+
+        # stepping into a collapsed module lights its box
+        browser.find_element(By.ID, "next").click()              # forward 1: linear, inside 0
+        assert "current" in module_box(browser, "0").get_attribute("class")
+        browser.find_element(By.ID, "next").click()
+        assert "current" not in module_box(browser, "0").get_attribute("class")
+        assert "current" in module_box(browser, "1").get_attribute("class")
+
+        # the check view: the forgotten 2 halves every gradient
+        browser.find_element(By.ID, "tab-check").click()
+        assert browser.find_element(By.ID, "tab-check").text == "Gradient check ✗"
+        assert not browser.find_element(By.ID, "explain").is_displayed()
+        assert browser.find_element(By.ID, "check-summary").text.startswith("Some leaf's gradient disagrees")
+        rows = browser.find_elements(By.CSS_SELECTOR, "#check-table tr[data-var]")
+        cells = [[td.text for td in row.find_elements(By.TAG_NAME, "td")][:3] for row in rows]
+        assert [c[0] for c in cells] == ["x", "0.weight", "0.bias", "2.weight", "2.bias"]
+        assert all(c[1] == "5.0e-01" and c[2] == "✗ disagree: the backward is wrong" for c in cells)
+        rows[1].find_element(By.TAG_NAME, "button").click()
+        detail = browser.find_element(By.ID, "check-detail")
+        assert detail.find_element(By.TAG_NAME, "h3").text == \
+            "0.weight, shape (3, 2): ✗ disagree: the backward is wrong"
+        labels = [e.text for e in detail.find_elements(By.CSS_SELECTOR, ".label")]
+        assert labels == ["analytic: ∂/∂0.weight by backward (replayed in float64)",
+                          "numeric: central differences, eps = 1e-05", "relative error |a − n| / max(|a|, |n|)"]
+        analytic, numeric, error = (numbers(pre.text) for pre in detail.find_elements(By.TAG_NAME, "pre"))
+        np.testing.assert_allclose(numeric, 2 * analytic, rtol=1e-3)
+        np.testing.assert_allclose(error, 0.5, rtol=1e-3)
+        too_wide = browser.execute_script("""
+            var panel = document.getElementById('panel');
+            return Array.from(panel.querySelectorAll('#check-view td, #check-view pre')).filter(function (e) {
+              return e.getBoundingClientRect().right > panel.getBoundingClientRect().right + 1; }).length;""")
+        assert too_wide == 0
+        browser.save_screenshot(str(shot / f"stepper_check_{size[0]}.png"))
+
+        # back to the steps; a leaf's "check" button opens the check view at that leaf
+        browser.find_element(By.ID, "tab-steps").click()
+        assert browser.find_element(By.ID, "explain").is_displayed()
+        badge = browser.find_element(By.CSS_SELECTOR, '#leaves tr[data-var] button.check-open')
+        assert badge.text == "✗ check"
+        badge.click()
+        assert browser.find_element(By.ID, "check-detail").find_element(By.TAG_NAME, "h3").text.startswith("x, shape (2, 2)")
+        errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+        assert errors == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+
+
+def test_the_docs_cnn_opens_whole_and_its_check_agrees(browser, tmp_path, monkeypatch):
+    draw_graph = draw_graph_example(monkeypatch)
+    model, loss = draw_graph.build_cnn()                     # the CNN of docs/images/stepper_cnn_*.png
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    browser.get(trace.to_html(tmp_path / "cnn.html", cluster_modules=True).resolve().as_uri())
+    outside = nodes_out_of_the_pane(browser)
+    assert outside == []                                     # whole: the image, the kernels and the loss
+    assert scale_and_text_px(browser)[1] >= 7.5
+    conv = next(n for n in browser.find_elements(By.CSS_SELECTOR, "#graph g.node")
+                if n.find_element(By.TAG_NAME, "text").get_attribute("textContent") == "conv2d")
+    assert browser.execute_script(TEXT_INSIDE, conv) == []   # its settings, wrapped, inside the oval
+    browser.find_element(By.ID, "tab-check").click()
+    assert browser.find_element(By.ID, "tab-check").text == "Gradient check ✓"
+    assert browser.find_element(By.ID, "check-summary").text == "Every leaf agrees."
