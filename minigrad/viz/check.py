@@ -120,18 +120,18 @@ def check_gradients(trace, check="auto", eps=EPS):
     leaves = [x for x in graph.variables if x.creator is None and x.requires_grad]
     if not leaves:
         return GradientCheck(reason="no leaf requires a gradient")
+    evaluations = sum(2 * x.size for x in leaves)
+    if check == "auto" and evaluations > MAX_EVALUATIONS:
+        return GradientCheck(reason=_too_big(f"{evaluations} replays of the forward pass", leaves))
+    downstream = {x: _downstream(graph, x) for x in leaves}
+    calls = sum(2 * x.size * len(downstream[x]) for x in leaves)
+    if check == "auto" and calls > MAX_OP_CALLS:
+        return GradientCheck(reason=_too_big(f"{evaluations} replays of the forward pass ({calls} op calls)",
+                                             leaves))
     recorded = {x: trace.leaf_values.get(x, x.data) for x in graph.variables if x.creator is None}
-    reason = _unfaithful(graph, recorded)
+    reason = _unfaithful(graph, recorded)   # after the size rule: it replays the whole graph once
     if reason is not None:
         return GradientCheck(reason=reason)
-    downstream = {x: _downstream(graph, x) for x in leaves}
-    evaluations = sum(2 * x.size for x in leaves)
-    calls = sum(2 * x.size * len(downstream[x]) for x in leaves)
-    if check == "auto" and (evaluations > MAX_EVALUATIONS or calls > MAX_OP_CALLS):
-        return GradientCheck(reason=(
-            f"the graph is too big to check here: {evaluations} replays of the forward pass ({calls} op "
-            f"calls) for {sum(x.size for x in leaves)} leaf elements, over the limit of {MAX_EVALUATIONS} "
-            f"replays and {MAX_OP_CALLS} op calls; to_html(check=True) checks it anyway"))
     seeds = {}
     for pass_seeds in trace.seeds:
         for y, seed in pass_seeds:
@@ -139,6 +139,12 @@ def check_gradients(trace, check="auto", eps=EPS):
             seeds[y] = seed if y not in seeds else seeds[y] + seed
     with using_config("observers", ()):   # the check's own backward is not part of the trace
         return _check(graph, leaves, recorded, seeds, downstream, eps, evaluations)
+
+
+def _too_big(cost, leaves):
+    return (f"the graph is too big to check here: {cost} for {sum(x.size for x in leaves)} leaf elements, "
+            f"over the limit of {MAX_EVALUATIONS} replays and {MAX_OP_CALLS} op calls; "
+            "to_html(check=True) checks it anyway")
 
 
 def _check(graph, leaves, recorded, seeds, downstream, eps, evaluations):

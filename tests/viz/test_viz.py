@@ -209,6 +209,16 @@ def edges_of(source):
     return re.findall(r"^\s*(\S+) -> (\S+) \[", source, re.M)
 
 
+def test_a_long_settings_line_wraps_at_the_commas_between_settings():
+    from minigrad.viz.labels import wrap_list
+    text = "kernel_size=(3, 3), stride=(1, 1), pad=((0, 0), (0, 0)), dilation=(1, 1), groups=1"
+    assert wrap_list(text) == ("kernel_size=(3, 3), stride=(1, 1),\npad=((0, 0), (0, 0)), dilation=(1, 1),\n"
+                               "groups=1")
+    assert wrap_list("axis=None, keepdims=False") == "axis=None, keepdims=False"
+    assert wrap_list("shape=(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)", width=10) == \
+        "shape=(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)"   # a tuple is never cut
+
+
 def test_collapse_true_draws_each_top_level_module_as_one_box_with_the_arrows_rerouted():
     model, loss = collapsible()
     source = viz.to_dot(loss, params=model, collapse=True).source
