@@ -60,8 +60,7 @@ class LeafCheck:
         self.leaf = leaf
         self.analytic = analytic
         self.numeric = numeric
-        largest = max(np.max(np.abs(analytic), initial=0.0), np.max(np.abs(numeric), initial=0.0))
-        self.error = relative_error(analytic, numeric, SCALE_FLOOR * largest)
+        self.error = scaled_error(analytic, numeric)
         self.max_error = float(self.error.max()) if self.error.size else 0.0
         self.verdict = verdict(self.max_error)
         self.agree = self.max_error <= VERDICTS[1][0]
@@ -69,14 +68,18 @@ class LeafCheck:
 
 class GradientCheck:
     """The check of a trace: `leaves` a list of LeafCheck, or `reason` why
-    there is none (then `leaves` is empty)."""
+    there is none (then `leaves` is empty). When some leaf disagrees,
+    `culprits` lists the ops whose own backward disagrees, each checked
+    alone: [(Function, largest relative error)] (None when the graph is too
+    big for that; empty when every leaf agrees)."""
 
-    __slots__ = ("leaves", "reason", "evaluations")
+    __slots__ = ("leaves", "reason", "evaluations", "culprits")
 
     def __init__(self, leaves=(), reason=None, evaluations=0):
         self.leaves = list(leaves)
         self.reason = reason
         self.evaluations = evaluations
+        self.culprits = []
 
     @property
     def agree(self):
@@ -93,6 +96,13 @@ def relative_error(analytic, numeric, floor=0.0):
     with np.errstate(invalid="ignore", divide="ignore"):
         error = np.where(difference == 0, 0.0, difference / scale)
     return np.where(np.isnan(error), np.inf, error)   # a NaN anywhere is no agreement
+
+
+def scaled_error(analytic, numeric):
+    """relative_error with the floor SCALE_FLOOR times the largest |gradient|
+    of the two arrays."""
+    largest = max(np.max(np.abs(analytic), initial=0.0), np.max(np.abs(numeric), initial=0.0))
+    return relative_error(analytic, numeric, SCALE_FLOOR * largest)
 
 
 def verdict(max_error):
@@ -167,7 +177,51 @@ def _check(graph, leaves, recorded, seeds, downstream, eps, evaluations):
             numeric = numerical_grad(_replaying(x, base, downstream[x], seeds), base[x].data, eps=eps)[0]
             a = np.zeros(x.shape) if a is None else np.asarray(backend.to_host(a.data), dtype=np.float64)
             checks.append(LeafCheck(x, a, numeric))
-    return GradientCheck(checks, evaluations=evaluations)
+    result = GradientCheck(checks, evaluations=evaluations)
+    if not result.agree:
+        result.culprits = _culprits(graph, base, eps)
+    return result
+
+
+def _culprits(graph, values, eps):
+    """The ops whose own backward disagrees with central differences, each
+    checked alone at its replayed inputs against a random weighting of its
+    outputs (as gradcheck does): [(function, largest relative error)]; None
+    when that would take more than MAX_OP_CALLS op calls."""
+    inputs = [[i for i, x in enumerate(f.inputs) if x.requires_grad and values[x].data.dtype.kind == "f"]
+              for f in graph.functions]
+    if sum(2 * f.inputs[i].size for f, wrt in zip(graph.functions, inputs) for i in wrt) > MAX_OP_CALLS:
+        return None
+    rng = np.random.default_rng(0)
+    culprits = []
+    for f, wrt in zip(graph.functions, inputs):
+        if not wrt:
+            continue
+        arrays = [values[x].data for x in f.inputs]
+        xs = [Variable(a, requires_grad=k in wrt) for k, a in enumerate(arrays)]
+        ys = [y for y in _listed(f(*xs)) if y is not None]
+        weights = [rng.standard_normal(y.shape) for y in ys]
+        analytic = grad(ys, [xs[i] for i in wrt], [Variable(w, requires_grad=False) for w in weights])
+
+        def objective(*perturbed, f=f, wrt=wrt, weights=weights, arrays=arrays):
+            args = list(arrays)
+            for i, v in zip(wrt, perturbed):
+                args[i] = v.data
+            with no_grad():
+                outs = [y for y in _listed(f(*[Variable(a, requires_grad=False) for a in args])) if y is not None]
+            return Variable(np.asarray(sum(float(np.sum(w * y.data)) for w, y in zip(weights, outs))),
+                            requires_grad=False)
+
+        numeric = numerical_grad(objective, *[arrays[i] for i in wrt], eps=eps)
+        worst = max(float(np.max(scaled_error(0.0 if a is None else a.data, n), initial=0.0))
+                    for a, n in zip(analytic, numeric))
+        if worst > VERDICTS[1][0]:
+            culprits.append((f, worst))
+    return culprits
+
+
+def _listed(ys):
+    return ys if isinstance(ys, (list, tuple)) else [ys]
 
 
 def _replaying(leaf, base, functions, seeds):
@@ -191,7 +245,7 @@ def _replay(functions, values):
     replayed Variable}), adding the replayed outputs."""
     for f in functions:
         ys = f(*[values[x] for x in f.inputs])
-        for y, replayed in zip(_outputs(f), ys if isinstance(ys, (list, tuple)) else (ys,)):
+        for y, replayed in zip(_outputs(f), _listed(ys)):
             if y is not None:
                 values[y] = replayed
 
@@ -211,7 +265,7 @@ def _unfaithful(graph, recorded):
                 ys = f(*[Variable(a, requires_grad=False) for a in arrays])
             except Exception as error:   # whatever a user's Function raises: say it and skip
                 return f"replaying {f.name} ({type(f).__name__}) raised {type(error).__name__}: {error}"
-            for y, again in zip(_outputs(f), ys if isinstance(ys, (list, tuple)) else (ys,)):
+            for y, again in zip(_outputs(f), _listed(ys)):
                 if y is None:
                     continue
                 old, new = np.asarray(backend.to_host(y.data)), np.asarray(backend.to_host(again.data))

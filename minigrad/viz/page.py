@@ -138,7 +138,8 @@ def page_html(trace, show=("name", "value"), params=None, rankdir="TB", cluster_
             "unknownValue": UNKNOWN_VALUE, "unknownGrad": UNKNOWN_GRAD,
             "nodes": len(graph.variables) + len(graph.functions) + len(graph.operands),
             "start": graph.variable_ids[graph.variables[0]],
-            "check": _check_data(check_gradients(trace, check), graph, names), "modules": modules}
+            "check": _check_data(check_gradients(trace, check), graph, names, _target(graph, names)),
+            "modules": modules}
     title = title or f"Forward and backward through {_target(graph, names)}, step by step"
     return _page(title, svg, leaves, data)
 
@@ -357,19 +358,24 @@ def _modules(owner, kinds, collapsed):
     return modules
 
 
-def _check_data(result, graph, names):
+def _check_data(result, graph, names, target):
     """The gradient check for the page (check.py): None when not asked for,
     else {"reason": why it was skipped or None, "leaves": per leaf its name,
-    verdict, largest relative error and the three arrays}."""
+    verdict, largest relative error and the three arrays, "culprits": the
+    ops whose own backward disagrees}."""
     if result is None:
         return None
     leaves = [{"id": graph.variable_ids[c.leaf], "name": names[c.leaf], "shape": list(c.leaf.shape),
                "agree": c.agree, "verdict": c.verdict, "maxError": f"{c.max_error:.1e}",
-               "arrays": [[f"analytic: ∂/∂{names[c.leaf]} by backward (replayed in float64)", _full(c.analytic)],
+               "arrays": [[f"analytic: ∂{target}/∂{names[c.leaf]} by backward (replayed in float64)",
+                           _full(c.analytic)],
                           [f"numeric: central differences, eps = {EPS:g}", _full(c.numeric)],
                           ["relative error |a − n| / max(|a|, |n|)", _full(c.error)]]}
               for c in result.leaves]
-    return {"reason": result.reason, "agree": result.agree, "leaves": leaves}
+    culprits = None if result.culprits is None else [
+        {"id": graph.function_ids[f], "name": f"{f.name} ({type(f).__name__})", "maxError": f"{error:.1e}"}
+        for f, error in result.culprits]
+    return {"reason": result.reason, "agree": result.agree, "leaves": leaves, "culprits": culprits}
 
 
 def _page(title, svg, leaves, data):
@@ -401,12 +407,14 @@ gradient of its result into gradients for its inputs.</p>
 <div id="graph" title="Drag to pan, wheel to zoom">{svg}</div></section>
 <aside id="panel">
 <div id="tabs" role="tablist"><button id="tab-steps" type="button" role="tab" class="on">Steps</button>
-<button id="tab-check" type="button" role="tab" title="Each leaf's gradient beside central differences">Gradient check</button></div>
+<button id="tab-check" type="button" role="tab"
+ title="Each leaf's gradient beside central differences">Gradient check</button></div>
 <div id="check-view" hidden>
 <p>Each leaf's gradient from backward beside central differences of the traced output,
 (J(x + eps) − J(x − eps)) / 2 eps per element, as CS231n's notes on gradient checking teach.
 A relative error under 1e-7 is agreement; over 1e-2 the backward is wrong.</p>
 <p id="check-summary"></p>
+<p id="check-culprits"></p>
 <table id="check-table"></table>
 <div id="check-detail"></div>
 </div>

@@ -100,6 +100,7 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 #graph .node text.pending { fill: #aaa; }
 #graph .node text.fresh { font-weight: bold; fill: var(--accent); }
 #graph .node.changed path { stroke: var(--accent); stroke-width: 2.5px; }
+#graph g.node.culprit ellipse { stroke: #b71c1c; stroke-width: 4px; stroke-dasharray: 6 3; }
 #graph g.cluster > text { cursor: pointer; }
 #graph g.module-box { cursor: pointer; }
 #graph g.module-box rect { fill: #ede7f6; stroke: #7e57c2; stroke-width: 2px; }
@@ -462,19 +463,20 @@ SCRIPT = """
       });
       g.appendChild(rect);
       var ops = m.nodes.filter(function (id) { return id.charAt(0) === "f"; }).length;
-      [[m.title, 1.0, "bold"], [ops + " op" + (ops === 1 ? "" : "s") + " inside \u00b7 click to expand", 0.72, "normal"]]
-        .forEach(function (line, k) {
-          var t = document.createElementNS(SVGNS, "text");
-          var size = Math.min(24, h / 3.5, (w - 12) / (0.6 * line[0].length)) * line[1];
-          t.setAttribute("x", (o[0] + o[2]) / 2);
-          t.setAttribute("y", (o[1] + o[3]) / 2 + (k === 0 ? -0.2 : 1.1) * size);
-          t.setAttribute("text-anchor", "middle");
-          t.setAttribute("font-family", "Helvetica,Arial,sans-serif");
-          t.setAttribute("font-size", size);
-          t.setAttribute("font-weight", line[2]);
-          t.textContent = line[0];
-          g.appendChild(t);
-        });
+      var rows = [[m.title, 1.0, "bold"],
+                  [ops + " op" + (ops === 1 ? "" : "s") + " inside \u00b7 click to expand", 0.72, "normal"]];
+      rows.forEach(function (line, k) {
+        var t = document.createElementNS(SVGNS, "text");
+        var size = Math.min(24, h / 3.5, (w - 12) / (0.6 * line[0].length)) * line[1];
+        t.setAttribute("x", (o[0] + o[2]) / 2);
+        t.setAttribute("y", (o[1] + o[3]) / 2 + (k === 0 ? -0.2 : 1.1) * size);
+        t.setAttribute("text-anchor", "middle");
+        t.setAttribute("font-family", "Helvetica,Arial,sans-serif");
+        t.setAttribute("font-size", size);
+        t.setAttribute("font-weight", line[2]);
+        t.textContent = line[0];
+        g.appendChild(t);
+      });
       root.appendChild(g);
     });
     var open = modules.some(function (m) { return !m.collapsed; });
@@ -558,6 +560,9 @@ SCRIPT = """
     $("tab-check").classList.toggle("on", name === "check");
     $("steps-view").hidden = name !== "steps";
     $("check-view").hidden = name !== "check";
+    ((data.check && data.check.culprits) || []).forEach(function (c) {   // the wrong ops, ringed in red
+      $(c.id).classList.toggle("culprit", name === "check");
+    });
   }
   function mark(agree) { return agree ? "\u2713" : "\u2717"; }
   function openCheck(vid) {                 // the check view, with one leaf's three arrays open
@@ -588,6 +593,14 @@ SCRIPT = """
     $("check-summary").textContent = data.check.agree ? "Every leaf agrees." :
       "Some leaf's gradient disagrees with central differences: the backward of an op it goes through is wrong.";
     $("check-summary").className = data.check.agree ? "agree" : "disagree";
+    var culprits = data.check.culprits;
+    if (!data.check.agree) {
+      $("check-culprits").textContent = culprits === null ? "The graph is too big to check its ops one at a time." :
+        culprits.length === 0 ? "Checked one at a time, every op's backward agrees: look at how they are combined." :
+        "Checked one at a time (each op alone, its outputs weighted at random), the backward of " +
+        culprits.map(function (c) { return c.name + " (max relative error " + c.maxError + ")"; }).join(", ") +
+        " disagrees with central differences: ringed in red in the picture.";
+    }
     var table = $("check-table"), head = table.insertRow();
     ["leaf", "max rel. error", "verdict", ""].forEach(function (text) {
       var th = document.createElement("th");

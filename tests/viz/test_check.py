@@ -81,6 +81,17 @@ def test_a_wrong_backward_of_a_users_function_disagrees():
     assert leaf.verdict == "disagree: the backward is wrong"
 
 
+def test_the_op_whose_own_backward_is_wrong_is_named():
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    x = mg.Variable(np.array([[0.5, -1.0], [2.0, 0.3]], dtype=np.float32), name="x")
+    result = check_gradients(traced(ForgetfulSquare()(model(x)).mean()))
+    assert not result.agree
+    (culprit, error), = result.culprits            # not linear, tanh or mean: each checked alone
+    assert type(culprit) is ForgetfulSquare and error == pytest.approx(0.5)
+    assert check_gradients(traced(mlp_and_loss()[3])).culprits == []
+
+
 def test_the_verdicts_follow_cs231n():
     assert verdict(3e-9) == "agree to 1e-7"
     assert verdict(5e-6).startswith("agree to 1e-4: fine where the graph has kinks")
@@ -169,7 +180,9 @@ def test_the_page_carries_the_check_and_check_false_leaves_it_out(tmp_path):
     by_name = {leaf["name"]: leaf for leaf in data["leaves"]}
     assert by_name["w"]["agree"] is False and by_name["w"]["maxError"] == "5.0e-01"
     assert by_name["b"]["agree"] is True and by_name["b"]["verdict"] == "agree to 1e-7"
-    assert [a[0].split(":")[0] for a in by_name["w"]["arrays"]] == ["analytic", "numeric", "relative error |a − n| / max(|a|, |n|)"]
+    assert [a[0].split(":")[0] for a in by_name["w"]["arrays"]] == ["analytic", "numeric",
+                                                                    "relative error |a − n| / max(|a|, |n|)"]
+    assert data["culprits"] == [{"id": "f0", "name": "forgetful_square (ForgetfulSquare)", "maxError": "5.0e-01"}]
     assert page_check(trace.html(check=False)) is None
     big = traced(F.tanh(mg.Variable(np.zeros(1500))).sum())
     assert page_check(big.html())["reason"].startswith("the graph is too big")

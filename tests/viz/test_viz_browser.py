@@ -470,6 +470,11 @@ def test_a_collapsed_module_expands_on_a_click_and_the_check_view_shows_a_wrong_
         assert browser.find_element(By.ID, "tab-check").text == "Gradient check ✗"
         assert not browser.find_element(By.ID, "explain").is_displayed()
         assert browser.find_element(By.ID, "check-summary").text.startswith("Some leaf's gradient disagrees")
+        assert "the backward of forgetful_square (ForgetfulSquare) (max relative error 5.0e-01) disagrees" in \
+            browser.find_element(By.ID, "check-culprits").text
+        ringed = browser.find_elements(By.CSS_SELECTOR, "#graph g.node.culprit")
+        assert [n.find_element(By.TAG_NAME, "text").get_attribute("textContent") for n in ringed] == \
+            ["forgetful_square"]
         rows = browser.find_elements(By.CSS_SELECTOR, "#check-table tr[data-var]")
         cells = [[td.text for td in row.find_elements(By.TAG_NAME, "td")][:3] for row in rows]
         assert [c[0] for c in cells] == ["x", "0.weight", "0.bias", "2.weight", "2.bias"]
@@ -479,7 +484,7 @@ def test_a_collapsed_module_expands_on_a_click_and_the_check_view_shows_a_wrong_
         assert detail.find_element(By.TAG_NAME, "h3").text == \
             "0.weight, shape (3, 2): ✗ disagree: the backward is wrong"
         labels = [e.text for e in detail.find_elements(By.CSS_SELECTOR, ".label")]
-        assert labels == ["analytic: ∂/∂0.weight by backward (replayed in float64)",
+        assert labels == ["analytic: ∂loss/∂0.weight by backward (replayed in float64)",
                           "numeric: central differences, eps = 1e-05", "relative error |a − n| / max(|a|, |n|)"]
         analytic, numeric, error = (numbers(pre.text) for pre in detail.find_elements(By.TAG_NAME, "pre"))
         np.testing.assert_allclose(numeric, 2 * analytic, rtol=1e-3)
@@ -494,10 +499,12 @@ def test_a_collapsed_module_expands_on_a_click_and_the_check_view_shows_a_wrong_
         # back to the steps; a leaf's "check" button opens the check view at that leaf
         browser.find_element(By.ID, "tab-steps").click()
         assert browser.find_element(By.ID, "explain").is_displayed()
+        assert browser.find_elements(By.CSS_SELECTOR, "#graph g.node.culprit") == []
         badge = browser.find_element(By.CSS_SELECTOR, '#leaves tr[data-var] button.check-open')
         assert badge.text == "✗ check"
         badge.click()
-        assert browser.find_element(By.ID, "check-detail").find_element(By.TAG_NAME, "h3").text.startswith("x, shape (2, 2)")
+        title = browser.find_element(By.ID, "check-detail").find_element(By.TAG_NAME, "h3").text
+        assert title.startswith("x, shape (2, 2)")
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
         assert errors == []
     finally:
