@@ -95,11 +95,12 @@ def _parameters(function):
 # -- the docstring's math in the step's names ------------------------------------------
 
 _TOKEN = re.compile(r"\bd ?([A-Za-z]\w*) ?/ ?d ?([A-Za-z]\w*)"   # dy/dx
-                    r"|\bg([A-Za-z]\w*)\b"                        # gx
+                    r"|\bg([A-Za-z]\w*)\b(\^T\b)?"                # gx, gy^T
                     r"|\b([A-Za-z]\w*)\b"                         # x
                     r"|\*\*([23])\b"                              # x**2
                     r"|\^T\b| @ | \* | - ")
 _POWERS = {"2": "²", "3": "³"}
+_ARTICLE = re.compile(r"a (?!and\b|or\b|where\b|is\b|with\b)[a-z]{3,}")   # "a" in prose: not the letter a
 _PART = re.compile(r"(?:^|[;,] *)(?=\bd ?[A-Za-z]\w* ?/ ?d ?[A-Za-z]|\bg[A-Za-z]\w*(?:_\w)? ?=)")
 _SKIPPED_SETTINGS = ("axis", "axes", "index")
 
@@ -123,14 +124,19 @@ def in_names(text, names, settings=None):
         return grad_name(names.target, letters[letter])
 
     def replace(m):
-        top, bottom, g, word, power = m.groups()
+        top, bottom, g, transposed, word, power = m.groups()
         if top is not None:
             known = top in letters and bottom in letters
             return f"∂{name(top)}/∂{name(bottom)}" if known else m.group(0)
-        if g is not None:
-            return gradient(g) if g in letters else m.group(0)
-        if word is not None:
-            return name(word)
+        if g is not None and "g" + g not in letters:     # a forward may take a gradient, `gy`, itself
+            if g not in letters:
+                return m.group(0)
+            return f"({gradient(g)})ᵀ" if transposed else gradient(g)
+        if g is not None or word is not None:
+            word = word or "g" + g
+            if word == "a" and _ARTICLE.match(text, m.start()):
+                return word
+            return name(word) + ("ᵀ" if transposed else "")
         if power is not None:
             return _POWERS[power]
         return {"^T": "ᵀ", " @ ": DOT, " * ": TIMES, " - ": " − "}[m.group(0)]
@@ -197,8 +203,10 @@ def from_docstring(function, drawn, names):
 
 
 def _first_clause(expression):
-    """`1/x where ...; (0 at x = 0)`: the expression up to a bracketed aside."""
-    return re.sub(r"\s*\((?:as|the|so|0 |and|PyTorch|ties|piecewise)[^)]*\)\s*$", "", expression.strip(" ;,."))
+    """`1/x where x > 0 (0 at x = 0); more prose`: the expression, without
+    the prose after it or a bracketed aside at its end."""
+    expression = re.split(r"; |\. ", expression.strip(" ;,."))[0]
+    return re.sub(r"\s*\((?:as|the|so|0 |and|PyTorch|ties|piecewise)[^)]*\)\s*$", "", expression)
 
 
 def times(gradient, factor):
@@ -234,11 +242,9 @@ def _linear(names, function):
     rows = _batch_axes(function.inputs[0].ndim - 1)
     forward = f"{y} = {x}{DOT}{W}ᵀ" + (f" + {names['b']}" if bias else "") + ": a matrix product" + (
         f", plus the bias {names['b']} added to every row." if bias else ".")
-    local = (f"{y} = {x}{DOT}{W}ᵀ" + (f" + {names['b']}" if bias else "")
-             + " is a matrix product, so the chain rule gives products too: " + f"{x}'s gradient is "
-             f"{gy} times {W}, {W}'s is {gy} transposed times {x}"
-             + (f" (one term per row, added up), and {names['b']}'s is {gy} summed over the rows, "
-                f"as {names['b']} was added to each." if bias else " (one term per row, added up)."))
+    local = (f"{y} = {x}{DOT}{W}ᵀ" + (f" + {names['b']}" if bias else "") + " is a matrix product"
+             + (" plus a bias added to every row" if bias else "") + ", so the gradients are matrix "
+             "products too" + (f", and {names['b']}'s sums {gy} over the rows." if bias else "."))
     grads = (f"{_paren(gy)}{DOT}{W}", f"{_paren(gy)}ᵀ{DOT}{x}" + (f" (over {rows})" if function.inputs[0].ndim > 2 else ""))
     if bias:
         grads += (f"{gy} summed over {rows}",)
@@ -276,22 +282,23 @@ def _cross_entropy(names, function):
     shape = function.inputs[0].shape
     n = int(np.prod(shape)) // shape[axis] if shape else 1
     per = "row" if len(shape) == 2 else "position"
+    mean = f" / {n}" if n > 1 else ""
+    divided = f", divided by N = {n} for the mean" if n > 1 else ""
     if names.has("t"):       # class probabilities t instead of integer labels
         t = names["t"]
         return Words(f"{y} = −(1/N) Σ {t} · log softmax({x}), the mean over the N = {n} {per}s.",
                      f"softmax turns each {per} of {x} into probabilities; their gradient is the "
-                     f"probability minus the target {t}, divided by N = {n} for the mean.",
-                     (times(gy, f"(softmax({x}) · Σ_c {t}_c − {t}) / {n}"),
-                      times(gy, f"−log softmax({x}) / {n}")))
+                     f"probability minus the target {t}{divided}.",
+                     (times(gy, f"(softmax({x}) · Σ_c {t}_c − {t}){mean}"),
+                      times(gy, f"−log softmax({x}){mean}")))
     labels = "labels"
     note = (f"{labels} holds class indices (integers): it only says which probability should be 1, "
             f"so nothing is differentiated with respect to it and no gradient flows back to it.")
     return Words(f"{y} = −(1/N) Σ log softmax({x})[{labels}], the mean over the N = {n} {per}s of minus "
                  f"the log of the probability softmax gives the right class.",
                  f"softmax turns each {per} of {x} into probabilities p; the gradient of −log p[label] "
-                 f"is p minus the one-hot vector of the label (1 at the right class, 0 elsewhere), "
-                 f"divided by N = {n} for the mean.",
-                 (times(gy, f"(softmax({x}) − one-hot({labels})) / {n}"),),
+                 f"is p minus the one-hot vector of the label (1 at the right class, 0 elsewhere){divided}.",
+                 (times(gy, f"(softmax({x}) − one-hot({labels})){mean}"),),
                  {labels: note})
 
 
@@ -339,6 +346,14 @@ def forward_words(function, drawn, in_names, out_names):
     if drawn.name not in FAMILIES or not out_names:
         return ""
     return words(function, drawn, Names(function, in_names, out_names, "L")).forward
+
+
+def repeated_inputs(op, in_names):
+    """A sentence for each value that is more than one input of the op
+    (`v3 * v3`), as a list."""
+    return [f"{name} is {_listing(['input ' + str(i + 1) for i, n in enumerate(in_names) if n == name])} "
+            f"of {op}: it gets one share of its gradient per input." for name in dict.fromkeys(in_names)
+            if in_names.count(name) > 1]
 
 
 def _paren(gradient):

@@ -292,7 +292,7 @@ def _step_events(trace, k, number, graph, names, state, target, uses, around):
         arrays.append([f"in: ∂{target}/∂{name}, shape {g.shape}", _full(g)])
     told = explain.words(f, drawn, explain.Names(f, in_names, out_names, target, "1" if seeded else None,
                                                  live[0][1].shape if live else ()))
-    text += _chain_rule(f, op, live, seeded, told, target)
+    text += _chain_rule(f, op, live, seeded, told, target) + explain.repeated_inputs(op, in_names)
     nodes, edges, later = [], [], []
     for i, (x, g) in enumerate(zip(f.inputs, step.grads_out)):
         name = in_names[i]
@@ -371,15 +371,13 @@ def _receive(x, g, i, fid, formula, graph, names, state, target, uses):
     arrived[x] += 1
     whole = f"∂{target}/∂{name}"
     if uses[x] > 1:   # only then does the edge say more than the node: the parts that add up
-        sentence = (f"Along this use, {name} receives this path's share of {whole}: {formula} = "
-                    f"{_compact(g)}.")
+        sentence = f"{name} receives this path's share of {whole}: {formula} = {_compact(g)}."
         if before is not None:
-            sentence += f" Added to the {_compact(before)} its other uses sent"
-            sentence += (f", the total {whole} = {_compact(totals[x])}: all {uses[x]} uses have sent "
-                         f"their share." if arrived[x] >= uses[x] else f": {whole} so far = "
-                         f"{_compact(totals[x])}.")
+            sentence += f" Added to what its other uses sent ({_compact(before)})"
+            sentence += (f", the total {whole} = {_compact(totals[x])}: every use has now sent its share."
+                         if arrived[x] >= uses[x] else f": {whole} so far = {_compact(totals[x])}.")
         else:
-            sentence += f" {name} is used {uses[x]} times; the shares of its other uses add to this."
+            sentence += f" {name} is used {_times(uses[x])}; the shares of its other uses add to this."
         label = f"out: this path's share of {whole}, shape {g.shape}"
         edges = [[f"{fid}_in{i}", _compact(g)]]
     else:
@@ -389,6 +387,10 @@ def _receive(x, g, i, fid, formula, graph, names, state, target, uses):
     if x.creator is None:
         sentence += f" {name} is a leaf: backward() adds this to {name}.grad."
     return node, edges, sentence, label
+
+
+def _times(n):
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
 def _listing(names):
