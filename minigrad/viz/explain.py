@@ -232,7 +232,10 @@ def _matmul(names, function):
     return Words(f"{y} = {a}{DOT}{b}, a matrix product.",
                  f"{y} = {a}{DOT}{b} is a matrix product, so the chain rule is one too: each input's "
                  f"gradient is the arriving gradient {gy} multiplied by the other operand, transposed "
-                 f"(with the shapes lined up as the product needs).",
+                 f"(with the shapes lined up as the product needs)."
+                 + (" With more than two axes it is one product per matrix of the batch, summed over "
+                    "the batch where an operand was broadcast." if max(x.ndim for x in function.inputs) > 2
+                    else ""),
                  (f"{_paren(gy)}{DOT}{b}ᵀ", f"{a}ᵀ{DOT}{_paren(gy)}"))
 
 
@@ -304,9 +307,10 @@ def _cross_entropy(names, function):
 
 def _sum(names, function):
     x, gy = names["x"], names["gy"]
+    along = " along the summed axes" if names.out_shape else ""
     return Words("", f"Each element of {x} adds into {names['y']} with weight 1, so each gets the arriving "
-                     f"gradient {gy} unchanged: copied back to {x}'s shape.",
-                 (f"{gy} copied to every element of {x}",))
+                     f"gradient {gy} unchanged: copied back{along} to {x}'s shape.",
+                 (f"{gy} copied{along} to every element of {x}",))
 
 
 def _mean(names, function):

@@ -302,7 +302,7 @@ def _step_events(trace, k, number, graph, names, state, target, uses, around):
         if g is None:
             text.append(f"{name} receives no gradient: {op} does not differentiate with respect to it.")
             continue
-        formula = told.grads[i] if told.grads is not None else " + ".join(
+        formula = told.grads[i] if told.grads is not None and i < len(told.grads) else " + ".join(
             f"∂{target}/∂{y} × ∂{y}/∂{name}" for y, _ in live)
         summed = trace.summed_from.get((k, i))
         if summed is not None:   # the sum back to x's shape is a step of its own, next
@@ -381,7 +381,8 @@ def _receive(x, g, i, fid, formula, graph, names, state, target, uses):
         label = f"out: this path's share of {whole}, shape {g.shape}"
         edges = [[f"{fid}_in{i}", _compact(g)]]
     else:
-        sentence = f"So {name} receives {whole} = {formula} = {_compact(g)}."
+        value = "" if formula == _compact(g) else f" = {_compact(g)}"
+        sentence = f"So {name} receives {whole} = {formula}{value}."
         label = f"out: {whole}, shape {g.shape}"
         edges = []
     if x.creator is None:

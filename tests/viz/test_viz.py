@@ -460,6 +460,14 @@ def test_the_stepper_tells_each_step_in_the_graphs_own_names():
     assert "∂v2/∂v1 = 1 − v2²" in tanh and "∂loss/∂v1 = ∂loss/∂v2 × (1 − v2²)" in tanh
     assert "dy/dx" not in tanh and "y**2" not in tanh          # not the docstring's letters
     assert "loss is what we differentiate" in step_text(texts, "mean", 1)
+    h = mg.Variable(np.array([0.5, -1.0]), name="h")
+    y = F.tanh(h)
+    y.name = "y"                             # the docstring's letter, here not the loss
+    loss = (y * np.array([2.0, 3.0])).sum()
+    loss.name = "loss"
+    tanh = step_text(backward_texts(traced(loss)), "tanh")
+    assert "∂y/∂h = 1 − y²" in tanh and "∂loss/∂h = ∂loss/∂y × (1 − y²)" in tanh
+    assert "dy/dx" not in tanh
 
 
 @needs_dot
