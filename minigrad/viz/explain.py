@@ -352,6 +352,67 @@ def forward_words(function, drawn, in_names, out_names):
     return words(function, drawn, Names(function, in_names, out_names, "L")).forward
 
 
+# -- the sentences of a step ------------------------------------------------------------------
+
+def chain_rule(function, op, arriving, seeded, told, target):
+    """The sentences of a step on the chain rule and on the op's local
+    derivatives (`told`, its Words): `arriving` names the outputs a
+    gradient arrived at; `seeded` when that is the seed 1 of `target`."""
+    at = _listing(arriving)
+    if seeded:
+        text = [f"{target} is what we differentiate and its seed is 1, so each input's gradient is just "
+                f"the local derivative of {op}: how much {target} changes when that input changes."]
+    else:
+        text = [f"Chain rule: an input's gradient is the gradient arriving at {at} times how much {at} "
+                f"changes when that input changes (the local derivative of {op})"
+                + (", added up over the outputs." if len(arriving) > 1 else ".")]
+    name = type(function).__name__
+    if told.local and not told.docstring:
+        text.append(told.local)
+    elif told.local:
+        text.append(f"The local derivatives of {op} (from the docstring of {name}), in this graph's "
+                    f"names: {told.local}")
+    else:
+        text.append(f"The docstring of {name} states no derivative; its backward method computes "
+                    f"the products.")
+    return text
+
+
+class Share(NamedTuple):
+    """A gradient arriving at a value used more than once: `uses` edges
+    leave it, `arrived` shares have come (this one included), `before` the
+    sum of the earlier ones (None for the first), `total` the sum now."""
+    uses: int
+    arrived: int
+    before: object
+    total: object
+
+
+def received(name, target, formula, g, share, leaf, compact):
+    """The sentence saying that `name` receives the gradient g, computed
+    as `formula` (a Share of it, or None for the whole), and the label of
+    its array; `compact` writes an array in one line."""
+    whole = grad_name(target, name)
+    if share is None:
+        value = "" if formula == compact(g) else f" = {compact(g)}"
+        sentence, label = f"So {name} receives {whole} = {formula}{value}.", f"out: {whole}, shape {g.shape}"
+    else:
+        sentence = f"{name} receives this path's share of {whole}: {formula} = {compact(g)}."
+        if share.before is None:
+            times = {2: "twice"}.get(share.uses, f"{share.uses} times")
+            sentence += f" {name} is used {times}; the shares of its other uses add to this."
+        elif share.arrived >= share.uses:
+            sentence += (f" Added to what its other uses sent ({compact(share.before)}), the total "
+                         f"{whole} = {compact(share.total)}: every use has now sent its share.")
+        else:
+            sentence += (f" Added to what its other uses sent ({compact(share.before)}): {whole} so "
+                         f"far = {compact(share.total)}.")
+        label = f"out: this path's share of {whole}, shape {g.shape}"
+    if leaf:
+        sentence += f" {name} is a leaf: backward() adds this to {name}.grad."
+    return sentence, label
+
+
 def repeated_inputs(op, in_names):
     """A sentence for each value that is more than one input of the op
     (`v3 * v3`), as a list."""

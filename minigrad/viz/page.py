@@ -15,7 +15,9 @@ Events (what one click of Next shows):
   forward  a function computes its output: the value appears on its node;
   begin    a backward pass starts: its outputs get their seed gradients;
   step     a function runs its backward: gradients arrive on its input edges
-           and add up on the input nodes.
+           and add up on the input nodes; a gradient of a broadcast shape
+           is summed back to its input's shape in an event of its own, next.
+The words of each step, in the graph's own names, come from explain.py.
 """
 import html
 import json
@@ -292,7 +294,8 @@ def _step_events(trace, k, number, graph, names, state, target, uses, around):
         arrays.append([f"in: ∂{target}/∂{name}, shape {g.shape}", _full(g)])
     told = explain.words(f, drawn, explain.Names(f, in_names, out_names, target, "1" if seeded else None,
                                                  live[0][1].shape if live else ()))
-    text += _chain_rule(f, op, live, seeded, told, target) + explain.repeated_inputs(op, in_names)
+    text += explain.chain_rule(f, op, [name for name, _ in live], bool(seeded), told, target)
+    text += explain.repeated_inputs(op, in_names)
     nodes, edges, later = [], [], []
     for i, (x, g) in enumerate(zip(f.inputs, step.grads_out)):
         name = in_names[i]
@@ -340,58 +343,17 @@ def _step_events(trace, k, number, graph, names, state, target, uses, around):
     return events
 
 
-def _chain_rule(f, op, live, seeded, told, target):
-    """The sentences of a step on the chain rule and the op's local derivatives."""
-    arriving = _listing([name for name, _ in live])
-    if seeded:
-        text = [f"{target} is what we differentiate and its seed is 1, so each input's gradient is just "
-                f"the local derivative of {op}: how much {target} changes when that input changes."]
-    else:
-        text = [f"Chain rule: an input's gradient is the gradient arriving at {arriving} times how "
-                f"much {arriving} changes when that input changes (the local derivative of {op})"
-                + (", added up over the outputs." if len(live) > 1 else ".")]
-    if told.local and not told.docstring:
-        text.append(told.local)
-    elif told.local:
-        text.append(f"The local derivatives of {op} (from the docstring of {type(f).__name__}), "
-                    f"in this graph's names: {told.local}")
-    else:
-        text.append(f"The docstring of {type(f).__name__} states no derivative; its backward "
-                    f"method computes the products.")
-    return text
-
-
 def _receive(x, g, i, fid, formula, graph, names, state, target, uses):
     """x's gradient g arrives along input i of function fid: the node
     update, the edge label (where x is used more than once), the sentence
     and the label of its array."""
     totals, arrived = state
-    name = names[x]
     node, before = _accumulate(x, g, graph, totals)
     arrived[x] += 1
-    whole = f"∂{target}/∂{name}"
-    if uses[x] > 1:   # only then does the edge say more than the node: the parts that add up
-        sentence = f"{name} receives this path's share of {whole}: {formula} = {_compact(g)}."
-        if before is not None:
-            sentence += f" Added to what its other uses sent ({_compact(before)})"
-            sentence += (f", the total {whole} = {_compact(totals[x])}: every use has now sent its share."
-                         if arrived[x] >= uses[x] else f": {whole} so far = {_compact(totals[x])}.")
-        else:
-            sentence += f" {name} is used {_times(uses[x])}; the shares of its other uses add to this."
-        label = f"out: this path's share of {whole}, shape {g.shape}"
-        edges = [[f"{fid}_in{i}", _compact(g)]]
-    else:
-        value = "" if formula == _compact(g) else f" = {_compact(g)}"
-        sentence = f"So {name} receives {whole} = {formula}{value}."
-        label = f"out: {whole}, shape {g.shape}"
-        edges = []
-    if x.creator is None:
-        sentence += f" {name} is a leaf: backward() adds this to {name}.grad."
-    return node, edges, sentence, label
-
-
-def _times(n):
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+    share = None if uses[x] == 1 else explain.Share(uses[x], arrived[x], before, totals[x])
+    sentence, label = explain.received(names[x], target, formula, g, share, x.creator is None, _compact)
+    # only for a share does the edge say more than the node: the parts that add up
+    return node, [] if share is None else [[f"{fid}_in{i}", _compact(g)]], sentence, label
 
 
 def _listing(names):
