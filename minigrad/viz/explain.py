@@ -248,7 +248,8 @@ def _linear(names, function):
     local = (f"{y} = {x}{DOT}{W}ᵀ" + (f" + {names['b']}" if bias else "") + " is a matrix product"
              + (" plus a bias added to every row" if bias else "") + ", so the gradients are matrix "
              "products too" + (f", and {names['b']}'s sums {gy} over the rows." if bias else "."))
-    grads = (f"{_paren(gy)}{DOT}{W}", f"{_paren(gy)}ᵀ{DOT}{x}" + (f" (over {rows})" if function.inputs[0].ndim > 2 else ""))
+    over = f" (over {rows})" if function.inputs[0].ndim > 2 else ""
+    grads = (f"{_paren(gy)}{DOT}{W}", f"{_paren(gy)}ᵀ{DOT}{x}{over}")
     if bias:
         grads += (f"{gy} summed over {rows}",)
     return Words(forward, local, grads)
