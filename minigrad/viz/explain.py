@@ -346,11 +346,31 @@ def words(function, drawn, names):
     return from_docstring(function, drawn, names)
 
 
-def forward_words(function, drawn, in_names, out_names):
-    """The forward formula of a FAMILIES op in the step's names, or ''."""
-    if drawn.name not in FAMILIES or not out_names:
-        return ""
-    return words(function, drawn, Names(function, in_names, out_names, "L")).forward
+_FORMULA = re.compile(r"([A-Za-z]\w*) = (.+?)(?: for |\. |\.?$)")   # `y = tanh(x).`
+_ASIDE = re.compile(r" \([a-z][^()]*\b[a-z]{3,} [^()]*\)$")         # ` (n elements each)` at the end
+
+
+def forward_words(function, drawn, inputs, outputs):
+    """(formula, keep): the op's forward formula in the step's names, and
+    whether the page should also quote the docstring's. A FAMILIES op's own
+    words replace the docstring; for another op the formula is the
+    docstring's opening `y = ...` with its letters replaced
+    (`v2 = tanh(v1)`), '' when that is prose rather than a formula."""
+    if not outputs:
+        return "", True
+    names = Names(function, inputs, outputs, "L")
+    own = words(function, drawn, names).forward if drawn.name in FAMILIES else ""
+    if own:
+        return own, False
+    m = _FORMULA.match(drawn.math.forward)
+    if m is None or not names.letters or m.group(1) in names.letters or len(outputs) != 1:
+        return "", True
+    formula = _ASIDE.sub("", m.group(2))
+    if (formula.count("(") != formula.count(")") or ":" in formula or formula[-1] in ",+-*/"
+            or re.search(r"\b[A-Za-z]_\w", formula)):
+        return "", True     # prose or subscripts, not a formula in the op's letters
+    names.output_letter = m.group(1)
+    return in_names(f"{m.group(1)} = {formula}", names, drawn.settings) + ".", True
 
 
 # -- the sentences of a step ------------------------------------------------------------------

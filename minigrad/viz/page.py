@@ -186,10 +186,10 @@ def _forward_events(graph, names, around):
         in_names = [names[x] for x in f.inputs]
         in_names += [key for g, key, _ in graph.operands if g is f]
         text = [f"{op.name} computes {out_names} from {_listing(in_names)}."]
-        told = explain.forward_words(f, op, in_names, [names[y] for y in outputs])
+        told, docstring = explain.forward_words(f, op, in_names, [names[y] for y in outputs])
         if told:
             text.append(f"Its formula, in this graph's names: {told}")
-        elif op.math.forward:
+        if op.math.forward and docstring:
             text.append(f"Its formula, from the docstring of {type(f).__name__}: {op.math.forward}")
         for y in outputs:
             text.append(f"{names[y]} = {_compact(y.data)}")

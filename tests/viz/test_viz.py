@@ -669,7 +669,8 @@ def test_the_stepper_walks_the_forward_pass_first():
     h = F.tanh(x @ W + b)
     vid, short, full, heat = forward[2]["values"][0]
     assert short == format_array(h.data, 6, one_line=True)
-    assert any("y = tanh(x)" in line for line in forward[2]["text"])
+    assert any("y = tanh(x)" in line for line in forward[2]["text"])           # the docstring's
+    assert "Its formula, in this graph's names: v3 = tanh(v2)." in forward[2]["text"]
     assert sorted(data["computed"]) == sorted(["v2", "v4", "v5", "v6", "v7"])
 
 
