@@ -26,8 +26,10 @@ author = "the minigrad authors"
 copyright = "2026, the minigrad authors"
 release = version = minigrad.__version__
 
+# MathJax itself ships with the site (sphinx-mathjax-offline copies it into
+# _static/mathjax): the formulas render offline and without a CDN.
 extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.viewcode", "sphinx.ext.mathjax",
-              "myst_parser"]
+              "sphinx-mathjax-offline", "myst_parser"]
 napoleon_google_docstring = False    # NumPy style only: "Parameters" underlined with dashes
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False

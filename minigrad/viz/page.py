@@ -15,7 +15,9 @@ Events (what one click of Next shows):
   forward  a function computes its output: the value appears on its node;
   begin    a backward pass starts: its outputs get their seed gradients;
   step     a function runs its backward: gradients arrive on its input edges
-           and add up on the input nodes.
+           and add up on the input nodes; a gradient of a broadcast shape
+           is summed back to its input's shape in an event of its own, next.
+The words of each step, in the graph's own names, come from explain.py.
 
 Beside the steps, the side panel has a "Gradient check" tab (check.py:
 each leaf's gradient beside central differences, computed when the page is
@@ -30,6 +32,7 @@ from collections import Counter
 
 import numpy as np
 
+from . import explain
 from .check import EPS, check_gradients, check_option
 from .dot import (GraphvizNotFoundError, check_show, collapsed_paths, draw, is_constant, module_clusters,
                   module_paths, module_title, parameter_names, run_dot, value_names, value_rows)
@@ -196,7 +199,10 @@ def _forward_events(graph, names, around):
         in_names = [names[x] for x in f.inputs]
         in_names += [key for g, key, _ in graph.operands if g is f]
         text = [f"{op.name} computes {out_names} from {_listing(in_names)}."]
-        if op.math.forward:
+        told, docstring = explain.forward_words(f, op, in_names, [names[y] for y in outputs])
+        if told:
+            text.append(f"Its formula, in this graph's names: {told}")
+        if op.math.forward and docstring:
             text.append(f"Its formula, from the docstring of {type(f).__name__}: {op.math.forward}")
         for y in outputs:
             text.append(f"{names[y]} = {_compact(y.data)}")
@@ -233,6 +239,7 @@ def _events(trace, graph, names, around):
     """The replay as a list of JSON-ready events (see the module docstring)."""
     target = _target(graph, names)
     totals = {}   # Variable -> gradient accumulated so far
+    arrived = Counter()   # Variable -> shares of its gradient arrived in this pass
     events = []
     uses = Counter(x for f in graph.functions for x in f.inputs)
     starts = dict(zip(trace.pass_starts, trace.seeds))
@@ -240,9 +247,11 @@ def _events(trace, graph, names, around):
         if k in starts:
             for x in [x for x in totals if x.creator is not None]:
                 del totals[x]   # a new pass: pending gradients start empty, .grad keeps adding
+            arrived.clear()
             events.append(_begin_event(starts[k], graph, names, totals, target))
         if k < len(trace.steps):
-            events.append(_step_event(trace, k, k + 1, graph, names, totals, target, uses, around))
+            events.extend(_step_events(trace, k, k + 1, graph, names, (totals, arrived), target, uses,
+                                       around))
     return events
 
 
@@ -258,8 +267,12 @@ def _begin_event(seeds, graph, names, totals, target):
     for y, seed in seeds:
         nodes.append(_accumulate(y, seed, graph, totals)[0])
         name = names[y]
-        text.append(f"The backward pass starts at {name}. Its gradient with respect to itself is "
-                    f"∂{target}/∂{name} = {_compact(seed)}.")
+        if name == target:
+            text.append(f"The backward pass starts at {name}: the gradient of {name} with respect to "
+                        f"itself is ∂{name}/∂{name} = {_compact(seed)}, the seed.")
+        else:
+            text.append(f"The backward pass starts at {name}, with the seed gradient "
+                        f"∂{target}/∂{name} = {_compact(seed)}.")
         if seed.size > 1 and np.all(seed == 1):
             text.append(f"{name} is not a single number; seeding ones is the same as "
                         f"differentiating the sum of its elements.")
@@ -270,9 +283,11 @@ def _begin_event(seeds, graph, names, totals, target):
                   arrays=arrays)
 
 
-def _step_event(trace, k, number, graph, names, totals, target, uses, around):
-    """Backward step `number` of the page: step k of the trace. `uses`
-    counts the edges leaving each Variable."""
+def _step_events(trace, k, number, graph, names, state, target, uses, around):
+    """Backward step `number` of the page: step k of the trace, then one
+    event per input whose gradient is summed back from a broadcast shape.
+    `uses` counts the edges leaving each Variable; `state` is (the
+    gradients so far, the shares arrived so far)."""
     step = trace.steps[k]
     f = step.function
     fid = graph.function_ids[f]
@@ -285,20 +300,16 @@ def _step_event(trace, k, number, graph, names, totals, target, uses, around):
             f"every use of {_listing(out_names)} has already sent its gradient back."]
     arrays = []
     live = [(name, g) for name, g in zip(out_names, step.grads_in) if g is not None]
+    seeded = [name for name, g in live if name == target and g.size == 1 and np.all(g == 1)]
     for name, g in live:
-        text.append(f"Arriving at {name}: ∂{target}/∂{name} = {_compact(g)}.")
+        text.append(f"Arriving at {name}: " + ("the seed " if name in seeded else "")
+                    + f"∂{target}/∂{name} = {_compact(g)}.")
         arrays.append([f"in: ∂{target}/∂{name}, shape {g.shape}", _full(g)])
-    arriving = _listing([name for name, _ in live])
-    text.append(f"Chain rule: an input's gradient is the gradient arriving at {arriving} times how "
-                f"much {arriving} changes when that input changes (the local derivative of {op})"
-                + (", added up over the outputs." if len(live) > 1 else "."))
-    if drawn.math.derivative:
-        text.append(f"The local derivatives of {op} (from the docstring of {type(f).__name__}): "
-                    f"{drawn.math.derivative}")
-    else:
-        text.append(f"The docstring of {type(f).__name__} states no derivative; its backward "
-                    f"method computes the products.")
-    nodes, edges = [], []
+    told = explain.words(f, drawn, explain.Names(f, in_names, out_names, target, "1" if seeded else None,
+                                                 live[0][1].shape if live else ()))
+    text += explain.chain_rule(f, op, [name for name, _ in live], bool(seeded), told, target)
+    text += explain.repeated_inputs(op, in_names)
+    nodes, edges, later = [], [], []
     for i, (x, g) in enumerate(zip(f.inputs, step.grads_out)):
         name = in_names[i]
         if is_constant(x):
@@ -307,34 +318,55 @@ def _step_event(trace, k, number, graph, names, totals, target, uses, around):
         if g is None:
             text.append(f"{name} receives no gradient: {op} does not differentiate with respect to it.")
             continue
-        node, before = _accumulate(x, g, graph, totals)
-        nodes.append(node)
-        if uses[x] > 1:   # only then does the edge say more than the node: the parts that add up
-            edges.append([f"{fid}_in{i}", _compact(g)])
-        arrays.append([f"out: ∂{target}/∂{name}" + (" (this path)" if before is not None else "")
-                       + f", shape {g.shape}", _full(g)])
-        product = " + ".join(f"∂{target}/∂{y} × ∂{y}/∂{name}" for y, _ in live)
-        sentence = f"So {name} receives ∂{target}/∂{name} = {product} = {_compact(g)}."
+        formula = told.grads[i] if told.grads is not None and i < len(told.grads) else " + ".join(
+            f"∂{target}/∂{y} × ∂{y}/∂{name}" for y, _ in live)
         summed = trace.summed_from.get((k, i))
-        if summed is not None:
-            sentence += (f" The product had the broadcast shape {summed}; it is summed back to "
-                         f"{name}'s shape {x.shape}.")
-        if before is not None:
-            sentence += (f" {name} is used more than once, so this adds to the {_compact(before)} "
-                         f"it already had: now {_compact(totals[x])}.")
-        if x.creator is None:
-            sentence += f" {name} is a leaf: this is what backward() adds to {name}.grad."
+        if summed is not None:   # the sum back to x's shape is a step of its own, next
+            product = trace.before_sum[k, i]
+            text.append(f"So {op} sends {name} {formula} = {_compact(product)}, of the broadcast "
+                        f"shape {summed}. Next: it is summed back to {name}'s shape {x.shape}.")
+            arrays.append([f"out: for {name}, before the sum, shape {summed}", _full(product)])
+            later.append((x, i, g, formula))
+            continue
+        node, edge, sentence, label = _receive(x, g, i, fid, formula, graph, names, state, target, uses)
+        nodes.append(node)
+        edges += edge
         text.append(sentence)
+        arrays.append([label, _full(g)])
     for g, key, _ in graph.operands:
         if g is f:
-            text.append(f"{key} is a constant (drawn dashed): it needs no gradient.")
+            text.append(told.notes.get(key, f"{key} is a constant (drawn dashed): it needs no gradient."))
     # only the edges a gradient flows along light up: not those from constants
     flowing = {f"{fid}_out{j}" for j, g in enumerate(step.grads_in) if g is not None}
     flowing.update(f"{fid}_in{i}" for i, (x, g) in enumerate(zip(f.inputs, step.grads_out))
                    if g is not None and not is_constant(x))
     active = [eid for eid in around[fid]["active"] if eid in flowing]
-    return _event(f"Backward {number}: {op}", "backward", text, function=fid, nodes=nodes,
-                  edges=edges, arrays=arrays, active=active, focus=around[fid]["focus"])
+    events = [_event(f"Backward {number}: {op}", "backward", text, function=fid, nodes=nodes,
+                     edges=edges, arrays=arrays, active=active, focus=around[fid]["focus"])]
+    for x, i, g, formula in later:
+        name, before = in_names[i], trace.before_sum[k, i]
+        text, formula = explain.summed_back(op, name, before.shape, x.shape, formula)
+        node, edge, sentence, label = _receive(x, g, i, fid, formula, graph, names, state, target, uses)
+        arrays = [[f"before the sum: for {name}, shape {before.shape}", _full(before)],
+                  [label.replace("out:", "after the sum:"), _full(g)]]
+        text.append(sentence)
+        events.append(_event(f"Backward {number}: sum back to {name}'s shape", "backward", text,
+                             function=fid, nodes=[node], edges=edge, arrays=arrays,
+                             active=[f"{fid}_in{i}"], focus=[fid, graph.variable_ids[x]]))
+    return events
+
+
+def _receive(x, g, i, fid, formula, graph, names, state, target, uses):
+    """x's gradient g arrives along input i of function fid: the node
+    update, the edge label (where x is used more than once), the sentence
+    and the label of its array."""
+    totals, arrived = state
+    node, before = _accumulate(x, g, graph, totals)
+    arrived[x] += 1
+    share = None if uses[x] == 1 else explain.Share(uses[x], arrived[x], before, totals[x])
+    sentence, label = explain.received(names[x], target, formula, g, share, x.creator is None, _compact)
+    # only for a share does the edge say more than the node: the parts that add up
+    return node, [] if share is None else [[f"{fid}_in{i}", _compact(g)]], sentence, label
 
 
 def _listing(names):

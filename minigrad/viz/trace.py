@@ -58,6 +58,7 @@ class BackwardTrace:
         self.steps = []
         self.pass_starts = []    # index into steps where each pass begins
         self.summed_from = {}    # (step index, input index) -> shape before sum_to
+        self.before_sum = {}     # (step index, input index) -> the gradient before sum_to
         self.leaf_values = {}    # leaf Variable -> copy of its data when backward first reached it
 
     # -- the context manager ---------------------------------------------------------
@@ -92,6 +93,7 @@ class BackwardTrace:
             g = _copy(gx)
             if g is not None and g.shape != x.shape:
                 self.summed_from[len(self.steps), i] = g.shape
+                self.before_sum[len(self.steps), i] = g
                 with no_grad():
                     g = sum_to(Variable(g), x.shape).data
             grads_out.append(g)

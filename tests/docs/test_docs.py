@@ -187,6 +187,26 @@ def test_a_lesson_page_shows_its_picture(site, browser):
     assert any(src.endswith(f"{name}.png") for src in _rendered_images(browser))
 
 
+def test_the_F_pages_math_is_typeset_offline_by_the_mathjax_the_site_ships(site, browser):
+    """MathJax comes from the site's own _static folder (no CDN): the browser
+    turns every LaTeX span of the functions page into typeset math."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    html = (site / "api" / "functions.html").read_text()
+    assert re.search(r'<script[^>]+src="[./]*_static/mathjax/tex-chtml.js"', html), "MathJax is not loaded from _static"
+    assert "cdn" not in re.search(r'<script[^>]+mathjax[^>]*>', html).group(0).lower()
+    spans = html.count('class="math notranslate nohighlight"')
+    browser.get((site / "api" / "functions.html").as_uri())
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script(
+        "return document.querySelectorAll('mjx-container').length") >= spans)
+    shown = browser.execute_script(
+        "const e = document.getElementById('minigrad.functions.tanh').parentElement;"
+        "e.scrollIntoView();"
+        "return Array.from(e.querySelectorAll('mjx-container')).map(m => m.getBoundingClientRect())"
+        ".filter(r => r.width > 20 && r.height > 8).length;")
+    assert shown == 2, f"tanh's forward and derivative are not typeset as visible math ({shown} shown)"
+
+
 def test_search_finds_a_function(site, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys

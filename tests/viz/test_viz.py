@@ -477,18 +477,159 @@ def page_events(trace, **options):
     return json.loads(re.search(r'id="trace-data">(.*?)</script>', page, re.S).group(1).replace("<\\/", "</"))
 
 
+def backward_texts(trace, **options):
+    """{event title: its sentences joined} of the backward events."""
+    return {event["title"]: " ".join(event["text"]) for event in page_events(trace, **options)["events"]
+            if event["phase"] == "backward"}
+
+
+def step_text(texts, op, number=None):
+    return next(t for title, t in texts.items() if title.endswith(f": {op}")
+                and (number is None or title.startswith(f"Backward {number}:")))
+
+
+def traced_model(layers, x, loss_of):
+    """The trace of loss_of(nn, y).backward(), y the output of the
+    Sequential of `layers(nn)` on x, named "y"; the loss named "loss"."""
+    nn = pytest.importorskip("minigrad.nn")
+    mg.manual_seed(0)
+    model = nn.Sequential(*layers(nn))
+    y = model(mg.Variable(x, name="x"))
+    y.name = "y"
+    loss = loss_of(nn, y)
+    loss.name = "loss"
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    return trace
+
+
+def tanh_mlp():
+    """loss = mean((y - 0) ** 2), y = Linear(tanh(Linear(x))), the parameters named."""
+    return traced_model(lambda nn: (nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)),
+                        np.array([[1.0, -2.0, 0.5], [0.3, 0.1, -1.0]], dtype=np.float32),
+                        lambda nn, y: F.mean_squared_error(y, np.zeros((2, 2), dtype=np.float32)))
+
+
 @needs_dot
-def test_the_stepper_writes_out_the_derivatives_of_linear_and_the_loss():
-    W = mg.Variable(np.array([[0.5, -1.0], [2.0, 0.3], [0.1, 0.2]]), name="W")
-    x = mg.Variable(np.array([[1.0, 2.0], [3.0, -1.0]]), name="x")
-    loss = F.softmax_cross_entropy(F.linear(x, W), np.array([0, 2]))
-    data = page_events(traced(loss))
-    texts = {event["title"]: " ".join(event["text"]) for event in data["events"]}
-    step = next(t for title, t in texts.items() if title.startswith("Backward") and "linear" in title)
-    assert "The local derivatives of linear" in step and "gx = gy @ W; gW = gy^T x" in step
-    step = next(t for title, t in texts.items() if "softmax_cross_entropy" in title and title.startswith("Backward"))
-    assert "gx = (softmax(x) * sum_c t_c - t) * gy / M" in step
-    assert "labels is a constant" in step
+def test_the_stepper_tells_each_step_in_the_graphs_own_names():
+    texts = backward_texts(tanh_mlp())
+    tanh = step_text(texts, "tanh")
+    assert "∂v2/∂v1 = 1 − v2²" in tanh and "∂loss/∂v1 = ∂loss/∂v2 × (1 − v2²)" in tanh
+    assert "dy/dx" not in tanh and "y**2" not in tanh          # not the docstring's letters
+    assert "loss is what we differentiate" in step_text(texts, "mean", 1)
+    h = mg.Variable(np.array([0.5, -1.0]), name="h")
+    y = F.tanh(h)
+    y.name = "y"                             # the docstring's letter, here not the loss
+    loss = (y * np.array([2.0, 3.0])).sum()
+    loss.name = "loss"
+    tanh = step_text(backward_texts(traced(loss)), "tanh")
+    assert "∂y/∂h = 1 − y²" in tanh and "∂loss/∂h = ∂loss/∂y × (1 − y²)" in tanh
+    assert "dy/dx" not in tanh
+
+
+@needs_dot
+def test_linear_and_matmul_gradients_are_written_as_matrix_products():
+    texts = backward_texts(tanh_mlp())
+    second = step_text(texts, "linear", 4)
+    assert "∂loss/∂2.weight = (∂loss/∂y)ᵀ · v2" in second
+    assert "∂loss/∂v2 = (∂loss/∂y) · 2.weight" in second
+    assert "∂loss/∂2.bias = ∂loss/∂y summed over the rows (axis 0)" in second
+    assert "×" not in second and "∂y/∂2.weight" not in second
+    assert "∂loss/∂0.weight = (∂loss/∂v1)ᵀ · x" in step_text(texts, "linear", 6)
+    L, x, W, b = small_net()
+    matmul = step_text(backward_texts(traced(L)), "matmul")
+    assert "∂L/∂x = (∂L/∂v1) · Wᵀ" in matmul and "∂L/∂W = xᵀ · (∂L/∂v1)" in matmul
+
+
+@needs_dot
+def test_the_first_step_says_what_the_seed_sends_without_a_tautology():
+    texts = backward_texts(tanh_mlp())
+    assert "∂loss/∂loss = 1" in texts["Backward pass: seed the output gradient"]
+    first = step_text(texts, "mean", 1)
+    assert "∂loss/∂v4 = 1/4 for every element of v4 = [[0.25, 0.25], [0.25, 0.25]]" in first
+    assert "∂loss/∂loss ×" not in first and "× ∂loss/∂v4" not in first
+
+
+@needs_dot
+def test_a_value_used_twice_gets_its_gradient_in_labelled_shares():
+    L, x, W, b = small_net()                 # h * h: v3 is used twice
+    step = step_text(backward_texts(traced(L)), "mul")
+    assert step.count("this path's share of ∂L/∂v3: ∂L/∂v4 × v3") == 2
+    assert "the total ∂L/∂v3 = [[-1.196, -1.655, 1.821], [1.702, 1.779, -1.849]]" in step
+    assert "v3 receives ∂L/∂v3 =" not in step    # a share is never called the whole gradient
+    events = [e for e in page_events(traced(small_net()[0]))["events"] if e["title"].endswith(": mul")]
+    labels = [label for label, _ in events[-1]["arrays"]]
+    assert labels.count("out: this path's share of ∂L/∂v3, shape (2, 3)") == 2
+
+
+@needs_dot
+def test_the_sum_that_undoes_broadcasting_is_a_step_of_its_own():
+    L, x, W, b = small_net()                 # x @ W + b: b of shape (3,) broadcast to (2, 3)
+    events = [e for e in page_events(traced(L))["events"] if e["phase"] == "backward"]
+    titles = [e["title"] for e in events]
+    add, summed = events[titles.index("Backward 4: add")], events[titles.index("Backward 4: sum back to b's shape")]
+    assert titles.index("Backward 4: sum back to b's shape") == titles.index("Backward 4: add") + 1
+    text = " ".join(summed["text"])
+    assert "The product had shape (2, 3); summed over axis 0 back to b's shape (3,)." in text
+    assert "∂L/∂b = ∂L/∂v2 summed over axis 0 = [-0.299, -0.1507, 0.04333]" in text
+    assert [label for label, _ in summed["arrays"]] == ["before the sum: for b, shape (2, 3)",
+                                                        "after the sum: ∂L/∂b, shape (3,)"]
+    assert summed["arrays"][0][1] == add["arrays"][0][1]          # before: ∂L/∂v2, as it arrived at add
+    assert summed["arrays"][1][1]["text"] == format_array(b.grad.data, 64, digits=4)
+    vid_b = [n[0] for n in summed["nodes"]]
+    assert len(vid_b) == 1 and vid_b[0] not in [n[0] for n in add["nodes"]]   # b fills in at the sum
+    assert "Next: it is summed back to b's shape (3,)" in " ".join(add["text"])
+
+
+def cnn_trace():
+    return traced_model(lambda nn: (nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(8, 3)),
+                        np.linspace(-1, 1, 32, dtype=np.float32).reshape(2, 1, 4, 4),
+                        lambda nn, y: nn.CrossEntropyLoss()(y, np.array([0, 2])))
+
+
+@needs_dot
+def test_conv2d_is_told_as_correlation():
+    trace = cnn_trace()
+    events = page_events(trace)["events"]
+    everything = " ".join(line for event in events for line in event["text"])
+    assert "im2col" not in everything and "col2im" not in everything and "cols" not in everything
+    conv = step_text(backward_texts(trace), "conv2d")
+    assert "∂loss/∂x = the full correlation of ∂loss/∂v1 with the flipped kernel 0.weight" in conv
+    assert "∂loss/∂0.weight = the correlation of x with ∂loss/∂v1" in conv
+    forward = next(" ".join(e["text"]) for e in events if e["title"] == "Forward 1: conv2d")
+    assert "v1 = x ⋆ 0.weight + 0.bias" in forward and "correlation of x with one kernel" in forward
+
+
+@needs_dot
+@pytest.mark.parametrize("make", ["module", "functional"])
+def test_cross_entropy_is_softmax_minus_one_hot_and_labels_get_no_gradient(make):
+    if make == "module":
+        trace = cnn_trace()
+        logits = "y"
+    else:
+        W = mg.Variable(np.array([[0.5, -1.0], [2.0, 0.3], [0.1, 0.2]]), name="W")
+        x = mg.Variable(np.array([[1.0, 2.0], [3.0, -1.0]]), name="x")
+        trace = traced(F.cross_entropy(F.linear(x, W), np.array([0, 2])))
+        logits = "v1"
+    events = page_events(trace)["events"]
+    everything = " ".join(line for event in events for line in event["text"])
+    assert "fused" not in everything and "fast path" not in everything
+    assert "∂L/∂labels" not in everything and "∂loss/∂labels" not in everything
+    assert "gt =" not in everything and "labels is a constant" not in everything
+    step = next(" ".join(e["text"]) for e in events if e["title"] == "Backward 1: softmax_cross_entropy")
+    assert f"(softmax({logits}) − one-hot(labels)) / 2 = " in step
+    assert "labels holds class indices (integers)" in step and "no gradient flows back to it" in step
+
+
+def test_docstring_letters_become_the_steps_names():
+    from minigrad.functions.elementwise import Atan2
+    from minigrad.viz import explain
+    from minigrad.viz.opmath import DrawnOp, op_math
+    op = Atan2.__new__(Atan2)
+    names = explain.Names(op, ["u", "w"], ["angle"], "L")
+    told = explain.from_docstring(op, DrawnOp("atan2", {}, op_math(Atan2)), names)
+    assert told.local == "∂angle/∂u = w / (w² + u²); ∂angle/∂w = -u / (w² + u²)"
+    assert told.grads == ("∂L/∂angle × (w / (w² + u²))", "∂L/∂angle × (-u / (w² + u²))")
 
 
 @needs_dot
@@ -577,14 +718,16 @@ def test_the_stepper_walks_the_forward_pass_first():
     data = page_events(trace)
     phases = [event["phase"] for event in data["events"]]
     functions = len(trace.steps)
-    assert phases == ["forward"] * (functions + 1) + ["backward"] * (functions + 1)
+    # backward: the seed, one event per function, one for the sum back to b's shape
+    assert phases == ["forward"] * (functions + 1) + ["backward"] * (functions + 2)
     forward = data["events"][1:functions + 1]
     assert [e["title"] for e in forward] == ["Forward 1: matmul", "Forward 2: add", "Forward 3: tanh",
                                              "Forward 4: mul", "Forward 5: sum"]
     h = F.tanh(x @ W + b)
     vid, short, full, heat = forward[2]["values"][0]
     assert short == format_array(h.data, 6, one_line=True)
-    assert any("y = tanh(x)" in line for line in forward[2]["text"])
+    assert any("y = tanh(x)" in line for line in forward[2]["text"])           # the docstring's
+    assert "Its formula, in this graph's names: v3 = tanh(v2)." in forward[2]["text"]
     assert sorted(data["computed"]) == sorted(["v2", "v4", "v5", "v6", "v7"])
 
 

@@ -78,7 +78,13 @@ def test_stepping_through_the_page_replays_forward_then_backward(browser, tmp_pa
     graph = Graph(trace.outputs)
     forward = [graph.function_ids[f] for f in graph.functions]
     backward = [graph.function_ids[s.function] for s in trace.steps]
-    last = len(forward) + 1 + len(backward)     # the inputs, each function, the seed, each step
+    # each step, then a step of its own for each gradient summed back from a broadcast shape (b's)
+    expected = []
+    for k, (fid, step) in enumerate(zip(backward, trace.steps)):
+        expected.append((fid, step.function.name))
+        expected += [(fid, "sum back to") for (j, i) in sorted(trace.summed_from) if j == k]
+    assert len(expected) == len(backward) + 1
+    last = len(forward) + 1 + len(expected)     # the inputs, each function, the seed, each step
 
     browser.get(page.resolve().as_uri())
     data = page_data(browser)
@@ -103,16 +109,18 @@ def test_stepping_through_the_page_replays_forward_then_backward(browser, tmp_pa
         np.testing.assert_allclose(numbers(shown), np.ravel(y.data), rtol=1e-3)
     browser.find_element(By.ID, "next").click()   # the seed
     assert browser.find_element(By.ID, "phase").text == "Backward pass"
-    for k, function_id in enumerate(backward, start=1):
+    for k, (function_id, title) in enumerate(expected, start=1):
         if k % 2:
             browser.find_element(By.ID, "next").click()
         else:
             body.send_keys(Keys.ARROW_RIGHT)
         assert counter.text == f"Step {len(forward) + 1 + k} of {last}"
         assert current_function(browser) == function_id
-        assert len(browser.find_elements(By.CSS_SELECTOR, "#graph g.node.done")) == k - 1
-        assert trace.steps[k - 1].function.name in browser.find_element(By.ID, "step-title").text
-        assert "local derivatives" in browser.find_element(By.ID, "explain").text
+        done = {fid for fid, _ in expected[:k - 1]}     # the sum back is the same function's
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#graph g.node.done")) == len(done)
+        assert title in browser.find_element(By.ID, "step-title").text
+        explain = browser.find_element(By.ID, "explain").text
+        assert "local derivative" in explain or "summed over axis 0 back to b's shape ()" in explain
     assert not browser.find_element(By.ID, "next").is_enabled()
     assert "∂L/∂x" in browser.find_element(By.ID, "explain").text
 
@@ -149,7 +157,7 @@ def test_stepping_through_the_page_replays_forward_then_backward(browser, tmp_pa
     assert set(slots.values()) == {"grad ?"}    # no gradient before the backward pass
     browser.find_element(By.ID, "scrub").click()
     body.send_keys(Keys.END)
-    for _ in range(len(backward)):
+    for _ in range(len(expected)):
         body.send_keys(Keys.ARROW_LEFT)
     assert counter.text == f"Step {len(forward) + 1} of {last}"   # the seed: only L's gradient known
     slots = {vid: node_lines(browser, vid)[-1] for vid in data["slots"]}
