@@ -145,7 +145,7 @@ class BackwardTrace:
             The "Gradient check" tab: every leaf's gradient from backward
             beside central differences of the traced output, with the
             largest relative error and its verdict (viz/check.py). "auto"
-            checks graphs of at most 2,000 replays (two per leaf element)
+            checks graphs of at most 4,000 replays (four per leaf element)
             and says on the page why a bigger one is not checked; True
             checks whatever the size; False leaves the tab out. Graphs with
             random ops (dropout) or in-place updates are never checked, and

@@ -108,11 +108,30 @@ def test_a_large_graph_is_skipped_with_the_reason_and_check_true_checks_it():
     trace = traced(F.tanh(w).sum())
     result = check_gradients(trace)
     assert result.leaves == [] and not result.agree
-    assert result.reason.startswith("the graph is too big to check here: 2400 replays of the forward pass")
-    assert "limit of 2000 replays" in result.reason and "to_html(check=True) checks it anyway" in result.reason
+    assert result.reason.startswith("the graph is too big to check here: 4800 replays of the forward pass")
+    assert "limit of 4000 replays" in result.reason and "to_html(check=True) checks it anyway" in result.reason
     forced = check_gradients(trace, check=True)
-    assert forced.reason is None and forced.agree and forced.evaluations == 2400
+    assert forced.reason is None and forced.agree and forced.evaluations == 4800   # four per element
     assert check_gradients(trace, check=False) is None
+
+
+def test_an_element_whose_step_crosses_a_kink_is_left_out_and_counted():
+    w = mg.Variable(np.array([1e-4, 1.0, -2.0]), name="w")    # relu's kink within eps of w[0]
+    (leaf,) = check_gradients(traced(F.relu(w).sum())).leaves
+    assert leaf.kinks.tolist() == [True, False, False] and leaf.error[0] > 0.1
+    assert leaf.agree and leaf.max_error < 1e-12
+    assert leaf.verdict == "agree to 1e-7 (1 element where the step crosses a kink left out)"
+    (leaf,) = check_gradients(traced(F.log(mg.Variable(np.array([1e-4, 1.0]))).sum())).leaves
+    assert leaf.kinks.tolist() == [True, False] and leaf.agree      # log's domain left: a NaN
+
+
+def test_richardson_makes_a_smooth_network_agree_far_below_1e_7():
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 24), nn.Tanh(), nn.Linear(24, 24), nn.Tanh(), nn.Linear(24, 10))
+    x = mg.Variable(np.ones((16, 8), np.float32), requires_grad=False)
+    result = check_gradients(traced(F.softmax_cross_entropy(model(x), np.arange(16) % 10)), check=True)
+    assert max(c.max_error for c in result.leaves) < 3e-8     # central differences alone: 4e-7
+    assert not any(c.kinks.any() for c in result.leaves)
 
 
 def test_dropout_is_skipped_saying_it_draws_random_numbers():
@@ -167,7 +186,7 @@ def test_a_limit_on_op_calls_too(monkeypatch):
     monkeypatch.setattr(check, "MAX_OP_CALLS", 10)
     w = mg.Variable(np.array([0.5, -1.0, 2.0]), name="w")
     result = check_gradients(traced(F.tanh(F.tanh(w)).sum()))
-    assert "(18 op calls)" in result.reason   # tanh, tanh, sum: 3 ops, 6 replays
+    assert "12 replays of the forward pass (36 op calls)" in result.reason   # tanh, tanh, sum: 3 ops
 
 
 @needs_dot

@@ -759,6 +759,26 @@ def test_show_draws_a_variable_or_a_module_on_an_example_input():
     with viz.trace_backward() as trace:
         pass
     assert viz.show(trace) is trace
+    boxed = viz.show(model, mg.Variable(np.ones((2, 3), dtype=np.float32)), collapse=True).source
+    assert ">0: Linear<" in boxed and ">2: Linear<" in boxed and ">2.weight<" not in boxed
+
+
+@needs_dot
+def test_the_page_lists_its_modules_and_which_open_collapsed():
+    model, loss = collapsible()
+    with viz.trace_backward(model) as trace:
+        loss.backward()
+    modules = page_events(trace, collapse=["0", "2"])["modules"]
+    assert [(m["path"], m["title"], m["collapsed"]) for m in modules] == [
+        ("0", "0: Linear", True), ("1", "1: Tanh", False), ("2", "2: Sequential", True),
+        ("2.0", "2.0: Linear", False), ("2.1", "2.1: ReLU", False), ("3", "3: Linear", False)]
+    assert [m["cluster"] for m in modules] == [f"cluster_{k}" for k in range(6)]
+    two = next(m for m in modules if m["path"] == "2")
+    inner = next(m for m in modules if m["path"] == "2.0")
+    assert set(inner["nodes"]) < set(two["nodes"])      # a module's nodes include its sub-modules'
+    assert sum(1 for n in two["nodes"] if n.startswith("f")) == 2
+    assert page_events(trace)["modules"] == []           # no module boxes asked for
+    assert all(not m["collapsed"] for m in page_events(trace, cluster_modules=True)["modules"])
 
 
 def test_a_trace_in_a_notebook_without_graphviz_says_how_to_install(tmp_path, monkeypatch):
