@@ -166,7 +166,10 @@ def check_gradients(trace, check="auto", eps=EPS):
             seed = np.asarray(seed, dtype=np.float64)
             seeds[y] = seed if y not in seeds else seeds[y] + seed
     with using_config("observers", ()):   # the check's own backward is not part of the trace
-        return _check(graph, leaves, recorded, seeds, downstream, eps, evaluations)
+        try:
+            return _check(graph, leaves, recorded, seeds, downstream, eps, evaluations)
+        except Exception as error:   # a user's Function may fail in float64: the page still shows
+            return GradientCheck(reason=f"replaying the graph in float64 raised {type(error).__name__}: {error}")
 
 
 def _too_big(cost, leaves):
@@ -245,8 +248,9 @@ def _differences(f, arrays, eps):
     """[(numeric gradient, kinks)] of the scalar f(*arrays), per array:
     central differences at eps and 2 eps, combined (see the module
     docstring)."""
-    near = numerical_grad(f, *arrays, eps=eps)
-    far = numerical_grad(f, *arrays, eps=2 * eps)
+    with np.errstate(all="ignore"):   # a step out of the domain (log of a negative) is a NaN, counted
+        near = numerical_grad(f, *arrays, eps=eps)
+        far = numerical_grad(f, *arrays, eps=2 * eps)
     return [((4 * n - m) / 3, (scaled_error(n, m) > KINK) | ~np.isfinite(n + m)) for n, m in zip(near, far)]
 
 

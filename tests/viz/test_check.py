@@ -134,6 +134,49 @@ def test_richardson_makes_a_smooth_network_agree_far_below_1e_7():
     assert not any(c.kinks.any() for c in result.leaves)
 
 
+class Float32Only(mg.Function):
+    """y = 2 x, refusing any dtype but float32 in backward."""
+
+    def forward(self, x):
+        return 2 * x
+
+    def backward(self, gy):
+        if gy.dtype != np.float32:
+            raise TypeError(f"Float32Only: expected a float32 gradient, got {gy.dtype}")
+        return gy * 2
+
+
+def test_a_function_that_fails_in_float64_is_skipped_saying_so():
+    w = mg.Variable(np.ones(3, np.float32), name="w")
+    result = check_gradients(traced(Float32Only()(w).sum()))
+    assert result.leaves == []
+    assert result.reason == ("replaying the graph in float64 raised TypeError: Float32Only: expected a float32 "
+                             "gradient, got float64")
+
+
+def test_torch_gradcheck_catches_the_same_wrong_backward():
+    torch = pytest.importorskip("torch")
+
+    class TorchForgetfulSquare(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, gy):
+            return gy * ctx.saved_tensors[0]
+
+    w = np.array([1.0, -2.0, 3.0])
+    with pytest.raises(RuntimeError, match="Jacobian mismatch"):   # torch.autograd.GradcheckError
+        torch.autograd.gradcheck(TorchForgetfulSquare.apply, torch.tensor(w, requires_grad=True))
+    (leaf,) = check_gradients(traced(ForgetfulSquare()(mg.Variable(w)).sum())).leaves
+    tw = torch.tensor(w, requires_grad=True)
+    TorchForgetfulSquare.apply(tw).sum().backward()
+    np.testing.assert_allclose(leaf.analytic, tw.grad.numpy())     # the same wrong gradient, x not 2x
+    assert not leaf.agree
+
+
 def test_dropout_is_skipped_saying_it_draws_random_numbers():
     mg.manual_seed(0)
     x = mg.Variable(np.ones((2, 3)), name="x")
