@@ -8,8 +8,10 @@ the README's figure (docs/images/graph.png, or --image), and writes a page
 that replays the forward and then the backward pass step by step
 (out/draw_graph/backward.html; open it in a browser). Runs in a second or two; needs Graphviz's `dot`.
 With --screenshots it also writes the stepper of that network and of a small
-CNN and photographs each at 1400x1000 in headless Chromium, forward and
-backward, into docs/images/stepper_{mlp,cnn}_{forward,backward}.png (needs
+CNN and photographs each at 1400x1000 in headless Chromium, forward,
+backward and the gradient check, into
+docs/images/stepper_{mlp,cnn}_{forward,backward,check}.png, and the network
+with its modules collapsed (stepper_mlp_collapsed_forward.png; needs
 Selenium, Chromium and chromedriver).
 
     python examples/draw_graph.py [--out FOLDER] [--image PNG] [--screenshots]
@@ -57,7 +59,8 @@ def build_cnn():
 def screenshots(pages, folder):
     """Photograph each stepper page ({name: path}) at 1400x1000 in headless
     Chromium, three steps into the forward pass and three steps before the
-    end of the backward pass; returns the PNG paths."""
+    end of the backward pass, then its gradient check tab (a page whose
+    name ends in "collapsed": three steps in only); returns the PNG paths."""
     import tempfile
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -78,10 +81,16 @@ def screenshots(pages, folder):
         for name, page in pages.items():
             driver.get(Path(page).resolve().as_uri())
             body = driver.find_element(By.TAG_NAME, "body")
-            for phase, keys in (("forward", [Keys.ARROW_RIGHT] * 3), ("backward", [Keys.END] + [Keys.ARROW_LEFT] * 3)):
+            phases = (("forward", [Keys.ARROW_RIGHT] * 3), ("backward", [Keys.END] + [Keys.ARROW_LEFT] * 3))
+            for phase, keys in phases[:1] if name.endswith("collapsed") else phases:
                 for key in keys:
                     body.send_keys(key)
                 shots.append(folder / f"stepper_{name}_{phase}.png")
+                driver.save_screenshot(str(shots[-1]))
+            if not name.endswith("collapsed"):   # the gradient check, its first leaf open
+                driver.find_element(By.ID, "tab-check").click()
+                driver.find_element(By.CSS_SELECTOR, "#check-table button").click()
+                shots.append(folder / f"stepper_{name}_check.png")
                 driver.save_screenshot(str(shots[-1]))
     finally:
         driver.quit()
@@ -113,7 +122,8 @@ def main(argv=None):
             with viz.trace_backward(cnn_model) as cnn_trace:
                 cnn_loss.backward()
             cnn_page = cnn_trace.to_html(args.out / "cnn.html", cluster_modules=True)
-            for shot in screenshots({"mlp": page, "cnn": cnn_page}, SCREENSHOTS):
+            collapsed = trace.to_html(args.out / "collapsed.html", collapse=True)
+            for shot in screenshots({"mlp": page, "cnn": cnn_page, "mlp_collapsed": collapsed}, SCREENSHOTS):
                 print(f"wrote {shot}")
     _common.report("loss", loss.item())
     _common.report("backward steps", len(trace.steps))
