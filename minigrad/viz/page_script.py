@@ -595,7 +595,7 @@ SCRIPT = """
     $("check-summary").className = data.check.agree ? "agree" : "disagree";
     var culprits = data.check.culprits;
     if (!data.check.agree) {
-      $("check-culprits").textContent = culprits === null ? "The graph is too big to check its ops one at a time." :
+      $("check-culprits").textContent = culprits === null ? "Its ops could not all be checked one at a time here." :
         culprits.length === 0 ? "Checked one at a time, every op's backward agrees: look at how they are combined." :
         "Checked one at a time (each op alone, its outputs weighted at random), the backward of " +
         culprits.map(function (c) { return c.name + " (max relative error " + c.maxError + ")"; }).join(", ") +

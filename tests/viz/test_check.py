@@ -92,6 +92,14 @@ def test_the_op_whose_own_backward_is_wrong_is_named():
     assert check_gradients(traced(mlp_and_loss()[3])).culprits == []
 
 
+def test_no_culprit_is_named_when_the_ops_cannot_all_be_checked_alone(monkeypatch):
+    w = mg.Variable(np.array([1.0, -2.0, 3.0]), name="w")
+    trace = traced((ForgetfulSquare()(w) * 2.0).sum())
+    monkeypatch.setattr(check, "MAX_OP_CALLS", 1)          # check=True passes the limit; op by op does not
+    result = check_gradients(trace, check=True)
+    assert not result.agree and result.culprits is None
+
+
 def test_the_verdicts_follow_cs231n():
     assert verdict(3e-9) == "agree to 1e-7"
     assert verdict(5e-6).startswith("agree to 1e-4: fine where the graph has kinks")
