@@ -2,13 +2,15 @@
 
 Build it from the repository root (the same command .ci/run uses):
 
-    pip install -e ".[docs]"
+    pip install -e ".[docs]"     # and Graphviz's dot, for the live stepper
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 The API reference is generated from the docstrings (autodoc); the lesson
-gallery from the lessons in examples/ (their markdown cells, their code and
-their committed pictures in docs/gallery), written into docs/lessons/ at
-each build by `_lessons.py`.
+gallery from the lessons in examples/ (their markdown cells, their code,
+what a quick run of each prints, their committed pictures in docs/gallery
+and each as a notebook), written into docs/lessons/ at each build by
+`_lessons.py`. The live stepper that stepper.md embeds is written into the
+html output at each build by `_stepper.py`.
 """
 import sys
 from pathlib import Path
@@ -19,7 +21,11 @@ sys.path.insert(0, str(DOCS))
 
 import _docstrings  # noqa: E402
 import _lessons  # noqa: E402
+import _stepper  # noqa: E402
 import minigrad  # noqa: E402
+from sphinx.util import logging  # noqa: E402
+
+logger = logging.getLogger("minigrad-docs")
 
 project = "minigrad"
 author = "the minigrad authors"
@@ -51,6 +57,24 @@ autodoc_inherit_docstrings = True   # an override without text shows the documen
 autoclass_content = "both"
 
 
+def write_lesson_pages(app):
+    """builder-inited: the lesson pages, with their quick runs' output (kept
+    in the doctree folder between builds) and their notebooks."""
+    _lessons.write_pages(DOCS.parent / "examples", DOCS / "gallery", DOCS / "lessons",
+                         cache=Path(app.doctreedir) / "lesson-output", warn=logger.warning)
+
+
+def write_live_stepper(app):
+    """builder-inited: the stepper page stepper.md embeds, into the html output."""
+    if app.builder.format != "html":
+        return
+    try:
+        _stepper.write_stepper(DOCS.parent / "examples", app.outdir)
+    except Exception as error:   # no Graphviz, say: the page's frame would be empty
+        logger.warning(f"the live stepper ({_stepper.PAGE}) was not written: {type(error).__name__}: {error}")
+
+
 def setup(app):
-    _lessons.write_pages(DOCS.parent / "examples", DOCS / "gallery", DOCS / "lessons")
+    app.connect("builder-inited", write_lesson_pages)
+    app.connect("builder-inited", write_live_stepper)
     app.connect("autodoc-process-docstring", _docstrings.as_restructured_text)
