@@ -7,20 +7,22 @@ cells of the Jupytext percent-format script) and its code (the code cells),
 in the order of the script, each code cell followed by what it printed.
 
 The printed output comes from a quick run (`--quick`) made at the build,
-cell by cell in a fresh process (`python docs/_lessons.py LESSON`, which
-marks where each cell's output begins), two lessons at a time: about half
-a minute for all of them on two cores. A run is kept, keyed by the lesson's
-source and minigrad's, in the build's doctree folder, so a rebuild of
-unchanged code runs nothing. A lesson that fails or runs past RUN_SECONDS
-is a build warning (an error under `sphinx -W`)."""
+cell by cell, each lesson in a process of its own forked from one runner
+(`python docs/_lessons.py LESSON ...`) that has loaded what every lesson
+imports, two lessons at a time; the output marks where each cell's begins.
+A run is kept, keyed by the lesson's source and minigrad's, in the build's
+doctree folder, so a rebuild of unchanged code runs nothing. A lesson that
+fails or runs past RUN_SECONDS is a build warning (an error under
+`sphinx -W`). Needs os.fork (Linux, macOS)."""
 import ast
-import concurrent.futures
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 try:
@@ -76,11 +78,11 @@ def _page(path, title, cells, pictures, outputs):
             for picture in pictures:
                 lines += [f"![{title}](../gallery/{picture.name})", ""]
             lines += [f"Run it with `python examples/{path.name}` (`--quick` for a run of a few seconds; "
-                      "`--help` for its options), or open it as a notebook: "
-                      f"{{download}}`{path.stem}.ipynb <{path.stem}.ipynb>` (Jupyter with jupytext opens "
-                      "the script itself too; keep the notebook in `examples/`, beside the `_common.py` it "
-                      "imports).", ""]
-            if outputs:
+                      "`--help` for its options).", "",
+                      f"**Download the lesson as a notebook:** {{download}}`{path.stem}.ipynb <{path.stem}.ipynb>` "
+                      "(put it in `examples/`, beside the `_common.py` it imports; Jupyter with jupytext "
+                      "opens the script itself as a notebook too).", ""]
+            if any(printed.strip() for printed in outputs.values()):
                 lines += [OUTPUT_NOTE, ""]
     return "\n".join(lines)
 
@@ -106,7 +108,7 @@ def _key(path):
 def split_output(printed):
     """{code cell index: what it printed} from the output of run_cells."""
     outputs, cell = {}, None
-    for line in printed.splitlines(keepends=True):
+    for line in re.split(r"(?<=\n)", printed):   # lines at \n only (str.splitlines also splits at \x1c ...)
         if line.startswith(CELL_MARK):
             cell = int(line[len(CELL_MARK):])
             outputs[cell] = ""
@@ -115,39 +117,102 @@ def split_output(printed):
     return outputs
 
 
-def quick_run(path, cache):
-    """The lesson's quick run, cell by cell: ({cell index: printed text}, None),
-    or ({}, why it failed). Read from `cache` when the code is unchanged."""
-    kept = cache / f"{path.stem}-{_key(path)}.txt"
-    if kept.exists():
-        return split_output(kept.read_text(encoding="utf-8")), None
-    with tempfile.TemporaryDirectory(prefix="minigrad-lesson-") as folder:   # its out/<lesson>/ goes here
+def quick_runs(paths, cache):
+    """{lesson: ({code cell index: printed text}, None), or ({}, why its quick
+    run failed)}. A lesson whose code is unchanged is read from `cache`; the
+    others run in one runner process (run_lessons), and are kept there."""
+    runs, missing = {}, []
+    for path in paths:
+        kept = cache / f"{path.stem}-{_key(path)}.txt"
+        if kept.exists():
+            runs[path] = split_output(kept.read_text(encoding="utf-8")), None
+        else:
+            missing.append(path)
+    if not missing:
+        return runs
+    with tempfile.TemporaryDirectory(prefix="minigrad-lessons-") as folder:   # their out/<lesson>/ go here
+        folder = Path(folder)
         try:
-            result = subprocess.run([sys.executable, str(Path(__file__).resolve()), str(path)], cwd=folder,
-                                    capture_output=True, text=True, timeout=RUN_SECONDS,
+            runner = subprocess.run([sys.executable, str(Path(__file__).resolve()), *map(str, missing)],
+                                    cwd=folder, capture_output=True, text=True, timeout=RUN_SECONDS * len(missing),
                                     env={**os.environ, **ONE_BLAS_THREAD, "MPLBACKEND": "Agg"})
+            trouble = f"the lesson runner failed (exit {runner.returncode}):\n{runner.stderr[-2000:]}"
         except subprocess.TimeoutExpired:
-            return {}, f"its quick run took more than {RUN_SECONDS} s"
-    if result.returncode != 0:
-        return {}, f"its quick run failed (exit {result.returncode}):\n{result.stderr[-2000:]}"
-    cache.mkdir(parents=True, exist_ok=True)
-    for stale in cache.glob(f"{path.stem}-*.txt"):
-        stale.unlink()
-    kept.write_text(result.stdout, encoding="utf-8")
-    return split_output(result.stdout), None
+            trouble = f"the lesson runner took more than {RUN_SECONDS * len(missing)} s"
+        for path in missing:
+            status = folder / f"{path.stem}.status"
+            if not status.exists():
+                runs[path] = {}, trouble
+                continue
+            code = int(status.read_text())
+            if code != 0:
+                why = (f"took more than {RUN_SECONDS} s" if code == -signal.SIGALRM else f"failed (exit {code})")
+                runs[path] = {}, f"its quick run {why}:\n{(folder / f'{path.stem}.err').read_text()[-2000:]}"
+                continue
+            printed = (folder / f"{path.stem}.out").read_text(encoding="utf-8")
+            cache.mkdir(parents=True, exist_ok=True)
+            for stale in cache.glob(f"{path.stem}-*.txt"):
+                stale.unlink()
+            (cache / f"{path.stem}-{_key(path)}.txt").write_text(printed, encoding="utf-8")
+            runs[path] = split_output(printed), None
+    return runs
 
 
 def run_cells(path):
     """Run the lesson's code cells in order, as `python LESSON --quick` runs
     the script, printing CELL_MARK and the cell's index before each."""
     sys.argv = [str(path), "--quick"]
-    sys.path.insert(0, str(path.parent))
     namespace = {"__name__": "__main__", "__file__": str(path)}
     for i, (kind, text) in enumerate(_cells(path)):
         if kind == "code":
             print(f"{CELL_MARK}{i}", flush=True)
             exec(compile(text, f"{path.name}, cell {i}", "exec"), namespace)
             sys.stdout.flush()
+
+
+def run_lessons(paths, at_once=2):
+    """The runner (`python docs/_lessons.py LESSON ...`, in the folder the
+    lessons write into): load what every lesson imports once (minigrad,
+    NumPy, matplotlib: two of the three seconds a lesson's process takes),
+    then run each lesson's cells in a process forked from this one, `at_once`
+    at a time, with its stdout in <lesson>.out, its stderr in <lesson>.err
+    and its exit status in <lesson>.status (minus the signal that ended it;
+    a lesson gets RUN_SECONDS)."""
+    sys.path.insert(0, str(paths[0].parent))
+    if (paths[0].parent / "_common.py").exists():
+        import _common  # noqa: F401  (the examples' shared imports)
+
+    running, pending = {}, list(paths)
+    while pending or running:
+        while pending and len(running) < at_once:
+            path = pending.pop(0)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                _run_forked(path)
+            running[pid] = path
+        pid, status = os.wait()
+        path = running.pop(pid)
+        Path(f"{path.stem}.status").write_text(str(os.waitstatus_to_exitcode(status)))
+
+
+def _run_forked(path):
+    """In the forked process: run the lesson into its files, then exit."""
+    code = 1
+    try:
+        signal.alarm(RUN_SECONDS)
+        with open(f"{path.stem}.out", "w", encoding="utf-8") as out, open(f"{path.stem}.err", "w") as err:
+            os.dup2(out.fileno(), 1)
+            os.dup2(err.fileno(), 2)
+            run_cells(path)
+            code = 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def write_pages(examples, gallery, out, cache, warn=print):
@@ -159,8 +224,7 @@ def write_pages(examples, gallery, out, cache, warn=print):
         old.unlink()
     lessons = sorted((p for p in examples.glob("*.py") if LESSON.match(p.name)),
                      key=lambda p: (p.stem != "demo", p.stem))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        runs = dict(zip(lessons, pool.map(lambda path: quick_run(path, cache), lessons)))
+    runs = quick_runs(lessons, cache)
     index = ["# Lesson gallery", "",
              "Each lesson of the introductory course is one script in `examples/`: it runs on real data "
              "with no download, prints the figures it is about and writes its picture. Every picture here "
@@ -186,4 +250,4 @@ def write_pages(examples, gallery, out, cache, warn=print):
 
 
 if __name__ == "__main__":
-    run_cells(Path(sys.argv[1]).resolve())
+    run_lessons([Path(arg).resolve() for arg in sys.argv[1:]])

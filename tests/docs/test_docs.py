@@ -86,15 +86,16 @@ def test_a_lessons_output_sits_under_the_cell_that_printed_it(tmp_path, monkeypa
     lesson = tmp_path / "99_cells.py"
     lesson.write_text('# %% [markdown]\n# # Cells\n\n# %%\nx = 2\n\n# %%\nprint("x is", x)\n\n'
                       '# %%\nprint(end="")\n')
-    outputs, failure = _lessons.quick_run(lesson, tmp_path / "cache")
+    outputs, failure = _lessons.quick_runs([lesson], tmp_path / "cache")[lesson]
     assert failure is None and outputs == {1: "", 2: "x is 2\n", 3: ""}
-    assert _lessons.quick_run(lesson, tmp_path / "cache") == (outputs, None)   # kept
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+    assert _lessons.quick_runs([lesson], tmp_path / "cache")[lesson] == (outputs, None)   # kept
     page = _lessons._page(lesson, "Cells", _lessons._cells(lesson), [], outputs)
     assert page.count("Output (quick run)") == 1
     assert page.index('print("x is", x)') < page.index("x is 2") < page.index("print(end")
     lesson.write_text(lesson.read_text().replace("print(end", "1 / 0  # print(end"))
-    outputs, failure = _lessons.quick_run(lesson, tmp_path / "cache")
-    assert outputs == {} and "ZeroDivisionError" in failure
+    outputs, failure = _lessons.quick_runs([lesson], tmp_path / "cache")[lesson]
+    assert outputs == {} and "failed (exit 1)" in failure and "ZeroDivisionError" in failure
 
 
 def test_api_reference_is_generated_from_the_docstrings(site):
@@ -137,6 +138,14 @@ def test_no_docstring_is_shown_as_a_raw_code_block(site):
             if body.startswith('<div class="highlight'):
                 raw.append(match.group(1))
     assert not raw, f"docstrings shown as one code block: {raw}"
+
+
+def test_docstring_examples_render_as_python_sessions(site):
+    core = (site / "api" / "core.html").read_text()
+    entry = _entry(core, "minigrad.Function")
+    assert '<div class="doctest' in entry and '<span class="gp">&gt;&gt;&gt; </span>' in entry
+    code = re.sub(r"<[^>]+>", "", entry)
+    assert "return x ** 2" in code and "\\*" not in code   # as written: no escapes
 
 
 def test_every_entry_of_the_reference_has_text(site):

@@ -10,6 +10,7 @@ generator is left as the examples found it."""
 import copy
 import doctest
 import importlib
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,14 @@ def test_docstring_examples_print_what_they_show(name):
     finally:
         generator.bit_generator.state = state
     assert failed == 0, "".join(report)
+
+
+def test_a_module_that_needs_a_missing_optional_package_is_skipped_naming_it(tmp_path, monkeypatch):
+    (tmp_path / "needs_onnx_example.py").write_text('"""\n>>> 1\n1\n"""\nimport onnx\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(sys.modules, "onnx", None)   # `import onnx` now raises ImportError
+    with pytest.raises(pytest.skip.Exception, match="needs onnx"):
+        _import("needs_onnx_example")
+    (tmp_path / "broken_example.py").write_text("import not_an_optional_package_at_all\n")
+    with pytest.raises(ImportError):   # anything else is an error, not a skip
+        _import("broken_example")
