@@ -10,8 +10,10 @@ The printed output comes from a quick run (`--quick`) made at the build,
 cell by cell, each lesson in a process of its own forked from one runner
 (`python docs/_lessons.py LESSON ...`) that has loaded what every lesson
 imports, two lessons at a time; the output marks where each cell's begins.
-A run is kept, keyed by the lesson's source and minigrad's, in the build's
-doctree folder, so a rebuild of unchanged code runs nothing. A lesson that
+The runs start when the build does and run while Sphinx reads the API
+reference; a lesson's page gets its output as Sphinx reads it. A run is
+kept, keyed by the lesson's source and minigrad's, in the build's doctree
+folder, so a rebuild of unchanged code runs nothing. A lesson that
 fails or runs past RUN_SECONDS is a build warning (an error under
 `sphinx -W`). Needs os.fork (Linux, macOS)."""
 import ast
@@ -117,45 +119,60 @@ def split_output(printed):
     return outputs
 
 
-def quick_runs(paths, cache):
-    """{lesson: ({code cell index: printed text}, None), or ({}, why its quick
-    run failed)}. A lesson whose code is unchanged is read from `cache`; the
-    others run in one runner process (run_lessons), and are kept there."""
-    runs, missing = {}, []
-    for path in paths:
-        kept = cache / f"{path.stem}-{_key(path)}.txt"
-        if kept.exists():
-            runs[path] = split_output(kept.read_text(encoding="utf-8")), None
-        else:
-            missing.append(path)
-    if not missing:
-        return runs
-    with tempfile.TemporaryDirectory(prefix="minigrad-lessons-") as folder:   # their out/<lesson>/ go here
-        folder = Path(folder)
+class QuickRuns:
+    """The lessons' quick runs. Those whose code is unchanged are read from
+    `cache`; the others start at once in one runner process (run_lessons),
+    so that they run while Sphinx reads the other pages, and are kept in
+    `cache`. `result()` waits for them: {lesson: ({code cell index: printed
+    text}, None), or ({}, why its quick run failed)}."""
+
+    def __init__(self, paths, cache):
+        self.cache, self.runs, self.missing, self.process = cache, {}, [], None
+        for path in paths:
+            kept = cache / f"{path.stem}-{_key(path)}.txt"
+            if kept.exists():
+                self.runs[path] = split_output(kept.read_text(encoding="utf-8")), None
+            else:
+                self.missing.append(path)
+        if self.missing:
+            self.folder = tempfile.TemporaryDirectory(prefix="minigrad-lessons-")   # their out/<lesson>/ go here
+            with open(Path(self.folder.name) / "runner.err", "w") as err:
+                self.process = subprocess.Popen(
+                    [sys.executable, str(Path(__file__).resolve()), *map(str, self.missing)],
+                    cwd=self.folder.name, stdout=subprocess.DEVNULL, stderr=err,
+                    env={**os.environ, **ONE_BLAS_THREAD, "MPLBACKEND": "Agg"})
+
+    def result(self):
+        if self.process is None:
+            return self.runs
+        folder, limit = Path(self.folder.name), RUN_SECONDS * len(self.missing)
         try:
-            runner = subprocess.run([sys.executable, str(Path(__file__).resolve()), *map(str, missing)],
-                                    cwd=folder, capture_output=True, text=True, timeout=RUN_SECONDS * len(missing),
-                                    env={**os.environ, **ONE_BLAS_THREAD, "MPLBACKEND": "Agg"})
-            trouble = f"the lesson runner failed (exit {runner.returncode}):\n{runner.stderr[-2000:]}"
+            code = self.process.wait(timeout=limit)
+            trouble = f"the lesson runner failed (exit {code}):\n{(folder / 'runner.err').read_text()[-2000:]}"
         except subprocess.TimeoutExpired:
-            trouble = f"the lesson runner took more than {RUN_SECONDS * len(missing)} s"
-        for path in missing:
-            status = folder / f"{path.stem}.status"
-            if not status.exists():
-                runs[path] = {}, trouble
-                continue
-            code = int(status.read_text())
-            if code != 0:
-                why = (f"took more than {RUN_SECONDS} s" if code == -signal.SIGALRM else f"failed (exit {code})")
-                runs[path] = {}, f"its quick run {why}:\n{(folder / f'{path.stem}.err').read_text()[-2000:]}"
-                continue
-            printed = (folder / f"{path.stem}.out").read_text(encoding="utf-8")
-            cache.mkdir(parents=True, exist_ok=True)
-            for stale in cache.glob(f"{path.stem}-*.txt"):
-                stale.unlink()
-            (cache / f"{path.stem}-{_key(path)}.txt").write_text(printed, encoding="utf-8")
-            runs[path] = split_output(printed), None
-    return runs
+            self.process.kill()
+            self.process.wait()
+            trouble = f"the lesson runner took more than {limit} s"
+        self.process = None
+        for path in self.missing:
+            self.runs[path] = self._collect(path, folder, trouble)
+        self.folder.cleanup()
+        return self.runs
+
+    def _collect(self, path, folder, trouble):
+        status = folder / f"{path.stem}.status"
+        if not status.exists():
+            return {}, trouble
+        code = int(status.read_text())
+        if code != 0:
+            why = f"took more than {RUN_SECONDS} s" if code == -signal.SIGALRM else f"failed (exit {code})"
+            return {}, f"its quick run {why}:\n{(folder / f'{path.stem}.err').read_text()[-2000:]}"
+        printed = (folder / f"{path.stem}.out").read_text(encoding="utf-8")
+        self.cache.mkdir(parents=True, exist_ok=True)
+        for stale in self.cache.glob(f"{path.stem}-*.txt"):
+            stale.unlink()
+        (self.cache / f"{path.stem}-{_key(path)}.txt").write_text(printed, encoding="utf-8")
+        return split_output(printed), None
 
 
 def run_cells(path):
@@ -215,16 +232,43 @@ def _run_forked(path):
         os._exit(code)
 
 
+class Pages:
+    """The lesson pages of one build (see write_pages)."""
+
+    def __init__(self, lessons, gallery, cache, warn):
+        self.lessons = {path.stem: path for path in lessons}
+        self.gallery, self.warn = gallery, warn
+        self.runs = QuickRuns(lessons, cache)
+
+    def markdown(self, path, outputs=None):
+        title, cells = _title_and_cells(path)
+        return _page(path, title, cells, _pictures(path.stem, self.gallery), outputs or {})
+
+    def fill_output(self, docname, source):
+        """Sphinx's source-read: give a lesson's page its quick run's output
+        (waiting for the runs the first time)."""
+        folder, _, stem = docname.rpartition("/")
+        if folder != "lessons" or stem not in self.lessons:
+            return
+        path = self.lessons[stem]
+        outputs, failure = self.runs.result()[path]
+        if failure:
+            self.warn(f"examples/{path.name}: {failure}")
+        source[0] = self.markdown(path, outputs)
+
+
 def write_pages(examples, gallery, out, cache, warn=print):
     """Write out/<lesson>.md and out/<lesson>.ipynb for every lesson and
-    out/index.md listing them; quick runs are kept in `cache`. `warn(text)`
-    reports a lesson whose quick run failed."""
+    out/index.md listing them, and start the lessons' quick runs (kept in
+    `cache`). Returns the Pages, whose `fill_output` adds a quick run's
+    output to a page as Sphinx reads it; `warn(text)` reports a lesson
+    whose quick run failed."""
     out.mkdir(exist_ok=True)
     for old in (*out.glob("*.md"), *out.glob("*.ipynb")):
         old.unlink()
     lessons = sorted((p for p in examples.glob("*.py") if LESSON.match(p.name)),
                      key=lambda p: (p.stem != "demo", p.stem))
-    runs = quick_runs(lessons, cache)
+    pages = Pages(lessons, gallery, cache, warn)
     index = ["# Lesson gallery", "",
              "Each lesson of the introductory course is one script in `examples/`: it runs on real data "
              "with no download, prints the figures it is about and writes its picture. Every picture here "
@@ -233,12 +277,9 @@ def write_pages(examples, gallery, out, cache, warn=print):
     toctree = ["```{toctree}", ":hidden:", ""]
     cards = ["````{container} lesson-grid", ""]
     for path in lessons:
-        title, cells = _title_and_cells(path)
+        title, _ = _title_and_cells(path)
         pictures = _pictures(path.stem, gallery)
-        outputs, failure = runs[path]
-        if failure:
-            warn(f"examples/{path.name}: {failure}")
-        (out / f"{path.stem}.md").write_text(_page(path, title, cells, pictures, outputs))
+        (out / f"{path.stem}.md").write_text(pages.markdown(path))
         _notebook(path, out)
         toctree.append(path.stem)
         cards += ["```{container} lesson-card", ""]
@@ -247,6 +288,7 @@ def write_pages(examples, gallery, out, cache, warn=print):
         cards += [f"[{title}]({path.stem}.md)", "```", ""]
     cards += ["````", ""]
     (out / "index.md").write_text("\n".join(index + cards + toctree + ["```", ""]))
+    return pages
 
 
 if __name__ == "__main__":

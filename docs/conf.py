@@ -57,11 +57,26 @@ autodoc_inherit_docstrings = True   # an override without text shows the documen
 autoclass_content = "both"
 
 
+lesson_pages = None
+
+
 def write_lesson_pages(app):
-    """builder-inited: the lesson pages, with their quick runs' output (kept
-    in the doctree folder between builds) and their notebooks."""
-    _lessons.write_pages(DOCS.parent / "examples", DOCS / "gallery", DOCS / "lessons",
-                         cache=Path(app.doctreedir) / "lesson-output", warn=logger.warning)
+    """builder-inited: the lesson pages and their notebooks; starts the
+    lessons' quick runs (kept in the doctree folder between builds)."""
+    global lesson_pages
+    lesson_pages = _lessons.write_pages(DOCS.parent / "examples", DOCS / "gallery", DOCS / "lessons",
+                                        cache=Path(app.doctreedir) / "lesson-output", warn=logger.warning)
+
+
+def fill_lesson_output(app, docname, source):
+    """source-read: a lesson page gets its quick run's output."""
+    lesson_pages.fill_output(docname, source)
+
+
+def finish_lesson_runs(app, exception):
+    """build-finished: no quick run outlives the build (when no lesson page was read)."""
+    if lesson_pages is not None:
+        lesson_pages.runs.result()
 
 
 def write_live_stepper(app):
@@ -76,5 +91,7 @@ def write_live_stepper(app):
 
 def setup(app):
     app.connect("builder-inited", write_lesson_pages)
+    app.connect("source-read", fill_lesson_output)
+    app.connect("build-finished", finish_lesson_runs)
     app.connect("builder-inited", write_live_stepper)
     app.connect("autodoc-process-docstring", _docstrings.as_restructured_text)

@@ -86,16 +86,20 @@ def test_a_lessons_output_sits_under_the_cell_that_printed_it(tmp_path, monkeypa
     lesson = tmp_path / "99_cells.py"
     lesson.write_text('# %% [markdown]\n# # Cells\n\n# %%\nx = 2\n\n# %%\nprint("x is", x)\n\n'
                       '# %%\nprint(end="")\n')
-    outputs, failure = _lessons.quick_runs([lesson], tmp_path / "cache")[lesson]
+    outputs, failure = _lessons.QuickRuns([lesson], tmp_path / "cache").result()[lesson]
     assert failure is None and outputs == {1: "", 2: "x is 2\n", 3: ""}
     assert len(list((tmp_path / "cache").iterdir())) == 1
-    assert _lessons.quick_runs([lesson], tmp_path / "cache")[lesson] == (outputs, None)   # kept
+    assert _lessons.QuickRuns([lesson], tmp_path / "cache").result()[lesson] == (outputs, None)   # kept
     page = _lessons._page(lesson, "Cells", _lessons._cells(lesson), [], outputs)
     assert page.count("Output (quick run)") == 1
     assert page.index('print("x is", x)') < page.index("x is 2") < page.index("print(end")
     lesson.write_text(lesson.read_text().replace("print(end", "1 / 0  # print(end"))
-    outputs, failure = _lessons.quick_runs([lesson], tmp_path / "cache")[lesson]
+    outputs, failure = _lessons.QuickRuns([lesson], tmp_path / "cache").result()[lesson]
     assert outputs == {} and "failed (exit 1)" in failure and "ZeroDivisionError" in failure
+    warnings, source = [], [""]
+    _lessons.Pages([lesson], tmp_path, tmp_path / "cache", warn=warnings.append).fill_output("lessons/99_cells", source)
+    assert len(warnings) == 1 and "examples/99_cells.py: its quick run failed" in warnings[0]   # -W: an error
+    assert "# Cells" in source[0] and "Output (quick run)" not in source[0]
 
 
 def test_api_reference_is_generated_from_the_docstrings(site):
