@@ -3,7 +3,8 @@
 reStructuredText. This makes them valid reStructuredText: single backticks
 become inline literals, stray markup characters are escaped, and an
 indented block (a formula, a diagram, an example) becomes a literal block.
-A paragraph ending in `::` introduces its literal block itself. The field
+A paragraph ending in `::` introduces its literal block itself. A `>>>`
+example (tests/docs/test_doctests.py runs them) stays a doctest block. The field
 lists napoleon makes of a NumPy-style "Parameters" section (`:param x:`)
 pass through with their inline code converted.
 A docstring that still does not parse cleanly is shown as one literal block,
@@ -45,13 +46,22 @@ def _inline(line):
 
 def _blocks(lines):
     """Lines indented deeper than their paragraph, outside a bullet item,
-    become literal blocks (`::` after a blank line)."""
-    out, in_literal, bullet_indent, in_field = [], False, None, False
+    become literal blocks (`::` after a blank line). A `>>>` example and
+    its output, up to the next blank line, pass as they are (a doctest
+    block, shown as Python)."""
+    out, in_literal, bullet_indent, in_field, in_doctest = [], False, None, False, False
     for line in lines:
         stripped = line.lstrip()
         indent = len(line) - len(stripped)
         if not stripped:
             out.append("")
+            in_doctest = False
+            continue
+        if in_doctest or (stripped.startswith(">>>") and not in_literal and not in_field):
+            if not in_doctest and out and out[-1]:
+                out.append("")
+            out.append(line)
+            in_doctest = True
             continue
         field = _FIELD.match(line)
         if field and not in_literal:

@@ -16,6 +16,20 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run", "--window-size=1400,1000")
 
+# A stepper page's script (run inside its frame): the node texts that are not
+# laid out inside their node's box ("id: text"); [] when every one is.
+NODE_TEXTS_OUTSIDE = """
+var out = [];
+document.querySelectorAll('#graph g.node').forEach(function (node) {
+  var b = node.querySelector('polygon, path, ellipse').getBoundingClientRect();
+  node.querySelectorAll('text').forEach(function (t) {
+    var r = t.getBoundingClientRect();
+    if (r.width === 0 || r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 ||
+        r.bottom > b.bottom + 1) { out.push(node.id + ': ' + t.textContent); }
+  });
+});
+return out;"""
+
 MISSING = next((f"{program} is not installed (apt install chromium chromium-driver)"
                 for program in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(program)), None)
 

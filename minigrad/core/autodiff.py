@@ -25,6 +25,19 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=No
     be differentiated again. `retain_graph` is accepted for PyTorch's habit
     and changes nothing: the graph is always kept. So is `only_inputs`
     (deprecated in PyTorch, where only True remains): `.grad` is never touched.
+
+    Examples
+    --------
+    The first and second derivative of x**3 at 3:
+
+    >>> import numpy as np
+    >>> import minigrad as mg
+    >>> x = mg.Variable(np.array(3.0))
+    >>> dx, = mg.grad(x ** 3, x, create_graph=True)
+    >>> dx
+    Variable(27., dtype=float64, creator=Mul)
+    >>> mg.grad(dx, x)
+    [Variable(18., dtype=float64)]
     """
     outputs = _as_list(outputs, "outputs")
     inputs = _as_list(inputs, "inputs")

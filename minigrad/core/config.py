@@ -52,7 +52,18 @@ def using_config(name, value):
 
 def no_grad():
     """Context manager (or decorator): ops run but record no graph
-    (inference, parameter updates). Per thread."""
+    (inference, parameter updates). Per thread.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import minigrad as mg
+    >>> w = mg.Variable(np.array([1.0, 2.0]))
+    >>> with mg.no_grad():
+    ...     y = w * 2
+    >>> y.requires_grad, y.creator
+    (False, None)
+    """
     return using_config("enable_backprop", False)
 
 

@@ -60,7 +60,28 @@ def _array(y):
 
 
 class Function:
-    """Base class of every op. See the module docstring."""
+    """Base class of every op. See the module docstring.
+
+    Examples
+    --------
+    An op of your own: the value in `forward` (on arrays), the gradient in
+    `backward` (on Variables, so it can be differentiated again).
+
+    >>> import numpy as np
+    >>> import minigrad as mg
+    >>> class Square(mg.Function):
+    ...     def forward(self, x):
+    ...         return x ** 2
+    ...     def backward(self, gy):
+    ...         x, = self.inputs
+    ...         return 2 * x * gy
+    >>> x = mg.Variable(np.array([1.0, -3.0]))
+    >>> Square()(x).sum().backward()
+    >>> x.grad
+    Variable([ 2., -6.], dtype=float64)
+    >>> mg.gradcheck(lambda v: Square()(v), mg.Variable(np.array([0.5, 2.0])))
+    True
+    """
 
     __slots__ = {"inputs": "The input Variables, as recorded (a tuple).",
                  "outputs": "Weak references to the output Variables (call one to get the Variable, or None).",

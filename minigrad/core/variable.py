@@ -34,6 +34,18 @@ class Variable:
     core/ops.py), the backward pass in core/backprop.py, hooks in
     core/hooks.py, in-place updates in core/inplace.py, NumPy's protocols in
     core/numpy_protocol.py.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import minigrad as mg
+    >>> x = mg.Variable(np.array([1.0, 2.0, 3.0]), name="x")
+    >>> y = (x * x).sum()
+    >>> y
+    Variable(14., dtype=float64, creator=Sum)
+    >>> y.backward()
+    >>> x.grad
+    Variable([2., 4., 6.], dtype=float64)
     """
 
     __slots__ = {"data": "The value, an ndarray (a device array on a GPU).",

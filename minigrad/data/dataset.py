@@ -161,6 +161,15 @@ def random_split(dataset, fractions, generator=None):
     PyTorch does) or integer lengths summing to `len(dataset)`. The order
     comes from `generator` (a NumPy Generator) or else minigrad's, so
     `mg.manual_seed` makes it repeatable.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minigrad.data import TensorDataset, random_split
+    >>> data = TensorDataset(np.arange(10.0).reshape(5, 2), np.arange(5))
+    >>> train, test = random_split(data, (0.8, 0.2), generator=np.random.default_rng(0))
+    >>> len(train), len(test)
+    (4, 1)
     """
     n = len(dataset)
     fractions = list(fractions)

@@ -55,6 +55,18 @@ class DataLoader:
 
         for x, t in DataLoader(TensorDataset(x, t), batch_size=64, shuffle=True):
             ...
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minigrad.data import DataLoader, TensorDataset
+    >>> data = TensorDataset(np.arange(10.0).reshape(5, 2), np.arange(5))
+    >>> [(x.shape, t.shape) for x, t in DataLoader(data, batch_size=2)]
+    [((2, 2), (2,)), ((2, 2), (2,)), ((1, 2), (1,))]
+    >>> x, t = next(iter(DataLoader(data, batch_size=2)))
+    >>> x
+    Variable([[0., 1.],
+              [2., 3.]], dtype=float64)
     """
 
     def __init__(self, dataset, batch_size=32, shuffle=False, drop_last=False, sampler=None,

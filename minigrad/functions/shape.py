@@ -272,7 +272,16 @@ def broadcast_to(x, shape):
 
 @declare(SumTo)
 def sum_to(x, shape):
-    """x summed down to `shape` (the inverse of broadcasting to x.shape)."""
+    """x summed down to `shape` (the inverse of broadcasting to x.shape).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import minigrad as mg
+    >>> import minigrad.functions as F
+    >>> F.sum_to(mg.Variable(np.ones((2, 3))), (1, 3))
+    Variable([[2., 2., 2.]], dtype=float64, creator=SumTo)
+    """
     shape = tuple(shape)
     if isinstance(x, Variable) and x.data.shape == shape:
         return x

@@ -168,7 +168,15 @@ class ParameterList(Module):
 class Sequential(ModuleList):
     """Modules applied in order: Sequential(a, b, c)(x) = c(b(a(x))).
     Children are named "0", "1", ..., or by the keys of one OrderedDict
-    argument, so state_dict keys match PyTorch's ("0.weight", ...)."""
+    argument, so state_dict keys match PyTorch's ("0.weight", ...).
+
+    Examples
+    --------
+    >>> from minigrad import nn
+    >>> model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1))
+    >>> list(model.state_dict())
+    ['0.weight', '0.bias', '2.weight', '2.bias']
+    """
 
     def __init__(self, *modules):
         if len(modules) == 1 and isinstance(modules[0], OrderedDict):

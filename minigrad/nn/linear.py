@@ -18,6 +18,16 @@ class Linear(Module):
     ReLU nets (PyTorch's own default is kaiming_uniform with a=sqrt(5));
     bias zeros. A constant float input is cast to the weight's dtype
     (`casts_input`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minigrad import nn
+    >>> layer = nn.Linear(3, 2)
+    >>> layer(np.ones((4, 3), dtype=np.float32)).shape
+    (4, 2)
+    >>> [(name, p.shape) for name, p in layer.named_parameters()]
+    [('weight', (2, 3)), ('bias', (2,))]
     """
     casts_input = True
 

@@ -27,6 +27,19 @@ class SGD(Optimizer):
         The L2 penalty added to the gradient (`g` above).
     dampening : float
         The share of the gradient withheld from the momentum buffer.
+
+    Examples
+    --------
+    One step on the loss p . p (its gradient is 2p):
+
+    >>> import numpy as np
+    >>> from minigrad import nn, optim
+    >>> p = nn.Parameter(np.array([1.0, -2.0]))
+    >>> opt = optim.SGD([p], lr=0.1)
+    >>> (p * p).sum().backward()
+    >>> opt.step()
+    >>> p
+    Parameter([ 0.8, -1.6], dtype=float64)
     """
 
     def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):

@@ -183,7 +183,22 @@ def trace_backward(params=None):
     params   the model (a Module, or a dict name -> Parameter) whose
              parameters the pictures name and colour as parameters
              ("0.weight"), inline in a notebook too; `to_html(params=...)`
-             overrides it."""
+             overrides it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import minigrad as mg
+    >>> import minigrad.functions as F
+    >>> from minigrad import viz
+    >>> x = mg.Variable(np.array([1.0, 2.0]), name="x")
+    >>> with viz.trace_backward() as trace:
+    ...     F.tanh(x * x).sum().backward()
+    >>> [step.function.name for step in trace.steps]
+    ['sum', 'tanh', 'mul']
+    >>> trace
+    <BackwardTrace: 1 backward pass(es), 3 steps; to_html(path) writes the stepper>
+    """
     if params is not None:
         parameter_names(params, "trace_backward")   # a TypeError now, not when it is drawn
     return BackwardTrace(params)

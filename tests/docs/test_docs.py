@@ -1,13 +1,15 @@
 """The documentation site: Sphinx builds it with warnings as errors, every
-lesson has a gallery page with its picture, and headless Chromium shows the
-index and an API page with their search box and pictures, and finds a name
-with the search.
+lesson has a gallery page with its picture, what its quick run printed and
+its notebook to download, and headless Chromium shows the index and an API
+page with their search box and pictures, finds a name with the search, and
+steps the live stepper embedded in the site.
 
 The site is built once per session into a temporary folder (about half a
 minute), or read from MINIGRAD_DOCS_HTML when that names a built site (what
 .ci/run does after its docs step). Skipped without Sphinx, Furo, MyST and
 Jupytext (pip install -e ".[docs]"); the browser tests also without
 Chromium, chromedriver or Selenium."""
+import json
 import os
 import re
 import shutil
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import MISSING, chromium
+from tests.browser import MISSING, NODE_TEXTS_OUTSIDE, chromium
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -63,6 +65,43 @@ def test_every_lesson_has_a_page_with_its_picture_and_code(site):
             assert f"{name}.png" in html and (site / "_images" / f"{name}.png").exists()
 
 
+def test_every_lesson_page_shows_what_its_quick_run_printed_and_offers_its_notebook(site):
+    for name in lessons() + ["demo"]:
+        html = (site / "lessons" / f"{name}.html").read_text()
+        text = re.sub(r"<[^>]+>", "", html)
+        assert "Output (quick run)" in text and "a quick run (--quick)" in text, name
+        assert f"wrote out/{name}/" in text, f"{name}: the printed output is not that of a run of the lesson"
+        download = re.search(rf'href="\.\./(_downloads/[0-9a-f]+/{name}\.ipynb)"', html)
+        assert download, f"{name}: no notebook to download"
+        notebook = json.loads((site / download.group(1)).read_text())
+        assert notebook["nbformat"] == 4 and notebook["metadata"]["kernelspec"]["name"] == "python3"
+        kinds = [cell["cell_type"] for cell in notebook["cells"]]
+        assert kinds[0] == "markdown" and "code" in kinds, name
+        assert any("def main" in "".join(cell["source"]) for cell in notebook["cells"]), name
+
+
+def test_a_lessons_output_sits_under_the_cell_that_printed_it(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "docs"))
+    import _lessons
+    lesson = tmp_path / "99_cells.py"
+    lesson.write_text('# %% [markdown]\n# # Cells\n\n# %%\nx = 2\n\n# %%\nprint("x is", x)\n\n'
+                      '# %%\nprint(end="")\n')
+    outputs, failure = _lessons.QuickRuns([lesson], tmp_path / "cache").result()[lesson]
+    assert failure is None and outputs == {1: "", 2: "x is 2\n", 3: ""}
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+    assert _lessons.QuickRuns([lesson], tmp_path / "cache").result()[lesson] == (outputs, None)   # kept
+    page = _lessons._page(lesson, "Cells", _lessons._cells(lesson), [], outputs)
+    assert page.count("Output (quick run)") == 1
+    assert page.index('print("x is", x)') < page.index("x is 2") < page.index("print(end")
+    lesson.write_text(lesson.read_text().replace("print(end", "1 / 0  # print(end"))
+    outputs, failure = _lessons.QuickRuns([lesson], tmp_path / "cache").result()[lesson]
+    assert outputs == {} and "failed (exit 1)" in failure and "ZeroDivisionError" in failure
+    warnings, source = [], [""]
+    _lessons.Pages([lesson], tmp_path, tmp_path / "cache", warn=warnings.append).fill_output("lessons/99_cells", source)
+    assert len(warnings) == 1 and "examples/99_cells.py: its quick run failed" in warnings[0]   # -W: an error
+    assert "# Cells" in source[0] and "Output (quick run)" not in source[0]
+
+
 def test_api_reference_is_generated_from_the_docstrings(site):
     functions = (site / "api" / "functions.html").read_text()
     for name in ("tanh", "matmul", "softmax_cross_entropy", "conv2d"):
@@ -103,6 +142,14 @@ def test_no_docstring_is_shown_as_a_raw_code_block(site):
             if body.startswith('<div class="highlight'):
                 raw.append(match.group(1))
     assert not raw, f"docstrings shown as one code block: {raw}"
+
+
+def test_docstring_examples_render_as_python_sessions(site):
+    core = (site / "api" / "core.html").read_text()
+    entry = _entry(core, "minigrad.Function")
+    assert '<div class="doctest' in entry and '<span class="gp">&gt;&gt;&gt; </span>' in entry
+    code = re.sub(r"<[^>]+>", "", entry)
+    assert "return x ** 2" in code and "\\*" not in code   # as written: no escapes
 
 
 def test_every_entry_of_the_reference_has_text(site):
@@ -205,6 +252,35 @@ def test_the_F_pages_math_is_typeset_offline_by_the_mathjax_the_site_ships(site,
         "return Array.from(e.querySelectorAll('mjx-container')).map(m => m.getBoundingClientRect())"
         ".filter(r => r.width > 20 && r.height > 8).length;")
     assert shown == 2, f"tanh's forward and derivative are not typeset as visible math ({shown} shown)"
+
+
+def test_the_stepper_page_embeds_a_live_stepper_whose_nodes_show_their_text_and_which_steps(site, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert (site / "_stepper" / "mlp.html").exists(), "the live stepper was not written into the site"
+    browser.get((site / "stepper.html").as_uri())
+    frame = browser.find_element(By.CSS_SELECTOR, "iframe.live-stepper")
+    assert frame.size["width"] >= 900 and frame.size["height"] >= 800, frame.size
+    browser.execute_script("arguments[0].scrollIntoView()", frame)
+    browser.switch_to.frame(frame)
+    try:
+        counter = WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "counter"))
+        steps = int(counter.text.split()[-1])
+        assert counter.text == f"Step 0 of {steps}" and steps > 10
+        texts = browser.execute_script(
+            "return Array.from(document.querySelectorAll('#graph g.node')).map(function (n) {"
+            "  return Array.from(n.querySelectorAll('text')).map(function (t) { return t.textContent; }).join(' ');});")
+        assert texts and all(text.strip() for text in texts), texts
+        assert "0.weight" in " ".join(texts)   # the parameters carry their names
+        assert browser.execute_script(NODE_TEXTS_OUTSIDE) == []
+        browser.find_element(By.ID, "next").click()
+        assert counter.text == f"Step 1 of {steps}"
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#graph g.node.current")) == 1
+        browser.find_element(By.ID, "fit").click()
+        assert browser.execute_script(NODE_TEXTS_OUTSIDE) == []
+    finally:
+        browser.switch_to.default_content()
 
 
 def test_search_finds_a_function(site, browser):

@@ -123,3 +123,10 @@ def test_the_latex_of_each_declaration_is_balanced():
         for formula in declaration.math or ():
             assert formula.count("{") == formula.count("}"), (name, formula)
             assert formula.count(r"\begin") == formula.count(r"\end"), (name, formula)
+
+
+def test_a_doctest_example_passes_unescaped_and_the_text_after_it_is_converted():
+    lines = ["Squares.", "", ">>> y = x ** 2 * w_1", "...     # `code`", "Variable(2.)", "", "After *that*."]
+    _docstrings.as_restructured_text(None, "function", "example", None, {}, lines)
+    assert lines[2:5] == [">>> y = x ** 2 * w_1", "...     # `code`", "Variable(2.)"]
+    assert "After \\*that\\*." in lines

@@ -19,7 +19,7 @@ import shutil
 
 import pytest
 
-from tests.browser import MISSING, chromium
+from tests.browser import MISSING, NODE_TEXTS_OUTSIDE, chromium
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -127,17 +127,6 @@ def test_a_notebook_shows_the_stepper_and_the_graphs_inline(browser, tmp_path):
 NBCONVERT_CELLS = [CELLS[0] + "\nprint('\\n'.join(map(str, range(80))))",
                    CELLS[1].replace("viz.trace_backward()", "viz.trace_backward(model)")]
 
-NODE_TEXTS_OUTSIDE = """
-var out = [];
-document.querySelectorAll('#graph g.node').forEach(function (node) {
-  var b = node.querySelector('polygon, path, ellipse').getBoundingClientRect();
-  node.querySelectorAll('text').forEach(function (t) {
-    var r = t.getBoundingClientRect();
-    if (r.width === 0 || r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 ||
-        r.bottom > b.bottom + 1) { out.push(node.id + ': ' + t.textContent); }
-  });
-});
-return out;"""
 
 
 def test_the_nbconvert_page_lays_out_the_stepper_at_every_width_and_load(browser, tmp_path):
