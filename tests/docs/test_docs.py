@@ -283,6 +283,14 @@ def test_the_stepper_page_embeds_a_live_stepper_whose_nodes_show_their_text_and_
         browser.switch_to.default_content()
 
 
+def test_the_stepper_page_shows_the_screenshots_of_the_steppers_and_of_the_site(site):
+    html = (site / "stepper.html").read_text()
+    for name in ("stepper_mlp_forward", "stepper_mlp_backward", "stepper_cnn_forward", "stepper_cnn_backward",
+                 "stepper_mlp_check", "docs_functions_math", "docs_lesson_output", "docs_live_stepper"):
+        shown = re.search(rf'<img[^>]+src="(_images/{name}\d*\.png)"', html)   # Sphinx may number a copy
+        assert shown and (site / shown.group(1)).exists(), name
+
+
 def test_search_finds_a_function(site, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
