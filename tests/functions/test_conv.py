@@ -248,6 +248,34 @@ def test_depthwise_conv_at_stride_1_is_shifted_multiply_adds(monkeypatch):
     assert calls == []
 
 
+def test_depthwise_conv_long_runs_call_blas_in_short_pieces(monkeypatch):
+    # Long runs: one BLAS axpy (dot for gW) per channel, tap and piece of at most _BLAS_PIECE
+    # elements, which OpenBLAS keeps on the calling thread (waking its pool per call is slower).
+    from scipy.linalg import blas
+    from minigrad.functions import conv
+    rng = np.random.default_rng(8)
+    x, W = rng.standard_normal((3, 2, 40, 40)), rng.standard_normal((4, 1, 3, 3))  # runs of 3*42*42 elements
+    expected, get_blas_funcs = None, blas.get_blas_funcs
+    for piece in (10**9, 1000):
+        monkeypatch.setattr(conv, "_BLAS_RUN", 10**9 if piece > 10**6 else 2500)  # NumPy's passes, then BLAS
+        monkeypatch.setattr(conv, "_BLAS_PIECE", piece)
+        sizes = []
+        monkeypatch.setattr(blas, "get_blas_funcs", lambda *args, **kwargs: [
+            lambda x, y, n, *rest, f=f: sizes.append(n) or f(x, y, n, *rest) for f in get_blas_funcs(*args, **kwargs)])
+        xv, Wv = mg.Variable(x), mg.Variable(W)
+        y = F.conv2d(xv, Wv, pad=1, groups=2)
+        gx, gW = mg.grad((y * y).sum(), [xv, Wv])
+        got = [a.data for a in (y, gx, gW)]
+        if expected is None:
+            assert sizes == []
+            expected = got
+        else:
+            # y: 4 filters x 8 more taps; gx: 2 channels x (2*9 - 1) terms; gW: 4 x 9 dots
+            assert sizes and max(sizes) <= 1000 and sum(sizes) == (4 * 8 + 2 * 17 + 4 * 9) * 3 * 42 * 42
+            for a, b in zip(got, expected):
+                np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
+
+
 def test_pool_and_conv_options_keep_float32():
     rng = np.random.default_rng(7)
     x = mg.Variable(rng.standard_normal((2, 4, 7, 7)).astype(np.float32))
