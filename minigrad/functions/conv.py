@@ -330,25 +330,25 @@ class Conv3d(Conv2d):
 #
 # K multiply-adds over contiguous runs. Positions with p >= oh or q >= ow are
 # scratch: dropped from y, and zero in the gradients laid out the same way
-# (the grid). On long runs each multiply-add is BLAS's axpy (and each sum of
-# products for gW its dot): one pass, piece by piece of the run while the
-# piece sits in cache. Short runs take NumPy's multiply and add over all
-# channels at once: two passes, but far fewer calls. Stride 1 only (a strided
+# (the grid). On long runs each multiply-add is BLAS's axpy: one pass, piece
+# by piece of the run while the piece sits in cache. Short runs take NumPy's
+# multiply and add over all channels at once: two passes, but far fewer
+# calls. gW is K batched matrix-vector products. Stride 1 only (a strided
 # depthwise convolution takes the grouped path).
 
-_BLAS_RUN = 2500     # runs at least this long take BLAS's axpy and dot, one call per channel and tap
+_BLAS_RUN = 1500     # runs at least this long take BLAS's axpy, one call per channel and tap
 _BLAS_PIECE = 10000  # ... in pieces of at most this many elements, which OpenBLAS keeps on one thread:
 #                      waking its threads for each of hundreds of short calls costs more than the call
 
 
-def _blas(dtype, run, names):
-    """BLAS's routines `names` for runs of `run` elements of dtype, or
-    None where NumPy's calls over all channels at once are faster (short
-    runs) or BLAS has no such routine (dtypes other than float32/64)."""
+def _axpy(dtype, run):
+    """BLAS's axpy (y += a*x) for runs of `run` elements of dtype, or None
+    where NumPy's calls over all channels at once are faster (short runs)
+    or BLAS has no axpy (dtypes other than float32/64)."""
     if run < _BLAS_RUN or dtype not in (np.float32, np.float64):
         return None
     from scipy.linalg import blas  # here, so that `import minigrad` does not import SciPy
-    return blas.get_blas_funcs(names, dtype=dtype)
+    return blas.get_blas_funcs("axpy", dtype=dtype)
 
 
 def _pieces(run):
@@ -414,13 +414,13 @@ def _shifted_sums(src, shifts, weights, row_strides, run):
         return np.ndarray(weights.shape[:2] + (run,), src.dtype, src, shifts[t] * step,
                           (row_strides[0] * step, row_strides[1] * step, step))
     out = np.multiply(term(0), weights[:, :, 0, None], out=xp.empty(weights.shape[:2] + (run,), dtype=src.dtype))
-    blas = _blas(src.dtype, run, ("axpy",))
-    if blas is None:
+    axpy = _axpy(src.dtype, run)
+    if axpy is None:
         tmp = xp.empty_like(out)
         for t in range(1, len(shifts)):
             out += np.multiply(term(t), weights[:, :, t, None], out=tmp)
         return out
-    (axpy,), flat, pieces = blas, out.reshape(-1), _pieces(run)
+    flat, pieces = out.reshape(-1), _pieces(run)
     for a, row_a in enumerate(weights[:, :, 1:].tolist()):
         for b, row_weights in enumerate(row_a):
             start, row = a * row_strides[0] + b * row_strides[1], (a * len(row_a) + b) * run
@@ -450,22 +450,13 @@ def _depthwise_grad_x_array(grid, W, layout):
 
 def _depthwise_grad_w_array(flat, grid, layout, multiplier):
     """gW (C, M, K) for x laid out as `flat` and gy as `grid`:
-    gW[c, m, k] = sum over l of grid[T + (c*M + m)*L + l] * flat[c*L + shift_k + l]."""
+    gW[c, m, k] = sum over l of grid[T + (c*M + m)*L + l] * flat[c*L + shift_k + l],
+    per tap one batched matrix-vector product over the channels."""
     channels, run, last = layout.shape[0], layout.run, layout.taps[-1]
-    blas = _blas(flat.dtype, run, ("dot",))
-    if blas is not None:
-        (dot,) = blas
-        pieces = _pieces(run)
-        sums = [sum(dot(grid, flat, size, last + (c * multiplier + m) * run + lo, 1, c * run + shift + lo, 1)
-                    for lo, size in pieces)
-                for c in range(channels) for m in range(multiplier) for shift in layout.taps]
-        return np.array(sums, dtype=flat.dtype).reshape(channels, multiplier, len(layout.taps))
-    xp = backend.get_array_module(flat)
     gy = grid[last:].reshape(channels, multiplier, run)
-    gW = xp.empty((channels, multiplier, len(layout.taps)), dtype=flat.dtype)
+    gW = backend.get_array_module(flat).empty((channels, multiplier, len(layout.taps)), dtype=flat.dtype)
     for k, shift in enumerate(layout.taps):
-        x = flat[shift:shift + channels * run].reshape(channels, run)
-        gW[:, :, k] = xp.einsum("cml,cl->cm", gy, x)
+        gW[:, :, k] = np.matmul(gy, flat[shift:shift + channels * run].reshape(channels, run, 1))[:, :, 0]
     return gW
 
 
