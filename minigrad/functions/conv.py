@@ -548,7 +548,8 @@ class DepthwiseConv2d(_Depthwise):
 
 class DepthwiseConv2dGradX(_Depthwise):
     """gx = the adjoint of the depthwise convolution in x:
-    gx[n, c, h, w] = sum over m, i, j of W[c*M + m, 0, i, j] gy[n, c*M + m, h - dh*i + top, w - dw*j + left].
+    gx[n, c, h, w] = sum over m, i, j of W[c*M + m, 0, i, j] gy[n, c*M + m, h - dh*i + top, w - dw*j + left]
+    (gy zero outside its pixels): a correlation of gy with the flipped kernel, the same shifted sums as y.
     Linear in gy and in W:   g_gy = DepthwiseConv2d(ggx, W),  g_W = DepthwiseConv2dGradW(ggx, gy)"""
     __slots__ = ()
 
@@ -578,8 +579,8 @@ class DepthwiseConv2dGradW(_Depthwise):
         dtype = np.result_type(x, gy)
         layout = self.layout(x.shape)
         laid_out = self.take_laid_out()
-        gW = _depthwise_grad_w_array(self.padded(laid_out, 0, x, layout, dtype), self.grid(laid_out, 1, gy, layout, dtype),
-                                     layout, gy.shape[1] // self.channels)
+        gW = _depthwise_grad_w_array(self.padded(laid_out, 0, x, layout, dtype),
+                                     self.grid(laid_out, 1, gy, layout, dtype), layout, gy.shape[1] // self.channels)
         return gW.reshape((gy.shape[1], 1) + self.kernel)
 
     def backward(self, ggW):
