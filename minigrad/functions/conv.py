@@ -398,16 +398,18 @@ class _Planes:
         """The window (rows, cols) of planes laid out as `runs` (A, B, L), as
         a fresh C-ordered (N, A*B, h, w) array, plus b (A*B,) per channel."""
         _, n, hp, wp = self.shape
-        image = runs.reshape(runs.shape[0] * runs.shape[1], n, hp, wp)[:, :, rows, cols].transpose(1, 0, 2, 3).astype(
-            runs.dtype if b is None else np.result_type(runs, b), order="C")
+        planes = runs.reshape(runs.shape[0] * runs.shape[1], n, hp, wp)
+        dtype = runs.dtype if b is None else np.result_type(runs, b)
+        image = planes[:, :, rows, cols].transpose(1, 0, 2, 3).astype(dtype, order="C")
         if b is not None:
             image += b[:, None, None]  # a fresh array: add in place (a contiguous pass)
         return image
 
 
 def _shifted_sums(src, shifts, weights, row_strides, run):
-    """out[a, b] (a run) = sum over t of weights[a, b, t] * src[a*s0 + b*s1 + shifts[t]:][:run]
-    ((s0, s1) = row_strides), for out of shape weights.shape[:2] + (run,)."""
+    """Shifted multiply-adds: out (A, B, run), (A, B) = weights.shape[:2], with
+    out[a, b] = sum over t of weights[a, b, t] * src[a*s0 + b*s1 + shifts[t]:][:run]
+    for (s0, s1) = row_strides."""
     xp, step = backend.get_array_module(src), src.itemsize
 
     def term(t):  # every row's run for term t, as a strided view of src

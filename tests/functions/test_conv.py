@@ -275,6 +275,19 @@ def test_depthwise_conv_long_runs_call_blas_axpy_in_short_pieces(monkeypatch):
                 np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
 
 
+def test_depthwise_conv_blas_kernel_passes_gradcheck_and_gradgradcheck(monkeypatch):
+    # The op specs draw small images (NumPy's passes); here BLAS's axpy, forced, in pieces of 13.
+    from minigrad.functions import conv
+    monkeypatch.setattr(conv, "_BLAS_RUN", 1)
+    monkeypatch.setattr(conv, "_BLAS_PIECE", 13)
+    rng = np.random.default_rng(9)
+    x, W, b = rng.standard_normal((2, 3, 5, 4)), rng.standard_normal((6, 1, 3, 2)), rng.standard_normal(6)
+
+    def f(x, W, b):
+        return F.conv2d(x, W, b, pad=(1, 2), dilation=(2, 1), groups=3)
+    assert mg.gradcheck(f, x, W, b) and mg.gradgradcheck(f, x, W, b)
+
+
 def test_pool_and_conv_options_keep_float32():
     rng = np.random.default_rng(7)
     x = mg.Variable(rng.standard_normal((2, 4, 7, 7)).astype(np.float32))
