@@ -322,104 +322,144 @@ class Conv3d(Conv2d):
 #
 # With groups == C each output channel sees one input channel, so the K = kh*kw
 # products per pixel are too few for a matrix product. Instead the image is
-# padded once into planes (Hp, Wp), laid end to end in one flat buffer; tap
-# (i, j) is then the whole buffer shifted by dh*i*Wp + dw*j, and
+# padded into planes (Hp, Wp), laid out channel by channel: the N planes of
+# channel c are one run of length L = N*Hp*Wp in a flat buffer. Tap (i, j) is
+# that run shifted by dh*i*Wp + dw*j, so for l = (n, p, q) in the run
 #
-#     y_flat[n, c, m, l] = sum over taps k of W[c, m, k] * buffer[(n, c, l) + shift_k]
+#     y_run[c*M + m][l] = sum over taps k of W[c, m, k] * buffer[c*L + shift_k + l]
 #
-# for l = p*Wp + q: K multiply-adds over contiguous arrays (NumPy's fastest
-# loops). Positions with p >= oh or q >= ow are scratch: dropped from y, and
-# zero in the gradients laid out the same way. Stride 1 only (a strided
+# K multiply-adds over contiguous runs. Positions with p >= oh or q >= ow are
+# scratch: dropped from y, and zero in the gradients laid out the same way
+# (the grid). On long runs each multiply-add is BLAS's axpy: one pass, piece
+# by piece of the run while the piece sits in cache. Short runs take NumPy's
+# multiply and add over all channels at once: two passes, but far fewer
+# calls. gW is K batched matrix-vector products. Stride 1 only (a strided
 # depthwise convolution takes the grouped path).
 
+_BLAS_RUN = 1500     # runs at least this long take BLAS's axpy, one call per channel and tap
+_BLAS_PIECE = 10000  # ... in pieces of at most this many elements, which OpenBLAS keeps on one thread:
+#                      waking its threads for each of hundreds of short calls costs more than the call
+
+
+def _axpy(dtype, run):
+    """BLAS's axpy (y += a*x) for runs of `run` elements of dtype, or None
+    where NumPy's calls over all channels at once are faster (short runs)
+    or BLAS has no axpy (dtypes other than float32/64)."""
+    if run < _BLAS_RUN or dtype not in (np.float32, np.float64):
+        return None
+    from scipy.linalg import blas  # here, so that `import minigrad` does not import SciPy
+    return blas.get_blas_funcs("axpy", dtype=dtype)
+
+
+def _pieces(run):
+    """(start, length) of the even pieces, none over _BLAS_PIECE, that cover a run."""
+    count = -(-run // _BLAS_PIECE)
+    size = -(-run // count)
+    return [(start, min(size, run - start)) for start in range(0, run, size)]
+
+
 class _Planes:
-    """The flat layout of padded (N, C, Hp, Wp) planes and the taps' shifts."""
-    __slots__ = ("shape", "pads", "plane", "taps")
+    """The padded planes of a depthwise convolution laid out channel by
+    channel (shape (C, N, Hp, Wp), one run of L = N*Hp*Wp per channel) and
+    the taps' shifts."""
+    __slots__ = ("shape", "pads", "run", "taps")
 
     def __init__(self, x_shape, pads, kernel, dilation):
         n, c, h, w = x_shape
         (top, bottom), (left, right) = pads
-        self.shape = (n, c, h + top + bottom, w + left + right)
+        self.shape = (c, n, h + top + bottom, w + left + right)
         self.pads = pads
-        self.plane = self.shape[2] * self.shape[3]
+        self.run = n * self.shape[2] * self.shape[3]
         self.taps = [dilation[0] * i * self.shape[3] + dilation[1] * j
                      for i in range(kernel[0]) for j in range(kernel[1])]
 
-    def buffer(self, xp, dtype):
-        """Zeros for every plane plus the largest shift (the last taps of
-        scratch positions read past the last plane), and its (N, C, Hp, Wp) view."""
-        n, c, hp, wp = self.shape
-        flat = xp.zeros(n * c * self.plane + self.taps[-1], dtype=dtype)
-        return flat, flat[:n * c * self.plane].reshape(self.shape)
-
     def padded(self, x, dtype):
-        """x placed inside zero padding, as a flat buffer."""
-        flat, planes = self.buffer(backend.get_array_module(x), dtype)
+        """x (N, C, H, W) inside zero padding, as a flat buffer; the largest
+        shift's worth of zeros at the end (the last taps of scratch positions
+        read past the last run)."""
+        c, n, hp, wp = self.shape
+        flat = backend.get_array_module(x).zeros(c * self.run + self.taps[-1], dtype=dtype)
         (top, _), (left, _) = self.pads
-        planes[:, :, top:top + x.shape[2], left:left + x.shape[3]] = x
+        planes = flat[:c * self.run].reshape(self.shape)
+        planes[:, :, top:top + x.shape[2], left:left + x.shape[3]] = x.transpose(1, 0, 2, 3)
         return flat
 
-    def shifted(self, flat, k):
-        """The buffer shifted by tap k, as (N, C, 1, Hp*Wp) planes (contiguous)."""
-        n, c = self.shape[:2]
-        start = self.taps[k]
-        return flat[start:start + n * c * self.plane].reshape(n, c, 1, self.plane)
+    def grid(self, g, dtype):
+        """g (N, C*M, oh, ow) laid on the planes ((C*M, N, Hp, Wp), zero
+        outside g) as a flat buffer, after the largest shift's worth of zeros
+        (the gradient in x reads up to that far before a run)."""
+        _, n, hp, wp = self.shape
+        flat = backend.get_array_module(g).zeros(self.taps[-1] + g.shape[1] * self.run, dtype=dtype)
+        planes = flat[self.taps[-1]:].reshape(g.shape[1], n, hp, wp)
+        planes[:, :, :g.shape[2], :g.shape[3]] = g.transpose(1, 0, 2, 3)
+        return flat
 
-    def grid(self, g, multiplier):
-        """g (N, C*M, oh, ow) laid on the planes: (N, C, M, Hp*Wp), zero outside."""
-        n, c, hp, wp = self.shape
-        oh, ow = g.shape[2:]
-        grid = backend.get_array_module(g).zeros((n, c, multiplier, hp, wp), dtype=g.dtype)
-        grid[..., :oh, :ow] = g.reshape(n, c, multiplier, oh, ow)
-        return grid.reshape(n, c, multiplier, self.plane)
+    def image(self, runs, rows, cols, b=None):
+        """The window (rows, cols) of planes laid out as `runs` (A, B, L), as
+        a fresh C-ordered (N, A*B, h, w) array, plus b (A*B,) per channel."""
+        _, n, hp, wp = self.shape
+        planes = runs.reshape(runs.shape[0] * runs.shape[1], n, hp, wp)
+        dtype = runs.dtype if b is None else np.result_type(runs, b)
+        image = planes[:, :, rows, cols].transpose(1, 0, 2, 3).astype(dtype, order="C")
+        if b is not None:
+            image += b[:, None, None]  # a fresh array: add in place (a contiguous pass)
+        return image
 
 
-def _weight_plane(W, k, plane):
-    """W[:, :, k] (C, M) repeated along a plane: (C, M, plane), so that the
-    product with a shifted buffer runs as one contiguous loop."""
-    return backend.get_array_module(W).repeat(W[:, :, k, None], plane, axis=2)
+def _shifted_sums(src, shifts, weights, row_strides, run):
+    """Shifted multiply-adds: out (A, B, run), (A, B) = weights.shape[:2], with
+    out[a, b] = sum over t of weights[a, b, t] * src[a*s0 + b*s1 + shifts[t]:][:run]
+    for (s0, s1) = row_strides."""
+    xp, step = backend.get_array_module(src), src.itemsize
+
+    def term(t):  # every row's run for term t, as a strided view of src
+        return np.ndarray(weights.shape[:2] + (run,), src.dtype, src, shifts[t] * step,
+                          (row_strides[0] * step, row_strides[1] * step, step))
+    out = np.multiply(term(0), weights[:, :, 0, None], out=xp.empty(weights.shape[:2] + (run,), dtype=src.dtype))
+    axpy = _axpy(src.dtype, run)
+    if axpy is None:
+        tmp = xp.empty_like(out)
+        for t in range(1, len(shifts)):
+            out += np.multiply(term(t), weights[:, :, t, None], out=tmp)
+        return out
+    flat, pieces = out.reshape(-1), _pieces(run)
+    for a, row_a in enumerate(weights[:, :, 1:].tolist()):
+        for b, row_weights in enumerate(row_a):
+            start, row = a * row_strides[0] + b * row_strides[1], (a * len(row_a) + b) * run
+            for lo, size in pieces:  # all taps on a piece while it is in cache
+                for shift, w in zip(shifts[1:], row_weights):
+                    axpy(src, flat, size, w, start + lo + shift, 1, row + lo, 1)
+    return out
 
 
-def _depthwise_array(flat, W, layout, out):
-    """y (N, C*M, oh, ow) (a view) of x laid out as `flat` (layout.padded)
-    and W (C, M, kh*kw)."""
-    n, c = layout.shape[:2]
-    y = tmp = None
-    for k in range(len(layout.taps)):
-        term = np.multiply(layout.shifted(flat, k), _weight_plane(W, k, layout.plane), out=tmp)
-        if y is None:
-            y, tmp = term, backend.get_array_module(flat).empty_like(term)
-        else:
-            y += term
-    oh, ow = out
-    return y.reshape(n, c * W.shape[1], layout.shape[2], layout.shape[3])[:, :, :oh, :ow]
+def _depthwise_array(flat, W, layout):
+    """y as runs (C, M, L) on the planes, for x laid out as `flat`
+    (layout.padded) and W (C, M, K):
+    y[c, m] = sum over k of W[c, m, k] * flat[c*L + shift_k:][:L]."""
+    return _shifted_sums(flat, layout.taps, W, (layout.run, 0), layout.run)
 
 
 def _depthwise_grad_x_array(grid, W, layout):
-    """gx (N, C, H, W) = the adjoint of _depthwise_array in x, for gy laid
-    out as `grid` (layout.grid) and W (C, M, kh*kw)."""
-    xp = backend.get_array_module(grid)
-    flat, planes = layout.buffer(xp, grid.dtype)
-    tmp = xp.empty(grid.shape[:2] + (1, layout.plane), dtype=grid.dtype)
-    for k in range(len(layout.taps)):
-        if W.shape[1] == 1:
-            np.multiply(grid, _weight_plane(W, k, layout.plane), out=tmp)
-        else:
-            xp.einsum("ncml,cm->ncl", grid, W[:, :, k], out=tmp[:, :, 0])
-        target = layout.shifted(flat, k)
-        np.add(target, tmp, out=target)
-    (top, bottom), (left, right) = layout.pads
-    return planes[:, :, top:layout.shape[2] - bottom, left:layout.shape[3] - right].copy()
+    """gx as runs (C, 1, L) on x's padded planes, for gy laid out as `grid`
+    (layout.grid) and W (C, M, K): the correlation with the flipped kernel,
+    gx[c] = sum over m, k of W[c, m, k] * grid[T + (c*M + m)*L - shift_k:][:L]
+    (T the largest shift; reads before a plane land on the zero scratch of the one before)."""
+    channels, multiplier, taps = W.shape
+    last, run = layout.taps[-1], layout.run
+    shifts = [last + m * run - shift for m in range(multiplier) for shift in layout.taps]
+    return _shifted_sums(grid, shifts, W.reshape(channels, 1, multiplier * taps), (multiplier * run, 0), run)
 
 
-def _depthwise_grad_w_array(flat, grid, layout, W_shape):
-    """gW (C*M, 1, kh, kw) = the adjoint of _depthwise_array in W, for x
-    laid out as `flat` and gy as `grid`."""
-    c, multiplier = grid.shape[1:3]
-    gW = backend.get_array_module(flat).empty((c, multiplier, len(layout.taps)), dtype=grid.dtype)
-    for k in range(len(layout.taps)):
-        gW[:, :, k] = np.einsum("ncml,ncl->cm", grid, layout.shifted(flat, k)[:, :, 0])
-    return gW.reshape(W_shape)
+def _depthwise_grad_w_array(flat, grid, layout, multiplier):
+    """gW (C, M, K) for x laid out as `flat` and gy as `grid`:
+    gW[c, m, k] = sum over l of grid[T + (c*M + m)*L + l] * flat[c*L + shift_k + l],
+    per tap one batched matrix-vector product over the channels."""
+    channels, run, last = layout.shape[0], layout.run, layout.taps[-1]
+    gy = grid[last:].reshape(channels, multiplier, run)
+    gW = backend.get_array_module(flat).empty((channels, multiplier, len(layout.taps)), dtype=flat.dtype)
+    for k, shift in enumerate(layout.taps):
+        gW[:, :, k] = np.matmul(gy, flat[shift:shift + channels * run].reshape(channels, run, 1))[:, :, 0]
+    return gW
 
 
 class _Depthwise(Function):
@@ -461,12 +501,11 @@ class _Depthwise(Function):
         flat = laid_out.get(i)
         return flat if flat is not None and flat.dtype == dtype else layout.padded(x, dtype)
 
-    def grid(self, laid_out, i, gy, layout, dtype):
+    @staticmethod
+    def grid(laid_out, i, gy, layout, dtype):
         """Input i (an output gradient gy) spread on the planes, or as laid out before."""
         grid = laid_out.get(i)
-        if grid is not None and grid.dtype == dtype:
-            return grid
-        return layout.grid(gy.astype(dtype, copy=False), gy.shape[1] // self.channels)
+        return grid if grid is not None and grid.dtype == dtype else layout.grid(gy, dtype)
 
     def weights(self, W, dtype):
         """W (C*M, 1, kh, kw) as (C, M, kh*kw)."""
@@ -491,11 +530,11 @@ class DepthwiseConv2d(_Depthwise):
         layout = self.layout(x.shape)
         flat = layout.padded(x, dtype)
         self.laid_out = {0: flat}  # kept for gW
-        out = (layout.shape[2] - self.dilation[0] * (self.kernel[0] - 1),
-               layout.shape[3] - self.dilation[1] * (self.kernel[1] - 1))
-        y = _depthwise_array(flat, self.weights(W, dtype), layout, out)
+        oh = layout.shape[2] - self.dilation[0] * (self.kernel[0] - 1)
+        ow = layout.shape[3] - self.dilation[1] * (self.kernel[1] - 1)
+        y = _depthwise_array(flat, self.weights(W, dtype), layout)
         # Dropping the scratch positions is the one copy; the bias rides along.
-        return y.copy() if b is None else y + b[:, None, None]
+        return layout.image(y, slice(0, oh), slice(0, ow), b)
 
     def backward(self, gy):
         x, W = self.inputs[0], self.inputs[1]
@@ -511,15 +550,19 @@ class DepthwiseConv2d(_Depthwise):
 
 class DepthwiseConv2dGradX(_Depthwise):
     """gx = the adjoint of the depthwise convolution in x:
-    gx[n, c, h, w] = sum over m, i, j of W[c*M + m, 0, i, j] gy[n, c*M + m, h - dh*i + top, w - dw*j + left].
+    gx[n, c, h, w] = sum over m, i, j of W[c*M + m, 0, i, j] gy[n, c*M + m, h - dh*i + top, w - dw*j + left]
+    (gy zero outside its pixels): a correlation of gy with the flipped kernel, the same shifted sums as y.
     Linear in gy and in W:   g_gy = DepthwiseConv2d(ggx, W),  g_W = DepthwiseConv2dGradW(ggx, gy)"""
     __slots__ = ()
 
     def forward(self, gy, W):
         dtype = np.result_type(gy, W)
-        layout = self.layout(self.x_shape(gy))
-        return _depthwise_grad_x_array(self.grid(self.take_laid_out(), 0, gy, layout, dtype), self.weights(W, dtype),
-                                       layout)
+        x_shape = self.x_shape(gy)
+        layout = self.layout(x_shape)
+        gx = _depthwise_grad_x_array(self.grid(self.take_laid_out(), 0, gy, layout, dtype), self.weights(W, dtype),
+                                     layout)
+        (top, _), (left, _) = self.pads
+        return layout.image(gx, slice(top, top + x_shape[2]), slice(left, left + x_shape[3]))
 
     def backward(self, ggx):
         gy, W = self.inputs
@@ -538,8 +581,9 @@ class DepthwiseConv2dGradW(_Depthwise):
         dtype = np.result_type(x, gy)
         layout = self.layout(x.shape)
         laid_out = self.take_laid_out()
-        return _depthwise_grad_w_array(self.padded(laid_out, 0, x, layout, dtype),
-                                       self.grid(laid_out, 1, gy, layout, dtype), layout, (gy.shape[1], 1) + self.kernel)
+        gW = _depthwise_grad_w_array(self.padded(laid_out, 0, x, layout, dtype),
+                                     self.grid(laid_out, 1, gy, layout, dtype), layout, gy.shape[1] // self.channels)
+        return gW.reshape((gy.shape[1], 1) + self.kernel)
 
     def backward(self, ggW):
         x, gy = self.inputs

@@ -233,8 +233,8 @@ def test_strided_depthwise_conv_is_one_batched_product(monkeypatch):
 
 
 def test_depthwise_conv_at_stride_1_is_shifted_multiply_adds(monkeypatch):
-    # groups == channels at stride 1: no im2col, no matmul; its gradients are ops of their own,
-    # so the second order goes through them too.
+    # groups == channels at stride 1: no im2col, no matrix product but gW's matrix-vector product
+    # per tap; its gradients are ops of their own, so the second order goes through them too.
     rng = np.random.default_rng(6)
     x, W = mg.Variable(rng.standard_normal((2, 8, 5, 5))), mg.Variable(rng.standard_normal((16, 1, 3, 3)))
     calls, matmul = [], np.matmul
@@ -245,7 +245,47 @@ def test_depthwise_conv_at_stride_1_is_shifted_multiply_adds(monkeypatch):
     # (a gradient whose array is a view is copied before it is handed out: look through that Copy)
     makers = [g.creator.inputs[0].creator if type(g.creator).__name__ == "Copy" else g.creator for g in (gx, gW)]
     assert [type(f).__name__ for f in makers] == ["DepthwiseConv2dGradX", "DepthwiseConv2dGradW"]
-    assert calls == []
+    run = 2 * 7 * 7  # one channel's padded planes
+    assert [(a.shape, b.shape) for a, b in calls] == [((8, 2, run), (8, run, 1))] * 9
+
+
+def test_depthwise_conv_long_runs_call_blas_axpy_in_short_pieces(monkeypatch):
+    # Long runs: one BLAS axpy per channel, tap and piece of at most _BLAS_PIECE elements, which
+    # OpenBLAS keeps on the calling thread (waking its pool for each of hundreds of calls is slower).
+    from scipy.linalg import blas
+    from minigrad.functions import conv
+    rng = np.random.default_rng(8)
+    x, W = rng.standard_normal((3, 2, 40, 40)), rng.standard_normal((4, 1, 3, 3))  # runs of 3*42*42 elements
+    expected, get_blas_funcs = None, blas.get_blas_funcs
+    for piece in (None, 1000):  # NumPy's passes, then BLAS
+        monkeypatch.setattr(conv, "_BLAS_RUN", 10**9 if piece is None else 1500)
+        monkeypatch.setattr(conv, "_BLAS_PIECE", piece or 10000)
+        sizes = []
+        monkeypatch.setattr(blas, "get_blas_funcs", lambda *args, **kwargs: (
+            lambda x, y, n, *rest, f=get_blas_funcs(*args, **kwargs): sizes.append(n) or f(x, y, n, *rest)))
+        xv, Wv = mg.Variable(x), mg.Variable(W)
+        y = F.conv2d(xv, Wv, pad=1, groups=2)
+        got = [a.data for a in (y,) + tuple(mg.grad((y * y).sum(), [xv, Wv]))]
+        if piece is None:
+            assert sizes == []
+            expected = got
+        else:  # y: 4 filters x 8 more taps; gx: 2 channels x (2*9 - 1) more terms
+            assert sizes and max(sizes) <= 1000 and sum(sizes) == (4 * 8 + 2 * 17) * 3 * 42 * 42
+            for a, b in zip(got, expected):
+                np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
+
+
+def test_depthwise_conv_blas_kernel_passes_gradcheck_and_gradgradcheck(monkeypatch):
+    # The op specs draw small images (NumPy's passes); here BLAS's axpy, forced, in pieces of 13.
+    from minigrad.functions import conv
+    monkeypatch.setattr(conv, "_BLAS_RUN", 1)
+    monkeypatch.setattr(conv, "_BLAS_PIECE", 13)
+    rng = np.random.default_rng(9)
+    x, W, b = rng.standard_normal((2, 3, 5, 4)), rng.standard_normal((6, 1, 3, 2)), rng.standard_normal(6)
+
+    def f(x, W, b):
+        return F.conv2d(x, W, b, pad=(1, 2), dilation=(2, 1), groups=3)
+    assert mg.gradcheck(f, x, W, b) and mg.gradgradcheck(f, x, W, b)
 
 
 def test_pool_and_conv_options_keep_float32():

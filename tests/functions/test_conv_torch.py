@@ -156,6 +156,47 @@ def test_conv2d_dilation_and_groups(stride, pad, dilation, groups):
                          lambda x, W, b: tF.conv2d(x, W, b, stride, pad, dilation, groups), x, W, b)
 
 
+DEPTHWISE = [  # (x shape, filters per channel, kernel, pad, dilation); groups == channels, stride 1
+    ((2, 3, 7, 6), 1, (3, 3), 1, 1),
+    ((2, 3, 7, 6), 2, (3, 2), (2, 1), (2, 1)),
+    ((1, 2, 5, 4), 3, (1, 1), 0, 1),
+    ((3, 2, 9, 4), 1, (3, 3), "same", 2),
+    ((2, 2, 4, 5), 2, (2, 3), (0, 2), (1, 2)),
+]
+
+
+@pytest.mark.parametrize("kernel_path", ["numpy", "blas"])
+@pytest.mark.parametrize("shape,multiplier,kernel,pad,dilation", DEPTHWISE)
+def test_depthwise_conv2d_on_either_kernel(monkeypatch, kernel_path, shape, multiplier, kernel, pad, dilation):
+    # Short runs take NumPy's passes over all channels, long ones BLAS's axpy and dot per channel and
+    # tap, in pieces: forced here on small images (pieces of 17 elements, so a run has several).
+    from minigrad.functions import conv
+    monkeypatch.setattr(conv, "_BLAS_RUN", 10**9 if kernel_path == "numpy" else 1)
+    monkeypatch.setattr(conv, "_BLAS_PIECE", 17)
+    channels = shape[1]
+    x, W, b = randn(*shape), randn(channels * multiplier, 1, *kernel), randn(channels * multiplier)
+    assert_matches_torch(lambda x, W, b: F.conv2d(x, W, b, 1, pad, dilation, channels),
+                         lambda x, W, b: tF.conv2d(x, W, b, 1, pad, dilation, channels), x, W, b)
+
+
+@pytest.mark.parametrize("shape,multiplier", [((2, 4, 6, 5), 1), ((3, 4, 40, 40), 2)])  # short runs, long runs
+def test_depthwise_conv2d_keeps_float32(shape, multiplier):
+    rng = np.random.default_rng(3)
+    channels = shape[1]
+    x, W, b = (rng.standard_normal(s).astype(np.float32) for s in (shape, (channels * multiplier, 1, 3, 3),
+                                                                   (channels * multiplier,)))
+    xs = [mg.Variable(a) for a in (x, W, b)]
+    y = F.conv2d(*xs, pad=1, groups=channels)
+    gy = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(mg.Variable(gy))
+    ts = [torch.tensor(a, requires_grad=True) for a in (x, W, b)]
+    t = tF.conv2d(*ts, padding=1, groups=channels)
+    t.backward(torch.from_numpy(gy))
+    for ours, theirs in [(y.data, t)] + [(v.grad.data, u.grad) for v, u in zip(xs, ts)]:
+        assert ours.dtype == np.float32 and ours.flags.c_contiguous
+        np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-4, atol=1e-3)
+
+
 @pytest.mark.parametrize("stride,pad,dilation,groups", [(1, 0, 1, 1), (2, 1, 2, 2), (1, 2, 3, 4), (3, 1, 1, 4)])
 def test_conv1d(stride, pad, dilation, groups):
     x, W, b = randn(2, 4, 11), randn(4, 4 // groups, 3), randn(4)
