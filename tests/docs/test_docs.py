@@ -240,7 +240,7 @@ def test_the_F_pages_math_is_typeset_offline_by_the_mathjax_the_site_ships(site,
     from selenium.webdriver.support.ui import WebDriverWait
 
     html = (site / "api" / "functions.html").read_text()
-    assert re.search(r'<script[^>]+src="[./]*_static/mathjax/tex-chtml.js"', html), "MathJax is not loaded from _static"
+    assert re.search(r'<script[^>]+src="[./]*_static/mathjax/tex-chtml.js(\?v=\w+)?"', html), "MathJax is not loaded from _static"
     assert "cdn" not in re.search(r'<script[^>]+mathjax[^>]*>', html).group(0).lower()
     spans = html.count('class="math notranslate nohighlight"')
     browser.get((site / "api" / "functions.html").as_uri())
