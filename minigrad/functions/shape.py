@@ -1,6 +1,8 @@
 """Ops that move elements around without changing them: reshape, transpose,
 broadcasting and its inverse `sum_to`, indexing. Their backward passes move
 the gradient back the same way."""
+import itertools
+
 import numpy as np
 
 from ..device import backend
@@ -398,13 +400,13 @@ class Concat(Function):
                 raise ValueError(
                     f"concat: shapes {first} and {x.shape} do not match; expected the same shape "
                     f"except along axis {axis}")
-        self.indices = np.cumsum([x.shape[axis] for x in xs[:-1]]).tolist()
+        self.indices = list(itertools.accumulate(x.shape[axis] for x in xs[:-1]))
         return np.concatenate(xs, axis=axis)
 
     saves_for_backward = ()
 
     def backward(self, gy):
-        return tuple(split(gy, self.indices, self.axis))
+        return tuple(Split(self.indices, self.axis)(gy))
 
     def settings(self):
         return {"axis": self.axis}
@@ -421,9 +423,11 @@ class Split(Function):
 
     def forward(self, x):
         axis = self.axis = normalize_axis("split", self.axis, x.ndim)
-        ys = np.split(x, self.indices, axis=axis)
+        lead = (slice(None),) * axis
+        cuts = [0, *self.indices, x.shape[axis]]
+        ys = tuple(x[(*lead, slice(a, b))] for a, b in zip(cuts, cuts[1:]))  # views, as np.split's
         self.shapes = [y.shape for y in ys]
-        return tuple(ys)
+        return ys
 
     def backward(self, *gys):
         dtype = next(g.dtype for g in gys if g is not None)
