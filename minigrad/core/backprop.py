@@ -144,8 +144,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         creator = x.creator
         if creator is None:
             if capture is None:
-                old = leaves.get(x)
-                leaves[x] = gx if old is None else accumulate(old, gx)
+                leaves[x] = accumulate(leaves[x], gx) if x in leaves else gx
             return
         if x in pending:
             pending[x] = accumulate(pending[x], gx)
