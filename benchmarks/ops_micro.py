@@ -451,14 +451,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--only", default="", help="comma-separated op names")
+    parser.add_argument("--no-pytorch", action="store_true",
+                        help="leave PyTorch out (not imported: its many objects make each timed call's "
+                             "gc.collect() longer and the caches colder, for NumPy and minigrad too)")
     args = parser.parse_args(argv)
     set_malloc_thresholds(32)  # as benchmarks/run.py: no page faults from mmap'd arrays (see timing.py)
-    try:
-        import torch
-        torch.set_num_threads(1)   # one core, as NumPy's elementwise work and minigrad's
-        peer = torch_ops(torch)
-    except ImportError:
-        torch, peer = None, {}
+    torch, peer = None, {}
+    if not args.no_pytorch:
+        try:
+            import torch
+            torch.set_num_threads(1)   # one core, as NumPy's elementwise work and minigrad's
+            peer = torch_ops(torch)
+        except ImportError:
+            pass
     only = {n for n in args.only.split(",") if n}
     print(f"forward + backward, float32 {SHAPE}, median of {args.repeats} calls (microseconds)")
     print(f"{'op':<14} {'NumPy by hand':>14} {'minigrad':>10} {'ratio':>7} {'best/best':>10}"
