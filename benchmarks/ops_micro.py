@@ -9,9 +9,15 @@ against the same computation written by hand in NumPy.
 
 Prints a table: op, NumPy fwd+bwd by hand (microseconds, median), minigrad
 fwd+bwd, their ratio (the goal: at most 2), and the ratio of the fastest
-calls of each (steadier when the machine is busy). Timings alternate the two
-engines in short blocks (benchmarks/timing.py), so a busy machine slows
-both alike; still, on a loaded machine, read the ratios as rough.
+calls of each (steadier when the machine is busy); then, when PyTorch is
+installed, PyTorch's fwd+bwd of the same op on the same array (one thread,
+its gradient checked against NumPy's) and minigrad's ratio to it. Timings
+alternate the engines in short blocks (benchmarks/timing.py), so a busy
+machine slows them alike; still, on a loaded machine, read the ratios as
+rough. A pure view op (ravel: about 1 microsecond in NumPy) cannot come
+within 2x: the fixed cost of any autograd engine's step (a leaf, a
+recorded op, a backward call, a gradient of its own) is more than that,
+and the PyTorch column shows the same.
 """
 import argparse
 import sys
@@ -336,7 +342,7 @@ OPS = [
     ("cumsum", lambda x: F.cumsum(x, 1), np_cumsum, X),
     ("cumprod", lambda x: F.cumprod(x, 1), np_cumprod, NEAR_ONE),
     ("logcumsumexp", lambda x: F.logcumsumexp(x, 1), np_logcumsumexp, X),
-    ("cummax", lambda x: F.cummax(x, 1), np_cummax, X),
+    ("cummax", lambda x: F.cummax(x, 1).values, np_cummax, X),
     ("gather", lambda x: F.gather(x, 1, INDEX), np_gather, X),
     ("scatter_add", lambda x: F.scatter_add(x, 1, INDEX, x), np_scatter_add, X),
     ("index_add", lambda x: F.index_add(x, 0, ROWS, x), np_index_add, X),
@@ -377,6 +383,57 @@ OPS = [
 ]
 
 
+def torch_ops(torch):
+    """name -> PyTorch's fwd of the same op (as the minigrad op in OPS), for
+    the ops PyTorch has. The constants become tensors once, here."""
+    t = torch.from_numpy
+    index, rows, mask = t(INDEX), t(ROWS), t(MASK)
+    y, kron_b, others, column = t(Y), t(KRON_B), t(OTHER_VECTORS), t(COLUMN)
+    joined = lambda parts: torch.cat([p.ravel() for p in parts])  # noqa: E731 (as joined_parts)
+    return {
+        "prod": lambda x: torch.prod(x, 1), "std": lambda x: torch.std(x, 1, correction=0),
+        "var(ddof=1)": lambda x: torch.var(x, 1, correction=1),
+        "norm": lambda x: torch.linalg.vector_norm(x, dim=1), "amax": lambda x: torch.amax(x, 1),
+        "median": lambda x: torch.quantile(x, 0.5, dim=1),  # NumPy's median (torch.median takes the lower)
+        "cumsum": lambda x: torch.cumsum(x, 1), "cumprod": lambda x: torch.cumprod(x, 1),
+        "logcumsumexp": lambda x: torch.logcumsumexp(x, 1), "cummax": lambda x: torch.cummax(x, 1).values,
+        "gather": lambda x: torch.gather(x, 1, index),
+        "scatter_add": lambda x: torch.scatter_add(x, 1, index, x),
+        "index_add": lambda x: torch.index_add(x, 0, rows, x),
+        "masked_fill": lambda x: torch.masked_fill(x, mask, 0.5),
+        "flip": lambda x: torch.flip(x, (1,)), "roll": lambda x: torch.roll(x, 7, 1),
+        "tile": lambda x: torch.tile(x, (2, 1)), "repeat": lambda x: torch.repeat_interleave(x, 2, 1),
+        "tril": torch.tril, "sort": lambda x: torch.sort(x, dim=1, stable=True).values,
+        "topk": lambda x: torch.topk(x, 10, 1).values,
+        "pad(reflect)": lambda x: torch.nn.functional.pad(x, (3, 3), mode="reflect"),
+        "ravel": torch.ravel, "vstack": lambda x: torch.vstack([x, x]), "hstack": lambda x: torch.hstack([x, x]),
+        "column_stack": lambda x: torch.column_stack([x, x]), "append": lambda x: torch.cat([x, x], 1),
+        "dstack": lambda x: torch.dstack([x, x]),
+        "array_split": lambda x: torch.cat(torch.tensor_split(x, 3, 1), 1),
+        "hsplit": lambda x: torch.cat(torch.hsplit(x, 4), 1), "diff": lambda x: torch.diff(x, dim=1),
+        "trapezoid": lambda x: torch.trapezoid(x, dx=0.5, dim=1), "kron": lambda x: torch.kron(x, kron_b),
+        "cross": lambda a: torch.linalg.cross(a, others), "flipud": torch.flipud, "rot90": torch.rot90,
+        "meshgrid": lambda v: torch.meshgrid(v, column, indexing="xy")[0], "fmax": lambda x: torch.fmax(x, y),
+        "nan_to_num": torch.nan_to_num, "sinc": torch.sinc, "deg2rad": torch.deg2rad,
+        "svd": lambda x: joined(torch.linalg.svd(x, full_matrices=False)),
+        "eigh": lambda x: joined(torch.linalg.eigh(x)), "qr": lambda x: joined(torch.linalg.qr(x)),
+        "pinv": torch.linalg.pinv, "matrix_power": lambda x: torch.linalg.matrix_power(x, 3),
+        "norm(nuc)": lambda x: torch.linalg.matrix_norm(x, "nuc"),
+    }
+
+
+# Singular and eigenvectors' signs are the LAPACK build's choice, which
+# differs between NumPy's and PyTorch's: a random gradient of them differs
+# too. PyTorch's gradient is not compared there (only timed).
+SIGNS_DIFFER = {"svd", "eigh"}
+
+
+def torch_step(torch, op, a, gy):
+    x = torch.from_numpy(a).requires_grad_(True)
+    op(x).backward(torch.from_numpy(gy))
+    return x.grad.numpy()
+
+
 def minigrad_step(op, a, gy):
     x = mg.Variable(a)
     op(x).backward(gy)
@@ -394,21 +451,43 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--only", default="", help="comma-separated op names")
+    parser.add_argument("--no-pytorch", action="store_true",
+                        help="leave PyTorch out (not imported: its many objects make each timed call's "
+                             "gc.collect() longer and the caches colder, for NumPy and minigrad too)")
     args = parser.parse_args(argv)
     set_malloc_thresholds(32)  # as benchmarks/run.py: no page faults from mmap'd arrays (see timing.py)
+    torch, peer = None, {}
+    if not args.no_pytorch:
+        try:
+            import torch
+            torch.set_num_threads(1)   # one core, as NumPy's elementwise work and minigrad's
+            peer = torch_ops(torch)
+        except ImportError:
+            pass
     only = {n for n in args.only.split(",") if n}
     print(f"forward + backward, float32 {SHAPE}, median of {args.repeats} calls (microseconds)")
-    print(f"{'op':<14} {'NumPy by hand':>14} {'minigrad':>10} {'ratio':>7} {'best/best':>10}")
+    print(f"{'op':<14} {'NumPy by hand':>14} {'minigrad':>10} {'ratio':>7} {'best/best':>10}"
+          + (f" {'PyTorch':>9} {'mg/PyTorch':>11}" if torch is not None else ""))
     for name, op, by_hand, a in OPS:
         if only and name not in only:
             continue
         gy = RNG.standard_normal(op(mg.Variable(a)).shape).astype(np.float32)
         check(op, by_hand, a, gy)
-        times = alternate({"numpy": lambda: by_hand(a, gy), "minigrad": lambda: minigrad_step(op, a, gy)},
-                          args.repeats, block=5, settle=0.0)
+        steps = {"numpy": lambda: by_hand(a, gy), "minigrad": lambda: minigrad_step(op, a, gy)}
+        if name in peer:
+            if name not in SIGNS_DIFFER:
+                np.testing.assert_allclose(torch_step(torch, peer[name], a, gy), by_hand(a, gy), rtol=2e-3, atol=2e-3)
+            steps["pytorch"] = lambda: torch_step(torch, peer[name], a, gy)
+        times = alternate(steps, args.repeats, block=5, settle=0.0)
         t_np, t_mg = times["numpy"].median * 1e6, times["minigrad"].median * 1e6
         best = min(times["minigrad"].times) / min(times["numpy"].times)  # less sensitive to a busy machine
-        print(f"{name:<14} {t_np:>14.0f} {t_mg:>10.0f} {t_mg / t_np:>7.2f} {best:>10.2f}", flush=True)
+        line = f"{name:<14} {t_np:>14.0f} {t_mg:>10.0f} {t_mg / t_np:>7.2f} {best:>10.2f}"
+        if "pytorch" in times:
+            t_pt = times["pytorch"].median * 1e6
+            line += f" {t_pt:>9.0f} {t_mg / t_pt:>11.2f}"
+        elif torch is not None:
+            line += f" {'-':>9} {'-':>11}"
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

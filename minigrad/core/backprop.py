@@ -22,7 +22,9 @@ result of `mg.grad`) is its own writable array: a backward often passes one
 gradient on to several inputs as is (add) or as a view (reshape, the
 read-only broadcast of sum's backward). `keep` copies it only when it is a
 view, read-only, the caller's own seed, a hook's result, or already stored
-in this pass; a fresh array is stored as is.
+in this pass; a fresh array is stored as is. The caller's seed is used as
+is, not copied on entry (`Variable.backward` wraps an ndarray seed): it is
+held, so a gradient that is the seed or a view of it is copied when stored.
 """
 import heapq
 
@@ -64,9 +66,10 @@ def run(caller, outputs, grad_outputs, retain_grad=False, create_graph=False, in
 #
 # Hooks (`x.register_hook(fn)`, `x.retain_grad()`) live in the Variable's
 # `_hooks` slot, None for almost every Variable: one test per function.
-# A leaf's hooks see its whole gradient of the pass, so a hooked leaf's
-# contributions are summed in `hooked_leaves` (or `capture`) and delivered at
-# the end.
+# A leaf's contributions are summed in `leaves` (or `capture`) and stored at
+# the end of the pass: its hooks see its whole gradient of the pass, and a
+# leaf given two views of one gradient (`vstack([x, x])`) stores their sum, a
+# new array, instead of a copy of the first view plus the sum.
 
 
 def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, inputs=None, held=None):
@@ -84,7 +87,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
     generations = []  # heap of -generation, one entry per non-empty bucket
     queued = set()    # functions already in a bucket (multi-output ones ask)
     owned = set()     # sums made here and held in one place only: safe to add into
-    hooked_leaves = {}  # leaf with hooks -> its gradient of this pass so far
+    leaves = {}       # leaf -> its gradient of this pass so far (stored at the end)
     held = {} if held is None else held  # id -> array stored, or kept by someone else
     in_place = not create_graph
 
@@ -141,11 +144,7 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
         creator = x.creator
         if creator is None:
             if capture is None:
-                if x._hooks is None:
-                    x.grad = keep(gx) if x.grad is None else accumulate(x.grad, gx)
-                else:
-                    old = hooked_leaves.get(x)
-                    hooked_leaves[x] = gx if old is None else accumulate(old, gx)
+                leaves[x] = accumulate(leaves[x], gx) if x in leaves else gx
             return
         if x in pending:
             pending[x] = accumulate(pending[x], gx)
@@ -215,8 +214,9 @@ def backward(outputs, grad_outputs, retain_grad=False, create_graph=False, input
                 raise _bad_shape_error(function, e.args[0], e.args[1]) from None
             if observer is not None:
                 observer.step(function, (gy,) if len(outputs) == 1 else gys, gxs)
-        for x, gx in hooked_leaves.items():
-            gx = run_hooks(x, gx)
+        for x, gx in leaves.items():
+            if x._hooks is not None:
+                gx = run_hooks(x, gx)
             x.grad = keep(gx) if x.grad is None else accumulate(x.grad, gx)
         if capture is None:
             return None

@@ -2,12 +2,15 @@
 axis-moving and splitting helpers with PyTorch's names (moveaxis, swapaxes,
 permute, unsqueeze, chunk, unbind). Most are built from reshape,
 transpose, broadcast_to, split and get_item, so their gradients come free."""
+import itertools
+
 import numpy as np
 
 from ..core import Function
 from ..core.ops import declare
 from ._axes import axis_tuple, normalize_axis, shape_of
-from .shape import broadcast_to, concat, expand_dims, get_item, reshape, split, squeeze, transpose
+from .shape import (Concat, Split, broadcast_to, concat, expand_dims, get_item, reshape, split, squeeze, transpose,
+                    with_new_axes)
 
 
 def _axes_or_all(op, axis, ndim):
@@ -240,70 +243,70 @@ def _sequence(op, arrays):
     return list(arrays)
 
 
-def _join(op, xs, axis):
-    """concat(xs, axis) for a stacking helper, its shape check naming the helper."""
+def _join(op, xs, axis, expand=None):
+    """xs joined along `axis` by one Concat, each x first given the new axes
+    of size 1 `expand[i]` (a tuple, empty for none), the shape check naming
+    the stacking helper `op`."""
     shapes = [shape_of(x) for x in xs]
+    if expand is not None and any(expand):
+        shapes = [with_new_axes(s, axes) if axes else s for s, axes in zip(shapes, expand)]
+    else:
+        expand = None
     for s in shapes[1:]:
         if len(s) != len(shapes[0]) or any(p != q for i, (p, q) in enumerate(zip(s, shapes[0])) if i != axis):
             raise ValueError(f"{op}: shapes {shapes[0]} and {s} (as joined) do not match; expected the same shape "
                              f"except along axis {axis}")
-    return concat(xs, axis)
+    return Concat(axis, expand)(*xs)
 
 
-def _at_least(x, ndim):
-    """x reshaped to at least `ndim` axes as np.atleast_1d/2d/3d: a 0-d x
-    becomes (1,) (1, 1) or (1, 1, 1); (n,) becomes (1, n) or (1, n, 1);
-    (m, n) becomes (m, n, 1)."""
-    shape = shape_of(x)
-    if len(shape) >= ndim:
-        return x
-    if len(shape) == 0:
-        return reshape(x, (1,) * ndim)
-    if ndim == 2 or len(shape) == 2:
-        return reshape(x, ((1,) if len(shape) == 1 else ()) + shape + ((1,) if ndim == 3 else ()))
-    return reshape(x, (1,) + shape + (1,))  # (n,) -> (1, n, 1)
+def _at_least(xs, ndim):
+    """The new axes np.atleast_1d/2d/3d give each of xs: a 0-d x becomes
+    (1,) (1, 1) or (1, 1, 1); (n,) becomes (1, n) or (1, n, 1); (m, n)
+    becomes (m, n, 1)."""
+    new_axes = {0: tuple(range(ndim)), 1: (0,) if ndim == 2 else (0, 2), 2: (2,)}
+    return [() if len(shape_of(x)) >= ndim else new_axes[len(shape_of(x))] for x in xs]
 
 
-@declare(numpy=np.vstack)
+@declare(Concat, numpy=np.vstack)
 def vstack(tup):
     """The arrays joined along axis 0 after making each at least 2-D ((n,)
     becomes (1, n)), as np.vstack: rows stacked."""
-    return _join("vstack", [_at_least(x, 2) for x in _sequence("vstack", tup)], 0)
+    xs = _sequence("vstack", tup)
+    return _join("vstack", xs, 0, _at_least(xs, 2))
 
 
-@declare()
+@declare(Concat)
 def row_stack(tup):
     """NumPy's older name for vstack (np.row_stack, deprecated there)."""
-    return _join("row_stack", [_at_least(x, 2) for x in _sequence("row_stack", tup)], 0)
+    xs = _sequence("row_stack", tup)
+    return _join("row_stack", xs, 0, _at_least(xs, 2))
 
 
-@declare(numpy=np.hstack)
+@declare(Concat, numpy=np.hstack)
 def hstack(tup):
     """The arrays joined along axis 1 (axis 0 for 1-D ones, 0-d ones count
     as (1,)), as np.hstack: columns side by side."""
-    xs = [_at_least(x, 1) for x in _sequence("hstack", tup)]
-    return _join("hstack", xs, 0 if len(shape_of(xs[0])) == 1 else 1)
+    xs = _sequence("hstack", tup)
+    return _join("hstack", xs, 0 if len(shape_of(xs[0])) <= 1 else 1, _at_least(xs, 1))
 
 
-@declare(numpy=np.dstack)
+@declare(Concat, numpy=np.dstack)
 def dstack(tup):
     """The arrays joined along axis 2 after making each at least 3-D ((n,)
     becomes (1, n, 1), (m, n) becomes (m, n, 1)), as np.dstack."""
-    return _join("dstack", [_at_least(x, 3) for x in _sequence("dstack", tup)], 2)
+    xs = _sequence("dstack", tup)
+    return _join("dstack", xs, 2, _at_least(xs, 3))
 
 
-@declare(numpy=np.column_stack)
+@declare(Concat, numpy=np.column_stack)
 def column_stack(tup):
     """1-D arrays as columns ((n,) becomes (n, 1)) and 2-D arrays as they
     are, joined along axis 1, as np.column_stack."""
-    columns = []
-    for x in _sequence("column_stack", tup):
-        shape = shape_of(x)
-        columns.append(reshape(x, (-1, 1) if len(shape) == 1 else (1, 1)) if len(shape) < 2 else x)
-    return _join("column_stack", columns, 1)
+    xs = _sequence("column_stack", tup)
+    return _join("column_stack", xs, 1, [{0: (0, 1), 1: (1,)}.get(len(shape_of(x)), ()) for x in xs])
 
 
-@declare(numpy=np.array_split)
+@declare(Split, numpy=np.array_split)
 def array_split(x, indices_or_sections, axis=0):
     """x cut along `axis` as np.array_split: into n parts whose sizes differ
     by at most one (the first size % n parts one longer), or at the given
@@ -317,8 +320,8 @@ def array_split(x, indices_or_sections, axis=0):
         raise ValueError(f"array_split: the number of sections must be positive, got {n} "
                          f"(axis {a} of shape {shape})")
     size, longer = divmod(shape[a], n)
-    cuts = np.cumsum([size + 1] * longer + [size] * (n - longer))[:-1]
-    return split(x, [int(c) for c in cuts], a)
+    cuts = itertools.accumulate([size + 1] * longer + [size] * (n - longer - 1))
+    return Split(list(cuts), a)(x)   # the cuts are in range and in order: no checks of split's to repeat
 
 
 def _split_at_least(op, x, indices_or_sections, ndim, axis):

@@ -1,6 +1,8 @@
 """Ops that move elements around without changing them: reshape, transpose,
 broadcasting and its inverse `sum_to`, indexing. Their backward passes move
 the gradient back the same way."""
+import itertools
+
 import numpy as np
 
 from ..device import backend
@@ -342,9 +344,14 @@ def expand_dims(x, axis):
         if not -out_ndim <= a < out_ndim:
             raise np.exceptions.AxisError(f"expand_dims: axis {a} is out of range for an array of shape "
                                           f"{shape}; expected -{out_ndim} <= axis < {out_ndim}")
-    axes = axis_tuple("expand_dims", axis, out_ndim)
+    return reshape(x, with_new_axes(shape, axis_tuple("expand_dims", axis, out_ndim)))
+
+
+def with_new_axes(shape, axes):
+    """`shape` with a 1 inserted at each of `axes` (non-negative axes of the
+    result), as np.expand_dims."""
     rest = iter(shape)
-    return reshape(x, tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes))))
+    return tuple(1 if i in axes else next(rest) for i in range(len(shape) + len(axes)))
 
 
 @declare(Reshape, numpy=np.squeeze, methods="squeeze", torch=True)
@@ -390,33 +397,43 @@ def flatten(x, start_dim=1, end_dim=-1):
 
 
 class Concat(Function):
-    """y = the inputs joined along `axis`.   gx_i = the i-th piece of gy (split)"""
-    __slots__ = ("axis", "indices")
+    """y = the inputs joined along `axis`, each first given new axes of size
+    1 at `expand[i]` when `expand` is given (as np.expand_dims: vstack's
+    (n,) -> (1, n), stack's new axis).   gx_i = the i-th piece of gy (split),
+    reshaped back to x_i's shape"""
+    __slots__ = ("axis", "expand", "indices", "x_shapes")
 
-    def __init__(self, axis):
+    def __init__(self, axis, expand=None):
         self.axis = axis
+        self.expand = expand
 
     def forward(self, *xs):
+        if self.expand is not None:
+            self.x_shapes = [x.shape for x in xs]
+            xs = [x.reshape(with_new_axes(x.shape, axes)) if axes else x for x, axes in zip(xs, self.expand)]
         first = xs[0].shape
         if len(first) == 0:
             raise ValueError("concat: cannot join 0-d arrays; expected arrays with at least one axis")
         axis = self.axis = normalize_axis("concat", self.axis, len(first))
+        others = first[:axis] + first[axis + 1:]   # the sizes every input must share
         for x in xs[1:]:
-            if len(x.shape) != len(first) or any(
-                    a != b for i, (a, b) in enumerate(zip(x.shape, first)) if i != axis):
+            if len(x.shape) != len(first) or x.shape[:axis] + x.shape[axis + 1:] != others:
                 raise ValueError(
                     f"concat: shapes {first} and {x.shape} do not match; expected the same shape "
                     f"except along axis {axis}")
-        self.indices = np.cumsum([x.shape[axis] for x in xs[:-1]]).tolist()
+        self.indices = list(itertools.accumulate(x.shape[axis] for x in xs[:-1]))
         return np.concatenate(xs, axis=axis)
 
     saves_for_backward = ()
 
     def backward(self, gy):
-        return tuple(split(gy, self.indices, self.axis))
+        gxs = Split(self.indices, self.axis)(gy)
+        if self.expand is not None:
+            gxs = [reshape(g, shape) for g, shape in zip(gxs, self.x_shapes)]
+        return tuple(gxs)
 
     def settings(self):
-        return {"axis": self.axis}
+        return {"axis": self.axis} if self.expand is None else {"axis": self.axis, "expand": self.expand}
 
 
 class Split(Function):
@@ -430,15 +447,18 @@ class Split(Function):
 
     def forward(self, x):
         axis = self.axis = normalize_axis("split", self.axis, x.ndim)
-        ys = np.split(x, self.indices, axis=axis)
+        lead = (slice(None),) * axis
+        cuts = [0, *self.indices, x.shape[axis]]
+        ys = tuple(x[(*lead, slice(a, b))] for a, b in zip(cuts, cuts[1:]))  # views, as np.split's
         self.shapes = [y.shape for y in ys]
-        return tuple(ys)
+        return ys
 
     def backward(self, *gys):
-        dtype = next(g.dtype for g in gys if g is not None)
-        xp = backend.get_array_module(next(g.data for g in gys if g is not None))
-        pieces = [Variable(xp.zeros(s, dtype=dtype)) if g is None else g for g, s in zip(gys, self.shapes)]
-        return concat(pieces, self.axis)
+        if any(g is None for g in gys):
+            given = next(g.data for g in gys if g is not None)
+            xp = backend.get_array_module(given)
+            gys = [Variable(xp.zeros(s, dtype=given.dtype)) if g is None else g for g, s in zip(gys, self.shapes)]
+        return Concat(self.axis)(*gys)
 
     def settings(self):
         return {"indices": self.indices, "axis": self.axis}
@@ -453,10 +473,10 @@ def concat(xs, axis=0):
     return Concat(axis)(*xs)
 
 
-@declare(Concat, Reshape, numpy=np.stack, torch=True)
+@declare(Concat, numpy=np.stack, torch=True)
 def stack(xs, axis=0):
     """The arrays in `xs` (all of one shape) joined along a new `axis`, as
-    np.stack: expand_dims on each, then concat."""
+    np.stack: one Concat that gives each its new axis first."""
     xs = list(xs)
     if not xs:
         raise ValueError("stack: expected at least one array, got none")
@@ -465,7 +485,7 @@ def stack(xs, axis=0):
         if s != shapes[0]:
             raise ValueError(f"stack: all arrays must have the same shape, got {shapes[0]} and {s}")
     axis = normalize_axis("stack", axis, len(shapes[0]) + 1)
-    return concat([expand_dims(x, axis) for x in xs], axis)
+    return Concat(axis, [(axis,)] * len(xs))(*xs)
 
 
 @declare(Split, numpy=np.split)

@@ -37,7 +37,10 @@ def sum_to(g, node):
 
 @converts(S.Concat)
 def concat(g, node):
-    return g.emit("Concat", [g.x(node, i, node.out.dtype) for i in range(len(node.inputs))], axis=node.fn.axis)
+    xs = [g.x(node, i, node.out.dtype) for i in range(len(node.inputs))]
+    if node.fn.expand is not None:   # stack, vstack ...: each input's new axes first
+        xs = [g.unsqueeze(x, list(axes)) if axes else x for x, axes in zip(xs, node.fn.expand)]
+    return g.emit("Concat", xs, axis=node.fn.axis)
 
 
 @converts(S.Split)

@@ -201,11 +201,16 @@ def test_grad_with_create_graph_second_order_through_separate_results():
     np.testing.assert_allclose(hx.data, thx.numpy())
 
 
-def test_copies_are_made_only_where_gradients_would_share(monkeypatch):
+def _count_copies(monkeypatch):
     from minigrad.core.ops import ops
     copies = []
     copy = ops.copy
     monkeypatch.setattr(ops, "copy", lambda x: copies.append(x) or copy(x))
+    return copies
+
+
+def test_copies_are_made_only_where_gradients_would_share(monkeypatch):
+    copies = _count_copies(monkeypatch)
     # An MLP's step: matmul and bias gradients are new arrays no one else
     # holds, so each becomes its parameter's .grad as is.
     x = mg.Variable(randn(4, 3), requires_grad=False)
@@ -215,3 +220,60 @@ def test_copies_are_made_only_where_gradients_would_share(monkeypatch):
     a, b, c = _leaves(randn(3), randn(3), randn(3))
     ((a + b) * c).sum().backward()
     assert len(copies) == 1   # a and b were given one gradient: one of them gets a copy
+
+
+def test_an_ndarray_seed_is_used_as_is_and_a_view_of_it_is_copied_once(monkeypatch):
+    # backward(g) with an ndarray g does not copy g on entry (PyTorch's
+    # backward does not clone its gradient= either); a leaf whose gradient is
+    # a view of g (ravel's backward) gets one copy, so g stays the caller's own.
+    copies = _count_copies(monkeypatch)
+    a, g = randn(2, 3), randn(6)
+    (x,) = _leaves(a)
+    y = F.ravel(x)
+    y.retain_grad()
+    y.backward(g)
+    assert len(copies) == 2   # x.grad (a view of g) and y.grad (g itself)
+    for stored in (x.grad, y.grad):
+        assert stored.data.flags.writeable and not np.shares_memory(stored.data, g)
+    before = g.copy()
+    with mg.no_grad():
+        x.grad *= 5
+        y.grad *= 5
+    np.testing.assert_array_equal(g, before)
+    torch = pytest.importorskip("torch")
+    (tx,) = _twins(a)
+    tg = torch.tensor(g)
+    tx.ravel().backward(tg)
+    # PyTorch 2.13 stores this view of the seed as tx.grad as is (changing
+    # tx.grad changes tg); minigrad's rule is stricter. The values agree.
+    np.testing.assert_allclose(x.grad.data, 5 * tx.grad.numpy())
+
+
+def test_a_leaf_given_two_views_of_one_gradient_stores_their_sum_without_a_copy(monkeypatch):
+    # vstack([x, x])'s backward sends x two views of the seed: x.grad is
+    # their sum, a new array, with no copy of the first view made on the way.
+    copies = _count_copies(monkeypatch)
+    a, g = randn(2, 3), randn(4, 3)
+    (x,) = _leaves(a)
+    F.vstack([x, x]).backward(g)
+    assert copies == []
+    assert x.grad.data.flags.writeable and not np.shares_memory(x.grad.data, g)
+    torch = pytest.importorskip("torch")
+    (tx,) = _twins(a)
+    torch.vstack([tx, tx]).backward(torch.tensor(g))
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy())
+
+
+def test_leaves_given_disjoint_views_of_the_seed_each_get_a_copy(monkeypatch):
+    copies = _count_copies(monkeypatch)
+    arrays, g = (randn(2, 3), randn(2, 4)), randn(2, 7)
+    a, b = _leaves(*arrays)
+    F.hstack([a, b]).backward(g)
+    assert len(copies) == 2
+    _independent(a.grad, b.grad)
+    assert not np.shares_memory(a.grad.data, g) and not np.shares_memory(b.grad.data, g)
+    torch = pytest.importorskip("torch")
+    ta, tb = _twins(*arrays)
+    torch.hstack([ta, tb]).backward(torch.tensor(g))
+    np.testing.assert_allclose(a.grad.data, ta.grad.numpy())
+    np.testing.assert_allclose(b.grad.data, tb.grad.numpy())

@@ -96,3 +96,37 @@ def test_row_stack_warns_as_numpy_does_and_stacks():
     with pytest.warns(DeprecationWarning):
         y = np.row_stack([x, x[0]])
     assert y.shape == (3, 3) and y.requires_grad
+
+
+STACKINGS = [   # (name, minigrad, PyTorch, shapes): helpers NumPy runs as one concatenate
+    ("vstack of a 1-D row", F.vstack, "vstack", [(3,), (2, 3)]),
+    ("hstack of a 0-d", F.hstack, "hstack", [(), (2,)]),
+    ("dstack", F.dstack, "dstack", [(2, 3), (2, 3)]),
+    ("dstack of a 1-D", F.dstack, "dstack", [(3,), (1, 3, 2)]),
+    ("column_stack of a 1-D", F.column_stack, "column_stack", [(3,), (3, 2)]),
+    ("stack on axis 1", lambda xs: F.stack(xs, 1), lambda torch, ts: torch.stack(ts, 1), [(2, 3), (2, 3)]),
+]
+
+
+@pytest.mark.parametrize("name, ours, theirs, shapes", STACKINGS, ids=[s[0] for s in STACKINGS])
+def test_a_stacking_helper_records_one_concat_and_differentiates_as_pytorch(name, ours, theirs, shapes):
+    torch = pytest.importorskip("torch")
+    arrays = [RNG.standard_normal(s) for s in shapes]
+    xs = [mg.Variable(a) for a in arrays]
+    y = ours(xs)
+    assert type(y.creator).__name__ == "Concat" and all(a is b for a, b in zip(y.creator.inputs, xs))
+    g = RNG.standard_normal(y.shape)
+    y.backward(g)
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    ty = getattr(torch, theirs)(ts) if isinstance(theirs, str) else theirs(torch, ts)
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    ty.backward(torch.tensor(g))
+    for x, t in zip(xs, ts):
+        np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
+
+
+def test_array_split_records_one_split():
+    x = f32(4, 7)
+    pieces = F.array_split(x, 3, 1)
+    assert [p.shape for p in pieces] == [(4, 3), (4, 2), (4, 2)]
+    assert len({id(p.creator) for p in pieces}) == 1 and pieces[0].creator.inputs[0] is x

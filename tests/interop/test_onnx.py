@@ -438,3 +438,10 @@ def test_exported_model_matches_pytorch(name, tmp_path):
         expected = theirs(torch.from_numpy(x))
     expected = expected[0] if isinstance(expected, tuple) else expected
     np.testing.assert_allclose(_run_onnx(path, [x])[0], expected.numpy(), rtol=1e-4, atol=2e-5)
+
+
+def test_stacking_helpers_export_each_inputs_new_axes(tmp_path):
+    def f(x):   # x (N, 5): stack and dstack join along new axes, vstack and column_stack give 1-D rows theirs
+        return (F.stack([x, x * 2.0], axis=1), F.dstack([x, x + 1.0]),
+                F.vstack([x[0], x[1] * 3.0]) + F.column_stack([x[0], x[1]]).T)
+    roundtrip(f, _data(2, 5), _data(4, 5, seed=1), tmp_path)
