@@ -393,8 +393,11 @@ class Variable:
             raise RuntimeError(
                 "backward: this Variable does not require grad: it was computed from constants "
                 "only, or under no_grad()")
-        if type(grad) is np.ndarray and type(self.data) is np.ndarray and grad.dtype.kind in "biuf":
-            grad = Variable(grad)  # the caller's array, not copied: run holds it, so no .grad shares it
+        if (type(grad) is np.ndarray and not create_graph and type(self.data) is np.ndarray
+                and grad.dtype.kind in "biuf"):
+            # The caller's array, not copied: run holds it, so no .grad shares it. With
+            # create_graph the gradients' graph would keep reading it, so run copies it.
+            grad = Variable(grad)
         if inputs is None:
             backprop.run("backward", [self], [grad], retain_grad=retain_grad, create_graph=create_graph)
             return

@@ -277,3 +277,24 @@ def test_leaves_given_disjoint_views_of_the_seed_each_get_a_copy(monkeypatch):
     torch.hstack([ta, tb]).backward(torch.tensor(g))
     np.testing.assert_allclose(a.grad.data, ta.grad.numpy())
     np.testing.assert_allclose(b.grad.data, tb.grad.numpy())
+
+
+def test_an_ndarray_seed_changed_after_backward_with_create_graph_does_not_change_second_order():
+    # The gradients' graph of create_graph=True reads the seed again in the
+    # second backward: it must read the seed as it was, not the caller's
+    # array changed since (PyTorch raises for such a change; minigrad copies).
+    a = randn(3)
+    x = mg.Variable(a, requires_grad=True)
+    g = np.ones(3)
+    (x * x * x).backward(g, create_graph=True)
+    gx, x.grad = x.grad, None
+    g[:] = 100.0
+    gx.sum().backward()
+    np.testing.assert_allclose(x.grad.data, 6 * a)
+    torch = pytest.importorskip("torch")
+    tx = torch.tensor(a, requires_grad=True)
+    tg = torch.ones(3, dtype=torch.float64)
+    (tx * tx * tx).backward(tg, create_graph=True)
+    tgx, tx.grad = tx.grad, None
+    tgx.sum().backward()
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy())
