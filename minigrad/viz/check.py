@@ -181,7 +181,7 @@ def _too_big(cost, leaves):
 def _check(graph, leaves, recorded, seeds, downstream, eps, evaluations):
     values = {x: Variable(_float64(a), requires_grad=x.requires_grad) for x, a in recorded.items()}
     _replay(graph.functions, values)
-    low = next(((f, y) for f in graph.functions for y in _outputs(f)
+    low = next(((f, y) for f in graph.functions for y in Graph.function_outputs(f)
                 if y is not None and values[y].data.dtype.kind == "f" and values[y].dtype != np.float64), None)
     if low is not None:
         f, y = low
@@ -284,7 +284,7 @@ def _replay(functions, values):
     replayed Variable}), adding the replayed outputs."""
     for f in functions:
         ys = f(*[values[x] for x in f.inputs])
-        for y, replayed in zip(_outputs(f), _listed(ys)):
+        for y, replayed in zip(Graph.function_outputs(f), _listed(ys)):
             if y is not None:
                 values[y] = replayed
 
@@ -304,7 +304,7 @@ def _unfaithful(graph, recorded):
                 ys = f(*[Variable(a, requires_grad=False) for a in arrays])
             except Exception as error:   # whatever a user's Function raises: say it and skip
                 return f"replaying {f.name} ({type(f).__name__}) raised {type(error).__name__}: {error}"
-            for y, again in zip(_outputs(f), _listed(ys)):
+            for y, again in zip(Graph.function_outputs(f), _listed(ys)):
                 if y is None:
                     continue
                 if not _same(np.asarray(backend.to_host(y.data)), np.asarray(backend.to_host(again.data))):
@@ -333,12 +333,8 @@ def _downstream(graph, leaf):
     for f in graph.functions:
         if any(x in reached for x in f.inputs):
             functions.append(f)
-            reached.update(y for y in _outputs(f) if y is not None)
+            reached.update(y for y in Graph.function_outputs(f) if y is not None)
     return functions
-
-
-def _outputs(f):
-    return Graph.function_outputs(f)
 
 
 def _float64(a):
