@@ -88,8 +88,9 @@ class BroadcastTo(Function):
         return {"shape": self.shape}
 
 
-def _sum_to_axes(x_shape, shape):
-    """The axes to sum, and whether to keep them, to bring x_shape to shape."""
+def sum_to_axes(x_shape, shape):
+    """(The axes to sum, how many leading axes of them go) to bring x_shape
+    to shape; None where shape does not broadcast to x_shape."""
     lead = len(x_shape) - len(shape)
     if lead < 0:
         return None
@@ -113,7 +114,7 @@ class SumTo(Function):
 
     def forward(self, x):
         self.x_shape = x.shape
-        plan = _sum_to_axes(x.shape, self.shape)
+        plan = sum_to_axes(x.shape, self.shape)
         if plan is None:
             raise ValueError(
                 f"sum_to: cannot sum shape {x.shape} down to {self.shape}; expected a shape "

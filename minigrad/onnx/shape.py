@@ -30,7 +30,7 @@ def broadcast_to(g, node):
 
 @converts(S.SumTo)
 def sum_to(g, node):
-    axes, lead = S._sum_to_axes(node.inputs[0].shape, node.out.shape)
+    axes, lead = S.sum_to_axes(node.inputs[0].shape, node.out.shape)
     y = g.reduce("ReduceSum", g.x(node, 0), list(axes), keepdims=True)
     return g.emit("Reshape", [y, g.shape(node.out, for_reshape=True)]) if lead else y
 

@@ -26,6 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..functions.shape import sum_to_axes
+
 TIMES = " × "       # an elementwise product
 DOT = " · "         # a matrix product
 
@@ -271,7 +273,7 @@ def _conv(names, function):
     unusual = [k for k, default in (("stride", 1), ("pad", 0), ("dilation", 1), ("groups", 1))
                if np.any(np.asarray(settings.get(k, default)) != default)]
     if unusual:
-        local += (f" The {_listing(unusual)} of the forward pass apply to these correlations too: they "
+        local += (f" The {listing(unusual)} of the forward pass apply to these correlations too: they "
                   f"visit the same positions.")
     grads = (f"the full correlation of {gy} with the flipped kernel {W}",
              f"the correlation of {x} with {gy}, summed over the batch")
@@ -379,7 +381,7 @@ def chain_rule(function, op, arriving, seeded, told, target):
     """The sentences of a step on the chain rule and on the op's local
     derivatives (`told`, its Words): `arriving` names the outputs a
     gradient arrived at; `seeded` when that is the seed 1 of `target`."""
-    at = _listing(arriving)
+    at = listing(arriving)
     if seeded:
         text = [f"{target} is what we differentiate and its seed is 1, so each input's gradient is just "
                 f"the local derivative of {op}: how much {target} changes when that input changes."]
@@ -437,7 +439,7 @@ def received(name, target, formula, g, share, leaf, compact):
 def repeated_inputs(op, in_names):
     """A sentence for each value that is more than one input of the op
     (`v3 * v3`), as a list."""
-    return [f"{name} is {_listing(['input ' + str(i + 1) for i, n in enumerate(in_names) if n == name])} "
+    return [f"{name} is {listing(['input ' + str(i + 1) for i, n in enumerate(in_names) if n == name])} "
             f"of {op}: it gets one share of its gradient per input." for name in dict.fromkeys(in_names)
             if in_names.count(name) > 1]
 
@@ -450,24 +452,19 @@ def _batch_axes(count):
     return "the rows (axis 0)" if count <= 1 else f"the leading axes 0 to {count - 1}"
 
 
-def _listing(items):
+def listing(items):
+    """"a", "a and b", "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # -- the sum that undoes broadcasting -------------------------------------------------------
 
-def summed_axes(before, after):
-    """The axes of shape `before` that sum_to adds up to reach `after`."""
-    lead = len(before) - len(after)
-    return tuple(range(lead)) + tuple(lead + k for k, n in enumerate(after) if n == 1 and before[lead + k] != 1)
-
-
 def summed_back(op, name, before, after, formula):
     """The sentences of the step that sums a broadcast gradient (`formula`,
     of shape `before`) back to the shape `after` of the input `name`, and
     the formula of the sum."""
-    axes = summed_axes(before, after)
-    where = f"axis {axes[0]}" if len(axes) == 1 else "axes " + _listing([str(a) for a in axes])
+    axes, _ = sum_to_axes(before, after)
+    where = f"axis {axes[0]}" if len(axes) == 1 else "axes " + listing([str(a) for a in axes])
     copies = int(np.prod([before[a] for a in axes]))
     kept = [a for a in axes if a >= len(before) - len(after)]
     return ([f"{op} used {name}, of shape {after}, broadcast to the shape {before}: each entry of {name} "

@@ -186,7 +186,7 @@ def _full(a):
 def _forward_events(graph, names, around):
     """The forward pass, one event per function in the order they ran."""
     leaves = [names[x] for x in graph.variables if x.creator is None]
-    text = [f"The forward pass starts from the values we know: {_listing(leaves)}"
+    text = [f"The forward pass starts from the values we know: {explain.listing(leaves)}"
             + (" (and the constants drawn dashed)." if graph.operands else "."),
             "Press Next: each operation computes its result from its inputs, in the order the "
             "code ran. Then the backward pass sends gradients back the other way."]
@@ -195,10 +195,10 @@ def _forward_events(graph, names, around):
         fid = graph.function_ids[f]
         op = drawn_op(f)
         outputs = [y for y in graph.function_outputs(f) if y is not None]
-        out_names = _listing([names[y] for y in outputs]) if outputs else "its result"
+        out_names = explain.listing([names[y] for y in outputs]) if outputs else "its result"
         in_names = [names[x] for x in f.inputs]
         in_names += [key for g, key, _ in graph.operands if g is f]
-        text = [f"{op.name} computes {out_names} from {_listing(in_names)}."]
+        text = [f"{op.name} computes {out_names} from {explain.listing(in_names)}."]
         told, docstring = explain.forward_words(f, op, in_names, [names[y] for y in outputs])
         if told:
             text.append(f"Its formula, in this graph's names: {told}")
@@ -296,8 +296,8 @@ def _step_events(trace, k, number, graph, names, state, target, uses, around):
     in_names = [names[x] for x in f.inputs]
     drawn = drawn_op(f)
     op = drawn.name
-    text = [f"{op} computed {_listing(out_names)} from {_listing(in_names)}. Its turn comes now: "
-            f"every use of {_listing(out_names)} has already sent its gradient back."]
+    text = [f"{op} computed {explain.listing(out_names)} from {explain.listing(in_names)}. Its turn comes now: "
+            f"every use of {explain.listing(out_names)} has already sent its gradient back."]
     arrays = []
     live = [(name, g) for name, g in zip(out_names, step.grads_in) if g is not None]
     seeded = [name for name, g in live if name == target and g.size == 1 and np.all(g == 1)]
@@ -368,9 +368,6 @@ def _receive(x, g, i, fid, formula, graph, names, state, target, uses):
     # only for a share does the edge say more than the node: the parts that add up
     return node, [] if share is None else [[f"{fid}_in{i}", _compact(g)]], sentence, label
 
-
-def _listing(names):
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _inline_svg(svg):
