@@ -27,7 +27,6 @@ from minigrad import nn
 
 README_IMAGE = _common.ROOT / "docs" / "images" / "graph.png"
 SCREENSHOTS = _common.ROOT / "docs" / "images"
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
 def build():
@@ -61,21 +60,15 @@ def screenshots(pages, folder):
     Chromium, three steps into the forward pass and three steps before the
     end of the backward pass, then its gradient check tab (a page whose
     name ends in "collapsed": three steps in only); returns the PNG paths."""
-    import tempfile
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    import sys
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="minigrad-chromium-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--hide-scrollbars", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+    sys.path.insert(0, str(_common.ROOT))
+    from tests.browser import chromium   # the headless Chromium the browser tests start
+
+    driver_of = chromium("--hide-scrollbars", page_size=(1400, 1000))
+    driver = next(driver_of)
     shots = []
     try:
         for name, page in pages.items():
@@ -93,8 +86,7 @@ def screenshots(pages, folder):
                 shots.append(folder / f"stepper_{name}_check.png")
                 driver.save_screenshot(str(shots[-1]))
     finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        driver_of.close()
     return shots
 
 
